@@ -1,0 +1,1 @@
+"""Country-of-origin information: ingestion, passages, search and citations."""

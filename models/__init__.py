@@ -1,0 +1,55 @@
+"""The shared vocabulary: SQLModel tables, enums and the create/update/read schemas."""
+
+from models.application import (
+    Application,
+    ApplicationCreate,
+    ApplicationRead,
+    ApplicationUpdate,
+)
+from models.audit import AuditEvent, AuditHead
+from models.enums import (
+    ApplicationType,
+    CaseState,
+    PrimaryOutcome,
+    RemovalSuspension,
+    ResidenceMeasure,
+    ResidenceStatus,
+    ReviewBasis,
+    ReviewRuling,
+    Role,
+    Sex,
+    SortingCategory,
+)
+from models.person import Person, PersonCreate, PersonRead, PersonUpdate
+from models.status_event import StatusEvent, StatusEventRead
+from models.user import User, UserCreate, UserRead, UserUpdate
+
+__all__ = [
+    "Application",
+    "ApplicationCreate",
+    "ApplicationRead",
+    "ApplicationType",
+    "ApplicationUpdate",
+    "AuditEvent",
+    "AuditHead",
+    "CaseState",
+    "Person",
+    "PersonCreate",
+    "PersonRead",
+    "PersonUpdate",
+    "PrimaryOutcome",
+    "RemovalSuspension",
+    "ResidenceMeasure",
+    "ResidenceStatus",
+    "ReviewBasis",
+    "ReviewRuling",
+    "Role",
+    "Sex",
+    "SortingCategory",
+    "StatusEvent",
+    "StatusEventRead",
+    "User",
+    "UserCreate",
+    "UserRead",
+    "UserUpdate",
+]

@@ -1,0 +1,10 @@
+"""Sign-out page: ends the session at once."""
+
+import streamlit as st
+
+from workbench.i18n import t
+from workbench.ui.session import NOTICE_KEY, sign_out
+
+sign_out()
+st.session_state[NOTICE_KEY] = t("sign_in.signed_out")
+st.rerun()

@@ -1,0 +1,1 @@
+"""NLP triage: sorting suggestions, repeat-application detection and evaluation."""

@@ -1,0 +1,595 @@
+"""Case services: register, list, open, edit, assign and export applications.
+
+Every function takes the session and the acting user as keyword arguments, checks
+permissions itself, and returns plain read models (never ORM objects).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from models import (
+    Application,
+    ApplicationCreate,
+    ApplicationRead,
+    ApplicationUpdate,
+    CaseState,
+    Person,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    RemovalSuspension,
+    Role,
+    SortingCategory,
+    StatusEvent,
+    StatusEventRead,
+    User,
+)
+from models.enums import PRIMARY_PENDING_STATES
+from workbench import audit, clock
+from workbench.actor import Actor
+from workbench.errors import NotFound, StaleEdit, ValidationError, from_pydantic
+from workbench.permissions import Action, case_scope, require, require_case
+from workbench.settings import Settings, get_settings
+
+# The amendment's third-application exception to the suspensive effect applies from this date.
+THIRD_APPLICATION_EXCEPTION_FROM = date(2024, 6, 10)
+
+
+def removal_suspension_for(application_number: int, reasonable_grounds: bool,
+                           lodged: date) -> RemovalSuspension:
+    """Third or later applications without "materials demonstrating reasonable grounds"
+    lose the suspensive effect on removal (DOMAIN.md §3.2)."""
+    if (application_number >= 3 and not reasonable_grounds
+            and lodged >= THIRD_APPLICATION_EXCEPTION_FROM):
+        return RemovalSuspension.EXCEPTION_THIRD_APPLICATION
+    return RemovalSuspension.SUSPENDED
+
+
+# --- read models -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    case_number: str
+    person_name: str
+    nationality: str
+    application_number: int
+    application_type: str
+    sorting_category: str
+    state: str
+    lodged_date: date
+    office: str
+    assigned_inquirer: str | None
+    removal_procedure: bool
+    detained: bool
+    removal_suspension: str
+    reasonable_grounds_materials: bool
+    days_pending: int | None
+    sorting_deadline: date
+    standard_deadline: date
+    version: int
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        if self.application_number >= 3:
+            flags.append("3rd+")
+        elif self.application_number == 2:
+            flags.append("2nd")
+        if self.detained:
+            flags.append("detained")
+        if self.removal_procedure:
+            flags.append("removal")
+        if self.removal_suspension == RemovalSuspension.EXCEPTION_THIRD_APPLICATION:
+            flags.append("no suspensive effect")
+        return flags
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[CaseSummary]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
+class RelatedApplication:
+    id: int
+    case_number: str
+    application_number: int
+    lodged_date: date
+    state: str
+    outcome: str | None
+    accessible: bool
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    application: ApplicationRead
+    person: PersonRead
+    assigned_inquirer: str | None
+    events: list[StatusEventRead]
+    related: list[RelatedApplication]
+    clocks: dict[str, Any] = field(default_factory=dict)
+
+
+class SortKey(StrEnum):
+    LODGED = "lodged"
+    LODGED_DESC = "-lodged"
+    CASE_NUMBER = "case_number"
+    STATE = "state"
+    NAME = "name"
+
+
+@dataclass
+class CaseFilter:
+    text: str | None = None
+    states: list[CaseState] | None = None
+    categories: list[SortingCategory] | None = None
+    nationality: str | None = None
+    office: str | None = None
+    inquirer_id: int | None = None
+    unassigned: bool = False
+    pending_only: bool = False
+    lodged_from: date | None = None
+    lodged_to: date | None = None
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _load_case(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound(f"No case with id {application_id}.")
+    return app
+
+
+def _user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    return {row.id: row.display_name for row in rows}
+
+
+def _validate(model: type, data: Any) -> Any:
+    if isinstance(data, model):
+        return model.model_validate(data.model_dump(exclude_unset=True))
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        raise from_pydantic(exc) from None
+
+
+# --- register --------------------------------------------------------------------------------
+
+
+def register_application(
+    session: Session,
+    *,
+    actor: Actor,
+    application: ApplicationCreate | dict,
+    person: PersonCreate | dict | None = None,
+) -> ApplicationRead:
+    """Register a new application, for an existing person (``application.person_id``) or a
+    new one (``person``). The case starts RECEIVED with a registration event."""
+    require(actor, Action.CASE_CREATE, entity_type="application")
+    if person is not None:
+        person_data = _validate(PersonCreate, person)
+        payload = dict(application) if isinstance(application, dict) else \
+            application.model_dump()
+        payload.setdefault("person_id", 0)
+        app_data = _validate(ApplicationCreate, payload)
+        row = Person.model_validate(person_data.model_dump())
+        row.updated_by_id = actor.id
+        if row.date_of_birth and not row.birth_year:
+            row.birth_year = row.date_of_birth.year
+        session.add(row)
+        session.flush()
+        app_data.person_id = row.id
+        audit.record(session, actor=actor, action="person.create", entity_type="person",
+                     entity_id=row.id)
+    else:
+        app_data = _validate(ApplicationCreate, application)
+        if session.get(Person, app_data.person_id) is None:
+            raise ValidationError(f"No person with id {app_data.person_id}.")
+    if app_data.assigned_inquirer_id is not None:
+        _check_inquirer(session, app_data.assigned_inquirer_id)
+    if actor.role == Role.INQUIRER and app_data.assigned_inquirer_id is None:
+        app_data.assigned_inquirer_id = actor.id
+    now = clock.now_utc()
+    app = Application(
+        **app_data.model_dump(),
+        case_number=f"PENDING-{now.timestamp():.6f}-{actor.username}"[:32],
+        removal_suspension=removal_suspension_for(
+            app_data.application_number, app_data.reasonable_grounds_materials,
+            app_data.lodged_date),
+        state=CaseState.RECEIVED,
+        updated_by_id=actor.id,
+    )
+    session.add(app)
+    session.flush()
+    app.case_number = f"{app.office[:3]}-{app.lodged_date.year}-{app.id:07d}"
+    session.add(StatusEvent(application_id=app.id, action="register", from_state=None,
+                            to_state=CaseState.RECEIVED, actor_id=actor.id, occurred_at=now))
+    audit.record(session, actor=actor, action="case.create", entity_type="application",
+                 entity_id=app.id)
+    session.flush()
+    return ApplicationRead.model_validate(app, from_attributes=True)
+
+
+def _check_inquirer(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.role != Role.INQUIRER or not user.is_active:
+        raise ValidationError("Cases can be assigned only to an active refugee inquirer.")
+    return user
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def _summary_query(actor: Actor) -> Select:
+    inquirer = aliased(User)
+    return (
+        select(
+            Application.id, Application.case_number, Application.application_number,
+            Application.application_type, Application.sorting_category, Application.state,
+            Application.lodged_date, Application.office, Application.removal_procedure,
+            Application.detained, Application.removal_suspension,
+            Application.reasonable_grounds_materials, Application.version,
+            Person.family_name, Person.given_names, Person.nationality,
+            inquirer.display_name.label("inquirer_name"),
+        )
+        .join(Person, Person.id == Application.person_id)
+        .outerjoin(inquirer, inquirer.id == Application.assigned_inquirer_id)
+        .where(case_scope(actor))
+    )
+
+
+def _apply_filter(query: Select, filters: CaseFilter) -> Select:
+    if filters.text:
+        term = filters.text.strip()
+        like = f"%{term.lower()}%"
+        query = query.where(or_(
+            func.lower(Application.case_number).like(like),
+            func.lower(Person.family_name).like(like),
+            func.lower(Person.given_names).like(like),
+        ))
+    if filters.states:
+        query = query.where(Application.state.in_([str(s) for s in filters.states]))
+    if filters.pending_only:
+        query = query.where(Application.state.in_([str(s) for s in PRIMARY_PENDING_STATES]))
+    if filters.categories:
+        query = query.where(Application.sorting_category.in_([str(c) for c in
+                                                               filters.categories]))
+    if filters.nationality:
+        query = query.where(Person.nationality == filters.nationality.upper())
+    if filters.office:
+        query = query.where(Application.office == filters.office.upper())
+    if filters.inquirer_id is not None:
+        query = query.where(Application.assigned_inquirer_id == filters.inquirer_id)
+    if filters.unassigned:
+        query = query.where(Application.assigned_inquirer_id.is_(None))
+    if filters.lodged_from:
+        query = query.where(Application.lodged_date >= filters.lodged_from)
+    if filters.lodged_to:
+        query = query.where(Application.lodged_date <= filters.lodged_to)
+    return query
+
+
+_ORDER = {
+    SortKey.LODGED: (Application.lodged_date.asc(), Application.id.asc()),
+    SortKey.LODGED_DESC: (Application.lodged_date.desc(), Application.id.desc()),
+    SortKey.CASE_NUMBER: (Application.case_number.asc(),),
+    SortKey.STATE: (Application.state.asc(), Application.lodged_date.asc()),
+    SortKey.NAME: (Person.family_name.asc(), Person.given_names.asc(), Application.id.asc()),
+}
+
+
+def list_cases(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: CaseFilter | None = None,
+    sort: SortKey = SortKey.LODGED,
+    page: int = 1,
+    page_size: int = 25,
+    settings: Settings | None = None,
+) -> Page:
+    """One page of the cases the actor may see, filtered and sorted in SQL."""
+    require(actor, Action.CASE_LIST)
+    settings = settings or get_settings()
+    filters = filters or CaseFilter()
+    page_size = max(1, min(page_size, 200))
+    page = max(1, page)
+    base = _apply_filter(_summary_query(actor), filters)
+    total = session.execute(
+        _apply_filter(
+            select(func.count()).select_from(Application)
+            .join(Person, Person.id == Application.person_id)
+            .where(case_scope(actor)),
+            filters,
+        )
+    ).scalar_one()
+    rows = session.execute(
+        base.order_by(*_ORDER[SortKey(sort)]).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    today = clock.today(settings)
+    items = [
+        CaseSummary(
+            id=r.id, case_number=r.case_number,
+            person_name=f"{r.family_name.upper()} {r.given_names}".strip(),
+            nationality=r.nationality, application_number=r.application_number,
+            application_type=r.application_type, sorting_category=r.sorting_category,
+            state=r.state, lodged_date=r.lodged_date, office=r.office,
+            assigned_inquirer=r.inquirer_name, removal_procedure=r.removal_procedure,
+            detained=r.detained, removal_suspension=r.removal_suspension,
+            reasonable_grounds_materials=r.reasonable_grounds_materials,
+            days_pending=((today - r.lodged_date).days
+                          if CaseState(r.state) in PRIMARY_PENDING_STATES else None),
+            sorting_deadline=clock.sorting_deadline(r.lodged_date, settings),
+            standard_deadline=clock.standard_period_end(r.lodged_date, settings),
+            version=r.version,
+        )
+        for r in rows
+    ]
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+# --- open --------------------------------------------------------------------------------------
+
+
+def open_case(session: Session, *, actor: Actor, application_id: int,
+              settings: Settings | None = None) -> CaseFile:
+    """The case file; opening it is audited (and so is a refused attempt)."""
+    settings = settings or get_settings()
+    app = _load_case(session, application_id)
+    require_case(session, actor, Action.CASE_OPEN, app)
+    case_file = _case_file(session, actor, app, settings)
+    audit.record(session, actor=actor, action="case.open", entity_type="application",
+                 entity_id=app.id)
+    return case_file
+
+
+def _case_file(session: Session, actor: Actor, app: Application,
+               settings: Settings) -> CaseFile:
+    person = session.get(Person, app.person_id)
+    events = session.execute(
+        select(StatusEvent).where(StatusEvent.application_id == app.id)
+        .order_by(StatusEvent.occurred_at, StatusEvent.id)
+    ).scalars().all()
+    names = _user_names(session, {e.actor_id for e in events} | {app.assigned_inquirer_id})
+    visible = set(session.execute(
+        select(Application.id).where(Application.person_id == app.person_id,
+                                     case_scope(actor))
+    ).scalars())
+    related = [
+        RelatedApplication(
+            id=r.id, case_number=r.case_number, application_number=r.application_number,
+            lodged_date=r.lodged_date, state=r.state, outcome=r.outcome,
+            accessible=r.id in visible,
+        )
+        for r in session.execute(
+            select(Application).where(Application.person_id == app.person_id,
+                                      Application.id != app.id)
+            .order_by(Application.lodged_date)
+        ).scalars()
+    ]
+    from workbench.processing import case_clock
+
+    return CaseFile(
+        application=ApplicationRead.model_validate(app, from_attributes=True),
+        person=PersonRead.model_validate(person, from_attributes=True),
+        assigned_inquirer=names.get(app.assigned_inquirer_id),
+        events=[
+            StatusEventRead(
+                id=e.id, application_id=e.application_id, action=e.action,
+                from_state=e.from_state, to_state=e.to_state, actor_id=e.actor_id,
+                actor_name=names.get(e.actor_id), reason=e.reason, occurred_at=e.occurred_at,
+            )
+            for e in events
+        ],
+        related=related,
+        clocks=case_clock(app, events, settings).as_dict(),
+    )
+
+
+def export_case(session: Session, *, actor: Actor, application_id: int,
+                settings: Settings | None = None) -> dict[str, Any]:
+    """The case file as a JSON-ready dict; the export is audited."""
+    settings = settings or get_settings()
+    app = _load_case(session, application_id)
+    require_case(session, actor, Action.CASE_EXPORT, app)
+    case_file = _case_file(session, actor, app, settings)
+    audit.record(session, actor=actor, action="case.export", entity_type="application",
+                 entity_id=app.id, details={"format": "json"})
+    return {
+        "application": case_file.application.model_dump(mode="json"),
+        "person": case_file.person.model_dump(mode="json"),
+        "events": [e.model_dump(mode="json") for e in case_file.events],
+        "related": [r.__dict__ | {"lodged_date": r.lodged_date.isoformat()}
+                    for r in case_file.related],
+        "exported_at": clock.now_utc().isoformat(),
+        "exported_by": actor.username,
+    }
+
+
+# --- edit --------------------------------------------------------------------------------------
+
+
+def _stale_error(session: Session, entity: str, row: Any, expected: int,
+                 attempted: dict) -> StaleEdit:
+    who = _user_names(session, {row.updated_by_id}).get(row.updated_by_id)
+    return StaleEdit(entity=entity, expected_version=expected, current_version=row.version,
+                     changed_by=who, changed_at=row.updated_at, attempted=attempted)
+
+
+def update_application(
+    session: Session, *, actor: Actor, application_id: int, expected_version: int,
+    changes: ApplicationUpdate | dict,
+) -> ApplicationRead:
+    """Save corrections to a case made from the version the user loaded. A save from an
+    older version is refused with StaleEdit and changes nothing."""
+    app = _load_case(session, application_id)
+    require_case(session, actor, Action.CASE_EDIT, app)
+    data = _validate(ApplicationUpdate, changes)
+    values = data.model_dump(exclude_unset=True)
+    if not values:
+        return ApplicationRead.model_validate(app, from_attributes=True)
+    if "reasonable_grounds_materials" in values:
+        values["removal_suspension"] = removal_suspension_for(
+            app.application_number, values["reasonable_grounds_materials"], app.lodged_date)
+    now = clock.now_utc()
+    result = session.execute(
+        update(Application)
+        .where(and_(Application.id == app.id, Application.version == expected_version))
+        .values(**values, version=Application.version + 1, updated_at=now,
+                updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(app)
+        raise audit.refuse(
+            _stale_error(session, "case", app, expected_version, values),
+            actor=actor, action="case.update", entity_type="application", entity_id=app.id,
+            outcome="refused",
+        )
+    audit.record(session, actor=actor, action="case.update", entity_type="application",
+                 entity_id=app.id, details={"fields": sorted(values)})
+    session.refresh(app)
+    return ApplicationRead.model_validate(app, from_attributes=True)
+
+
+def update_person(
+    session: Session, *, actor: Actor, application_id: int, expected_version: int,
+    changes: PersonUpdate | dict,
+) -> PersonRead:
+    """Correct the applicant's particulars through a case the actor may edit."""
+    app = _load_case(session, application_id)
+    require_case(session, actor, Action.CASE_EDIT, app)
+    data = _validate(PersonUpdate, changes)
+    values = data.model_dump(exclude_unset=True)
+    person = session.get(Person, app.person_id)
+    now = clock.now_utc()
+    result = session.execute(
+        update(Person)
+        .where(and_(Person.id == person.id, Person.version == expected_version))
+        .values(**values, version=Person.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(person)
+        raise audit.refuse(
+            _stale_error(session, "person record", person, expected_version, values),
+            actor=actor, action="person.update", entity_type="person", entity_id=person.id,
+            outcome="refused",
+        )
+    audit.record(session, actor=actor, action="person.update", entity_type="person",
+                 entity_id=person.id, details={"fields": sorted(values),
+                                               "via_application": app.id})
+    session.refresh(person)
+    return PersonRead.model_validate(person, from_attributes=True)
+
+
+# --- assign ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InquirerLoad:
+    id: int
+    display_name: str
+    office: str | None
+    open_cases: int
+
+
+def inquirer_workloads(session: Session, *, actor: Actor) -> list[InquirerLoad]:
+    require(actor, Action.CASE_ASSIGN)
+    open_states = [str(s) for s in PRIMARY_PENDING_STATES]
+    counts = (
+        select(Application.assigned_inquirer_id.label("uid"), func.count().label("n"))
+        .where(Application.state.in_(open_states))
+        .group_by(Application.assigned_inquirer_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(User.id, User.display_name, User.office, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.uid == User.id)
+        .where(User.role == Role.INQUIRER, User.is_active.is_(True))
+        .order_by(User.display_name)
+    ).all()
+    return [InquirerLoad(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def assign_cases(
+    session: Session, *, actor: Actor, application_ids: list[int], inquirer_id: int | None,
+) -> int:
+    """Assign (or, with None, unassign) cases; one audit entry per case reassigned."""
+    require(actor, Action.CASE_ASSIGN, entity_type="application")
+    if inquirer_id is not None:
+        _check_inquirer(session, inquirer_id)
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise ValidationError("Select at least one case to assign.")
+    apps = session.execute(select(Application).where(Application.id.in_(ids))).scalars().all()
+    if len(apps) != len(ids):
+        missing = sorted(set(ids) - {a.id for a in apps})
+        raise NotFound(f"No case with id {', '.join(map(str, missing))}.")
+    now = clock.now_utc()
+    changed = 0
+    for app in apps:
+        if app.assigned_inquirer_id == inquirer_id:
+            continue
+        previous = app.assigned_inquirer_id
+        app.assigned_inquirer_id = inquirer_id
+        app.version += 1
+        app.updated_at = now
+        app.updated_by_id = actor.id
+        session.add(app)
+        audit.record(session, actor=actor, action="case.assign", entity_type="application",
+                     entity_id=app.id, details={"from": previous, "to": inquirer_id})
+        changed += 1
+    session.flush()
+    return changed
+
+
+def get_application(session: Session, *, actor: Actor, application_id: int) -> ApplicationRead:
+    """The application alone (no audit of an opening): for forms that need its version."""
+    app = _load_case(session, application_id)
+    require_case(session, actor, Action.CASE_OPEN, app)
+    return ApplicationRead.model_validate(app, from_attributes=True)
+
+
+__all__ = [
+    "CaseFile",
+    "CaseFilter",
+    "CaseSummary",
+    "InquirerLoad",
+    "Page",
+    "SortKey",
+    "assign_cases",
+    "export_case",
+    "get_application",
+    "inquirer_workloads",
+    "list_cases",
+    "open_case",
+    "register_application",
+    "removal_suspension_for",
+    "update_application",
+    "update_person",
+]

@@ -1,0 +1,100 @@
+"""Domain errors raised by services and shown to users as plain messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+
+class WorkbenchError(Exception):
+    """Base of every error a user should see as a message rather than a traceback."""
+
+    #: An audit entry to write after the failed transaction has rolled back (set by
+    #: ``workbench.audit.refuse``), so that refused actions are logged even though
+    #: nothing else of the action is kept.
+    audit: dict | None = None
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PermissionDenied(WorkbenchError):
+    pass
+
+
+class NotFound(WorkbenchError):
+    pass
+
+
+class ValidationError(WorkbenchError):
+    pass
+
+
+class AuthenticationFailed(WorkbenchError):
+    pass
+
+
+class AccountLocked(AuthenticationFailed):
+    def __init__(self, message: str, locked_until: datetime) -> None:
+        super().__init__(message)
+        self.locked_until = locked_until
+
+
+class InvalidTransition(WorkbenchError):
+    def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
+        self.allowed = sorted(set(allowed))
+        if self.allowed:
+            message = f"{message} Allowed next: {', '.join(self.allowed)}."
+        else:
+            message = f"{message} No further action is allowed from this state."
+        super().__init__(message)
+
+
+class StaleEdit(WorkbenchError):
+    """A save made from an outdated version. Carries who made the newer change and when,
+    and the values the user tried to save so that nothing of their edit is lost."""
+
+    def __init__(
+        self,
+        *,
+        entity: str,
+        expected_version: int,
+        current_version: int,
+        changed_by: str | None,
+        changed_at: datetime | None,
+        attempted: dict | None = None,
+    ) -> None:
+        who = changed_by or "another user"
+        when = changed_at.isoformat(timespec="minutes") if changed_at else "an unknown time"
+        super().__init__(
+            f"This {entity} was changed by {who} at {when} after you opened it "
+            f"(your version {expected_version}, now {current_version}). "
+            "Your changes were not saved; reload to see the current data and apply them again."
+        )
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.attempted = attempted or {}
+
+
+class IngestError(WorkbenchError):
+    pass
+
+
+class DatabaseNotMigrated(WorkbenchError):
+    pass
+
+
+def from_pydantic(exc: Exception) -> ValidationError:
+    """A plain-language ValidationError from a pydantic validation failure."""
+    parts = []
+    for err in getattr(exc, "errors", lambda: [])():
+        field = ".".join(str(p) for p in err.get("loc", ()))
+        message = str(err.get("msg", "")).removeprefix("Value error, ")
+        parts.append(f"{field.replace('_', ' ')}: {message}" if field else message)
+    return ValidationError("; ".join(parts) or str(exc))

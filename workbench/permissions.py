@@ -1,0 +1,139 @@
+"""Who may do what: deny by default, enforced in services.
+
+``ROLE_ACTIONS`` says which roles may attempt an action at all; ``CASE_SCOPES`` says which
+cases a role reaches. A request outside either is refused with ``PermissionDenied`` and the
+refusal is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, false, true
+from sqlmodel import Session
+
+from models import Application, Role
+from workbench import audit
+from workbench.actor import Actor
+from workbench.errors import PermissionDenied
+
+
+class Action(StrEnum):
+    CASE_LIST = "case.list"
+    CASE_OPEN = "case.open"
+    CASE_CREATE = "case.create"
+    CASE_EDIT = "case.update"
+    CASE_EXPORT = "case.export"
+    CASE_ASSIGN = "case.assign"
+    CASE_TRANSITION = "case.transition"
+    STATS_VIEW = "stats.view"
+    USER_ADMIN = "user.admin"
+    AUDIT_VERIFY = "audit.verify"
+
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.INQUIRER: frozenset(
+        {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EDIT,
+         Action.CASE_EXPORT, Action.CASE_TRANSITION}
+    ),
+    Role.COUNSELLOR: frozenset(
+        {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_EXPORT, Action.CASE_TRANSITION}
+    ),
+    Role.MANAGER: frozenset(
+        {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EXPORT,
+         Action.CASE_ASSIGN, Action.CASE_TRANSITION, Action.STATS_VIEW}
+    ),
+    Role.ADMIN: frozenset({Action.USER_ADMIN, Action.AUDIT_VERIFY}),
+}
+
+#: Actions the command line (system actor) may take.
+SYSTEM_ACTIONS: frozenset[Action] = frozenset(
+    {Action.CASE_CREATE, Action.CASE_ASSIGN, Action.USER_ADMIN, Action.AUDIT_VERIFY,
+     Action.STATS_VIEW}
+)
+
+
+def _assigned_to_actor(actor: Actor) -> ColumnElement[bool]:
+    return Application.assigned_inquirer_id == actor.id
+
+
+def _all_cases(actor: Actor) -> ColumnElement[bool]:
+    return true()
+
+
+def _no_cases(actor: Actor) -> ColumnElement[bool]:
+    return false()
+
+
+#: For each role, a SQL condition selecting the cases it reaches. Counsellors reach the
+#: appeals of the panels they sit on; until panels exist they reach none.
+CASE_SCOPES: dict[Role, Callable[[Actor], ColumnElement[bool]]] = {
+    Role.INQUIRER: _assigned_to_actor,
+    Role.COUNSELLOR: _no_cases,
+    Role.MANAGER: _all_cases,
+    Role.ADMIN: _no_cases,
+}
+
+#: For each role, whether one loaded case is in reach (mirrors CASE_SCOPES in Python).
+CASE_CHECKS: dict[Role, Callable[[Session, Actor, Application], bool]] = {
+    Role.INQUIRER: lambda _s, actor, app: app.assigned_inquirer_id == actor.id,
+    Role.COUNSELLOR: lambda _s, _actor, _app: False,
+    Role.MANAGER: lambda _s, _actor, _app: True,
+    Role.ADMIN: lambda _s, _actor, _app: False,
+}
+
+
+def may(actor: Actor, action: Action) -> bool:
+    if actor.is_system:
+        return action in SYSTEM_ACTIONS
+    return actor.role is not None and action in ROLE_ACTIONS.get(actor.role, frozenset())
+
+
+def require(actor: Actor, action: Action, *, entity_type: str | None = None,
+            entity_id: int | None = None, attempted: str | None = None) -> None:
+    """Refuse (and audit, as ``attempted`` or the action) what the actor's role may not do."""
+    if not may(actor, action):
+        raise audit.refuse(
+            PermissionDenied(_denied_message(action)),
+            actor=actor, action=attempted or str(action), entity_type=entity_type,
+            entity_id=entity_id,
+        )
+
+
+def case_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition for the cases ``actor`` may see in lists."""
+    if actor.is_system:
+        return true()
+    if actor.role is None:
+        return false()
+    return CASE_SCOPES[actor.role](actor)
+
+
+def require_case(session: Session, actor: Actor, action: Action, application: Application) -> None:
+    """Refuse (and audit) ``action`` on a case outside the actor's reach."""
+    require(actor, action, entity_type="application", entity_id=application.id)
+    if actor.is_system:
+        return
+    if actor.role is None or not CASE_CHECKS[actor.role](session, actor, application):
+        raise audit.refuse(
+            PermissionDenied("You do not have access to this case."),
+            actor=actor, action=str(action), entity_type="application",
+            entity_id=application.id,
+        )
+
+
+def _denied_message(action: Action) -> str:
+    what = {
+        Action.CASE_LIST: "list cases",
+        Action.CASE_OPEN: "open case files",
+        Action.CASE_CREATE: "register applications",
+        Action.CASE_EDIT: "edit case details",
+        Action.CASE_EXPORT: "export case files",
+        Action.CASE_ASSIGN: "assign cases",
+        Action.CASE_TRANSITION: "move cases through the workflow",
+        Action.STATS_VIEW: "view statistics",
+        Action.USER_ADMIN: "manage user accounts",
+        Action.AUDIT_VERIFY: "verify the audit log",
+    }[action]
+    return f"Your role may not {what}."

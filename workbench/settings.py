@@ -1,0 +1,59 @@
+"""Settings read from the environment (prefix ``WORKBENCH_``) with sensible defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WORKBENCH_", extra="ignore")
+
+    #: SQLAlchemy URL. Empty means a SQLite file ``workbench.db`` in ``data_dir``.
+    database_url: str = ""
+    data_dir: Path = DEFAULT_DATA_DIR
+    #: Office time zone used to show times and to decide what "today" is.
+    timezone: str = "Asia/Tokyo"
+    #: Country whose public holidays extend deadlines that end on a closed day.
+    holiday_country: str = "JP"
+
+    # Clocks of the procedure.
+    sorting_limit_months: int = Field(default=2, ge=1)
+    standard_period_months: int = Field(default=6, ge=1)
+    review_window_days: int = Field(default=7, ge=1)
+    review_deadline_rolls_past_closed_days: bool = True
+
+    # Accounts.
+    lockout_threshold: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    idle_timeout_minutes: int = Field(default=30, ge=1)
+
+    #: SQLite busy timeout (milliseconds) while waiting for the single writer.
+    sqlite_busy_timeout_ms: int = 15_000
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'workbench.db').resolve()}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

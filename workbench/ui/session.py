@@ -1,0 +1,50 @@
+"""The signed-in user in ``st.session_state``: sign-in, sign-out and the idle timeout."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from workbench import auth
+from workbench.actor import Actor
+from workbench.db import get_engine
+from workbench.settings import get_settings
+
+ACTOR_KEY = "wb_actor"
+ACTIVITY_KEY = "wb_last_activity"
+NOTICE_KEY = "wb_notice"
+
+
+def current_actor() -> Actor | None:
+    """The signed-in actor, or None; signs out after the idle timeout."""
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is None:
+        return None
+    now = time.monotonic()
+    limit = get_settings().idle_timeout_minutes * 60
+    last = st.session_state.get(ACTIVITY_KEY, now)
+    if now - last > limit:
+        sign_out(reason="idle timeout")
+        from workbench.i18n import t
+
+        st.session_state[NOTICE_KEY] = t("sign_in.idle",
+                                         minutes=get_settings().idle_timeout_minutes)
+        return None
+    st.session_state[ACTIVITY_KEY] = now
+    return actor
+
+
+def sign_in(username: str, password: str) -> Actor:
+    actor = auth.authenticate(username, password, engine=get_engine())
+    st.session_state.clear()
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[ACTIVITY_KEY] = time.monotonic()
+    return actor
+
+
+def sign_out(reason: str = "sign-out") -> None:
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is not None:
+        auth.sign_out(actor, engine=get_engine(), reason=reason)
+    st.session_state.clear()
