@@ -47,8 +47,12 @@ def _holiday_calendar(country: str) -> holidays.HolidayBase:
 
 
 def is_closed_day(day: date, settings: Settings | None = None) -> bool:
+    """Weekends, public holidays and (setting) the year-end closure of 29 Dec to 3 Jan."""
     settings = settings or get_settings()
-    return day.weekday() >= 5 or day in _holiday_calendar(settings.holiday_country)
+    if day.weekday() >= 5 or day in _holiday_calendar(settings.holiday_country):
+        return True
+    year_end = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+    return settings.year_end_closure and year_end
 
 
 def sorting_deadline(lodged: date, settings: Settings | None = None) -> date:

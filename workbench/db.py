@@ -90,8 +90,8 @@ def unit_of_work(engine: Engine | None = None, *, write: bool = True) -> Iterato
         yield session
         if write:
             session.commit()
-        else:
-            session.rollback()
+        # A read-only unit is not committed: closing it returns the connection, whose
+        # transaction is rolled back, while objects already loaded stay readable.
     except WorkbenchError as exc:
         session.rollback()
         session.close()

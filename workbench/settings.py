@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     standard_period_months: int = Field(default=6, ge=1)
     review_window_days: int = Field(default=7, ge=1)
     review_deadline_rolls_past_closed_days: bool = True
+    #: Offices close from 29 December to 3 January (Japan's administrative holidays).
+    year_end_closure: bool = True
 
     # Accounts.
     lockout_threshold: int = Field(default=5, ge=1)

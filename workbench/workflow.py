@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from models import (
     Application,
+    ApplicationRead,
     ApplicationType,
     CaseState,
     PrimaryOutcome,
@@ -372,7 +373,7 @@ def transition(
     data: TransitionInput | None = None,
     expected_version: int | None = None,
     settings: Settings | None = None,
-) -> Application:
+) -> ApplicationRead:
     """Move a case by ``action``. Raises InvalidTransition, PermissionDenied or StaleEdit,
     each leaving the case unchanged (and the refusal audited)."""
     settings = settings or get_settings()
@@ -438,7 +439,7 @@ def transition(
                  details={"from": state.value, "to": spec.target.value,
                           "fields": [f for f in spec.fields if getattr(data, f, None) is not None]})
     session.flush()
-    return app
+    return ApplicationRead.model_validate(app, from_attributes=True)
 
 
 def _stale(session: Session, app: Application, expected: int, attempted: dict) -> StaleEdit:
