@@ -27,7 +27,7 @@ except WorkbenchError as exc:
     st.stop()
 
 if not page.items:
-    empty = "cases.empty_filtered" if (text or pending) and page.total == 0 else "cases.empty_mine"
+    empty = "cases.empty_filtered" if text else "cases.empty_mine"
     if actor.role == Role.COUNSELLOR:
         empty = "cases.empty_appeals"
     st.info(t(empty))

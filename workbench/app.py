@@ -14,6 +14,7 @@ from models import Role
 from workbench.db import ensure_migrated, get_engine
 from workbench.errors import DatabaseNotMigrated
 from workbench.i18n import t
+from workbench.settings import get_settings
 from workbench.ui.session import current_actor
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
@@ -22,14 +23,14 @@ st.set_page_config(page_title=t("app.title"), layout="wide")
 
 
 @st.cache_resource
-def _checked_engine():  # noqa: ANN202
-    engine = get_engine()
+def _checked_engine(url: str):  # noqa: ANN202
+    engine = get_engine(url)
     ensure_migrated(engine)
     return engine
 
 
 try:
-    _checked_engine()
+    _checked_engine(get_settings().resolved_database_url)
 except DatabaseNotMigrated as exc:
     st.error(t("app.not_migrated", message=str(exc)))
     st.stop()

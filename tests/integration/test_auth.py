@@ -194,16 +194,25 @@ def test_disabled_account_cannot_sign_in(engine, staff: Staff) -> None:  # noqa:
 
 
 def test_passwords_are_stored_as_argon2_hashes(engine, staff: Staff) -> None:  # noqa: ANN001
+    secret = "the-same-secret-for-both"
+    with unit_of_work(engine) as session:
+        for username in ("hash.one", "hash.two"):
+            auth.create_user(session, actor=staff.admin, data={
+                "username": username, "display_name": username, "role": "inquirer",
+                "password": secret})
     with engine.connect() as conn:
-        hashes = conn.execute(select(User.username, User.password_hash)).all()
+        hashes = dict(conn.execute(select(User.username, User.password_hash)
+                                   .where(User.username.in_(["hash.one", "hash.two"]))).all())
         # the clear password appears nowhere in the database, audit log included
         audit_text = " ".join(conn.execute(text("SELECT details FROM audit_event")).scalars())
-    assert len(hashes) == 6
-    for username, password_hash in hashes:
+    assert set(hashes) == {"hash.one", "hash.two"}
+    for username, password_hash in hashes.items():
         assert password_hash.startswith("$argon2"), username
-        assert PASSWORD not in password_hash
-    assert len({h for _, h in hashes}) == 6  # salted: same password, different hashes
-    assert PASSWORD not in audit_text
+        assert secret not in password_hash
+    assert hashes["hash.one"] != hashes["hash.two"]  # salted: same password, different hashes
+    assert secret not in audit_text
+    assert auth.verify_password(hashes["hash.one"], secret)
+    assert not auth.verify_password(hashes["hash.one"], secret.upper())
 
 
 def test_admin_creates_a_user_who_can_then_sign_in(engine, staff: Staff) -> None:  # noqa: ANN001
