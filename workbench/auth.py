@@ -65,15 +65,13 @@ def authenticate(
             verify_password(_DUMMY_HASH, password)
             audit.record(session, actor=None, username=username[:64], action="auth.sign_in",
                          outcome="failed", details={"reason": "unknown user"})
-            failure = AuthenticationFailed("Unknown user name or wrong password.")
+            failure = AuthenticationFailed(_failed_message(settings))
         elif not user.is_active:
             verify_password(_DUMMY_HASH, password)
             audit.record(session, actor=Actor.of(user), action="auth.sign_in", outcome="failed",
                          entity_type="user", entity_id=user.id,
                          details={"reason": "account disabled"})
-            failure = AuthenticationFailed(
-                "This account is disabled. Ask an administrator to enable it."
-            )
+            failure = AuthenticationFailed(_failed_message(settings))
         elif user.locked_until is not None and user.locked_until > now:
             audit.record(session, actor=Actor.of(user), action="auth.sign_in", outcome="failed",
                          entity_type="user", entity_id=user.id, details={"reason": "locked"})
@@ -93,11 +91,7 @@ def authenticate(
                 failure = AccountLocked(_locked_message(user.locked_until, settings),
                                         user.locked_until)
             else:
-                left = settings.lockout_threshold - user.failed_attempts
-                failure = AuthenticationFailed(
-                    "Unknown user name or wrong password. "
-                    f"{left} attempt{'s' if left != 1 else ''} left before the account is locked."
-                )
+                failure = AuthenticationFailed(_failed_message(settings))
             session.add(user)
         else:
             if _hasher.check_needs_rehash(user.password_hash):
@@ -113,6 +107,16 @@ def authenticate(
         raise failure
     assert actor is not None
     return actor
+
+
+def _failed_message(settings: Settings) -> str:
+    # The same words whether the account exists, is disabled or the password is wrong, so
+    # that the sign-in page does not tell anyone which user names exist.
+    return (
+        "Unknown user name or wrong password. After "
+        f"{settings.lockout_threshold} failed attempts in a row an account is locked for "
+        f"{settings.lockout_minutes} minutes."
+    )
 
 
 def _locked_message(until, settings: Settings) -> str:  # noqa: ANN001

@@ -36,7 +36,13 @@ from models import (
 from models.enums import PRIMARY_PENDING_STATES
 from workbench import audit, clock
 from workbench.actor import Actor
-from workbench.errors import NotFound, StaleEdit, ValidationError, from_pydantic
+from workbench.errors import (
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+    ValidationError,
+    from_pydantic,
+)
 from workbench.permissions import Action, case_scope, require, require_case
 from workbench.settings import Settings, get_settings
 
@@ -209,10 +215,15 @@ def register_application(
         app_data = _validate(ApplicationCreate, application)
         if session.get(Person, app_data.person_id) is None:
             raise ValidationError(f"No person with id {app_data.person_id}.")
+    if actor.role == Role.INQUIRER:
+        if app_data.assigned_inquirer_id not in (None, actor.id):
+            raise audit.refuse(
+                PermissionDenied("Only a manager can put a case in another inquirer's queue."),
+                actor=actor, action="case.create", entity_type="application",
+            )
+        app_data.assigned_inquirer_id = actor.id
     if app_data.assigned_inquirer_id is not None:
         _check_inquirer(session, app_data.assigned_inquirer_id)
-    if actor.role == Role.INQUIRER and app_data.assigned_inquirer_id is None:
-        app_data.assigned_inquirer_id = actor.id
     now = clock.now_utc()
     app = Application(
         **app_data.model_dump(),
@@ -486,6 +497,8 @@ def update_person(
     data = _validate(PersonUpdate, changes)
     values = data.model_dump(exclude_unset=True)
     person = session.get(Person, app.person_id)
+    if not values:
+        return PersonRead.model_validate(person, from_attributes=True)
     now = clock.now_utc()
     result = session.execute(
         update(Person)

@@ -69,7 +69,7 @@ class StaleEdit(WorkbenchError):
         attempted: dict | None = None,
     ) -> None:
         who = changed_by or "another user"
-        when = changed_at.isoformat(timespec="minutes") if changed_at else "an unknown time"
+        when = _office_time(changed_at) if changed_at else "an unknown time"
         super().__init__(
             f"This {entity} was changed by {who} at {when} after you opened it "
             f"(your version {expected_version}, now {current_version}). "
@@ -80,6 +80,14 @@ class StaleEdit(WorkbenchError):
         self.changed_by = changed_by
         self.changed_at = changed_at
         self.attempted = attempted or {}
+
+
+def _office_time(moment: datetime) -> str:
+    from workbench.settings import get_settings
+
+    settings = get_settings()
+    local = moment.astimezone(settings.zone) if moment.tzinfo else moment
+    return f"{local:%Y-%m-%d %H:%M} ({settings.timezone})"
 
 
 class IngestError(WorkbenchError):

@@ -388,6 +388,11 @@ def transition(
 
     refusal = {"actor": actor, "action": f"case.transition.{action}",
                "entity_type": "application", "entity_id": app.id}
+    if expected_version is not None and app.version != expected_version:
+        # Someone moved or edited the case since this user loaded it: say who and when
+        # rather than judging the action against a state the user never saw.
+        raise audit.refuse(_stale(session, app, expected_version, {"action": action}),
+                           outcome="refused", **refusal)
     spec = BY_NAME.get(action)
     state = CaseState(app.state)
     if spec is None or state not in spec.sources:
@@ -403,9 +408,6 @@ def transition(
         raise audit.refuse(
             PermissionDenied(f"'{spec.label}' is for the roles: {roles}."), **refusal
         )
-    if expected_version is not None and app.version != expected_version:
-        raise audit.refuse(_stale(session, app, expected_version, {"action": action}),
-                           outcome="refused", **refusal)
     reason = (data.reason or "").strip() or None
     data.reason = reason
     if spec.reason_required and not reason:

@@ -363,3 +363,51 @@ def test_counsellor_may_not_take_a_workflow_step_meant_for_counsellors_on_unreac
                                 action="hold_hearing")
     row = case_row(engine, case_id)
     assert (row["state"], row["version"]) == (CaseState.PANEL_ASSIGNED, 1)
+
+
+def test_inquirer_may_not_take_a_managers_workflow_step_on_own_case(
+    engine, staff: Staff,  # noqa: ANN001
+) -> None:
+    case_id = insert_case(engine, inquirer=staff.inquirer, state=CaseState.DECISION_DRAFTED)
+    with pytest.raises(PermissionDenied) as refused:
+        with unit_of_work(engine) as session:
+            workflow.transition(session, actor=staff.inquirer, application_id=case_id,
+                                action="approve_decision")
+    assert str(refused.value) == "'Approve decision' is for the roles: manager."
+    row = case_row(engine, case_id)
+    assert (row["state"], row["version"]) == (CaseState.DECISION_DRAFTED, 1)
+    entries = audit_entries(engine, actor_id=staff.inquirer.id)
+    assert [(e["action"], e["outcome"], e["entity_id"]) for e in entries] == \
+        [("case.transition.approve_decision", "denied", str(case_id))]
+
+
+def test_manager_registers_a_case_straight_into_an_inquirers_queue(
+    engine, staff: Staff,  # noqa: ANN001
+) -> None:
+    with unit_of_work(engine) as session:
+        app = cases.register_application(
+            session, actor=staff.manager,
+            application={"lodged_date": date(2024, 3, 1), "office": "TOKYO",
+                         "residence_status_at_filing": "TEMPORARY_VISITOR",
+                         "assigned_inquirer_id": staff.inquirer2.id},
+            person={"family_name": "Newcomer", "nationality": "MMR"})
+    assert app.assigned_inquirer_id == staff.inquirer2.id
+
+
+def test_inquirer_cannot_register_a_case_into_another_inquirers_queue(
+    engine, staff: Staff,  # noqa: ANN001
+) -> None:
+    created = None
+    try:
+        with unit_of_work(engine) as session:
+            created = cases.register_application(
+                session, actor=staff.inquirer,
+                application={"lodged_date": date(2024, 3, 1), "office": "TOKYO",
+                             "residence_status_at_filing": "TEMPORARY_VISITOR",
+                             "assigned_inquirer_id": staff.inquirer2.id},
+                person={"family_name": "Newcomer", "nationality": "MMR"})
+    except PermissionDenied:
+        assert count(engine, Application) == 0
+        return
+    # Or the assignment is ignored and the case stays with the inquirer who registered it.
+    assert created.assigned_inquirer_id == staff.inquirer.id

@@ -1,0 +1,221 @@
+"""The ``workbench`` command line against a temporary SQLite database."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workbench import auth
+from workbench.cli import main
+from workbench.db import dispose_engines, get_engine
+from workbench.errors import AuthenticationFailed
+from workbench.settings import get_settings
+
+ALICE_PASSWORD = "alice-secret-passphrase"
+
+
+def flat(text: str) -> str:
+    """The output as one line: rich wraps long messages to the console width."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "cli" / "workbench.db"
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.delenv("WORKBENCH_NEW_PASSWORD", raising=False)
+    get_settings.cache_clear()
+    dispose_engines()
+    yield path
+    dispose_engines()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(cli: CliRunner, *args: str) -> Result:
+    return cli.invoke(main, list(args))
+
+
+def assert_plain_failure(result: Result, exit_code: int = 1) -> str:
+    """A refusal: non-zero exit, a plain message, no traceback."""
+    assert result.exit_code == exit_code, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return flat(result.output)
+
+
+@pytest.fixture
+def migrated(cli: CliRunner, db_path: Path) -> Path:
+    result = invoke(cli, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+def add_alice(cli: CliRunner) -> Result:
+    return invoke(cli, "users", "add", "alice", "--role", "inquirer", "--name", "Alice A",
+                  "--password", ALICE_PASSWORD)
+
+
+def test_db_upgrade_then_check_succeed(cli: CliRunner, db_path: Path) -> None:
+    assert not db_path.exists()
+    result = invoke(cli, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Database at revision \S+\.", result.output)
+    assert "None" not in result.output
+    assert db_path.exists()
+
+    result = invoke(cli, "db", "check")
+    assert result.exit_code == 0, result.output
+    assert "Database schema is up to date." in result.output
+
+    # upgrading again is harmless
+    assert invoke(cli, "db", "upgrade").exit_code == 0
+    assert invoke(cli, "db", "check").exit_code == 0
+
+
+def test_db_check_on_an_unmigrated_database_names_the_fix(
+    cli: CliRunner, db_path: Path,
+) -> None:
+    result = invoke(cli, "db", "check")
+    output = assert_plain_failure(result)
+    assert "Error:" in output
+    assert "has no workbench schema" in output
+    assert "workbench db upgrade" in output
+
+
+def test_commands_refuse_to_work_on_an_unmigrated_database(
+    cli: CliRunner, db_path: Path,
+) -> None:
+    output = assert_plain_failure(add_alice(cli))
+    assert "workbench db upgrade" in output
+    output = assert_plain_failure(invoke(cli, "audit", "verify"))
+    assert "workbench db upgrade" in output
+
+
+def test_users_add_then_list_shows_her(cli: CliRunner, migrated: Path) -> None:
+    result = add_alice(cli)
+    assert result.exit_code == 0, result.output
+    assert "Created alice (inquirer)." in result.output
+    assert ALICE_PASSWORD not in result.output
+
+    result = invoke(cli, "users", "list", "--json")
+    assert result.exit_code == 0, result.output
+    users = json.loads(result.stdout)
+    alice = [u for u in users if u["username"] == "alice"]
+    assert len(alice) == 1
+    assert alice[0]["display_name"] == "Alice A"
+    assert alice[0]["role"] == "inquirer"
+    assert alice[0]["is_active"] is True
+    assert "password_hash" not in alice[0]
+    assert ALICE_PASSWORD not in result.stdout
+
+    # and she can sign in with that password
+    actor = auth.authenticate("alice", ALICE_PASSWORD, engine=get_engine())
+    assert actor.display_name == "Alice A"
+
+
+def test_users_add_reads_the_password_from_the_environment(
+    cli: CliRunner, migrated: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WORKBENCH_NEW_PASSWORD", ALICE_PASSWORD)
+    result = invoke(cli, "users", "add", "bob", "--role", "manager", "--name", "Bob B")
+    assert result.exit_code == 0, result.output
+    assert auth.authenticate("bob", ALICE_PASSWORD, engine=get_engine()).username == "bob"
+
+
+def test_disabled_user_cannot_sign_in(cli: CliRunner, migrated: Path) -> None:
+    assert add_alice(cli).exit_code == 0
+    result = invoke(cli, "users", "disable", "alice")
+    assert result.exit_code == 0, result.output
+    assert "Disabled alice." in result.output
+
+    users = json.loads(invoke(cli, "users", "list", "--json").stdout)
+    assert [u["is_active"] for u in users if u["username"] == "alice"] == [False]
+    with pytest.raises(AuthenticationFailed, match="Unknown user name or wrong password"):
+        auth.authenticate("alice", ALICE_PASSWORD, engine=get_engine())
+
+    assert invoke(cli, "users", "enable", "alice").exit_code == 0
+    assert auth.authenticate("alice", ALICE_PASSWORD, engine=get_engine()).username == "alice"
+
+
+def test_disabling_an_unknown_user_is_a_plain_error(cli: CliRunner, migrated: Path) -> None:
+    output = assert_plain_failure(invoke(cli, "users", "disable", "nobody"))
+    assert "No user nobody." in output
+
+
+def test_audit_verify_reports_an_intact_chain(cli: CliRunner, migrated: Path) -> None:
+    assert add_alice(cli).exit_code == 0
+    assert invoke(cli, "users", "add", "bob", "--role", "manager", "--name", "Bob B",
+                  "--password", ALICE_PASSWORD).exit_code == 0
+    result = invoke(cli, "audit", "verify")
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
+    assert "2 entries verified" in result.output
+
+
+def test_audit_verify_names_a_tampered_entry(cli: CliRunner, migrated: Path) -> None:
+    assert add_alice(cli).exit_code == 0
+    assert invoke(cli, "users", "add", "bob", "--role", "manager", "--name", "Bob B",
+                  "--password", ALICE_PASSWORD).exit_code == 0
+    assert invoke(cli, "users", "disable", "alice").exit_code == 0
+    assert invoke(cli, "audit", "verify").exit_code == 0
+    dispose_engines()
+
+    conn = sqlite3.connect(migrated)
+    try:
+        seqs = [row[0] for row in conn.execute("SELECT seq FROM audit_event ORDER BY seq")]
+        assert seqs == [1, 2, 3]
+        # The log is append-only until someone removes the guard.
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("UPDATE audit_event SET details = '{}' WHERE seq = 2")
+        conn.rollback()
+        conn.execute("DROP TRIGGER audit_event_no_update")
+        conn.execute("UPDATE audit_event SET details = '{\"role\":\"admin\"}' WHERE seq = 2")
+        conn.commit()
+    finally:
+        conn.close()
+
+    result = invoke(cli, "audit", "verify")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    output = flat(result.output)
+    assert "broken at entry 2" in output
+    assert "changed after it was written" in output
+    assert "intact" not in output
+
+
+def test_invalid_role_is_refused_plainly(cli: CliRunner, migrated: Path) -> None:
+    result = invoke(cli, "users", "add", "carol", "--role", "judge", "--name", "Carol C",
+                    "--password", ALICE_PASSWORD)
+    output = assert_plain_failure(result, exit_code=2)
+    assert "Invalid value for '--role'" in output
+    assert "'judge'" in output
+    users = json.loads(invoke(cli, "users", "list", "--json").stdout)
+    assert [u["username"] for u in users] == []
+
+
+def test_too_short_password_is_refused_plainly(cli: CliRunner, migrated: Path) -> None:
+    result = invoke(cli, "users", "add", "carol", "--role", "inquirer", "--name", "Carol C",
+                    "--password", "short")
+    output = assert_plain_failure(result)
+    assert "Error:" in output
+    assert "password" in output
+    assert "at least 10 characters" in output
+    users = json.loads(invoke(cli, "users", "list", "--json").stdout)
+    assert [u["username"] for u in users] == []
+
+
+def test_duplicate_user_is_refused_plainly(cli: CliRunner, migrated: Path) -> None:
+    assert add_alice(cli).exit_code == 0
+    output = assert_plain_failure(add_alice(cli))
+    assert "The user name 'alice' is already taken." in output
