@@ -1,56 +1,62 @@
-"""Case list: the cases the signed-in user may see, filtered and paginated in SQL."""
+"""Case list: the cases the signed-in user may see, filtered, sorted and paged in SQL."""
 
 import streamlit as st
 
-from models import Role
-from workbench.cases import CaseFilter, list_cases
+from models import CaseState, Role, SortingCategory
+from workbench.cases import CaseFilter, SortKey, list_cases
 from workbench.db import get_engine, unit_of_work
-from workbench.errors import WorkbenchError
 from workbench.i18n import t
-from workbench.ui.session import current_actor
+from workbench.ui import nav
+from workbench.ui.errors import shown_errors
+from workbench.ui.format import category_label, state_label
+from workbench.ui.session import require_actor
+from workbench.ui.tables import case_rows
 
-actor = current_actor()
+actor = require_actor()
+st.session_state.pop("wb_opened_case", None)  # coming back to a case is a new opening
 heading = {Role.INQUIRER: "cases.heading_mine", Role.COUNSELLOR: "cases.heading_appeals"}
 st.title(t(heading.get(actor.role, "cases.heading_all")))
 
-left, right = st.columns([3, 1])
-text = left.text_input(t("cases.search"), key="cases_search")
-pending = right.checkbox(t("cases.pending_only"), value=True, key="cases_pending")
-page_no = st.session_state.get("cases_page", 1)
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
+    text = c1.text_input(t("cases.search"), key="cases_search")
+    states = c2.multiselect(t("cases.states"), list(CaseState), format_func=state_label,
+                            key="cases_states")
+    categories = c3.multiselect(t("cases.categories"), list(SortingCategory),
+                                format_func=category_label, key="cases_categories")
+    nationality = c4.text_input(t("cases.nationality"), max_chars=3, key="cases_nat")
+    c5, c6 = st.columns([3, 2])
+    pending = c5.toggle(t("cases.pending_only"), value=actor.role == Role.INQUIRER,
+                        key="cases_pending")
+    sort = c6.selectbox(t("cases.sort"), list(SortKey), format_func=lambda k: t(f"sort.{k}"),
+                        key="cases_sort")
 
-try:
+filters = CaseFilter(text=text or None, states=states or None, categories=categories or None,
+                     nationality=nationality or None, pending_only=pending)
+page_no = st.session_state.get("cases_page", 1)
+with shown_errors():
     with unit_of_work(get_engine(), write=False) as session:
-        page = list_cases(session, actor=actor, page=page_no,
-                          filters=CaseFilter(text=text or None, pending_only=pending))
-except WorkbenchError as exc:
-    st.error(str(exc))
-    st.stop()
+        page = list_cases(session, actor=actor, filters=filters, sort=sort, page=page_no)
+    if page.total and page_no > page.pages:
+        st.session_state["cases_page"] = 1
+        st.rerun()
 
 if not page.items:
-    empty = "cases.empty_filtered" if text else "cases.empty_mine"
-    if actor.role == Role.COUNSELLOR:
+    filtered = bool(text or states or categories or nationality)
+    empty = "cases.empty_filtered" if filtered else "cases.empty_mine"
+    if actor.role == Role.COUNSELLOR and not filtered:
         empty = "cases.empty_appeals"
     st.info(t(empty))
     st.stop()
 
 st.caption(t("cases.count", total=f"{page.total:,}", page=page.page, pages=page.pages))
-st.dataframe(
-    [
-        {
-            t("columns.case_number"): c.case_number,
-            t("columns.name"): c.person_name,
-            t("columns.nationality"): c.nationality,
-            t("columns.application"): c.application_number,
-            t("columns.category"): c.sorting_category,
-            t("columns.state"): c.state,
-            t("columns.flags"): ", ".join(c.flags),
-            t("columns.lodged"): c.lodged_date.isoformat(),
-            t("columns.days_pending"): c.days_pending,
-            t("columns.inquirer"): c.assigned_inquirer or "",
-        }
-        for c in page.items
-    ],
-    hide_index=True,
-    use_container_width=True,
-)
-st.number_input(t("cases.page"), min_value=1, max_value=page.pages, key="cases_page")
+selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
+                         on_select="rerun", selection_mode="single-row", key="cases_table")
+rows = selection.selection.rows if selection else []
+left, right = st.columns([1, 3])
+left.number_input(t("cases.page"), min_value=1, max_value=page.pages, key="cases_page")
+if rows:
+    if right.button(t("cases.open"), type="primary", key="cases_open"):
+        nav.open_case_page(page.items[rows[0]].id)
+else:
+    right.caption(t("cases.select_hint"))

@@ -84,6 +84,21 @@ class CaseSummary:
     sorting_deadline: date
     standard_deadline: date
     version: int
+    notice_date: date | None = None
+    outcome: str | None = None
+    review_deadline: date | None = None
+
+    @property
+    def next_deadline(self) -> tuple[str, date] | None:
+        """The clock that matters now: sorting, the standard period, or the review window."""
+        state = CaseState(self.state)
+        if state in (CaseState.RECEIVED, CaseState.SORTING):
+            return ("sorting", self.sorting_deadline)
+        if state in PRIMARY_PENDING_STATES:
+            return ("standard", self.standard_deadline)
+        if state == CaseState.DECIDED and self.review_deadline is not None:
+            return ("review", self.review_deadline)
+        return None
 
     @property
     def flags(self) -> list[str]:
@@ -264,6 +279,7 @@ def _summary_query(actor: Actor) -> Select:
             Application.lodged_date, Application.office, Application.removal_procedure,
             Application.detained, Application.removal_suspension,
             Application.reasonable_grounds_materials, Application.version,
+            Application.notice_date, Application.outcome,
             Person.family_name, Person.given_names, Person.nationality,
             inquirer.display_name.label("inquirer_name"),
         )
@@ -357,25 +373,47 @@ def list_cases(
             sorting_deadline=clock.sorting_deadline(r.lodged_date, settings),
             standard_deadline=clock.standard_period_end(r.lodged_date, settings),
             version=r.version,
+            notice_date=r.notice_date,
+            outcome=r.outcome,
+            review_deadline=(
+                clock.review_deadline(r.notice_date, settings)
+                if r.notice_date and _reviewable(r.outcome, r.application_type) else None),
         )
         for r in rows
     ]
     return Page(items=items, total=total, page=page, page_size=page_size)
 
 
+def _reviewable(outcome: str | None, application_type: str) -> bool:
+    from workbench.workflow import is_reviewable
+
+    return is_reviewable(Application(outcome=outcome, application_type=application_type))
+
+
 # --- open --------------------------------------------------------------------------------------
 
 
 def open_case(session: Session, *, actor: Actor, application_id: int,
-              settings: Settings | None = None) -> CaseFile:
-    """The case file; opening it is audited (and so is a refused attempt)."""
+              settings: Settings | None = None, record_opening: bool = True) -> CaseFile:
+    """The case file. Opening it is audited (and so is a refused attempt); a page that
+    re-reads a file it already opened passes ``record_opening=False`` and is still checked."""
     settings = settings or get_settings()
     app = _load_case(session, application_id)
     require_case(session, actor, Action.CASE_OPEN, app)
     case_file = _case_file(session, actor, app, settings)
-    audit.record(session, actor=actor, action="case.open", entity_type="application",
-                 entity_id=app.id)
+    if record_opening:
+        audit.record(session, actor=actor, action="case.open", entity_type="application",
+                     entity_id=app.id)
     return case_file
+
+
+def find_case(session: Session, *, actor: Actor, case_number: str) -> int | None:
+    """The id of the case with this number, if the actor may see it."""
+    require(actor, Action.CASE_LIST)
+    return session.execute(
+        select(Application.id).where(Application.case_number == case_number.strip().upper(),
+                                     case_scope(actor))
+    ).scalar_one_or_none()
 
 
 def _case_file(session: Session, actor: Actor, app: Application,
@@ -597,6 +635,7 @@ __all__ = [
     "SortKey",
     "assign_cases",
     "export_case",
+    "find_case",
     "get_application",
     "inquirer_workloads",
     "list_cases",

@@ -70,6 +70,7 @@ _CAT_A = SortingCategory.A.value
 _CAT_B = SortingCategory.B.value
 _CAT_C = SortingCategory.C.value
 _FINAL = CaseState.FINAL.value
+_RECEIVED = CaseState.RECEIVED.value
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -1140,7 +1141,8 @@ class _Generator:
                 "sorting_category": c.f_category,
                 "residence_measure": c.f_measure,
                 "removal_suspension": c.suspension,
-                "assigned_inquirer_id": c.inquirer,
+                # Newly received cases wait in the manager's queue for an inquirer.
+                "assigned_inquirer_id": None if c.state == _RECEIVED else c.inquirer,
                 "state": c.state,
                 "outcome": c.f_outcome,
                 "decision_drafted_by_id": c.drafted_by,

@@ -48,3 +48,11 @@ def sign_out(reason: str = "sign-out") -> None:
     if actor is not None:
         auth.sign_out(actor, engine=get_engine(), reason=reason)
     st.session_state.clear()
+
+
+def require_actor() -> Actor:
+    """The signed-in actor; a page reached without one shows nothing more."""
+    actor = current_actor()
+    if actor is None:
+        st.stop()
+    return actor

@@ -1,0 +1,47 @@
+"""Case file: header and clocks, then one section after another. Opening is audited once
+per case per session; every read is still checked by the service."""
+
+import streamlit as st
+
+from workbench.cases import find_case, open_case
+from workbench.db import get_engine, unit_of_work
+from workbench.i18n import t
+from workbench.ui import nav
+from workbench.ui.case_sections import header, sections_for
+from workbench.ui.errors import shown_errors
+from workbench.ui.session import require_actor
+
+OPENED_KEY = "wb_opened_case"
+
+actor = require_actor()
+raw = st.query_params.get("case")
+case_id = int(raw) if raw and raw.isdigit() else None
+
+if case_id is None:
+    st.title(t("nav.case_file"))
+    with st.form("case_lookup"):
+        number = st.text_input(t("case.lookup"), help=t("case.lookup_hint"))
+        go = st.form_submit_button(t("case.lookup_button"), type="primary")
+    if go and number.strip():
+        with shown_errors():
+            with unit_of_work(get_engine(), write=False) as session:
+                found = find_case(session, actor=actor, case_number=number)
+        if found is None:
+            st.error(t("case.not_found"))
+        else:
+            nav.open_case_page(found)
+    st.caption(t("case.lookup_hint"))
+    st.stop()
+
+first_opening = st.session_state.get(OPENED_KEY) != case_id
+with shown_errors():
+    with unit_of_work(get_engine()) as session:
+        case = open_case(session, actor=actor, application_id=case_id,
+                         record_opening=first_opening)
+st.session_state[OPENED_KEY] = case_id
+
+st.page_link(nav.page("cases", actor.role), label=t("case.back"), icon=":material/arrow_back:")
+header.render(case)
+for section in sections_for(actor):
+    with st.expander(t(section.title_key), expanded=section.expanded):
+        section.render(case, actor)

@@ -1,0 +1,80 @@
+"""Manager's queue: unassigned and all cases, filters, and bulk assignment to an inquirer
+chosen with their current workload in view."""
+
+import streamlit as st
+
+from models import CaseState, SortingCategory
+from workbench.cases import CaseFilter, SortKey, assign_cases, inquirer_workloads, list_cases
+from workbench.db import get_engine, unit_of_work
+from workbench.i18n import t
+from workbench.ui import nav
+from workbench.ui.errors import shown_errors
+from workbench.ui.format import category_label, state_label
+from workbench.ui.session import require_actor
+from workbench.ui.tables import case_rows
+
+FLASH = "wb_queue_flash"
+actor = require_actor()
+st.session_state.pop("wb_opened_case", None)
+st.title(t("queue.heading"))
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
+
+with shown_errors():
+    with unit_of_work(get_engine(), write=False) as session:
+        loads = inquirer_workloads(session, actor=actor)
+
+with st.expander(t("queue.workloads"), expanded=False):
+    st.dataframe([{t("columns.inquirer"): w.display_name, t("queue.office"): w.office or "—",
+                   t("queue.workloads"): w.open_cases} for w in loads],
+                 hide_index=True, width="stretch")
+
+view = st.segmented_control(t("queue.heading"), ["unassigned", "all"],
+                            format_func=lambda v: t(f"queue.{v}"), default="unassigned",
+                            key="queue_view", label_visibility="collapsed") or "unassigned"
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
+    text = c1.text_input(t("cases.search"), key="queue_search")
+    states = c2.multiselect(t("cases.states"), list(CaseState), format_func=state_label,
+                            key="queue_states")
+    categories = c3.multiselect(t("cases.categories"), list(SortingCategory),
+                                format_func=category_label, key="queue_categories")
+    office = c4.text_input(t("queue.office"), key="queue_office")
+
+filters = CaseFilter(text=text or None, states=states or None, categories=categories or None,
+                     office=office or None, unassigned=view == "unassigned")
+page_no = st.session_state.get("queue_page", 1)
+with shown_errors():
+    with unit_of_work(get_engine(), write=False) as session:
+        page = list_cases(session, actor=actor, filters=filters, sort=SortKey.LODGED,
+                          page=page_no, page_size=50)
+
+if not page.items:
+    st.info(t("queue.empty_unassigned") if view == "unassigned" else t("cases.empty_filtered"))
+    st.stop()
+
+st.caption(t("cases.count", total=f"{page.total:,}", page=page.page, pages=page.pages))
+selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
+                         on_select="rerun", selection_mode="multi-row", key="queue_table")
+chosen = [page.items[i] for i in (selection.selection.rows if selection else [])]
+st.number_input(t("cases.page"), min_value=1, max_value=page.pages, key="queue_page")
+
+with st.form("assign_form"):
+    inquirer = st.selectbox(
+        t("queue.assign_to"), loads, index=None,
+        format_func=lambda w: t("queue.inquirer_option", name=w.display_name, n=w.open_cases))
+    submitted = st.form_submit_button(t("queue.assign"), type="primary")
+if submitted:
+    if not chosen or inquirer is None:
+        st.warning(t("queue.none_selected"))
+    else:
+        with shown_errors():
+            with unit_of_work(get_engine()) as session:
+                assign_cases(session, actor=actor, application_ids=[c.id for c in chosen],
+                             inquirer_id=inquirer.id)
+        st.session_state[FLASH] = t("queue.assigned", n=len(chosen), name=inquirer.display_name)
+        st.rerun()
+
+if len(chosen) == 1 and st.button(t("cases.open"), key="queue_open"):
+    nav.open_case_page(chosen[0].id)

@@ -1,0 +1,87 @@
+"""Administrator: accounts — create, disable or enable, set a new password, change role."""
+
+import streamlit as st
+
+from models import Role
+from workbench.auth import create_user, list_users, reset_password, set_active, update_user
+from workbench.db import get_engine, unit_of_work
+from workbench.i18n import t
+from workbench.ui.errors import shown_errors
+from workbench.ui.format import enum_label, fmt_datetime
+from workbench.ui.session import require_actor
+
+FLASH = "wb_users_flash"
+actor = require_actor()
+st.title(t("users.heading"))
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
+
+with shown_errors():
+    with unit_of_work(get_engine(), write=False) as session:
+        users = list_users(session, actor=actor)
+
+st.dataframe([{
+    t("users.username"): u.username, t("users.display_name"): u.display_name,
+    t("users.role"): enum_label("role", u.role), t("users.office"): u.office or "—",
+    t("users.active"): "✓" if u.is_active else "✗",
+    t("users.locked"): fmt_datetime(u.locked_until) if u.locked_until else "",
+} for u in users], hide_index=True, width="stretch", key="users_table")
+
+
+def _done(message: str) -> None:
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+left, right = st.columns(2)
+with left, st.form("create_user", clear_on_submit=True):
+    st.subheader(t("users.create"))
+    username = st.text_input(t("users.username"))
+    display_name = st.text_input(t("users.display_name"))
+    role = st.selectbox(t("users.role"), list(Role), format_func=lambda r: enum_label("role", r))
+    office = st.text_input(t("users.office"))
+    expertise = st.text_input(t("users.expertise"))
+    password = st.text_input(t("users.password"), type="password")
+    if st.form_submit_button(t("users.submit_create"), type="primary"):
+        with shown_errors(stop=False):
+            with unit_of_work(get_engine()) as session:
+                created = create_user(session, actor=actor, data={
+                    "username": username, "display_name": display_name, "role": role,
+                    "office": office or None, "expertise": expertise or None,
+                    "password": password})
+            _done(t("users.created", username=created.username))
+
+with right:
+    st.subheader(t("users.manage"))
+    target = st.selectbox(t("users.pick"), users, index=None,
+                          format_func=lambda u: f"{u.username} — {u.display_name}",
+                          key="users_pick")
+    if target is not None:
+        toggle = t("users.disable") if target.is_active else t("users.enable")
+        if st.button(toggle, key="users_toggle"):
+            with shown_errors(stop=False):
+                with unit_of_work(get_engine()) as session:
+                    set_active(session, actor=actor, username=target.username,
+                               active=not target.is_active)
+                key = "users.disabled_done" if target.is_active else "users.enabled_done"
+                _done(t(key, username=target.username))
+        with st.form("reset_password", clear_on_submit=True):
+            new_password = st.text_input(t("users.new_password"), type="password")
+            if st.form_submit_button(t("users.submit_reset")):
+                with shown_errors(stop=False):
+                    with unit_of_work(get_engine()) as session:
+                        reset_password(session, actor=actor, user_id=target.id,
+                                       new_password=new_password)
+                    _done(t("users.reset_done", username=target.username))
+        with st.form("change_role"):
+            new_role = st.selectbox(t("users.change_role"), list(Role),
+                                    index=list(Role).index(Role(target.role)),
+                                    format_func=lambda r: enum_label("role", r))
+            if st.form_submit_button(t("users.submit_role")):
+                with shown_errors(stop=False):
+                    with unit_of_work(get_engine()) as session:
+                        update_user(session, actor=actor, user_id=target.id,
+                                    expected_version=target.version, changes={"role": new_role})
+                    _done(t("users.role_done", username=target.username,
+                            role=enum_label("role", new_role)))

@@ -1,0 +1,90 @@
+"""Workflow actions open to the user on this case, each confirmed and, where the table
+says so, with a reason. The service decides; this form only collects what it needs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models import PrimaryOutcome, ResidenceMeasure, ReviewRuling, SortingCategory
+from workbench import clock
+from workbench.actor import Actor
+from workbench.cases import CaseFile
+from workbench.db import get_engine, unit_of_work
+from workbench.errors import WorkbenchError
+from workbench.i18n import t
+from workbench.ui.format import category_label, enum_label, outcome_label, state_label
+from workbench.workflow import Transition, TransitionInput, available_actions, transition
+
+FLASH_KEY = "wb_case_flash"
+
+_CATEGORIES = [c for c in SortingCategory if c != SortingCategory.UNSORTED]
+_OUTCOMES = [PrimaryOutcome.RECOGNISED_REFUGEE, PrimaryOutcome.RECOGNISED_CP,
+             PrimaryOutcome.NOT_RECOGNISED_HUMANITARIAN_STAY, PrimaryOutcome.NOT_RECOGNISED]
+_RULINGS = [ReviewRuling.GRANTED, ReviewRuling.DISMISSED_MERITS,
+            ReviewRuling.DISMISSED_INADMISSIBLE]
+
+
+def render(case: CaseFile, actor: Actor) -> None:
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(flash)
+    app = case.application
+    options = available_actions(app, actor)
+    if not options:
+        st.caption(t("actions.none"))
+        return
+    names = [o.name for o in options]
+    chosen_name = st.selectbox(t("actions.choose"), names,
+                               format_func=lambda n: t(f"transition.{n}"),
+                               key=f"action_choice_{app.id}")
+    spec = next(o for o in options if o.name == chosen_name)
+    with st.form(f"action_form_{app.id}_{spec.name}", clear_on_submit=False):
+        data = _inputs(spec)
+        confirmed = st.checkbox(t("actions.confirm"), key=f"action_confirm_{app.id}")
+        submitted = st.form_submit_button(t("actions.submit"), type="primary")
+    if not submitted:
+        return
+    if not confirmed:
+        st.warning(t("actions.must_confirm"))
+        return
+    try:
+        with unit_of_work(get_engine()) as session:
+            result = transition(session, actor=actor, application_id=app.id,
+                                action=spec.name, data=data, expected_version=app.version)
+    except WorkbenchError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[FLASH_KEY] = t("actions.done", label=t(f"transition.{spec.name}"),
+                                    state=state_label(result.state))
+    st.rerun()
+
+
+def _inputs(spec: Transition) -> TransitionInput:
+    data = TransitionInput()
+    today = clock.today()
+    fields = set(spec.fields)
+    if "category" in fields:
+        data.category = st.selectbox(t("actions.category"), _CATEGORIES,
+                                     format_func=category_label, index=None)
+        measure = st.selectbox(t("actions.residence_measure"),
+                               [None, *[m for m in ResidenceMeasure
+                                        if m != ResidenceMeasure.UNDECIDED]],
+                               format_func=lambda m: t("actions.default_measure") if m is None
+                               else enum_label("measure", m))
+        data.residence_measure = measure
+    if "outcome" in fields:
+        data.outcome = st.selectbox(t("actions.outcome"), _OUTCOMES, format_func=outcome_label,
+                                    index=None)
+    if "notice_date" in fields:
+        data.notice_date = st.date_input(t("actions.notice_date"), value=today,
+                                         max_value=today, format="YYYY-MM-DD")
+    if "filed_date" in fields:
+        data.filed_date = st.date_input(t("actions.filed_date"), value=today, max_value=today,
+                                        format="YYYY-MM-DD")
+    if "ruling" in fields:
+        data.ruling = st.selectbox(t("actions.ruling"), _RULINGS,
+                                   format_func=lambda r: enum_label("ruling", r), index=None)
+    if "reason" in fields or spec.reason_required:
+        label = t("actions.reason_required") if spec.reason_required else t("actions.reason")
+        data.reason = st.text_area(label, max_chars=4000)
+    return data

@@ -1,0 +1,84 @@
+"""The case header: who, which case, where it stands, and its clocks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import clock
+from workbench.cases import CaseFile
+from workbench.i18n import t
+from workbench.ui.format import (
+    CATEGORY_COLOURS,
+    STATE_COLOURS,
+    application_label,
+    category_label,
+    fmt_date,
+    outcome_label,
+    state_label,
+)
+
+
+def render(case: CaseFile) -> None:
+    app, person = case.application, case.person
+    st.title(f"{person.family_name.upper()} {person.given_names}")
+    st.caption(f"{app.case_number} · {t(f'apptype.{app.application_type}')} · "
+               f"{application_label(app.application_number)} · {person.nationality}")
+    badges = st.container(horizontal=True)
+    with badges:
+        st.badge(state_label(app.state), color=STATE_COLOURS.get(app.state, "gray"))
+        st.badge(f"{t('case.category')} {category_label(app.sorting_category)}",
+                 color=CATEGORY_COLOURS.get(app.sorting_category, "gray"))
+        if app.outcome:
+            st.badge(outcome_label(app.outcome), color="gray")
+        if app.application_number >= 3:
+            st.badge(t("flag.3rd+"), color="red")
+        elif app.application_number == 2:
+            st.badge(t("flag.2nd"), color="orange")
+        if app.detained:
+            st.badge(t("flag.detained"), color="red")
+        if app.removal_procedure:
+            st.badge(t("flag.removal"), color="orange")
+    _clocks(case)
+
+
+def _clocks(case: CaseFile) -> None:
+    c = case.clocks
+    today = clock.today()
+    cols = st.columns(4)
+    cols[0].metric(t("case.lodged"), fmt_date(case.application.lodged_date),
+                   help=t("case.clock_days", days=(today - case.application.lodged_date).days))
+    cols[1].metric(t("case.clock_sorting"), fmt_date(c["sorting_deadline"]),
+                   delta=_sorting_delta(c), delta_color="off" if c["sorted_on"] else "inverse",
+                   delta_arrow="off")
+    cols[2].metric(t("case.clock_standard"), fmt_date(c["standard_deadline"]),
+                   delta=_standard_delta(c),
+                   delta_color="inverse" if c["standard_overdue"] else "off",
+                   delta_arrow="off")
+    review = c["review_deadline"]
+    cols[3].metric(t("case.clock_review"), fmt_date(review),
+                   delta=(t("case.clock_open_until", date=fmt_date(review))
+                          if review and today <= review else
+                          t("case.clock_closed", date=fmt_date(review)) if review else None),
+                   delta_color="off", delta_arrow="off")
+    st.caption(f"{t('case.inquirer')}: {case.assigned_inquirer or t('case.unassigned')} · "
+               f"{t('case.office')}: {case.application.office} · "
+               f"{t('case.version')} {case.application.version}")
+
+
+def _sorting_delta(c: dict) -> str | None:
+    if c["sorted_on"]:
+        return t("case.clock_sorted", date=fmt_date(c["sorted_on"]), days=c["days_to_sorting"])
+    if c["sorting_overdue"]:
+        return t("case.clock_overdue", date=fmt_date(c["sorting_deadline"]))
+    return t("case.clock_due", date=fmt_date(c["sorting_deadline"]))
+
+
+def _standard_delta(c: dict) -> str | None:
+    if c["decided_on"]:
+        return t("case.clock_decided", date=fmt_date(c["decided_on"]),
+                 days=c["days_to_decision"])
+    if c["standard_overdue"]:
+        return t("case.clock_overdue", date=fmt_date(c["standard_deadline"]))
+    if c["pending_days"] is not None:
+        return t("case.clock_due", date=fmt_date(c["standard_deadline"]))
+    return None

@@ -1,0 +1,27 @@
+"""The timeline of status events, newest first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.actor import Actor
+from workbench.cases import CaseFile
+from workbench.i18n import t
+from workbench.ui.format import fmt_datetime, state_label
+
+
+def render(case: CaseFile, actor: Actor) -> None:
+    if not case.events:
+        st.caption(t("timeline.empty"))
+        return
+    rows = []
+    for event in reversed(case.events):
+        rows.append({
+            t("timeline.when"): fmt_datetime(event.occurred_at),
+            t("timeline.step"): t(f"transition.{event.action}"),
+            t("timeline.from"): state_label(event.from_state) if event.from_state else "",
+            t("timeline.to"): state_label(event.to_state),
+            t("timeline.actor"): event.actor_name or t("timeline.system"),
+            t("timeline.reason"): event.reason or "",
+        })
+    st.dataframe(rows, hide_index=True, width="stretch", key="timeline_table")

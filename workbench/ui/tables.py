@@ -1,0 +1,47 @@
+"""Rows for case tables: what a caseworker reads at a glance."""
+
+from __future__ import annotations
+
+from workbench import clock
+from workbench.cases import CaseSummary
+from workbench.i18n import t
+from workbench.ui.format import application_label, category_label, fmt_date, state_label
+
+
+def deadline_text(case: CaseSummary) -> str:
+    deadline = case.next_deadline
+    if deadline is None:
+        return t("deadline.none")
+    kind, day = deadline
+    text = t(f"deadline.{kind}", date=fmt_date(day))
+    if day < clock.today():
+        text = f"⚠ {text} ({t('deadline.overdue')})"
+    return text
+
+
+def standard_text(case: CaseSummary) -> str:
+    if case.days_pending is None:
+        return "—"
+    overdue = clock.today() > case.standard_deadline
+    return f"{'⚠ ' if overdue else ''}{case.days_pending} d"
+
+
+def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True) -> list[dict]:
+    rows = []
+    for c in cases:
+        row = {
+            t("columns.case_number"): c.case_number,
+            t("columns.name"): c.person_name,
+            t("columns.nationality"): c.nationality,
+            t("columns.application"): application_label(c.application_number),
+            t("columns.category"): category_label(c.sorting_category),
+            t("columns.state"): state_label(c.state),
+            t("columns.flags"): ", ".join(t(f"flag.{f}") for f in c.flags),
+            t("columns.lodged"): fmt_date(c.lodged_date),
+            t("columns.days_pending"): standard_text(c),
+            t("columns.next_deadline"): deadline_text(c),
+        }
+        if with_inquirer:
+            row[t("columns.inquirer")] = c.assigned_inquirer or "—"
+        rows.append(row)
+    return rows
