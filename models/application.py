@@ -76,6 +76,9 @@ class Application(ApplicationBase, table=True):
         Index("ix_application_inquirer_state", "assigned_inquirer_id", "state"),
         Index("ix_application_state_lodged", "state", "lodged_date"),
         Index("ix_application_person", "person_id", "lodged_date"),
+        # Covers the processing-time figures, so they never read the wide rows.
+        Index("ix_application_milestones", "state", "lodged_date", "sorted_on", "decided_on",
+              "review_filed_on", "ruled_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -101,6 +104,11 @@ class Application(ApplicationBase, table=True):
     review_filed_date: date | None = None
     review_late_reason: str | None = Field(default=None, sa_type=Text)
     review_ruling: ReviewRuling | None = Field(default=None, sa_type=String(24))
+    # Milestones: office-local dates of the events that reached them (workbench.milestones).
+    sorted_on: date | None = None
+    decided_on: date | None = None
+    review_filed_on: date | None = None
+    ruled_on: date | None = None
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -148,6 +156,10 @@ class ApplicationRead(ApplicationBase):
     review_filed_date: date | None
     review_late_reason: str | None
     review_ruling: ReviewRuling | None
+    sorted_on: date | None = None
+    decided_on: date | None = None
+    review_filed_on: date | None = None
+    ruled_on: date | None = None
     version: int
     updated_at: datetime
     updated_by_id: int | None

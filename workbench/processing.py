@@ -10,6 +10,7 @@ the lower middle value).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -113,6 +114,26 @@ class Stat:
     median: float | None
     p90: float | None
 
+    @classmethod
+    def from_histogram(cls, histogram: Sequence[tuple[int, int]]) -> Stat:
+        """Figures from (value, count) pairs; nearest-rank percentiles."""
+        pairs = sorted((int(v), int(n)) for v, n in histogram if v is not None)
+        total = sum(n for _, n in pairs)
+        if not total:
+            return cls(0, None, None, None)
+        mean = sum(v * n for v, n in pairs) / total
+
+        def rank(p: float) -> float:
+            target = max(1, math.ceil(p * total))
+            running = 0
+            for value, n in pairs:
+                running += n
+                if running >= target:
+                    return float(value)
+            return float(pairs[-1][0])
+
+        return cls(total, mean, rank(0.5), rank(0.9))
+
 
 @dataclass(frozen=True)
 class ProcessingSummary:
@@ -134,33 +155,19 @@ class ProcessingSummary:
         return self.decided_within_standard / self.decided_total
 
 
-def _offset_minutes(settings: Settings, as_of: date) -> int:
-    from datetime import datetime, time
-
-    moment = datetime.combine(as_of, time(12), tzinfo=settings.zone)
-    return int(moment.utcoffset().total_seconds() // 60)
-
-
 class _Days:
-    """Dialect-specific day arithmetic, so the same query runs on SQLite and PostgreSQL."""
+    """Dialect-specific day arithmetic on date columns (SQLite and PostgreSQL)."""
 
-    def __init__(self, session: Session, settings: Settings, as_of: date) -> None:
+    def __init__(self, session: Session) -> None:
         self.sqlite = session.get_bind().dialect.name == "sqlite"
-        self.settings = settings
-        self.offset = _offset_minutes(settings, as_of)
 
-    def event_day(self, ts: ColumnElement) -> ColumnElement:
-        if self.sqlite:
-            return func.julianday(func.date(ts, f"{self.offset:+d} minutes"))
-        return cast(func.timezone(self.settings.timezone, ts), Date)
+    def day(self, value: ColumnElement | date) -> ColumnElement:
+        if isinstance(value, date):
+            value = literal(value.isoformat()) if self.sqlite else cast(literal(value), Date)
+        return func.julianday(value) if self.sqlite else value
 
-    def date_day(self, day: ColumnElement | date) -> ColumnElement:
-        if self.sqlite:
-            return func.julianday(day if not isinstance(day, date) else day.isoformat())
-        return day if not isinstance(day, date) else cast(literal(day), Date)
-
-    def between(self, start: ColumnElement, end: ColumnElement) -> ColumnElement:
-        return cast(end - start, Integer)
+    def between(self, start: ColumnElement | date, end: ColumnElement | date) -> ColumnElement:
+        return cast(self.day(end) - self.day(start), Integer)
 
     def add_months(self, day: ColumnElement, months: int) -> ColumnElement:
         """``day`` plus whole months, clamped to the end of the target month as
@@ -172,40 +179,13 @@ class _Days:
         return cast(day + func.make_interval(0, months), Date)
 
 
-def _stat(session: Session, values) -> Stat:  # noqa: ANN001
-    ranked = select(
-        values.c.v.label("v"),
-        func.row_number().over(order_by=values.c.v).label("rn"),
-        func.count().over().label("n"),
-    ).subquery()
-    row = session.execute(
-        select(
-            func.max(ranked.c.n),
-            func.avg(ranked.c.v),
-            func.min(_when(ranked.c.rn >= ranked.c.n * 0.5, ranked.c.v)),
-            func.min(_when(ranked.c.rn >= ranked.c.n * 0.9, ranked.c.v)),
-        )
-    ).one()
-    count = int(row[0] or 0)
-    if not count:
-        return Stat(0, None, None, None)
-    return Stat(count, float(row[1]), float(row[2]), float(row[3]))
-
-
-def _when(condition: ColumnElement[bool], value: ColumnElement) -> ColumnElement:
-    from sqlalchemy import case
-
-    return case((condition, value), else_=None)
-
-
-def _first_event(actions: tuple[str, ...]):  # noqa: ANN202
-    return (
-        select(StatusEvent.application_id.label("aid"),
-               func.min(StatusEvent.occurred_at).label("t"))
-        .where(StatusEvent.action.in_(actions))
-        .group_by(StatusEvent.application_id)
-        .subquery()
-    )
+def _histogram(session: Session, value: ColumnElement, *conditions: ColumnElement) -> Stat:
+    """Count cases per whole day in the database and summarise the (small) histogram."""
+    v = value.label("v")
+    rows = session.execute(
+        select(v, func.count()).select_from(Application).where(*conditions).group_by(v)
+    ).all()
+    return Stat.from_histogram(rows)
 
 
 def latest_lodged_past(as_of: date, months: int) -> date:
@@ -218,72 +198,49 @@ def latest_lodged_past(as_of: date, months: int) -> date:
 
 def processing_summary(session: Session, *, actor: Actor, as_of: date | None = None,
                        settings: Settings | None = None) -> ProcessingSummary:
-    """Processing-time figures over every case, aggregated in the database."""
+    """Processing-time figures over every case, aggregated in the database.
+
+    Durations come from the milestone dates the workflow writes with each status event
+    (``workbench.milestones``); each figure is one grouped query over a covering index.
+    """
     require(actor, Action.STATS_VIEW)
     settings = settings or get_settings()
     as_of = as_of or clock.today(settings)
-    days = _Days(session, settings, as_of)
-
-    def from_lodging(actions: tuple[str, ...]):  # noqa: ANN202
-        first = _first_event(actions)
-        return (
-            select(days.between(days.date_day(Application.lodged_date),
-                                days.event_day(first.c.t)).label("v"))
-            .select_from(first).join(Application, Application.id == first.c.aid)
-            .subquery()
-        )
-
-    filed = _first_event(REVIEW_FILING_ACTIONS)
-    ruled = _first_event(RULING_ACTIONS)
-    review = (
-        select(days.between(days.event_day(filed.c.t), days.event_day(ruled.c.t)).label("v"))
-        .select_from(filed).join(ruled, ruled.c.aid == filed.c.aid)
-        .subquery()
-    )
-    pending_primary = (
-        select(days.between(days.date_day(Application.lodged_date),
-                            days.date_day(as_of)).label("v"))
-        .where(Application.state.in_([str(s) for s in PRIMARY_PENDING_STATES]))
-        .subquery()
-    )
-    open_review_states = [str(s) for s in REVIEW_PENDING_STATES if s != CaseState.RULED]
-    pending_review = (
-        select(days.between(days.event_day(filed.c.t), days.date_day(as_of)).label("v"))
-        .select_from(filed).join(Application, Application.id == filed.c.aid)
-        .where(Application.state.in_(open_review_states))
-        .subquery()
-    )
-    to_decision = from_lodging(DECISION_ACTIONS)
-    sorting_cutoff = latest_lodged_past(as_of, settings.sorting_limit_months)
-    standard_cutoff = latest_lodged_past(as_of, settings.standard_period_months)
-    unsorted_past = session.execute(
-        select(func.count()).select_from(Application).where(
-            Application.state.in_([str(s) for s in UNSORTED_STATES]),
-            Application.lodged_date <= sorting_cutoff)
-    ).scalar_one()
-    primary_past = session.execute(
-        select(func.count()).select_from(Application).where(
-            Application.state.in_([str(s) for s in PRIMARY_PENDING_STATES]),
-            Application.lodged_date <= standard_cutoff)
-    ).scalar_one()
-    decided = _first_event(DECISION_ACTIONS)
+    days = _Days(session)
+    a = Application
+    primary_pending = [str(s) for s in PRIMARY_PENDING_STATES]
+    open_review = [str(s) for s in REVIEW_PENDING_STATES if s != CaseState.RULED]
+    to_decision = _histogram(session, days.between(a.lodged_date, a.decided_on),
+                             a.decided_on.is_not(None))
     within = session.execute(
-        select(func.count()).select_from(decided)
-        .join(Application, Application.id == decided.c.aid)
-        .where(days.event_day(decided.c.t)
-               <= days.date_day(days.add_months(Application.lodged_date,
-                                                settings.standard_period_months)))
+        select(func.count()).select_from(a).where(
+            a.decided_on.is_not(None),
+            days.day(a.decided_on) <= days.day(days.add_months(a.lodged_date,
+                                                               settings.standard_period_months)))
     ).scalar_one()
-    decision_stat = _stat(session, to_decision)
+    counts = session.execute(
+        select(
+            func.count().filter(a.state.in_([str(s) for s in UNSORTED_STATES]),
+                                a.lodged_date <= latest_lodged_past(
+                                    as_of, settings.sorting_limit_months)),
+            func.count().filter(a.state.in_(primary_pending),
+                                a.lodged_date <= latest_lodged_past(
+                                    as_of, settings.standard_period_months)),
+        ).select_from(a).where(a.state.in_(primary_pending))
+    ).one()
     return ProcessingSummary(
         as_of=as_of,
-        to_sorting=_stat(session, from_lodging(SORTING_ACTIONS)),
-        to_decision=decision_stat,
-        review_to_ruling=_stat(session, review),
-        pending_primary_age=_stat(session, pending_primary),
-        pending_review_age=_stat(session, pending_review),
-        pending_unsorted_past_limit=int(unsorted_past),
-        pending_past_standard=int(primary_past),
+        to_sorting=_histogram(session, days.between(a.lodged_date, a.sorted_on),
+                              a.sorted_on.is_not(None)),
+        to_decision=to_decision,
+        review_to_ruling=_histogram(session, days.between(a.review_filed_on, a.ruled_on),
+                                    a.review_filed_on.is_not(None), a.ruled_on.is_not(None)),
+        pending_primary_age=_histogram(session, days.between(a.lodged_date, as_of),
+                                       a.state.in_(primary_pending)),
+        pending_review_age=_histogram(session, days.between(a.review_filed_on, as_of),
+                                      a.state.in_(open_review), a.review_filed_on.is_not(None)),
+        pending_unsorted_past_limit=int(counts[0]),
+        pending_past_standard=int(counts[1]),
         decided_within_standard=int(within),
-        decided_total=decision_stat.count,
+        decided_total=to_decision.count,
     )

@@ -33,6 +33,7 @@ from models.enums import REVIEWABLE_OUTCOMES
 from workbench import audit, clock
 from workbench.actor import Actor
 from workbench.errors import InvalidTransition, NotFound, PermissionDenied, StaleEdit  # noqa: F401
+from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
 from workbench.permissions import Action, require_case
 from workbench.settings import Settings, get_settings
 
@@ -428,6 +429,10 @@ def transition(
     for effect in spec.effects:
         effect(ctx)
     now = clock.now_utc()
+    current = {column: getattr(app, column) for column in MILESTONE_COLUMNS}
+    for column, value in milestone_updates(current, spec.name,
+                                           clock.local_date(now, settings)).items():
+        setattr(app, column, value)
     app.state = spec.target
     app.version += 1
     app.updated_at = now

@@ -135,3 +135,24 @@ def test_as_of_in_the_future_is_refused(engine):
     with pytest.raises(ValidationError, match="future"):
         load_demo(engine, cases=10, seed=1, as_of=date(2999, 1, 1))
     assert count(engine, Application) == 0
+
+
+def test_milestone_dates_agree_with_the_events(engine):
+    """The milestone columns the summary reads say what the status events say."""
+    from collections import defaultdict
+
+    from workbench.processing import case_clock
+
+    load_demo(engine, cases=800, seed=5, as_of=AS_OF)
+    with db.unit_of_work(engine, write=False) as session:
+        events = defaultdict(list)
+        for event in session.execute(select(StatusEvent)).scalars():
+            events[event.application_id].append(event)
+        checked = 0
+        for app in session.execute(select(Application)).scalars():
+            clocks = case_clock(app, events[app.id], as_of=AS_OF)
+            assert (app.sorted_on, app.decided_on) == (clocks.sorted_on, clocks.decided_on)
+            if app.ruled_on is not None:
+                assert app.review_filed_on is not None and app.ruled_on >= app.review_filed_on
+            checked += app.decided_on is not None
+    assert checked > 100

@@ -42,3 +42,50 @@ def test_schema_matches_models(engine) -> None:  # noqa: ANN001
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
+
+
+def test_milestones_are_backfilled_from_events(tmp_path) -> None:  # noqa: ANN001
+    """Cases that existed before the milestone columns get them from their events."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import MetaData, insert
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    engine = make_engine(url)
+    meta = MetaData()
+    meta.reflect(engine)
+    person, application, event = (meta.tables[n] for n in ("person", "application",
+                                                            "status_event"))
+    with engine.begin() as conn:
+        conn.execute(insert(person).values(
+            id=1, family_name="Perera", given_names="Nimal", sex="M", nationality="LKA",
+            aliases=[], languages=[], version=1, created_at=datetime.now(UTC),
+            updated_at=datetime.now(UTC)))
+        conn.execute(insert(application).values(
+            id=1, case_number="TOK-2024-0000001", person_id=1, application_number=1,
+            application_type="REFUGEE", lodged_date=date(2024, 1, 10), office="TOKYO",
+            residence_status_at_filing="TEMPORARY_VISITOR", activities_ceased=False,
+            removal_procedure=False, detained=False, claim_narrative="", claim_language="en",
+            reasonable_grounds_materials=False, sorting_category="D2",
+            residence_measure="DA_3M_NO_WORK", removal_suspension="SUSPENDED", state="RULED",
+            version=1, created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
+        steps = [
+            ("register", datetime(2024, 1, 10, 1, 0)),
+            ("confirm_sorting", datetime(2024, 2, 29, 15, 30)),   # 1 March in Tokyo
+            ("serve_notice", datetime(2024, 6, 3, 2, 0)),
+            ("file_review", datetime(2024, 6, 7, 2, 0)),
+            ("record_ruling", datetime(2024, 12, 20, 2, 0)),
+        ]
+        for i, (action, when) in enumerate(steps, start=1):
+            conn.execute(insert(event).values(id=i, application_id=1, action=action,
+                                              to_state="X", occurred_at=when))
+    engine.dispose()
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        values = conn.exec_driver_sql(
+            "SELECT sorted_on, decided_on, review_filed_on, ruled_on FROM application").one()
+    assert [date.fromisoformat(v) for v in values] == [
+        date(2024, 3, 1), date(2024, 6, 3), date(2024, 6, 7), date(2024, 12, 20)]
+    engine.dispose()

@@ -149,3 +149,16 @@ def test_latest_lodged_past(as_of: date, months: int, expected: date) -> None:
     assert cutoff == expected
     assert add_months(cutoff, months) < as_of
     assert add_months(cutoff + (date(2000, 1, 2) - date(2000, 1, 1)), months) >= as_of
+
+
+def test_milestones_written_with_the_events(engine, staff, caseload) -> None:  # noqa: ANN001
+    from models import Application
+
+    with unit_of_work(engine, write=False) as s:
+        a = s.get(Application, caseload["A"])
+        b = s.get(Application, caseload["B"])
+        f = s.get(Application, caseload["F"])
+    assert (a.sorted_on, a.decided_on, a.review_filed_on, a.ruled_on) == (
+        date(2024, 2, 14), date(2024, 6, 10), date(2024, 6, 14), date(2024, 12, 20))
+    assert (b.sorted_on, b.decided_on) == (date(2024, 2, 29), date(2024, 9, 1))
+    assert (f.sorted_on, f.decided_on) == (None, None)

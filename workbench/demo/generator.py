@@ -51,6 +51,7 @@ from workbench.demo import names as namegen
 from workbench.demo import narratives
 from workbench.demo.accounts import DEMO_ACCOUNTS, MANAGER_REGION, OFFICE_COVER, DemoAccount
 from workbench.demo.parameters import allocate, apportion, by_year, parameters
+from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
 from workbench.settings import Settings, get_settings
 from workbench.workflow import BY_NAME, DEFAULT_MEASURE
 
@@ -1151,6 +1152,7 @@ class _Generator:
                 "review_filed_date": date.fromordinal(c.filed) if c.filed is not None else None,
                 "review_late_reason": c.late_reason,
                 "review_ruling": c.ruling,
+                **_milestones(c.events),
                 "version": len(c.events),
                 "created_at": stamp(c.events[0][5], c.events[0][6]),
                 "updated_at": stamp(last[5], last[6]),
@@ -1188,6 +1190,14 @@ class _Generator:
             })
         return GeneratedData(self.requested, self.seed, self.as_of, persons, applications,
                              events, truth)
+
+
+def _milestones(case_events: list[tuple]) -> dict[str, date | None]:
+    """Milestone columns from the case's events, as the workflow writes them."""
+    current: dict[str, date | None] = dict.fromkeys(MILESTONE_COLUMNS)
+    for action, _from, _to, _actor, _reason, day, _sec in case_events:
+        current.update(milestone_updates(current, action, date.fromordinal(day)))
+    return current
 
 
 def format_registered(row: _Person) -> str:
