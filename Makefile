@@ -33,6 +33,7 @@ run: install
 
 test: install-test
 	$(BIN)/ruff check .
+	scripts/ensure-chromium.sh
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
