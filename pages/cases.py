@@ -5,7 +5,7 @@ import streamlit as st
 from models import CaseState, Role, SortingCategory
 from workbench.cases import CaseFilter, SortKey, list_cases
 from workbench.db import get_engine, unit_of_work
-from workbench.i18n import t
+from workbench.i18n import t, tn
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import category_label, state_label
@@ -41,18 +41,30 @@ with shown_errors():
         st.session_state["cases_page"] = 1
         st.rerun()
 
+
+
+def _has_any_case() -> bool:
+    with unit_of_work(get_engine(), write=False) as session:
+        return list_cases(session, actor=actor, page_size=1).total > 0
+
+
 if not page.items:
-    filtered = bool(text or states or categories or nationality)
-    empty = "cases.empty_filtered" if filtered else "cases.empty_mine"
-    if actor.role == Role.COUNSELLOR and not filtered:
-        empty = "cases.empty_appeals"
+    if text or states or categories or nationality:
+        empty = "cases.empty_filtered"
+    elif pending and _has_any_case():
+        empty = "cases.empty_pending"
+    else:
+        empty = {Role.INQUIRER: "cases.empty_mine",
+                 Role.COUNSELLOR: "cases.empty_appeals"}.get(actor.role, "cases.empty_all")
     st.info(t(empty))
     st.stop()
 
-st.caption(t("cases.count", total=f"{page.total:,}", page=page.page, pages=page.pages))
+st.caption(tn("count.cases", page.total, total=f"{page.total:,}", page=page.page,
+              pages=page.pages))
 selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
                          on_select="rerun", selection_mode="single-row", key="cases_table")
-rows = selection.selection.rows if selection else []
+# A selection made on an earlier page of rows may point past the current one: ignore it.
+rows = [i for i in (selection.selection.rows if selection else []) if i < len(page.items)]
 left, right = st.columns([1, 3])
 left.number_input(t("cases.page"), min_value=1, max_value=page.pages, key="cases_page")
 if rows:

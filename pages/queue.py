@@ -6,7 +6,7 @@ import streamlit as st
 from models import CaseState, SortingCategory
 from workbench.cases import CaseFilter, SortKey, assign_cases, inquirer_workloads, list_cases
 from workbench.db import get_engine, unit_of_work
-from workbench.i18n import t
+from workbench.i18n import t, tn
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import category_label, state_label
@@ -54,10 +54,12 @@ if not page.items:
     st.info(t("queue.empty_unassigned") if view == "unassigned" else t("cases.empty_filtered"))
     st.stop()
 
-st.caption(t("cases.count", total=f"{page.total:,}", page=page.page, pages=page.pages))
+st.caption(tn("count.cases", page.total, total=f"{page.total:,}", page=page.page,
+              pages=page.pages))
 selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
                          on_select="rerun", selection_mode="multi-row", key="queue_table")
-chosen = [page.items[i] for i in (selection.selection.rows if selection else [])]
+chosen = [page.items[i] for i in (selection.selection.rows if selection else [])
+          if i < len(page.items)]
 st.number_input(t("cases.page"), min_value=1, max_value=page.pages, key="queue_page")
 
 with st.form("assign_form"):
@@ -73,7 +75,8 @@ if submitted:
             with unit_of_work(get_engine()) as session:
                 assign_cases(session, actor=actor, application_ids=[c.id for c in chosen],
                              inquirer_id=inquirer.id)
-        st.session_state[FLASH] = t("queue.assigned", n=len(chosen), name=inquirer.display_name)
+        st.session_state[FLASH] = tn("count.assigned", len(chosen), name=inquirer.display_name)
+        st.session_state.pop("queue_table", None)  # the assigned rows have left this view
         st.rerun()
 
 if len(chosen) == 1 and st.button(t("cases.open"), key="queue_open"):

@@ -31,6 +31,8 @@ st.dataframe([{
 
 def _done(message: str) -> None:
     st.session_state[FLASH] = message
+    for key in [k for k in st.session_state if str(k).startswith("wb_user_version_")]:
+        del st.session_state[key]  # the next form starts from the account as it now is
     st.rerun()
 
 
@@ -74,6 +76,8 @@ with right:
                         reset_password(session, actor=actor, user_id=target.id,
                                        new_password=new_password)
                     _done(t("users.reset_done", username=target.username))
+        version_key = f"wb_user_version_{target.id}"
+        loaded_version = st.session_state.setdefault(version_key, target.version)
         with st.form("change_role"):
             new_role = st.selectbox(t("users.change_role"), list(Role),
                                     index=list(Role).index(Role(target.role)),
@@ -82,6 +86,6 @@ with right:
                 with shown_errors(stop=False):
                     with unit_of_work(get_engine()) as session:
                         update_user(session, actor=actor, user_id=target.id,
-                                    expected_version=target.version, changes={"role": new_role})
+                                    expected_version=loaded_version, changes={"role": new_role})
                     _done(t("users.role_done", username=target.username,
                             role=enum_label("role", new_role)))

@@ -43,3 +43,22 @@ def t(key: str, /, language: str | None = None, **values: object) -> str:
     language = language or current_language()
     text = catalogue(language).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
     return text.format(**values) if values else text
+
+
+def tn(key: str, count: int, /, language: str | None = None, **values: object) -> str:
+    """Like ``t`` for a message that depends on a count: ``<key>.one`` for 1, else
+    ``<key>.other`` (languages with other plural rules add their own forms here)."""
+    form = "one" if count == 1 else "other"
+    return t(f"{key}.{form}", language, count=count, **values)
+
+
+def ordinal(number: int, language: str | None = None) -> str:
+    """1st, 2nd, 3rd, 4th … in English; other catalogues give ``ordinal.pattern``."""
+    pattern = catalogue(language or current_language()).get("ordinal.pattern")
+    if pattern:
+        return pattern.format(n=number)
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from models import CaseState, SortingCategory
-from workbench.i18n import t
+from workbench.i18n import ordinal, t
 from workbench.settings import get_settings
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -65,8 +65,5 @@ def enum_label(kind: str, value: str | None) -> str:
 
 
 def application_label(number: int) -> str:
-    if number >= 3:
-        return t("application.third_plus", n=number)
-    if number == 2:
-        return t("application.second")
-    return t("application.first")
+    """1st, 2nd, 3rd …; whether it is a repeat or 3rd+ shows in the flags."""
+    return ordinal(number)

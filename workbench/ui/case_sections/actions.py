@@ -29,8 +29,14 @@ def render(case: CaseFile, actor: Actor) -> None:
     if flash:
         st.success(flash)
     app = case.application
+    # The version the user had on screen: the page re-reads the case on every run, so the
+    # one to check a submission against is the one stored when the form was last shown.
+    version_key = f"wb_loaded_version_{app.id}"
+    action_key = f"wb_loaded_action_{app.id}"
+    loaded_version = st.session_state.get(version_key, app.version)
     options = available_actions(app, actor)
     if not options:
+        st.session_state[version_key] = app.version
         st.caption(t("actions.none"))
         return
     names = [o.name for o in options]
@@ -38,22 +44,31 @@ def render(case: CaseFile, actor: Actor) -> None:
                                format_func=lambda n: t(f"transition.{n}"),
                                key=f"action_choice_{app.id}")
     spec = next(o for o in options if o.name == chosen_name)
-    with st.form(f"action_form_{app.id}_{spec.name}", clear_on_submit=False):
+    # One form per case whatever the action, so that a submission made from a page that
+    # has since gone out of date still arrives, and is refused as stale by the service.
+    with st.form(f"action_form_{app.id}", clear_on_submit=False):
         data = _inputs(spec)
         confirmed = st.checkbox(t("actions.confirm"), key=f"action_confirm_{app.id}")
         submitted = st.form_submit_button(t("actions.submit"), type="primary")
     if not submitted:
+        st.session_state[version_key] = app.version
+        st.session_state[action_key] = spec.name
         return
     if not confirmed:
         st.warning(t("actions.must_confirm"))
         return
+    action = st.session_state.get(action_key, spec.name)
     try:
         with unit_of_work(get_engine()) as session:
             result = transition(session, actor=actor, application_id=app.id,
-                                action=spec.name, data=data, expected_version=app.version)
+                                action=action, data=data, expected_version=loaded_version)
     except WorkbenchError as exc:
         st.error(str(exc))
+        # The page now shows the current case: a second attempt is judged against it.
+        st.session_state[version_key] = app.version
+        st.session_state[action_key] = spec.name
         return
+    spec = next((o for o in options if o.name == action), spec)
     st.session_state[FLASH_KEY] = t("actions.done", label=t(f"transition.{spec.name}"),
                                     state=state_label(result.state))
     st.rerun()

@@ -1,0 +1,114 @@
+"""The signed-in session: idle timeout, each role's menu, and the lockout message."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+
+from tests.app.conftest import new_app, signed_in
+from tests.app.helpers import audit_entries, details, messages
+from tests.conftest import PASSWORD
+from workbench.settings import get_settings
+from workbench.ui.session import ACTIVITY_KEY, ACTOR_KEY
+
+
+@pytest.fixture
+def idle_minutes(app_db, monkeypatch):  # noqa: ANN001, ANN201
+    monkeypatch.setenv("WORKBENCH_IDLE_TIMEOUT_MINUTES", "5")
+    get_settings.cache_clear()
+    return 5
+
+
+def _idle_for(at, minutes: float) -> None:  # noqa: ANN001
+    at.session_state[ACTIVITY_KEY] = at.session_state[ACTIVITY_KEY] - minutes * 60
+
+
+def test_idle_timeout_signs_out_with_a_notice(app_db, idle_minutes) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    at = signed_in("inq.one")
+    assert at.title[0].value == "My cases"
+
+    _idle_for(at, idle_minutes + 1)
+    at.run()
+
+    assert not at.exception
+    assert at.title[0].value == "Sign in to the protection workbench"
+    assert [i.value for i in at.info] == [
+        "You were signed out after 5 minutes without activity. Sign in again."]
+    assert ACTOR_KEY not in at.session_state
+    out = audit_entries(engine, "auth.sign_out", actor_id=staff.inquirer.id)
+    assert [details(e) for e in out] == [{"reason": "idle timeout"}]
+
+    at.run()  # the notice is shown once
+    assert not at.info
+
+
+def test_activity_within_the_timeout_keeps_the_session(app_db, idle_minutes) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    at = signed_in("inq.one")
+    _idle_for(at, idle_minutes - 1)
+    at.run()
+    assert at.title[0].value == "My cases"
+    assert not audit_entries(engine, "auth.sign_out")
+
+
+@pytest.fixture
+def menus(monkeypatch):  # noqa: ANN001, ANN201
+    """The menus the app passes to st.navigation, as {section: [page titles]} per run."""
+    seen: list[dict[str, list[str]]] = []
+    real = st.navigation
+
+    def spy(pages, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        if isinstance(pages, dict):
+            seen.append({section: [p.title for p in group] for section, group in pages.items()})
+        else:
+            seen.append({"": [p.title for p in pages]})
+        return real(pages, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", spy)
+    return seen
+
+
+@pytest.mark.parametrize(("username", "menu", "landing"), [
+    ("inq.one", {"Work": ["My cases", "Case file"], "Account": ["Sign out"]}, "My cases"),
+    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Case file"],
+                 "Account": ["Sign out"]}, "Cases"),
+    ("cns.one", {"Work": ["My appeals", "Case file"], "Account": ["Sign out"]},
+     "Appeals of my panels"),
+    ("adm.one", {"Administration": ["Users"], "Account": ["Sign out"]}, "Users"),
+])
+def test_each_role_gets_its_menu(app_db, menus, username, menu, landing) -> None:  # noqa: ANN001
+    at = signed_in(username)
+    assert not at.exception
+    assert menus[-1] == menu
+    assert at.title[0].value == landing
+
+
+def test_signed_out_menu_is_only_sign_in(app_db, menus) -> None:  # noqa: ANN001
+    at = new_app().run()
+    assert menus[-1] == {"": ["Sign in"]}
+    assert at.title[0].value == "Sign in to the protection workbench"
+
+
+def test_locked_account_shows_the_lockout_message_with_the_time(app_db, frozen_clock) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    frozen_clock.set_local(date(2024, 2, 14), 10, 0)
+    at = signed_in("inq.one", "wrong-password-1")
+    for _ in range(3):
+        at.button[0].click().run()
+    assert "locked until" not in messages(at)
+
+    at.button[0].click().run()  # the fifth failure in a row
+
+    locked = ("Too many failed sign-ins: this account is locked until 2024-02-14 10:15 "
+              "(Asia/Tokyo). Ask an administrator if you need access sooner.")
+    assert [e.value for e in at.error] == [locked]
+    assert len(audit_entries(engine, "auth.lockout", actor_id=staff.inquirer.id)) == 1
+
+    frozen_clock.set_local(date(2024, 2, 14), 10, 5)
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [locked]
+    assert at.title[0].value == "Sign in to the protection workbench"
