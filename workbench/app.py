@@ -34,9 +34,11 @@ except DatabaseNotMigrated as exc:
 
 actor = current_actor()
 if actor is None:
-    navigation = st.navigation([nav.sign_in_page()], position="hidden")
+    navigation = st.navigation(nav.signed_out_pages(), position="hidden")
+    nav.remember_requested(navigation.url_path)
 else:
     with st.sidebar:
         st.markdown(f"**{actor.display_name}**  \n{enum_label('role', actor.role)}")
     navigation = st.navigation(nav.pages_for(actor))
+    nav.go_to_requested(actor)
 navigation.run()

@@ -101,7 +101,7 @@ def demo_load(cases: int, seed: int, as_of, if_empty: bool) -> None:  # noqa: AN
             return
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("Loading demo cases", total=cases)
+        task = progress.add_task("Writing demo records", total=None)
 
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)

@@ -57,6 +57,36 @@ def sign_in_page() -> st.Page:
                    default=True)
 
 
+def signed_out_pages() -> list[st.Page]:
+    """Before sign-in every address shows the sign-in page, so that a bookmarked or shared
+    link (``/case?case=12``) asks for a sign-in and then goes where it pointed."""
+    return [sign_in_page()] + [
+        st.Page(PAGES_DIR / "sign_in.py", title=t("nav.sign_in"), url_path=spec.url_path)
+        for spec in PAGES if spec.key != "sign_out"
+    ]
+
+
+AFTER_SIGN_IN_KEY = "wb_after_sign_in"
+
+
+def remember_requested(url_path: str) -> None:
+    """Keep the address a signed-out user asked for, to go there after sign-in."""
+    spec = next((p for p in PAGES if p.url_path == url_path), None)
+    if spec is not None:
+        st.session_state[AFTER_SIGN_IN_KEY] = (spec.key, st.query_params.to_dict())
+
+
+def go_to_requested(actor: Actor) -> None:
+    """After sign-in, continue to the page the user asked for, if their role has it."""
+    requested = st.session_state.pop(AFTER_SIGN_IN_KEY, None)
+    if requested is None:
+        return
+    key, params = requested
+    spec = next(p for p in PAGES if p.key == key)
+    if actor.role in spec.roles:
+        st.switch_page(page(key, actor.role), query_params=params)
+
+
 def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     """The menu for the actor's role, grouped in sections; the first page is the default."""
     menu: dict[str, list[st.Page]] = {}

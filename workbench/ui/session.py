@@ -37,7 +37,12 @@ def current_actor() -> Actor | None:
 
 def sign_in(username: str, password: str) -> Actor:
     actor = auth.authenticate(username, password, engine=get_engine())
+    from workbench.ui.nav import AFTER_SIGN_IN_KEY
+
+    requested = st.session_state.get(AFTER_SIGN_IN_KEY)
     st.session_state.clear()
+    if requested is not None:
+        st.session_state[AFTER_SIGN_IN_KEY] = requested
     st.session_state[ACTOR_KEY] = actor
     st.session_state[ACTIVITY_KEY] = time.monotonic()
     return actor
