@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from models import CaseState, Role, SortingCategory
+from models import Role
 from workbench.cases import CaseFilter, SortKey, list_cases
 from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t, tn
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import category_label, state_label
 from workbench.ui.session import require_actor
 from workbench.ui.tables import case_rows
+from workbench.ui.widgets import filter_bar
 
 actor = require_actor()
 st.session_state.pop("wb_opened_case", None)  # coming back to a case is a new opening
@@ -18,13 +18,8 @@ heading = {Role.INQUIRER: "cases.heading_mine", Role.COUNSELLOR: "cases.heading_
 st.title(t(heading.get(actor.role, "cases.heading_all")))
 
 with st.container(border=True):
-    c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
-    text = c1.text_input(t("cases.search"), key="cases_search")
-    states = c2.multiselect(t("cases.states"), list(CaseState), format_func=state_label,
-                            key="cases_states")
-    categories = c3.multiselect(t("cases.categories"), list(SortingCategory),
-                                format_func=category_label, key="cases_categories")
-    nationality = c4.text_input(t("cases.nationality"), max_chars=3, key="cases_nat")
+    text, states, categories, nationality = filter_bar(
+        "cases", last_label=t("cases.nationality"), last_chars=3)
     c5, c6 = st.columns([3, 2])
     pending = c5.toggle(t("cases.pending_only"), value=actor.role == Role.INQUIRER,
                         key="cases_pending")

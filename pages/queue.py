@@ -3,23 +3,19 @@ chosen with their current workload in view."""
 
 import streamlit as st
 
-from models import CaseState, SortingCategory
 from workbench.cases import CaseFilter, SortKey, assign_cases, inquirer_workloads, list_cases
 from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t, tn
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import category_label, state_label
 from workbench.ui.session import require_actor
 from workbench.ui.tables import case_rows
+from workbench.ui.widgets import filter_bar, flash, show_flash
 
-FLASH = "wb_queue_flash"
 actor = require_actor()
 st.session_state.pop("wb_opened_case", None)
 st.title(t("queue.heading"))
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+show_flash()
 
 with shown_errors():
     with unit_of_work(get_engine(), write=False) as session:
@@ -34,13 +30,7 @@ view = st.segmented_control(t("queue.heading"), ["unassigned", "all"],
                             format_func=lambda v: t(f"queue.{v}"), default="unassigned",
                             key="queue_view", label_visibility="collapsed") or "unassigned"
 with st.container(border=True):
-    c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
-    text = c1.text_input(t("cases.search"), key="queue_search")
-    states = c2.multiselect(t("cases.states"), list(CaseState), format_func=state_label,
-                            key="queue_states")
-    categories = c3.multiselect(t("cases.categories"), list(SortingCategory),
-                                format_func=category_label, key="queue_categories")
-    office = c4.text_input(t("queue.office"), key="queue_office")
+    text, states, categories, office = filter_bar("queue", last_label=t("queue.office"))
 
 filters = CaseFilter(text=text or None, states=states or None, categories=categories or None,
                      office=office or None, unassigned=view == "unassigned")
@@ -75,7 +65,7 @@ if submitted:
             with unit_of_work(get_engine()) as session:
                 assign_cases(session, actor=actor, application_ids=[c.id for c in chosen],
                              inquirer_id=inquirer.id)
-        st.session_state[FLASH] = tn("count.assigned", len(chosen), name=inquirer.display_name)
+        flash(tn("count.assigned", len(chosen), name=inquirer.display_name))
         st.session_state.pop("queue_table", None)  # the assigned rows have left this view
         st.rerun()
 

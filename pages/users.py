@@ -9,13 +9,11 @@ from workbench.i18n import t
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import enum_label, fmt_datetime
 from workbench.ui.session import require_actor
+from workbench.ui.widgets import flash, show_flash
 
-FLASH = "wb_users_flash"
 actor = require_actor()
 st.title(t("users.heading"))
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+show_flash()
 
 with shown_errors():
     with unit_of_work(get_engine(), write=False) as session:
@@ -30,7 +28,7 @@ st.dataframe([{
 
 
 def _done(message: str) -> None:
-    st.session_state[FLASH] = message
+    flash(message)
     for key in [k for k in st.session_state if str(k).startswith("wb_user_version_")]:
         del st.session_state[key]  # the next form starts from the account as it now is
     st.rerun()

@@ -153,7 +153,7 @@ def test_category_filter(caseload) -> None:  # noqa: ANN001
 
 def test_nationality_filter(caseload) -> None:  # noqa: ANN001
     at = signed_in("inq.one")
-    at.text_input(key="cases_nat").input("mmr").run()
+    at.text_input(key="cases_code").input("mmr").run()
     assert _names(at) == ["Delta"]
 
 

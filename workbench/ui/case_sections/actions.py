@@ -13,9 +13,8 @@ from workbench.db import get_engine, unit_of_work
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.ui.format import category_label, enum_label, outcome_label, state_label
+from workbench.ui.widgets import flash, show_flash
 from workbench.workflow import Transition, TransitionInput, available_actions, transition
-
-FLASH_KEY = "wb_case_flash"
 
 _CATEGORIES = [c for c in SortingCategory if c != SortingCategory.UNSORTED]
 _OUTCOMES = [PrimaryOutcome.RECOGNISED_REFUGEE, PrimaryOutcome.RECOGNISED_CP,
@@ -25,9 +24,7 @@ _RULINGS = [ReviewRuling.GRANTED, ReviewRuling.DISMISSED_MERITS,
 
 
 def render(case: CaseFile, actor: Actor) -> None:
-    flash = st.session_state.pop(FLASH_KEY, None)
-    if flash:
-        st.success(flash)
+    show_flash()
     app = case.application
     # The version the user had on screen: the page re-reads the case on every run, so the
     # one to check a submission against is the one stored when the form was last shown.
@@ -69,8 +66,8 @@ def render(case: CaseFile, actor: Actor) -> None:
         st.session_state[action_key] = spec.name
         return
     spec = next((o for o in options if o.name == action), spec)
-    st.session_state[FLASH_KEY] = t("actions.done", label=t(f"transition.{spec.name}"),
-                                    state=state_label(result.state))
+    flash(t("actions.done", label=t(f"transition.{spec.name}"),
+            state=state_label(result.state)))
     st.rerun()
 
 
