@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import field_validator
 from sqlalchemy import Index, String, Text
@@ -59,7 +59,8 @@ class _ApplicationValidators(SQLModel):
     @field_validator("lodged_date", check_fields=False)
     @classmethod
     def _lodged(cls, value: date | None) -> date | None:
-        if value is not None and value > date.today():
+        # A day of slack for time zones: the service checks against the office's today.
+        if value is not None and value > date.today() + timedelta(days=1):
             raise ValueError("the lodging date cannot be in the future")
         return value
 

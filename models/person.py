@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import field_validator
 from sqlalchemy import JSON, Column, String
@@ -45,7 +45,7 @@ class _PersonValidators(SQLModel):
     @field_validator("date_of_birth", check_fields=False)
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
-        if value is not None and value > date.today():
+        if value is not None and value > date.today() + timedelta(days=1):
             raise ValueError("date of birth cannot be in the future")
         return value
 

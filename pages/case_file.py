@@ -17,9 +17,10 @@ actor = require_actor()
 raw = st.query_params.get("case")
 case_id = int(raw) if raw and raw.isdigit() else None
 
-if case_id is None:
-    st.title(t("nav.case_file"))
-    with st.form("case_lookup"):
+
+def lookup(form_key: str) -> None:
+    """Open a case by its number (only cases the user may see are found)."""
+    with st.form(form_key, clear_on_submit=True):
         number = st.text_input(t("case.lookup"), help=t("case.lookup_hint"))
         go = st.form_submit_button(t("case.lookup_button"), type="primary")
     if go and number.strip():
@@ -30,6 +31,11 @@ if case_id is None:
             st.error(t("case.not_found"))
         else:
             nav.open_case_page(found)
+
+
+if case_id is None:
+    st.title(t("nav.case_file"))
+    lookup("case_lookup")
     st.caption(t("case.lookup_hint"))
     st.stop()
 
@@ -40,7 +46,11 @@ with shown_errors():
                          record_opening=first_opening)
 st.session_state[OPENED_KEY] = case_id
 
-st.page_link(nav.page("cases", actor.role), label=t("case.back"), icon=":material/arrow_back:")
+top_left, top_right = st.columns([3, 2])
+top_left.page_link(nav.page("cases", actor.role), label=t("case.back"),
+                   icon=":material/arrow_back:")
+with top_right.popover(t("case.another"), icon=":material/search:"):
+    lookup("case_lookup_another")
 header.render(case)
 for section in sections_for(actor):
     with st.expander(t(section.title_key), expanded=section.expanded):

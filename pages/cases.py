@@ -21,8 +21,7 @@ with st.container(border=True):
     text, states, categories, nationality = filter_bar(
         "cases", last_label=t("cases.nationality"), last_chars=3)
     c5, c6 = st.columns([3, 2])
-    pending = c5.toggle(t("cases.pending_only"), value=actor.role == Role.INQUIRER,
-                        key="cases_pending")
+    pending = c5.toggle(t("cases.pending_only"), value=True, key="cases_pending")
     sort = c6.selectbox(t("cases.sort"), list(SortKey), format_func=lambda k: t(f"sort.{k}"),
                         key="cases_sort")
 

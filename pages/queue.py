@@ -46,11 +46,16 @@ if not page.items:
 
 st.caption(tn("count.cases", page.total, total=f"{page.total:,}", page=page.page,
               pages=page.pages))
+# The table gets a new key after each assignment so that the browser drops the old ticks,
+# which would otherwise point at other cases once the assigned ones leave the list.
+round_no = st.session_state.get("queue_round", 0)
+table_key = "queue_table" if round_no == 0 else f"queue_table_{round_no}"
 selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
-                         on_select="rerun", selection_mode="multi-row", key="queue_table")
+                         on_select="rerun", selection_mode="multi-row", key=table_key)
 chosen = [page.items[i] for i in (selection.selection.rows if selection else [])
           if i < len(page.items)]
-st.number_input(t("cases.page"), min_value=1, max_value=page.pages, key="queue_page")
+st.columns([1, 4])[0].number_input(t("cases.page"), min_value=1, max_value=page.pages,
+                                   key="queue_page")
 
 with st.form("assign_form"):
     inquirer = st.selectbox(
@@ -66,7 +71,7 @@ if submitted:
                 assign_cases(session, actor=actor, application_ids=[c.id for c in chosen],
                              inquirer_id=inquirer.id)
         flash(tn("count.assigned", len(chosen), name=inquirer.display_name))
-        st.session_state.pop("queue_table", None)  # the assigned rows have left this view
+        st.session_state["queue_round"] = st.session_state.get("queue_round", 0) + 1
         st.rerun()
 
 if len(chosen) == 1 and st.button(t("cases.open"), key="queue_open"):

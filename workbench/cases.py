@@ -239,6 +239,8 @@ def register_application(
         app_data.assigned_inquirer_id = actor.id
     if app_data.assigned_inquirer_id is not None:
         _check_inquirer(session, app_data.assigned_inquirer_id)
+    if app_data.lodged_date > clock.today():
+        raise ValidationError("The lodging date cannot be in the future.")
     now = clock.now_utc()
     app = Application(
         **app_data.model_dump(),

@@ -45,7 +45,9 @@ def render(case: CaseFile, actor: Actor) -> None:
     # has since gone out of date still arrives, and is refused as stale by the service.
     with st.form(f"action_form_{app.id}", clear_on_submit=False):
         data = _inputs(spec)
-        confirmed = st.checkbox(t("actions.confirm"), key=f"action_confirm_{app.id}")
+        # A new tick for every version of the case: one confirmation, one action.
+        confirmed = st.checkbox(t("actions.confirm"),
+                                key=f"action_confirm_{app.id}_{loaded_version}")
         submitted = st.form_submit_button(t("actions.submit"), type="primary")
     if not submitted:
         st.session_state[version_key] = app.version
@@ -66,6 +68,9 @@ def render(case: CaseFile, actor: Actor) -> None:
         st.session_state[action_key] = spec.name
         return
     spec = next((o for o in options if o.name == action), spec)
+    # The next form is for the case as it now stands, with its own confirmation.
+    st.session_state[version_key] = result.version
+    st.session_state.pop(action_key, None)
     flash(t("actions.done", label=t(f"transition.{spec.name}"),
             state=state_label(result.state)))
     st.rerun()

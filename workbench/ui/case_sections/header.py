@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from models import CaseState
 from workbench import clock
 from workbench.cases import CaseFile
 from workbench.i18n import t
@@ -28,7 +29,9 @@ def render(case: CaseFile) -> None:
         st.badge(state_label(app.state), color=STATE_COLOURS.get(app.state, "gray"))
         st.badge(f"{t('case.category')} {category_label(app.sorting_category)}",
                  color=CATEGORY_COLOURS.get(app.sorting_category, "gray"))
-        if app.outcome:
+        if app.outcome and app.state in (CaseState.DECISION_DRAFTED, CaseState.APPROVED):
+            st.badge(t("case.proposed", outcome=outcome_label(app.outcome)), color="violet")
+        elif app.outcome:
             st.badge(outcome_label(app.outcome), color="gray")
         if app.application_number >= 3:
             st.badge(t("flag.3rd+"), color="red")
