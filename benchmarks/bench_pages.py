@@ -88,13 +88,17 @@ def main() -> None:
         time_reruns(AppTest.from_file(APP, default_timeout=120)))
     inquirer = sign_in("inquirer1")
     results["My cases (inquirer1)"] = summarise(time_reruns(inquirer))
+    assert len(inquirer.dataframe[0].value) == 25, "a full page of the inquirer's cases"
     inquirer.switch_page("../pages/case_file.py")
     inquirer.query_params["case"] = str(case_id)
     results["Case file"] = summarise(time_reruns(inquirer))
+    assert not inquirer.error and len(inquirer.expander) >= 5, "the case file with its sections"
     manager = sign_in("manager1")
     results["Cases (manager, all)"] = summarise(time_reruns(manager))
+    assert len(manager.dataframe[0].value) == 25, "a full page of all cases"
     manager.switch_page("../pages/queue.py")
     results["Queue (manager)"] = summarise(time_reruns(manager))
+    assert manager.title[0].value == "Queue and assignment" and not manager.error
 
     reference = results["sign-in page (reference)"]["median"]
     print(f"{'page':<28} {'median ms':>10} {'p95 ms':>8} {'x sign-in':>10}   target")
