@@ -16,7 +16,9 @@ from workbench.workflow import TransitionInput, transition
 AS_OF = date(2024, 12, 31)
 
 
-def _register(engine, actor, lodged: date, name: str) -> int:  # noqa: ANN001
+def _register(engine, actor, lodged: date, name: str, clock=None) -> int:  # noqa: ANN001
+    if clock is not None:
+        clock.set_local(lodged, 9)  # registered on the day it was lodged
     with unit_of_work(engine) as s:
         app = register_application(
             s, actor=actor,
@@ -41,7 +43,7 @@ def caseload(engine, staff, frozen_clock):  # noqa: ANN001, ANN201
     c = frozen_clock
     ids = {}
     # A: sorted in 30 days, decided in 147 (within 6 months), review ruled after 189 days.
-    ids["A"] = a = _register(engine, inq, date(2024, 1, 15), "Alpha")
+    ids["A"] = a = _register(engine, inq, date(2024, 1, 15), "Alpha", c)
     _step(engine, c, inq, a, date(2024, 1, 20), "start_sorting")
     _step(engine, c, inq, a, date(2024, 2, 14), "confirm_sorting", category=SortingCategory.D2)
     _step(engine, c, inq, a, date(2024, 6, 1), "draft_decision",
@@ -56,7 +58,7 @@ def caseload(engine, staff, frozen_clock):  # noqa: ANN001, ANN201
           ruling=ReviewRuling.DISMISSED_MERITS)
     # B: lodged 31 Dec, sorted 23:30 JST on 29 Feb (the last day of the limit), decided at
     # 00:30 JST on 1 Sep (still 31 Aug in UTC): 245 days, after the standard period.
-    ids["B"] = b = _register(engine, inq, date(2023, 12, 31), "Bravo")
+    ids["B"] = b = _register(engine, inq, date(2023, 12, 31), "Bravo", c)
     _step(engine, c, inq, b, date(2024, 1, 5), "start_sorting")
     _step(engine, c, inq, b, date(2024, 2, 29), "confirm_sorting", hour=23, minute=30,
           category=SortingCategory.D1)
@@ -66,15 +68,15 @@ def caseload(engine, staff, frozen_clock):  # noqa: ANN001, ANN201
     _step(engine, c, inq, b, date(2024, 9, 1), "serve_notice", hour=0, minute=30,
           notice_date=date(2024, 9, 1))
     # C: sorted one day late (62 days), still under examination: 305 days pending.
-    ids["C"] = cc = _register(engine, inq, date(2024, 3, 1), "Charlie")
+    ids["C"] = cc = _register(engine, inq, date(2024, 3, 1), "Charlie", c)
     _step(engine, c, inq, cc, date(2024, 3, 5), "start_sorting")
     _step(engine, c, inq, cc, date(2024, 5, 2), "confirm_sorting", category=SortingCategory.D2)
     # D: received 60 days ago, sorting limit not yet passed (1 Jan 2025).
-    ids["D"] = _register(engine, inq, date(2024, 11, 1), "Delta")
+    ids["D"] = _register(engine, inq, date(2024, 11, 1), "Delta", c)
     # E: received 77 days ago, past the sorting limit (15 Dec).
-    ids["E"] = _register(engine, inq, date(2024, 10, 15), "Echo")
+    ids["E"] = _register(engine, inq, date(2024, 10, 15), "Echo", c)
     # F: withdrawn: neither a decision nor pending.
-    ids["F"] = f = _register(engine, inq, date(2024, 2, 1), "Foxtrot")
+    ids["F"] = f = _register(engine, inq, date(2024, 2, 1), "Foxtrot", c)
     _step(engine, c, inq, f, date(2024, 4, 1), "withdraw", reason="Left Japan")
     c.set_local(AS_OF, 12)
     return ids
@@ -109,7 +111,7 @@ def test_case_clocks(engine, staff, caseload) -> None:  # noqa: ANN001
 
 
 def test_pending_review_age(engine, staff, frozen_clock) -> None:  # noqa: ANN001
-    a = _register(engine, staff.inquirer, date(2024, 1, 10), "Golf")
+    a = _register(engine, staff.inquirer, date(2024, 1, 10), "Golf", frozen_clock)
     inq, mgr, c = staff.inquirer, staff.manager, frozen_clock
     _step(engine, c, inq, a, date(2024, 1, 11), "start_sorting")
     _step(engine, c, inq, a, date(2024, 1, 12), "confirm_sorting", category=SortingCategory.D2)
