@@ -43,7 +43,7 @@ from workbench.errors import (
     ValidationError,
     from_pydantic,
 )
-from workbench.permissions import Action, case_scope, require, require_case
+from workbench.permissions import Action, case_scope, require, require_case_id
 from workbench.settings import Settings, get_settings
 
 # The amendment's third-application exception to the suspensive effect applies from this date.
@@ -174,11 +174,11 @@ class CaseFilter:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _load_case(session: Session, application_id: int) -> Application:
-    app = session.get(Application, application_id)
-    if app is None:
-        raise NotFound(f"No case with id {application_id}.")
-    return app
+def _load_case(session: Session, actor: Actor, action: Action,
+               application_id: int) -> Application:
+    """The case, if the actor may take ``action`` on it (refused and audited otherwise)."""
+    return require_case_id(session, actor, action, session.get(Application, application_id),
+                           application_id)
 
 
 def _user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -400,8 +400,7 @@ def open_case(session: Session, *, actor: Actor, application_id: int,
     """The case file. Opening it is audited (and so is a refused attempt); a page that
     re-reads a file it already opened passes ``record_opening=False`` and is still checked."""
     settings = settings or get_settings()
-    app = _load_case(session, application_id)
-    require_case(session, actor, Action.CASE_OPEN, app)
+    app = _load_case(session, actor, Action.CASE_OPEN, application_id)
     case_file = _case_file(session, actor, app, settings)
     if record_opening:
         audit.record(session, actor=actor, action="case.open", entity_type="application",
@@ -465,8 +464,7 @@ def export_case(session: Session, *, actor: Actor, application_id: int,
                 settings: Settings | None = None) -> dict[str, Any]:
     """The case file as a JSON-ready dict; the export is audited."""
     settings = settings or get_settings()
-    app = _load_case(session, application_id)
-    require_case(session, actor, Action.CASE_EXPORT, app)
+    app = _load_case(session, actor, Action.CASE_EXPORT, application_id)
     case_file = _case_file(session, actor, app, settings)
     audit.record(session, actor=actor, action="case.export", entity_type="application",
                  entity_id=app.id, details={"format": "json"})
@@ -497,8 +495,7 @@ def update_application(
 ) -> ApplicationRead:
     """Save corrections to a case made from the version the user loaded. A save from an
     older version is refused with StaleEdit and changes nothing."""
-    app = _load_case(session, application_id)
-    require_case(session, actor, Action.CASE_EDIT, app)
+    app = _load_case(session, actor, Action.CASE_EDIT, application_id)
     data = _validate(ApplicationUpdate, changes)
     values = data.model_dump(exclude_unset=True)
     if not values:
@@ -532,8 +529,7 @@ def update_person(
     changes: PersonUpdate | dict,
 ) -> PersonRead:
     """Correct the applicant's particulars through a case the actor may edit."""
-    app = _load_case(session, application_id)
-    require_case(session, actor, Action.CASE_EDIT, app)
+    app = _load_case(session, actor, Action.CASE_EDIT, application_id)
     data = _validate(PersonUpdate, changes)
     values = data.model_dump(exclude_unset=True)
     person = session.get(Person, app.person_id)
@@ -623,8 +619,7 @@ def assign_cases(
 
 def get_application(session: Session, *, actor: Actor, application_id: int) -> ApplicationRead:
     """The application alone (no audit of an opening): for forms that need its version."""
-    app = _load_case(session, application_id)
-    require_case(session, actor, Action.CASE_OPEN, app)
+    app = _load_case(session, actor, Action.CASE_OPEN, application_id)
     return ApplicationRead.model_validate(app, from_attributes=True)
 
 

@@ -137,3 +137,24 @@ def _denied_message(action: Action) -> str:
         Action.AUDIT_VERIFY: "verify the audit log",
     }[action]
     return f"Your role may not {what}."
+
+
+def require_case_id(session: Session, actor: Actor, action: Action,
+                    application: Application | None, application_id: int) -> Application:
+    """``require_case`` for a case looked up by id. A missing id is refused like one out of
+    reach for roles that see only some cases, so that ids cannot be probed; roles that see
+    every case are told it does not exist."""
+    if application is None:
+        from workbench.errors import NotFound
+
+        require(actor, action, entity_type="application", entity_id=application_id)
+        if actor.is_system or (actor.role is not None
+                               and CASE_SCOPES[actor.role] is _all_cases):
+            raise NotFound(f"No case with id {application_id}.")
+        raise audit.refuse(
+            PermissionDenied("You do not have access to this case."),
+            actor=actor, action=str(action), entity_type="application",
+            entity_id=application_id,
+        )
+    require_case(session, actor, action, application)
+    return application

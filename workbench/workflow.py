@@ -34,7 +34,7 @@ from workbench import audit, clock
 from workbench.actor import Actor
 from workbench.errors import InvalidTransition, NotFound, PermissionDenied, StaleEdit  # noqa: F401
 from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
-from workbench.permissions import Action, require_case
+from workbench.permissions import Action, require_case_id
 from workbench.settings import Settings, get_settings
 
 S = CaseState
@@ -382,10 +382,8 @@ def transition(
     query = select(Application).where(Application.id == application_id)
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
-    app = session.execute(query).scalar_one_or_none()
-    if app is None:
-        raise NotFound(f"No case with id {application_id}.")
-    require_case(session, actor, Action.CASE_TRANSITION, app)
+    app = require_case_id(session, actor, Action.CASE_TRANSITION,
+                          session.execute(query).scalar_one_or_none(), application_id)
 
     refusal = {"actor": actor, "action": f"case.transition.{action}",
                "entity_type": "application", "entity_id": app.id}

@@ -411,3 +411,16 @@ def test_inquirer_cannot_register_a_case_into_another_inquirers_queue(
         return
     # Or the assignment is ignored and the case stays with the inquirer who registered it.
     assert created.assigned_inquirer_id == staff.inquirer.id
+
+
+def test_a_missing_case_id_looks_the_same_as_one_out_of_reach(engine, staff) -> None:  # noqa: ANN001
+    """Inquirers cannot probe which case ids exist; managers are told plainly."""
+    from workbench.cases import open_case
+    from workbench.errors import NotFound, PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="You do not have access to this case."):
+        with unit_of_work(engine) as session:
+            open_case(session, actor=staff.inquirer, application_id=987654)
+    with pytest.raises(NotFound, match="No case with id 987654"):
+        with unit_of_work(engine) as session:
+            open_case(session, actor=staff.manager, application_id=987654)
