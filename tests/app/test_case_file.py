@@ -304,9 +304,12 @@ def test_another_inquirers_case_is_refused_and_audited(app_db) -> None:  # noqa:
 
 
 def test_unknown_case_id_is_a_plain_message(received) -> None:  # noqa: ANN001
+    # To an inquirer a missing id looks like any case out of reach: ids cannot be probed.
     at = open_case_file(signed_in("inq.one"), 9999)
     assert not at.exception
-    assert [e.value for e in at.error] == ["No case with id 9999."]
+    assert [e.value for e in at.error] == ["You do not have access to this case."]
+    manager = open_case_file(signed_in("mgr.one"), 9999)
+    assert [e.value for e in manager.error] == ["No case with id 9999."]
 
 
 # --- lookup by case number ----------------------------------------------------------------
