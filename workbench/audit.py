@@ -122,15 +122,24 @@ class ChainReport:
     head_seq: int
     first_broken_seq: int | None = None
     problem: str | None = None
+    head_hash: str | None = None
 
     def message(self) -> str:
         if self.ok:
-            return f"Audit chain intact: {self.checked} entries verified (head {self.head_seq})."
+            # Keep the head (sequence and hash) somewhere the database owner cannot write:
+            # a later verification against it shows whether the whole chain was rewritten.
+            return (f"Audit chain intact: {self.checked} entries verified; "
+                    f"head {self.head_seq}:{self.head_hash}")
         return f"Audit chain broken at entry {self.first_broken_seq}: {self.problem}"
 
 
-def verify_chain(session: Session, *, batch_size: int = 5000) -> ChainReport:
-    """Recompute every entry's hash in sequence order and check the links between them."""
+def verify_chain(session: Session, *, batch_size: int = 5000,
+                 anchor: tuple[int, str] | None = None) -> ChainReport:
+    """Recompute every entry's hash in sequence order and check the links between them.
+
+    ``anchor`` is a head exported earlier (sequence number, hash): the entry with that
+    number must still carry that hash, which catches a chain rewritten and re-hashed whole
+    by someone able to drop the triggers."""
     head = session.get(AuditHead, 1)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     expected_seq = 1
@@ -172,11 +181,18 @@ def verify_chain(session: Session, *, batch_size: int = 5000) -> ChainReport:
             if recomputed != entry.hash:
                 return ChainReport(False, checked, head_seq, entry.seq,
                                    "its content was changed after it was written")
+            if anchor is not None and entry.seq == anchor[0] and entry.hash != anchor[1]:
+                return ChainReport(False, checked, head_seq, entry.seq,
+                                   "it does not match the head exported earlier; the log "
+                                   "was rewritten from there on or before")
             prev_hash = entry.hash
             last_seq = entry.seq
             expected_seq += 1
             checked += 1
         session.expunge_all()
+    if anchor is not None and anchor[0] > last_seq:
+        return ChainReport(False, checked, head_seq, anchor[0],
+                           f"the exported head {anchor[0]} is no longer in the log")
     if last_seq != head_seq:
         return ChainReport(
             False, checked, head_seq, last_seq + 1,
@@ -186,7 +202,7 @@ def verify_chain(session: Session, *, batch_size: int = 5000) -> ChainReport:
         return ChainReport(
             False, checked, head_seq, last_seq, "the newest entry does not match the recorded head"
         )
-    return ChainReport(True, checked, head_seq)
+    return ChainReport(True, checked, head_seq, head_hash=head_hash)
 
 
 def refuse(

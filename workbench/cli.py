@@ -222,13 +222,22 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
+@click.option("--head", "head", default=None, metavar="SEQ:HASH",
+              help="A head printed by an earlier verify; it must still be in the chain.")
+def audit_verify(head: str | None) -> None:
     """Check the audit log's hash chain; names the first broken entry."""
     from workbench import audit as audit_log
     from workbench.db import unit_of_work
 
+    anchor = None
+    if head:
+        seq, _, digest = head.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise click.BadParameter("use SEQ:HASH as printed by `workbench audit verify`",
+                                     param_hint="--head")
+        anchor = (int(seq), digest)
     with unit_of_work(_engine(), write=False) as session:
-        report = audit_log.verify_chain(session)
+        report = audit_log.verify_chain(session, anchor=anchor)
     click.echo(report.message())
     if not report.ok:
         sys.exit(2)

@@ -170,3 +170,42 @@ def test_concurrent_writers_keep_one_chain(engine, staff) -> None:  # noqa: ANN0
     assert not errors
     report = _verify(engine)
     assert report.ok and report.checked == 60
+
+
+def test_a_chain_rewritten_whole_is_caught_by_an_exported_head(engine, staff) -> None:  # noqa: ANN001
+    """Someone able to drop the triggers could re-hash every entry; a head exported
+    before the rewrite still exposes it."""
+    _write_entries(engine, staff, 5)
+    exported = _verify(engine)
+    anchor = (exported.head_seq, exported.head_hash)
+    assert _verify_with(engine, anchor).ok
+    _drop_triggers(engine)
+    # Rewrite entry 2 and re-hash it and everything after it, as a forger would.
+    with unit_of_work(engine, write=False) as s:
+        rows = s.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+        prev = rows[0].hash
+        forged = []
+        for row in rows[1:]:
+            who = "forger" if row.seq == 2 else row.actor_username
+            digest = audit.entry_hash(seq=row.seq, occurred_at=row.occurred_at,
+                                      actor_id=row.actor_id, actor_username=who,
+                                      action=row.action, entity_type=row.entity_type,
+                                      entity_id=row.entity_id, outcome=row.outcome,
+                                      details=row.details, prev_hash=prev)
+            forged.append((row.seq, who, prev, digest))
+            prev = digest
+    with engine.begin() as conn:
+        for seq, who, prev_hash, digest in forged:
+            conn.execute(text("UPDATE audit_event SET actor_username = :w, prev_hash = :p, "
+                              "hash = :h WHERE seq = :s"),
+                         {"w": who, "p": prev_hash, "h": digest, "s": seq})
+        conn.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": prev})
+    assert _verify(engine).ok  # the rewrite is self-consistent...
+    report = _verify_with(engine, anchor)  # ...but not against the exported head
+    assert not report.ok and report.first_broken_seq == 5
+    assert "exported" in report.message()
+
+
+def _verify_with(engine, anchor) -> audit.ChainReport:  # noqa: ANN001
+    with unit_of_work(engine, write=False) as s:
+        return audit.verify_chain(s, anchor=anchor)

@@ -219,3 +219,16 @@ def test_duplicate_user_is_refused_plainly(cli: CliRunner, migrated: Path) -> No
     assert add_alice(cli).exit_code == 0
     output = assert_plain_failure(add_alice(cli))
     assert "The user name 'alice' is already taken." in output
+
+
+def test_audit_verify_checks_an_exported_head(cli: CliRunner, migrated: Path) -> None:
+    assert add_alice(cli).exit_code == 0
+    printed = invoke(cli, "audit", "verify").stdout
+    head = printed.strip().rsplit("head ", 1)[1]
+    seq, digest = head.split(":")
+    assert seq.isdigit() and len(digest) == 64
+    assert invoke(cli, "audit", "verify", "--head", head).exit_code == 0
+    wrong = f"{seq}:{'0' * 64}"
+    result = invoke(cli, "audit", "verify", "--head", wrong)
+    assert result.exit_code == 2 and f"broken at entry {seq}" in result.stdout
+    assert invoke(cli, "audit", "verify", "--head", "nonsense").exit_code != 0
