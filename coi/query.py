@@ -1,0 +1,259 @@
+"""The search language COI researchers use on the main COI portals, parsed once and
+translated for each full-text backend.
+
+    asylum seekers            both words (implicit AND; AND may be written)
+    Taliban OR ISKP           either
+    journalist NOT sport      the first without the second
+    "forced marriage"         the exact phrase
+    "police torture"~5        both words within five words of each other
+    persecut*                 a word beginning with "persecut" (not at the start of a word)
+    (Hazara OR Shia) attack   parentheses group
+
+Operators are capitalised (a lower-case "or" is a word); words are case-insensitive.
+Japanese and other unsegmented scripts are matched as character bigrams (``coi.cjk``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coi.cjk import has_cjk, query_terms
+
+
+class QueryError(ValueError):
+    """A query the user must correct; the message says how."""
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    within: int | None = None  # proximity: at most this many other words between them
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+Node = Term | Phrase | Not | And | Or
+
+_TOKEN = re.compile(r'\s*(?:(?P<paren>[()])|"(?P<phrase>[^"]*)"(?:~(?P<near>\d+))?|'
+                    r'(?P<word>[^\s()"]+))')
+
+
+def _tokens(query: str) -> list[tuple[str, str, int | None]]:
+    tokens: list[tuple[str, str, int | None]] = []
+    position = 0
+    stripped = query.rstrip()
+    while position < len(stripped):
+        match = _TOKEN.match(stripped, position)
+        if match is None:
+            if stripped[position:].lstrip().startswith('"'):
+                raise QueryError('A phrase is missing its closing quotation mark (").')
+            raise QueryError(f"Cannot read the query near: {stripped[position:][:20]!r}")
+        if match.group("paren"):
+            tokens.append(("paren", match.group("paren"), None))
+        elif match.group("phrase") is not None:
+            near = match.group("near")
+            tokens.append(("phrase", match.group("phrase"), int(near) if near else None))
+        else:
+            tokens.append(("word", match.group("word"), None))
+        position = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str, int | None]]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int | None] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, int | None]:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def parse(self) -> Node:
+        node = self.or_expr()
+        if self.peek() is not None:
+            raise QueryError("There is a closing parenthesis without an opening one.")
+        return node
+
+    def or_expr(self) -> Node:
+        children = [self.and_expr()]
+        while self.peek() == ("word", "OR", None):
+            self.take()
+            children.append(self.and_expr())
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def and_expr(self) -> Node:
+        children = [self.unary()]
+        while True:
+            token = self.peek()
+            if token is None or token == ("paren", ")", None) or token == ("word", "OR", None):
+                break
+            if token == ("word", "AND", None):
+                self.take()
+            children.append(self.unary())
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def unary(self) -> Node:
+        token = self.peek()
+        if token == ("word", "NOT", None):
+            self.take()
+            return Not(self.unary())
+        return self.primary()
+
+    def primary(self) -> Node:
+        if self.peek() is None:
+            raise QueryError("The query ends where a word was expected.")
+        kind, value, near = self.take()
+        if kind == "paren":
+            if value == ")":
+                raise QueryError("A closing parenthesis comes before anything to group.")
+            node = self.or_expr()
+            if self.peek() != ("paren", ")", None):
+                raise QueryError("An opening parenthesis is never closed.")
+            self.take()
+            return node
+        if kind == "phrase":
+            words = tuple(w for w in value.split() if w)
+            if not words:
+                raise QueryError("A phrase in quotation marks is empty.")
+            for word in words:
+                _check_word(word, allow_prefix=False)
+            return Phrase(words, near)
+        if value in ("AND", "OR"):
+            raise QueryError(f"{value} needs a word on each side.")
+        _check_word(value, allow_prefix=True)
+        return Term(value.rstrip("*").lower(), prefix=value.endswith("*"))
+
+
+def _check_word(word: str, *, allow_prefix: bool) -> None:
+    if word.startswith("*") or word.startswith("?"):
+        raise QueryError(f"A wildcard cannot start a word ({word}); put it at the end: "
+                         "persecut*.")
+    if "?" in word or "*" in word.rstrip("*"):
+        raise QueryError(f"Only a trailing * is supported as a wildcard ({word}).")
+    if word.endswith("*") and not allow_prefix:
+        raise QueryError(f"A wildcard cannot be used inside a phrase ({word}).")
+
+
+def parse(query: str) -> Node:
+    """Parse a search query; raises QueryError with a message for the user."""
+    if not query or not query.strip():
+        raise QueryError("Type one or more words to search for.")
+    node = _Parser(_tokens(query)).parse()
+    _check_positive(node)
+    return node
+
+
+def _check_positive(node: Node) -> None:
+    """Every alternative must ask for something, not only exclude."""
+    if isinstance(node, Not):
+        raise QueryError("NOT needs something to search for beside what it excludes.")
+    if isinstance(node, Or):
+        for child in node.children:
+            _check_positive(child)
+    if isinstance(node, And):
+        if all(isinstance(c, Not) for c in node.children):
+            raise QueryError("NOT needs something to search for beside what it excludes.")
+        for child in node.children:
+            if not isinstance(child, Not):
+                _check_positive(child)
+
+
+# --- SQLite FTS5 -----------------------------------------------------------------------------
+
+
+def _fts_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
+    terms: list[str] = []
+    for word in words:
+        terms.extend(query_terms(word.lower()))
+    return _fts_quote(" ".join(terms))
+
+
+def to_fts5(node: Node) -> str:
+    """An FTS5 MATCH expression for ``node`` against text indexed with ``cjk.index_form``."""
+    if isinstance(node, Term):
+        if node.prefix and not has_cjk(node.word):
+            return _fts_quote(node.word) + "*"
+        return _fts_phrase([node.word])
+    if isinstance(node, Phrase):
+        if node.within is None or len(node.words) < 2:
+            return _fts_phrase(node.words)
+        parts = " ".join(_fts_phrase([w]) for w in node.words)
+        # As on the COI portals, "a b"~5 allows up to five words between them; FTS5's NEAR
+        # counts the same thing.
+        return f"NEAR({parts}, {node.within})"
+    if isinstance(node, Or):
+        return "(" + " OR ".join(to_fts5(c) for c in node.children) + ")"
+    if isinstance(node, And):
+        positive = [to_fts5(c) for c in node.children if not isinstance(c, Not)]
+        negative = [to_fts5(c.child) for c in node.children if isinstance(c, Not)]
+        text = "(" + " AND ".join(positive) + ")"
+        for excluded in negative:
+            text = f"({text} NOT {excluded})"
+        return text
+    raise QueryError("NOT needs something to search for beside what it excludes.")
+
+
+# --- PostgreSQL tsquery ----------------------------------------------------------------------
+
+
+def _ts_lexeme(term: str) -> str:
+    return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def _ts_sequence(words: tuple[str, ...] | list[str]) -> str:
+    terms: list[str] = []
+    for word in words:
+        terms.extend(query_terms(word.lower()))
+    return "(" + " <-> ".join(_ts_lexeme(t) for t in terms) + ")"
+
+
+def to_tsquery(node: Node) -> str:
+    """A ``to_tsquery('simple', ...)`` expression for text indexed with ``cjk.index_form``."""
+    if isinstance(node, Term):
+        if node.prefix and not has_cjk(node.word):
+            return _ts_lexeme(node.word) + ":*"
+        return _ts_sequence([node.word])
+    if isinstance(node, Phrase):
+        if node.within is None or len(node.words) < 2:
+            return _ts_sequence(node.words)
+        first, second = _ts_sequence([node.words[0]]), _ts_sequence([node.words[1]])
+        options = [f"{a} <{d}> {b}" for d in range(1, node.within + 2)
+                   for a, b in ((first, second), (second, first))]
+        near = "(" + " | ".join(options) + ")"
+        rest = [_ts_sequence([w]) for w in node.words[2:]]
+        return " & ".join([near, *rest]) if rest else near
+    if isinstance(node, Or):
+        return "(" + " | ".join(to_tsquery(c) for c in node.children) + ")"
+    if isinstance(node, And):
+        parts = [to_tsquery(c) if not isinstance(c, Not) else f"!{to_tsquery(c.child)}"
+                 for c in node.children]
+        return "(" + " & ".join(parts) + ")"
+    raise QueryError("NOT needs something to search for beside what it excludes.")

@@ -1,0 +1,123 @@
+"""The COI search language: parsing, messages for mistakes, and matching on a real SQLite
+FTS5 index (English and Japanese)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from coi import cjk
+from coi.query import And, Not, Or, Phrase, QueryError, Term, parse, to_fts5, to_tsquery
+
+DOCS = {
+    1: "Asylum seekers from the Hazara community reported attacks by the Taliban.",
+    2: "Journalists faced arrest; sports reporters were not affected.",
+    3: "Forced marriage of girls remains common in rural districts.",
+    4: "The police used torture against detainees, according to witnesses.",
+    5: "Police officers were accused of widespread torture in custody.",
+    6: "ISKP claimed responsibility for an attack on a Shia mosque.",
+    7: "Persecution of religious minorities continued; persecuted groups fled.",
+    8: "難民認定申請の審査は出入国在留管理庁が行う。",
+    9: "難民の状況について報告書が公表された。",
+    10: "民間の団体が支援を行った。",
+}
+
+
+@pytest.fixture(scope="module")
+def index() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE passages USING fts5(body, tokenize='unicode61', "
+                 "prefix='2 3')")
+    conn.executemany("INSERT INTO passages(rowid, body) VALUES (?, ?)",
+                     [(k, cjk.index_form(v)) for k, v in DOCS.items()])
+    return conn
+
+
+def hits(index: sqlite3.Connection, query: str) -> set[int]:
+    expression = to_fts5(parse(query))
+    return {r[0] for r in index.execute(
+        "SELECT rowid FROM passages WHERE passages MATCH ?", (expression,))}
+
+
+def test_parse_shapes() -> None:
+    assert parse("asylum seekers") == And((Term("asylum"), Term("seekers")))
+    assert parse("Taliban OR ISKP") == Or((Term("taliban"), Term("iskp")))
+    assert parse("journalist NOT sport") == And((Term("journalist"), Not(Term("sport"))))
+    assert parse('"forced marriage"') == Phrase(("forced", "marriage"))
+    assert parse('"police torture"~5') == Phrase(("police", "torture"), within=5)
+    assert parse("persecut*") == Term("persecut", prefix=True)
+    assert parse("(Hazara OR Shia) attack") == And(
+        (Or((Term("hazara"), Term("shia"))), Term("attack")))
+    assert parse("a AND b") == parse("a b")
+    assert parse("cats or dogs") == And((Term("cats"), Term("or"), Term("dogs")))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("asylum seekers", {1}),
+    ("Taliban OR ISKP", {1, 6}),
+    ("attack*", {1, 6}),
+    ("police torture", {4, 5}),
+    ('"police used torture"', {4}),
+    ('"police torture"~3', {4}),
+    ('"police torture"~4', {4}),
+    ('"police torture"~5', {4, 5}),
+    ('"forced marriage"', {3}),
+    ("persecut*", {7}),
+    ("(Hazara OR Shia) attack*", {1, 6}),
+    ("police NOT custody", {4}),
+    ("journalists NOT sports", set()),
+    ("POLICE Torture", {4, 5}),
+    ("難民", {8, 9}),
+    ("難民認定", {8}),
+    ("申請 OR 報告書", {8, 9}),
+    ("民間", {10}),
+    ("難民 NOT 審査", {9}),
+])
+def test_matching_on_fts5(index: sqlite3.Connection, query: str, expected: set[int]) -> None:
+    assert hits(index, query) == expected
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("", "Type one or more words"),
+    ("   ", "Type one or more words"),
+    ('"forced marriage', "closing quotation mark"),
+    ("(Hazara OR Shia", "never closed"),
+    ("Hazara)", "closing parenthesis without an opening"),
+    ("*secut", "cannot start a word"),
+    ("pers?cution", "Only a trailing *"),
+    ('"persecut* groups"', "inside a phrase"),
+    ("NOT sport", "NOT needs something"),
+    ("Taliban OR NOT ISKP", "NOT needs something"),
+    ("OR Taliban", "needs a word on each side"),
+    ("Taliban OR", "ends where a word was expected"),
+    ('""', "empty"),
+])
+def test_mistakes_get_a_message(query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        parse(query)
+
+
+def test_fts5_quotes_special_characters(index: sqlite3.Connection) -> None:
+    # Characters that mean something to FTS5 are searched as text, never as syntax.
+    assert hits(index, "custody.") == {5}
+    assert to_fts5(parse("o'brien")) == '"o\'brien"'
+
+
+def test_tsquery_translation() -> None:
+    assert to_tsquery(parse("Taliban OR ISKP")) == "(('taliban') | ('iskp'))"
+    assert to_tsquery(parse("journalist NOT sport")) == "(('journalist') & !('sport'))"
+    assert to_tsquery(parse('"forced marriage"')) == "('forced' <-> 'marriage')"
+    assert to_tsquery(parse("persecut*")) == "'persecut':*"
+    assert to_tsquery(parse("難民認定")) == "('難民' <-> '民認' <-> '認定')"
+    near = to_tsquery(parse('"police torture"~2'))
+    assert "('police') <1> ('torture')" in near and "('torture') <3> ('police')" in near
+    assert "<4>" not in near
+
+
+def test_index_form_and_query_terms() -> None:
+    assert cjk.index_form("難民認定") == " 難民 民認 認定 "
+    assert cjk.index_form("UNHCR と難民") == "UNHCR  と難 難民 "
+    assert cjk.query_terms("難民") == ["難民"]
+    assert cjk.query_terms("Tokyo難民") == ["Tokyo", "難民"]
+    assert cjk.query_terms("難") == ["難"]
