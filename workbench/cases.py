@@ -39,12 +39,12 @@ from workbench.actor import Actor
 from workbench.errors import (
     NotFound,
     PermissionDenied,
-    StaleEdit,
     ValidationError,
     from_pydantic,
 )
 from workbench.permissions import Action, case_scope, require, require_case_id
 from workbench.settings import Settings, get_settings
+from workbench.versioning import stale_edit
 
 # The amendment's third-application exception to the suspensive effect applies from this date.
 THIRD_APPLICATION_EXCEPTION_FROM = date(2024, 6, 10)
@@ -482,13 +482,6 @@ def export_case(session: Session, *, actor: Actor, application_id: int,
 # --- edit --------------------------------------------------------------------------------------
 
 
-def _stale_error(session: Session, entity: str, row: Any, expected: int,
-                 attempted: dict) -> StaleEdit:
-    who = _user_names(session, {row.updated_by_id}).get(row.updated_by_id)
-    return StaleEdit(entity=entity, expected_version=expected, current_version=row.version,
-                     changed_by=who, changed_at=row.updated_at, attempted=attempted)
-
-
 def update_application(
     session: Session, *, actor: Actor, application_id: int, expected_version: int,
     changes: ApplicationUpdate | dict,
@@ -514,7 +507,7 @@ def update_application(
     if result.rowcount != 1:
         session.refresh(app)
         raise audit.refuse(
-            _stale_error(session, "case", app, expected_version, values),
+            stale_edit(session, "case", app, expected_version, values),
             actor=actor, action="case.update", entity_type="application", entity_id=app.id,
             outcome="refused",
         )
@@ -545,7 +538,7 @@ def update_person(
     if result.rowcount != 1:
         session.refresh(person)
         raise audit.refuse(
-            _stale_error(session, "person record", person, expected_version, values),
+            stale_edit(session, "person record", person, expected_version, values),
             actor=actor, action="person.update", entity_type="person", entity_id=person.id,
             outcome="refused",
         )

@@ -27,7 +27,6 @@ from models import (
     Role,
     SortingCategory,
     StatusEvent,
-    User,
 )
 from models.enums import REVIEWABLE_OUTCOMES
 from workbench import audit, clock
@@ -36,6 +35,7 @@ from workbench.errors import InvalidTransition, NotFound, PermissionDenied, Stal
 from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
 from workbench.permissions import Action, require_case_id
 from workbench.settings import Settings, get_settings
+from workbench.versioning import stale_edit
 
 S = CaseState
 _INQ = Role.INQUIRER
@@ -390,7 +390,8 @@ def transition(
     if expected_version is not None and app.version != expected_version:
         # Someone moved or edited the case since this user loaded it: say who and when
         # rather than judging the action against a state the user never saw.
-        raise audit.refuse(_stale(session, app, expected_version, {"action": action}),
+        raise audit.refuse(stale_edit(session, "case", app, expected_version,
+                                      {"action": action}),
                            outcome="refused", **refusal)
     spec = BY_NAME.get(action)
     state = CaseState(app.state)
@@ -445,15 +446,6 @@ def transition(
                           "fields": [f for f in spec.fields if getattr(data, f, None) is not None]})
     session.flush()
     return ApplicationRead.model_validate(app, from_attributes=True)
-
-
-def _stale(session: Session, app: Application, expected: int, attempted: dict) -> StaleEdit:
-    who = None
-    if app.updated_by_id is not None:
-        user = session.get(User, app.updated_by_id)
-        who = user.display_name if user else None
-    return StaleEdit(entity="case", expected_version=expected, current_version=app.version,
-                     changed_by=who, changed_at=app.updated_at, attempted=attempted)
 
 
 __all__ = [
