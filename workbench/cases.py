@@ -45,6 +45,7 @@ from workbench.errors import (
 from workbench.permissions import Action, case_scope, require, require_case_id
 from workbench.settings import Settings, get_settings
 from workbench.versioning import stale_edit
+from workbench.workflow import outcome_reviewable
 
 # The amendment's third-application exception to the suspensive effect applies from this date.
 THIRD_APPLICATION_EXCEPTION_FROM = date(2024, 6, 10)
@@ -379,17 +380,12 @@ def list_cases(
             outcome=r.outcome,
             review_deadline=(
                 clock.review_deadline(r.notice_date, settings)
-                if r.notice_date and _reviewable(r.outcome, r.application_type) else None),
+                if r.notice_date and outcome_reviewable(r.outcome, r.application_type)
+                else None),
         )
         for r in rows
     ]
     return Page(items=items, total=total, page=page, page_size=page_size)
-
-
-def _reviewable(outcome: str | None, application_type: str) -> bool:
-    from workbench.workflow import is_reviewable
-
-    return is_reviewable(Application(outcome=outcome, application_type=application_type))
 
 
 # --- open --------------------------------------------------------------------------------------

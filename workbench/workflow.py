@@ -142,15 +142,20 @@ def _notice_date(ctx: Context) -> str | None:
     return None
 
 
-def is_reviewable(app: Application) -> bool:
-    if app.outcome is None:
+def outcome_reviewable(outcome: str | None, application_type: str) -> bool:
+    """Whether a request for review lies against this outcome of this kind of application."""
+    if outcome is None:
         return False
-    outcome = PrimaryOutcome(app.outcome)
+    outcome = PrimaryOutcome(outcome)
     if outcome in REVIEWABLE_OUTCOMES:
         return True
     # CP instead of refugee status is a non-recognition as refugee.
     return (outcome == PrimaryOutcome.RECOGNISED_CP
-            and app.application_type == ApplicationType.REFUGEE)
+            and application_type == ApplicationType.REFUGEE)
+
+
+def is_reviewable(app: Application) -> bool:
+    return outcome_reviewable(app.outcome, app.application_type)
 
 
 def _review_window_closed(ctx: Context) -> str | None:
