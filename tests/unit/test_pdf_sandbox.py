@@ -64,13 +64,26 @@ def test_errors_from_the_reader_keep_their_message(tmp_path: Path) -> None:
 def test_a_decompression_bomb_is_refused_and_the_caller_survives(tmp_path: Path) -> None:
     bomb = _bomb_pdf(tmp_path / "bomb.pdf")
     assert bomb.stat().st_size < 5 * 1024 * 1024
-    with pytest.raises(PdfExtractError, match="more than 256 MB|took longer than|stopped"):
+    with pytest.raises(PdfExtractError, match="more than 256 MB"):
         sandbox.extract_pdf_isolated(bomb, timeout=60, memory_mb=256)
     # The calling process is unharmed and can go on reading other files.
     document = sandbox.extract_pdf_isolated(_simple_pdf(tmp_path / "after.pdf"), timeout=60)
     assert document.page_count == 1
 
 
-def test_a_reader_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_reader_that_runs_too_long_is_stopped(tmp_path: Path) -> None:
     with pytest.raises(PdfExtractError, match="took longer than 0.01 seconds"):
         sandbox.extract_pdf_isolated(_simple_pdf(tmp_path / "slow.pdf"), timeout=0.01)
+
+
+def test_metadata_and_passages_survive_the_trip(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.set_title("Country report")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, "Detention conditions remained harsh.")
+    pdf.output(str(tmp_path / "meta.pdf"))
+    document = sandbox.extract_pdf_isolated(tmp_path / "meta.pdf", timeout=60)
+    assert document.metadata.get("title") == "Country report"
+    assert document.passages and document.passages[0].page == 1
+    assert isinstance(document.passages[0].heading_path, tuple)
