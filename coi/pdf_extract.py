@@ -21,12 +21,12 @@ limit (see the project reference on PDF parsing); this module only validates the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from coi.extracted import ExtractedDocument, ExtractedPage, ExtractError, Passage
 from coi.text_clean import (
     _SENTENCE_END,
     build_blocks,
@@ -48,39 +48,8 @@ _MIN_GUTTER_PT = 6.0
 _WIDE_FRACTION = 0.6
 
 
-class PdfExtractError(Exception):
-    """The file cannot be turned into text (not a PDF, damaged, encrypted or image-only)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class ExtractedPage:
-    number: int  # 1-based
-    text: str  # cleaned text, paragraphs separated by blank lines
-    columns: int = 1
-
-
-@dataclass(frozen=True)
-class Passage:
-    text: str
-    page: int  # first page the passage appears on (1-based)
-    paragraph: int  # 1-based paragraph number within the document
-    heading_path: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ExtractedDocument:
-    pages: list[ExtractedPage]
-    page_count: int
-    metadata: dict[str, object] = field(default_factory=dict)
-    passages: list[Passage] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(p.text for p in self.pages)
+class PdfExtractError(ExtractError):
+    """A PDF that cannot be ingested; the message says why."""
 
 
 # ---------------------------------------------------------------------------------------------

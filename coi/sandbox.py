@@ -61,7 +61,8 @@ def _decode(data: dict) -> ExtractedDocument:
         pages=[ExtractedPage(**p) for p in data["pages"]],
         page_count=data["page_count"],
         metadata=metadata,
-        passages=[Passage(p["text"], p["page"], p["paragraph"], tuple(p["heading_path"]))
+        passages=[Passage(p["text"], p["page"], p["paragraph"], tuple(p["heading_path"]),
+                         tuple(p.get("topics", ())))
                   for p in data["passages"]],
     )
 
