@@ -1,14 +1,23 @@
-"""Unsegmented scripts (Chinese, Japanese, Korean) as overlapping character bigrams.
+"""The one token form both full-text engines index and query.
 
-Full-text engines split words on spaces, which Japanese does not use: an index of raw text
-never matches a two-character word such as 難民 inside 難民認定申請. Indexing every run of
-CJK characters as its overlapping bigrams (難民 民認 認定 定申 申請), and querying the same
-way, makes any word of two or more characters findable, on SQLite FTS5 and PostgreSQL alike.
+SQLite FTS5 and PostgreSQL split text into words differently (PostgreSQL's parser keeps
+"well-founded", "U.S." and "1.2.3" as tokens of their own, FTS5 does not), and neither
+segments Japanese, which has no spaces: an index of raw text never matches a two-character
+word such as 難民 inside 難民認定申請. So the text is normalised here, once, in Python:
+
+* Unicode NFKC (full-width Latin becomes ASCII, half-width katakana full-width), case folded,
+  accents removed (Türkiye and Turkiye are one word);
+* every run of CJK characters becomes its overlapping bigrams (難民 民認 認定 定申 申請), so any
+  word of two or more characters is findable, queried the same way;
+* everything else is cut into letters-and-digits words, joined by single spaces.
+
+Both engines then see the same plain words and agree on what matches.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Han, Hiragana, Katakana (incl. the prolonged sound mark), Hangul, CJK compatibility.
 _CJK = (
@@ -16,6 +25,7 @@ _CJK = (
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
 )
 CJK_RUN = re.compile(f"[{_CJK}]+")
+_WORD_OR_CJK = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>[^\\W_{_CJK}]+)")
 
 
 def has_cjk(text: str) -> bool:
@@ -29,22 +39,39 @@ def bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+def _strip_accents(match: re.Match[str]) -> str:
+    decomposed = unicodedata.normalize("NFD", match.group())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_NON_CJK_RUN = re.compile(f"[^{_CJK}]+")
+
+
+def fold(text: str) -> str:
+    """NFKC, case folded, combining accents removed outside CJK (kana keep their voicing)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():
+        return text
+    return _NON_CJK_RUN.sub(_strip_accents, text)
+
+
+def tokens(text: str) -> list[str]:
+    """The index tokens of ``text``, in order."""
+    out: list[str] = []
+    for match in _WORD_OR_CJK.finditer(fold(text)):
+        run = match.group("cjk")
+        if run is not None:
+            out.extend(bigrams(run))
+        else:
+            out.append(match.group("word"))
+    return out
+
+
 def index_form(text: str) -> str:
-    """Text as it goes into the full-text index: each CJK run replaced by its bigrams,
-    separated by spaces; everything else unchanged."""
-    return CJK_RUN.sub(lambda m: f" {' '.join(bigrams(m.group()))} ", text)
+    """Text as it goes into the full-text index: its tokens separated by single spaces."""
+    return " ".join(tokens(text))
 
 
 def query_terms(word: str) -> list[str]:
-    """The index tokens a query word must match in sequence (a phrase when more than one).
-    Latin parts of a mixed word stay whole."""
-    terms: list[str] = []
-    position = 0
-    for match in CJK_RUN.finditer(word):
-        if match.start() > position:
-            terms.append(word[position:match.start()])
-        terms.extend(bigrams(match.group()))
-        position = match.end()
-    if position < len(word):
-        terms.append(word[position:])
-    return [t for t in (t.strip() for t in terms) if t]
+    """The index tokens a query word must match in sequence (a phrase when more than one)."""
+    return tokens(word)

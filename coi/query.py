@@ -156,6 +156,8 @@ def _check_word(word: str, *, allow_prefix: bool) -> None:
         raise QueryError(f"Only a trailing * is supported as a wildcard ({word}).")
     if word.endswith("*") and not allow_prefix:
         raise QueryError(f"A wildcard cannot be used inside a phrase ({word}).")
+    if not query_terms(word.rstrip("*")):
+        raise QueryError(f"{word} has no letters or digits to search for.")
 
 
 def parse(query: str) -> Node:
@@ -192,7 +194,7 @@ def _fts_quote(text: str) -> str:
 def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
     terms: list[str] = []
     for word in words:
-        terms.extend(query_terms(word.lower()))
+        terms.extend(query_terms(word))
     return _fts_quote(" ".join(terms))
 
 
@@ -200,7 +202,7 @@ def to_fts5(node: Node) -> str:
     """An FTS5 MATCH expression for ``node`` against text indexed with ``cjk.index_form``."""
     if isinstance(node, Term):
         if node.prefix and not has_cjk(node.word):
-            return _fts_quote(node.word) + "*"
+            return _fts_phrase([node.word]) + "*"
         return _fts_phrase([node.word])
     if isinstance(node, Phrase):
         if node.within is None or len(node.words) < 2:
@@ -231,7 +233,7 @@ def _ts_lexeme(term: str) -> str:
 def _ts_sequence(words: tuple[str, ...] | list[str]) -> str:
     terms: list[str] = []
     for word in words:
-        terms.extend(query_terms(word.lower()))
+        terms.extend(query_terms(word))
     return "(" + " <-> ".join(_ts_lexeme(t) for t in terms) + ")"
 
 
@@ -239,7 +241,9 @@ def to_tsquery(node: Node) -> str:
     """A ``to_tsquery('simple', ...)`` expression for text indexed with ``cjk.index_form``."""
     if isinstance(node, Term):
         if node.prefix and not has_cjk(node.word):
-            return _ts_lexeme(node.word) + ":*"
+            terms = query_terms(node.word)
+            lexemes = [_ts_lexeme(t) for t in terms[:-1]] + [_ts_lexeme(terms[-1]) + ":*"]
+            return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
         return _ts_sequence([node.word])
     if isinstance(node, Phrase):
         if node.within is None or len(node.words) < 2:
