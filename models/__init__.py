@@ -7,6 +7,7 @@ from models.application import (
     ApplicationUpdate,
 )
 from models.audit import AuditEvent, AuditHead
+from models.coi import CoiCitation, CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource
 from models.enums import (
     ApplicationType,
     CaseState,
@@ -32,6 +33,11 @@ __all__ = [
     "ApplicationUpdate",
     "AuditEvent",
     "AuditHead",
+    "CoiCitation",
+    "CoiDocument",
+    "CoiDocumentCountry",
+    "CoiPassage",
+    "CoiSource",
     "CaseState",
     "Person",
     "PersonCreate",

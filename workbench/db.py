@@ -24,6 +24,22 @@ _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
 
+#: Full-text search objects each database keeps beside the models (see migration 0003):
+#: schema comparison leaves them alone.
+SEARCH_INDEX_OBJECTS = frozenset({
+    "coi_passage_fts", "tsv_body", "tsv_facets",
+    "ix_coi_passage_tsv_body", "ix_coi_passage_tsv_facets",
+})
+
+
+def include_schema_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    """Alembic ``include_object`` hook: skip the search index objects of migration 0003."""
+    if reflected and compare_to is None and name is not None:
+        if name in SEARCH_INDEX_OBJECTS or name.startswith("coi_passage_fts_"):
+            return False
+    return True
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 

@@ -37,9 +37,11 @@ def test_schema_matches_models(engine) -> None:  # noqa: ANN001
     from sqlmodel import SQLModel
 
     import models  # noqa: F401
+    from workbench.db import include_schema_object
 
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_schema_object})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
 

@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from workbench.db import make_engine
+from workbench.db import include_schema_object, make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -19,6 +19,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         compare_type=True,
         render_as_batch=True,
+        include_object=include_schema_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -32,6 +33,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             compare_type=True,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=include_schema_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,0 +1,153 @@
+"""Keyword-in-context snippets: the part of a passage around the words that matched,
+with those words marked. Computed from the query, in Python, so that both search backends
+show exactly the same snippet for the same passage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from coi.cjk import _CJK, bigrams, fold, query_terms
+from coi.query import And, Node, Not, Or, Phrase, Term
+
+_LETTERS = f"[^\\W_{_CJK}]"
+_SPAN = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>{_LETTERS}+(?:[\u0300-\u036f]+{_LETTERS}*)*)")
+
+Segment = tuple[str, bool]  # (text, is a matched word)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    tokens: tuple[str, ...]
+    prefix: bool = False  # the last token need only begin with tokens[-1]
+
+
+def patterns(node: Node | None) -> list[Pattern]:
+    """The token sequences to mark for a query (words under NOT are not marked)."""
+    out: list[Pattern] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Term):
+            terms = query_terms(n.word)
+            if terms:
+                out.append(Pattern(tuple(terms), n.prefix and len(terms) >= 1))
+        elif isinstance(n, Phrase):
+            if n.within is None:
+                terms = [t for w in n.words for t in query_terms(w)]
+                if terms:
+                    out.append(Pattern(tuple(terms)))
+            else:
+                for w in n.words:
+                    terms = query_terms(w)
+                    if terms:
+                        out.append(Pattern(tuple(terms)))
+        elif isinstance(n, And | Or):
+            for child in n.children:
+                walk(child)
+        elif isinstance(n, Not):
+            return
+
+    if node is not None:
+        walk(node)
+    return out
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Index tokens of ``text`` with their character offsets in the original text."""
+    spans: list[tuple[str, int, int]] = []
+    for match in _SPAN.finditer(text):
+        start = match.start()
+        if match.group("cjk") is not None:
+            run = match.group("cjk")
+            folded = unicodedata.normalize("NFKC", run)
+            if len(folded) != len(run):  # width changes: mark the whole run
+                spans.extend((b, start, match.end()) for b in bigrams(folded))
+                continue
+            for i, pair in enumerate(bigrams(folded)):
+                spans.append((pair, start + i, start + i + len(pair)))
+        else:
+            for token in fold(match.group()).split():
+                spans.append((token, start, match.end()))
+    return spans
+
+
+def _matches(spans: list[tuple[str, int, int]], pattern: Pattern) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    n = len(pattern.tokens)
+    for i in range(len(spans) - n + 1):
+        ok = True
+        for j, wanted in enumerate(pattern.tokens):
+            token = spans[i + j][0]
+            last = j == n - 1
+            if not (token == wanted or (last and pattern.prefix and token.startswith(wanted))):
+                ok = False
+                break
+        if ok:
+            found.append((spans[i][1], spans[i + n - 1][2]))
+    return found
+
+
+def highlight(text: str, pats: list[Pattern]) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` matched by any pattern, merged and sorted."""
+    if not pats:
+        return []
+    spans = token_spans(text)
+    ranges = sorted(r for p in pats for r in _matches(spans, p))
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(text: str, pats: list[Pattern], width: int = 260) -> list[Segment]:
+    """The passage cut to about ``width`` characters around its densest matches."""
+    ranges = highlight(text, pats)
+    if len(text) <= width:
+        start, end = 0, len(text)
+    else:
+        if ranges:
+            # The window that holds the most matches, starting a little before one of them.
+            best, best_count = ranges[0][0], -1
+            for r_start, _ in ranges:
+                count = sum(1 for s, e in ranges if r_start <= s and e <= r_start + width)
+                if count > best_count:
+                    best, best_count = r_start, count
+            start = max(0, best - width // 4)
+        else:
+            start = 0
+        end = min(len(text), start + width)
+        if end == len(text):
+            start = max(0, end - width)
+        # Do not cut words in half (Latin text); CJK text has no spaces to look for.
+        if start > 0:
+            space = text.find(" ", start, start + 20)
+            start = space + 1 if space != -1 else start
+        if end < len(text):
+            space = text.rfind(" ", end - 20, end)
+            end = space if space != -1 else end
+    segments: list[Segment] = []
+    if start > 0:
+        segments.append(("… ", False))
+    position = start
+    for r_start, r_end in ranges:
+        if r_end <= start or r_start >= end:
+            continue
+        r_start, r_end = max(r_start, start), min(r_end, end)
+        if r_start > position:
+            segments.append((text[position:r_start], False))
+        segments.append((text[r_start:r_end], True))
+        position = r_end
+    if position < end:
+        segments.append((text[position:end], False))
+    if end < len(text):
+        segments.append((" …", False))
+    return segments
+
+
+def marked(segments: list[Segment], before: str = "**", after: str = "**") -> str:
+    """Segments as one string with matches wrapped in ``before``/``after``."""
+    return "".join(f"{before}{t}{after}" if hit else t for t, hit in segments)
