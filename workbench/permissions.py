@@ -30,27 +30,33 @@ class Action(StrEnum):
     STATS_VIEW = "stats.view"
     USER_ADMIN = "user.admin"
     AUDIT_VERIFY = "audit.verify"
+    COI_SEARCH = "coi.search"
+    COI_INGEST = "coi.ingest"
+    COI_EDIT = "coi.edit"
+    COI_CITE = "coi.cite"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.INQUIRER: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EDIT,
-         Action.CASE_EXPORT, Action.CASE_TRANSITION}
+         Action.CASE_EXPORT, Action.CASE_TRANSITION, Action.COI_SEARCH, Action.COI_CITE}
     ),
     Role.COUNSELLOR: frozenset(
-        {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_EXPORT, Action.CASE_TRANSITION}
+        {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_EXPORT, Action.CASE_TRANSITION,
+         Action.COI_SEARCH, Action.COI_CITE}
     ),
     Role.MANAGER: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EXPORT,
-         Action.CASE_ASSIGN, Action.CASE_TRANSITION, Action.STATS_VIEW}
+         Action.CASE_ASSIGN, Action.CASE_TRANSITION, Action.STATS_VIEW, Action.COI_SEARCH}
     ),
-    Role.ADMIN: frozenset({Action.USER_ADMIN, Action.AUDIT_VERIFY}),
+    Role.ADMIN: frozenset({Action.USER_ADMIN, Action.AUDIT_VERIFY, Action.COI_SEARCH,
+                           Action.COI_INGEST, Action.COI_EDIT}),
 }
 
 #: Actions the command line (system actor) may take.
 SYSTEM_ACTIONS: frozenset[Action] = frozenset(
     {Action.CASE_CREATE, Action.CASE_ASSIGN, Action.USER_ADMIN, Action.AUDIT_VERIFY,
-     Action.STATS_VIEW}
+     Action.STATS_VIEW, Action.COI_SEARCH, Action.COI_INGEST, Action.COI_EDIT}
 )
 
 
@@ -135,6 +141,10 @@ def _denied_message(action: Action) -> str:
         Action.STATS_VIEW: "view statistics",
         Action.USER_ADMIN: "manage user accounts",
         Action.AUDIT_VERIFY: "verify the audit log",
+        Action.COI_SEARCH: "search the COI library",
+        Action.COI_INGEST: "add documents to the COI library",
+        Action.COI_EDIT: "edit COI documents and sources",
+        Action.COI_CITE: "cite COI in case files",
     }[action]
     return f"Your role may not {what}."
 

@@ -36,6 +36,19 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(default=15, ge=1)
     idle_timeout_minutes: int = Field(default=30, ge=1)
 
+    # COI library.
+    #: Where the library keeps its own copy of every ingested file (empty: data_dir/coi-store).
+    coi_store_dir: Path | None = None
+    #: Largest file accepted for ingestion, in megabytes.
+    coi_max_file_mb: int = Field(default=50, ge=1)
+    #: Time and memory allowed to read one file (in a separate process).
+    coi_extract_timeout_seconds: float = Field(default=120.0, gt=0)
+    coi_extract_memory_mb: int = Field(default=1024, ge=128)
+    #: Parallel extraction workers (0: one per CPU core).
+    coi_workers: int = Field(default=0, ge=0)
+    #: Passages published longer ago than this many years carry a currency warning.
+    coi_currency_years: int = Field(default=3, ge=1)
+
     #: SQLite busy timeout (milliseconds) while waiting for the single writer.
     sqlite_busy_timeout_ms: int = 15_000
 
@@ -50,6 +63,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'workbench.db').resolve()}"
+
+    @property
+    def resolved_coi_store(self) -> Path:
+        return self.coi_store_dir or (self.data_dir / "coi-store")
 
     @property
     def zone(self) -> ZoneInfo:
