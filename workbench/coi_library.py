@@ -97,21 +97,27 @@ def ingest_files(
     *,
     actor: Actor,
     paths: Sequence[Path],
-    fields: coi_ingest.DocumentFields | None = None,
+    fields: coi_ingest.DocumentFields | Sequence[coi_ingest.DocumentFields] | None = None,
     display_names: Sequence[str] | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
     settings: Settings | None = None,
 ) -> list[FileOutcome]:
     """Ingest each file in its own transaction; a failed file is reported and the others go
-    on. Returns one outcome per path, in the order given."""
+    on. Returns one outcome per path, in the order given. ``fields`` applies to every file,
+    or gives each file its own (a sequence as long as ``paths``)."""
     settings = settings or get_settings()
-    fields = fields or coi_ingest.DocumentFields()
+    if fields is None or isinstance(fields, coi_ingest.DocumentFields):
+        per_file = [fields or coi_ingest.DocumentFields()] * len(paths)
+    else:
+        per_file = list(fields)
+        if len(per_file) != len(paths):
+            raise ValidationError("Give metadata for every file or for none.")
     with unit_of_work(engine) as session:
         require(actor, Action.COI_INGEST, entity_type="coi_document")
-        if fields.source_key:
+        for key in sorted({f.source_key for f in per_file if f.source_key}):
             try:
-                coi_ingest.source_by_key(session, fields.source_key)
+                coi_ingest.source_by_key(session, key)
             except coi_ingest.UnknownSource as exc:
                 raise ValidationError(exc.message) from None
     names = list(display_names) if display_names else [Path(p).name for p in paths]
@@ -172,7 +178,7 @@ def ingest_files(
             continue
         sha, size = hashes[index]
         finish(index, _store(engine, actor, Path(paths[index]), names[index], extracted,
-                             sha, size, fields, store))
+                             sha, size, per_file[index], store))
     return [o for o in outcomes if o is not None]
 
 
