@@ -4,8 +4,8 @@ the topics of the claim, ranked, each with the reasons it was suggested.
 1. The claim narrative is tagged with the COI taxonomy (``coi.topics``) and its distinctive
    words are kept (stop words and very common claim words dropped).
 2. Candidates come from the library restricted to documents about the applicant's country:
-   the passages ranked best (BM25 / ts_rank_cd) for the claim's words, and the passages
-   tagged with the claim's topics.
+   the passages ranked best (BM25 / ts_rank_cd) for any of the claim's words, and the
+   current passages tagged with the claim's topics.
 3. Each candidate is scored: text relevance (rank among candidates), topics shared with the
    claim, words of the claim it contains, and currency (current edition, recent).
    The reasons shown are exactly those parts of the score.
@@ -41,8 +41,13 @@ country because later after before first second third back know knew think thoug
 want wanted asked ask take took left leave living lived live work worked
 """.split())
 
-MAX_TERMS = 14
-CANDIDATES = 60
+#: Every distinctive word of a claim takes part (BM25 weighs rare words up); more than this
+#: many are cut, most frequent kept.
+MAX_TERMS = 60
+CANDIDATES = 100
+#: Weights of the parts of the score: text rank, share of the claim's topics, topics in
+#: common (up to two), share of the claim's words. Chosen on data/coi/judged.toml.
+W_TEXT, W_TOPIC, W_TOPIC2, W_WORDS = 2.0, 0.6, 0.25, 0.4
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,9 @@ class Suggestion:
     matched_words: tuple[str, ...]
 
 
-def claim_terms(narrative: str, limit: int = MAX_TERMS) -> list[str]:
+def claim_terms(narrative: str, limit: int | None = None) -> list[str]:
     """Distinctive words of the narrative, most frequent first (CJK as bigrams)."""
+    limit = limit or MAX_TERMS
     counts: Counter[str] = Counter()
     order: dict[str, int] = {}
     for i, tok in enumerate(tokens(narrative)):
@@ -118,9 +124,10 @@ def suggest(session: Session, *, nationality: str | None, narrative: str, today:
         shared = tuple(t for t in topic_codes if t in hit.topics)
         passage_words = set(tokens(hit.text))
         matched = tuple(w for w in words if w in passage_words)
-        score = 1.2 * text_score
-        score += 0.6 * len(shared) / max(len(wanted_topics), 1) + 0.25 * min(len(shared), 2)
-        score += 0.4 * len(matched) / max(len(word_set), 1)
+        score = W_TEXT * text_score
+        score += W_TOPIC * len(shared) / max(len(wanted_topics), 1)
+        score += W_TOPIC2 * min(len(shared), 2)
+        score += W_WORDS * len(matched) / max(len(word_set), 1)
         reasons = [f"About {', '.join(hit.countries[:3])}, the applicant's nationality"
                    if hit.countries else "About the applicant's country"]
         if shared:

@@ -1,0 +1,288 @@
+"""COI library services end to end on each database: ingesting the sample library and bad
+files, duplicates and editions, the file store, metadata correction, citations into cases
+and the permissions and audit entries around them."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from sqlalchemy import func, select
+
+from coi.ingest import DocumentFields
+from coi.search import FacetFilter, SearchRequest
+from coi.store import FileStore, sha256_of
+from models import AuditEvent
+from models.coi import CoiDocument, CoiPassage
+from tests.conftest import insert_case
+from workbench import audit, coi_library
+from workbench.actor import Actor
+from workbench.db import unit_of_work
+from workbench.demo.coi_samples import COI_DATA_DIR, manifest_entries
+from workbench.errors import NotFound, PermissionDenied, StaleEdit, ValidationError
+from workbench.settings import Settings
+
+SYSTEM = Actor.system("test")
+
+
+def count(engine, model) -> int:  # noqa: ANN001
+    with unit_of_work(engine, write=False) as session:
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_sample_library_ingests_with_metadata_editions_and_copies(library) -> None:  # noqa: ANN001
+    engine, settings = library.engine, library.settings
+    entries = manifest_entries(COI_DATA_DIR)
+    assert [o.status for o in library.outcomes] == ["added"] * len(entries), \
+        [o.message for o in library.outcomes if o.status != "added"]
+    assert count(engine, CoiDocument) == len(entries)
+    store = FileStore(settings.resolved_coi_store)
+    with unit_of_work(engine, write=False) as session:
+        docs = {d.file_name: d for d in session.execute(select(CoiDocument)).scalars()}
+        for path, fields in entries:
+            doc = docs[path.name]
+            assert doc.title == fields.title
+            assert doc.published_on == fields.published
+            assert store.path_for(doc.sha256).read_bytes() == path.read_bytes()
+            view = coi_library.open_document(session, actor=SYSTEM, document_id=doc.id)
+            assert set(view.countries) == set(fields.countries)
+            assert view.passages and all(p.text for p in view.passages)
+        # Two editions of the Myanmar country focus: the 2025 one is current.
+        old, new = docs["mmr-country-focus-2023.txt"], docs["mmr-country-focus-2025.html"]
+        assert old.superseded_by_id == new.id and new.superseded_by_id is None
+        assert (old.edition, new.edition) == (1, 2)
+        # Passages carry topics from the taxonomy.
+        tagged = session.execute(select(func.count()).select_from(CoiPassage)
+                                 .where(CoiPassage.topics != "")).scalar_one()
+        assert tagged > 100
+        # Every ingestion is in the audit log, and the chain holds.
+        ingests = session.execute(select(func.count()).select_from(AuditEvent)
+                                  .where(AuditEvent.action == "coi.ingest")).scalar_one()
+        assert ingests == len(entries)
+    with unit_of_work(engine, write=False) as session:
+        assert audit.verify_chain(session).ok
+
+
+def test_search_across_the_sample_library(library) -> None:  # noqa: ANN001
+    engine = library.engine
+    with unit_of_work(engine, write=False) as session:
+        result = coi_library.search(session, actor=SYSTEM, request=SearchRequest(
+            query="Rohingya OR military", countries=FacetFilter(("MMR",)), limit=200))
+        assert result.hits and all("MMR" in h.countries for h in result.hits)
+        old_edition = [h for h in result.hits if h.title.endswith("2023")]
+        assert old_edition and all(any("newer edition" in w for w in h.warnings)
+                                   for h in old_edition)
+        japanese = coi_library.search(session, actor=SYSTEM, request=SearchRequest(query="難民"))
+        assert japanese.hits and all(h.language == "ja" for h in japanese.hits)
+
+
+def test_reingesting_the_same_file_is_recognised(library) -> None:  # noqa: ANN001
+    engine, settings = library.engine, library.settings
+    path, _ = manifest_entries(COI_DATA_DIR)[0]
+    before = count(engine, CoiPassage)
+    again = coi_library.ingest_files(engine, actor=SYSTEM, paths=[path], settings=settings)
+    assert again[0].status == "duplicate" and "already in the library" in again[0].message
+    assert count(engine, CoiPassage) == before
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+def _pdf(path: Path, text: str = "Returnees were questioned at the airport.", **kw) -> Path:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, text)
+    if kw.get("encrypt"):
+        pdf.set_encryption(owner_password="owner-pass", user_password="user-pass")
+    pdf.output(str(path))
+    return path
+
+
+def _image_only(path: Path) -> Path:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_fill_color(30, 30, 30)
+    pdf.rect(20, 20, 100, 60, style="F")
+    pdf.output(str(path))
+    return path
+
+
+def _bomb(path: Path, unpacked_mb: int = 600) -> Path:
+    compressor = zlib.compressobj(9)
+    chunk = b"0 0 m " * (1024 * 1024 // 6)
+    stream = b"".join(compressor.compress(chunk) for _ in range(unpacked_mb)) + compressor.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+               b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\n"
+               b"stream\n" + stream + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode()
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_each_bad_file_gets_a_clear_message_and_leaves_nothing_behind(
+        engine, tmp_path: Path, settings: Settings) -> None:  # noqa: ANN001
+    good = _pdf(tmp_path / "good.pdf")
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    fake = tmp_path / "report.pdf"
+    fake.write_bytes(b"MZ\x90\x00 this is a program, not a report" * 20)
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n" + b"\x00garbage\xff" * 300 + b"\n%%EOF\n")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    files = {
+        "good.pdf": (good, "added"),
+        "truncated.pdf": (truncated, "truncated"),
+        "report.pdf": (fake, "not a PDF"),
+        "corrupt.pdf": (corrupt, "corrupt"),
+        "empty.pdf": (empty, "empty"),
+        "encrypted.pdf": (_pdf(tmp_path / "encrypted.pdf", encrypt=True), "encrypted"),
+        "scan.pdf": (_image_only(tmp_path / "scan.pdf"), "no text layer"),
+        "bomb.pdf": (_bomb(tmp_path / "bomb.pdf"), "MB"),
+    }
+    outcomes = coi_library.ingest_files(
+        engine, actor=SYSTEM, paths=[p for p, _ in files.values()],
+        fields=DocumentFields(countries=("AFG",)), settings=settings)
+    by_name = {o.path: o for o in outcomes}
+    for name, (_, expected) in files.items():
+        outcome = by_name[name]
+        if expected == "added":
+            assert outcome.status == "added", outcome.message
+        else:
+            assert outcome.status == "failed", (name, outcome.message)
+            assert expected.lower() in outcome.message.lower(), (name, outcome.message)
+    assert count(engine, CoiDocument) == 1
+    stored = [p for p in settings.resolved_coi_store.rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == [sha256_of(good)]
+
+
+def test_file_over_the_size_limit_is_refused(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    small = Settings(data_dir=tmp_path, coi_store_dir=tmp_path / "s", coi_max_file_mb=1)
+    big = tmp_path / "big.txt"
+    big.write_text("Country information. " * 60_000)
+    [outcome] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[big], settings=small)
+    assert outcome.status == "failed" and "limit is 1 MB" in outcome.message
+
+
+def test_only_administrators_ingest_and_refusals_are_audited(engine, staff, tmp_path,
+                                                             settings) -> None:  # noqa: ANN001
+    path = _pdf(tmp_path / "x.pdf")
+    with pytest.raises(PermissionDenied):
+        coi_library.ingest_files(engine, actor=staff.inquirer, paths=[path], settings=settings)
+    with unit_of_work(engine, write=False) as session:
+        refused = session.execute(select(AuditEvent).where(
+            AuditEvent.action == "coi.ingest", AuditEvent.outcome == "denied")).scalars().all()
+    assert len(refused) == 1 and refused[0].actor_username == staff.inquirer.username
+    [ok] = coi_library.ingest_files(engine, actor=staff.admin, paths=[path], settings=settings,
+                                    fields=DocumentFields(countries=("AFG",)))
+    assert ok.status == "added"
+
+
+def test_newer_edition_supersedes_and_older_stays_citable(engine, staff, tmp_path, settings,
+                                                          ) -> None:  # noqa: ANN001
+    first = tmp_path / "first.txt"
+    first.write_text("Somalia: Security Situation 2022\n\nPublished: 1 March 2022\n\n"
+                     "Al-Shabaab controlled rural districts and taxed travellers.\n")
+    second = tmp_path / "second.txt"
+    second.write_text("Somalia: Security Situation 2024\n\nPublished: 1 March 2024\n\n"
+                      "Al-Shabaab still controlled rural districts in 2024.\n")
+    fields = DocumentFields(countries=("SOM",))
+    [a] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[first], fields=fields,
+                                   settings=settings)
+    [b] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[second], fields=fields,
+                                   settings=settings)
+    assert b.superseded == (a.document_id,) and "supersedes" in b.message
+    case_id = insert_case(engine, inquirer=staff.inquirer)
+    with unit_of_work(engine) as session:
+        old = session.execute(select(CoiPassage).where(
+            CoiPassage.document_id == a.document_id)).scalars().all()[-1]
+        cited = coi_library.cite(session, actor=staff.inquirer, application_id=case_id,
+                                 passage_id=old.id, finding="Control of rural areas in 2022")
+    assert cited.newer_edition == b.document_id
+    assert "Somalia: Security Situation 2022" in cited.reference
+
+
+def test_citation_reference_and_permissions(library) -> None:  # noqa: ANN001
+    engine, staff = library.engine, library.staff
+    case_id = insert_case(engine, inquirer=staff.inquirer)
+    with unit_of_work(engine, write=False) as session:
+        hit = coi_library.search(session, actor=staff.inquirer, request=SearchRequest(
+            query="Rohingya", countries=FacetFilter(("MMR",)), current_only=True)).hits[0]
+    with unit_of_work(engine) as session:
+        cited = coi_library.cite(session, actor=staff.inquirer, application_id=case_id,
+                                 passage_id=hit.passage_id, finding="Rohingya lack citizenship",
+                                 purpose="finding")
+    assert hit.title in cited.reference
+    assert f"para. {hit.paragraph}" in cited.reference
+    assert "accessed" in cited.reference and hit.url in cited.reference
+    assert cited.quote == hit.text
+    # Another inquirer cannot cite into the case, and the refusal is audited.
+    with pytest.raises(PermissionDenied):
+        with unit_of_work(engine) as session:
+            coi_library.cite(session, actor=staff.inquirer2, application_id=case_id,
+                             passage_id=hit.passage_id, finding="x")
+    # A manager may search but not cite.
+    with pytest.raises(PermissionDenied):
+        with unit_of_work(engine) as session:
+            coi_library.cite(session, actor=staff.manager, application_id=case_id,
+                             passage_id=hit.passage_id, finding="x")
+    with unit_of_work(engine, write=False) as session:
+        denied = session.execute(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "coi.cite", AuditEvent.outcome == "denied")).scalar_one()
+    assert denied == 2
+    # Removing keeps the record, with the reason, and needs a reason.
+    with pytest.raises(ValidationError):
+        with unit_of_work(engine) as session:
+            coi_library.remove_citation(session, actor=staff.inquirer, citation_id=cited.id,
+                                        reason=" ")
+    with unit_of_work(engine) as session:
+        coi_library.remove_citation(session, actor=staff.inquirer, citation_id=cited.id,
+                                    reason="Cited the wrong paragraph")
+    with unit_of_work(engine, write=False) as session:
+        assert coi_library.case_citations(session, actor=staff.inquirer,
+                                          application_id=case_id) == []
+
+
+def test_admin_corrects_metadata_and_search_follows(library) -> None:  # noqa: ANN001
+    engine, staff = library.engine, library.staff
+    with unit_of_work(engine, write=False) as session:
+        doc = session.execute(select(CoiDocument).where(
+            CoiDocument.file_name == "npl-query-intercaste-2022.txt")).scalars().one()
+    with unit_of_work(engine) as session:
+        view = coi_library.update_document(
+            session, actor=staff.admin, document_id=doc.id, expected_version=doc.version,
+            changes=coi_library.DocumentChanges(countries=("Nepal", "India"),
+                                                published_on=date(2022, 6, 8)))
+    assert set(view.countries) == {"NPL", "IND"} and view.notes["countries"].startswith("edited")
+    with unit_of_work(engine, write=False) as session:
+        india = coi_library.search(session, actor=staff.admin, request=SearchRequest(
+            countries=FacetFilter(("IND",))))
+        assert {h.document_id for h in india.hits} == {doc.id}
+    with pytest.raises(StaleEdit):
+        with unit_of_work(engine) as session:
+            coi_library.update_document(session, actor=staff.admin, document_id=doc.id,
+                                        expected_version=doc.version,
+                                        changes=coi_library.DocumentChanges(title="Other"))
+    with pytest.raises(PermissionDenied):
+        with unit_of_work(engine) as session:
+            coi_library.update_document(session, actor=staff.inquirer, document_id=doc.id,
+                                        expected_version=view.version,
+                                        changes=coi_library.DocumentChanges(title="Other"))
+    with pytest.raises(NotFound):
+        with unit_of_work(engine) as session:
+            coi_library.open_document(session, actor=staff.admin, document_id=99_999)
