@@ -379,7 +379,7 @@ def coi_search(query: str, countries, not_countries, only: bool, topics, not_top
     with unit_of_work(_engine(), write=False) as session:
         result = search(session, actor=Actor.system("coi-search"), request=request,
                         with_facets=False)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if as_json:
         for hit in result.hits:
             out.write(json.dumps({

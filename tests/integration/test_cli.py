@@ -232,3 +232,56 @@ def test_audit_verify_checks_an_exported_head(cli: CliRunner, migrated: Path) ->
     result = invoke(cli, "audit", "verify", "--head", wrong)
     assert result.exit_code == 2 and f"broken at entry {seq}" in result.stdout
     assert invoke(cli, "audit", "verify", "--head", "nonsense").exit_code != 0
+
+
+# --- coi ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coi_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    store = tmp_path / "coi-store"
+    monkeypatch.setenv("WORKBENCH_COI_STORE_DIR", str(store))
+    get_settings.cache_clear()
+    return store
+
+
+def test_coi_ingest_reports_each_file_and_fails_when_one_fails(
+        cli: CliRunner, migrated: Path, coi_store: Path, tmp_path: Path) -> None:
+    from workbench.demo.coi_samples import COI_DATA_DIR
+
+    good = COI_DATA_DIR / "documents" / "lka-tamils-2023.txt"
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"not really a pdf")
+    result = invoke(cli, "coi", "ingest", str(good), str(bad), "--country", "Sri Lanka",
+                    "--workers", "1")
+    output = flat(result.output)
+    assert result.exit_code == 1, result.output
+    assert "added" in output and "lka-tamils-2023.txt" in output
+    assert "failed" in output and "not a PDF" in output
+    assert "1 added, 0 already in the library, 1 failed." in output
+    again = invoke(cli, "coi", "ingest", str(good))
+    assert again.exit_code == 0, again.output
+    assert "already in the library" in flat(again.output)
+
+
+def test_coi_search_json_gives_one_object_per_hit(cli: CliRunner, migrated: Path,
+                                                   coi_store: Path) -> None:
+    from workbench.demo.coi_samples import COI_DATA_DIR
+
+    docs = COI_DATA_DIR / "documents"
+    result = invoke(cli, "coi", "ingest", str(docs / "lka-tamils-2023.txt"),
+                    str(docs / "uga-sogi-2024.html"), "--workers", "2")
+    assert result.exit_code == 0, result.output
+    result = invoke(cli, "coi", "search", "detention OR detained", "--country", "Sri Lanka",
+                    "--json", "--limit", "5")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert 1 <= len(lines) <= 5
+    for hit in lines:
+        assert {"document_id", "title", "source", "date", "page", "paragraph", "score",
+                "snippet"} <= set(hit)
+        assert "**" in hit["snippet"]
+        assert "Sri Lanka" in hit["title"] or "Tamil" in hit["title"]
+    text = invoke(cli, "coi", "search", '"unclosed')
+    assert_plain_failure(text)
+    assert "closing quotation mark" in flat(text.output)
