@@ -39,9 +39,12 @@ def bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+# Combining diacritical marks (the blocks NFD moves accents into).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _strip_accents(match: re.Match[str]) -> str:
-    decomposed = unicodedata.normalize("NFD", match.group())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING.sub("", unicodedata.normalize("NFD", match.group()))
 
 
 _NON_CJK_RUN = re.compile(f"[^{_CJK}]+")
