@@ -34,6 +34,7 @@ run: install
 test: install-test
 	$(BIN)/ruff check .
 	scripts/ensure-chromium.sh
+	scripts/ensure-fonts.sh
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test

@@ -1,33 +1,156 @@
-"""Parsing untrusted PDFs in a separate process with a time limit and a memory cap.
+"""Reading untrusted files in separate processes with a time limit and a memory cap.
 
 PDF parsers have had denial-of-service bugs, and nested compressed streams can expand a
-small file enormously. ``extract_pdf_isolated`` runs ``coi.pdf_extract.extract_pdf`` in a
-fresh interpreter (``python -m coi.sandbox PATH MB``) that caps its own address space
-(``RLIMIT_AS``) before reading and is killed when it runs past its time limit. Whatever goes
-wrong there comes back as a ``PdfExtractError`` with a plain message; the calling process
-(a Streamlit server with its threads, a CLI worker) is never forked and is unaffected.
+small file enormously. Extraction therefore never runs in the calling process (a Streamlit
+server with its threads, a CLI worker): it runs in a child interpreter that caps its own
+address space (``RLIMIT_AS``) and is killed when it runs past its time limit. Whatever goes
+wrong there comes back as an :class:`~coi.extracted.ExtractError` with a plain message
+(:class:`~coi.pdf_extract.PdfExtractError` for PDFs).
+
+Two ways in:
+
+* ``extract_isolated(kind, path)`` (and the older ``extract_pdf_isolated(path)``) start a
+  fresh interpreter for one file (``python -m coi.sandbox PATH MB KIND``). Simple, but
+  starting Python and importing the readers costs a few tenths of a second per file (more
+  with ``coi.enrich``'s language tools).
+* :class:`SandboxPool` keeps long-lived workers (``python -m coi.sandbox --serve MB``) that
+  import everything once, cap their memory, then read one JSON job per line on stdin
+  (``{"kind": "pdf"|"html"|"text", "path": ...}``) and answer with one JSON line on stdout.
+  A job that runs too long gets its worker killed; a worker that runs out of memory, dies
+  or answers nonsense is replaced, and so is one that hit an unexpected error. Workers
+  also exit on their own when the pool's process goes away (end of stdin, or parent gone).
+
+Each worker runs the reader for the job's kind (``coi.pdf_extract.extract_pdf``,
+``coi.html_extract.extract_html``, ``coi.text_extract.extract_text``), then
+``coi.enrich.enrich`` on the result, so that bulk ingestion uses every core for both.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import queue
 import resource
+import select
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from coi.pdf_extract import (
-    ExtractedDocument,
-    ExtractedPage,
-    Passage,
-    PdfExtractError,
-    extract_pdf,
-)
+from coi.extracted import ExtractedDocument, ExtractedPage, ExtractError, Passage
+from coi.pdf_extract import PdfExtractError
+
+__all__ = [
+    "DEFAULT_MEMORY_MB",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "KINDS",
+    "SandboxExtractError",
+    "SandboxPool",
+    "extract_isolated",
+    "extract_pdf_isolated",
+]
 
 DEFAULT_TIMEOUT_SECONDS = 120.0
 DEFAULT_MEMORY_MB = 1024
+KINDS = ("pdf", "html", "text")
+# A pool worker imports the readers (and warms up ``enrich``) before its first job; that
+# time does not count against a job's time limit, but it is bounded too.
+STARTUP_TIMEOUT_SECONDS = 120.0
+# Recycle a worker after this many files (memory fragmentation; caches growing).
+MAX_JOBS_PER_WORKER = 250
+
+_NOUN = {"pdf": "PDF", "html": "web page", "text": "text file"}
+
+
+class SandboxExtractError(ExtractError):
+    """An HTML or text file refused by the isolated reader (PDFs get ``PdfExtractError``)."""
+
+
+def _error(kind: str, message: str) -> ExtractError:
+    return PdfExtractError(message) if kind == "pdf" else SandboxExtractError(message)
+
+
+def _timeout_message(kind: str, timeout: float) -> str:
+    return (f"Reading the {_NOUN[kind]} took longer than {timeout:g} seconds and was stopped; "
+            "the file may be malformed or built to exhaust the reader.")
+
+
+def _memory_message(kind: str, memory_mb: int) -> str:
+    example = (" (for example a compressed stream that unpacks to an enormous size)"
+               if kind == "pdf" else "")
+    return (f"The {_NOUN[kind]} needs more than {memory_mb} MB to read{example} or made the "
+            "reader fail; it was refused.")
+
+
+def _no_answer_message(kind: str) -> str:
+    return f"The {_NOUN[kind]} reader gave no answer; the file was refused."
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents as JSON (dates tagged so that they come back as the same type)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def _json_object(obj: dict) -> object:
+    if len(obj) == 1:
+        if "$datetime" in obj:
+            return datetime.fromisoformat(obj["$datetime"])
+        if "$date" in obj:
+            return date.fromisoformat(obj["$date"])
+    return obj
+
+
+def _encode(document: ExtractedDocument) -> str:
+    return json.dumps({"status": "ok", "document": asdict(document)},
+                      default=_json_default, ensure_ascii=False)
+
+
+def _decode(data: dict) -> ExtractedDocument:
+    return ExtractedDocument(
+        pages=[ExtractedPage(**p) for p in data["pages"]],
+        page_count=data["page_count"],
+        metadata=dict(data["metadata"]),
+        passages=[Passage(p["text"], p["page"], p["paragraph"], tuple(p["heading_path"]),
+                          tuple(p.get("topics", ())))
+                  for p in data["passages"]],
+        kind=data.get("kind", "pdf"),
+    )
+
+
+def _interpret(answer: dict | None, kind: str, memory_mb: int, died: bool) -> ExtractedDocument:
+    """The document in a worker's answer, or the ExtractError it stands for."""
+    status = answer.get("status") if isinstance(answer, dict) else None
+    if status == "ok":
+        try:
+            return _decode(answer["document"])  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            raise _error(kind, _no_answer_message(kind)) from None
+    if status == "error":
+        raise _error(kind, str(answer.get("message")))  # type: ignore[union-attr]
+    if status == "failed":
+        raise _error(kind, f"The {_NOUN[kind]} made the reader fail unexpectedly "
+                           f"({answer.get('error', 'error')}); it was refused.")  # type: ignore[union-attr]
+    if status == "memory" or died:
+        raise _error(kind, _memory_message(kind, memory_mb))
+    raise _error(kind, _no_answer_message(kind))
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker side (runs in the child interpreter)
 
 
 def _address_space_in_use() -> int:
@@ -41,71 +164,441 @@ def _address_space_in_use() -> int:
     return 0
 
 
-def _encode(document: ExtractedDocument) -> str:
-    data = asdict(document)
-    data["metadata"] = {k: (v.isoformat() if isinstance(v, datetime) else v)
-                        for k, v in document.metadata.items()}
-    return json.dumps({"status": "ok", "document": data})
+def _limit_memory(memory_mb: int) -> None:
+    limit = _address_space_in_use() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _decode(data: dict) -> ExtractedDocument:
-    metadata = {}
-    for key, value in data["metadata"].items():
-        if isinstance(value, str) and key.endswith("date"):
+def _reader(kind: str):  # noqa: ANN202 - a callable Path -> ExtractedDocument
+    """The extractor for ``kind``, imported on first use (html and text readers are separate
+    modules that may be absent in a partial checkout)."""
+    if kind == "pdf":
+        from coi.pdf_extract import extract_pdf
+
+        return extract_pdf
+    if kind == "html":
+        from coi.html_extract import extract_html
+
+        return extract_html
+    if kind == "text":
+        from coi.text_extract import extract_text
+
+        return extract_text
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def _warm_up(kinds: Iterable[str], enrich: bool, tables: bool) -> None:
+    """Import the readers (and let ``enrich`` load its data) before memory is capped, so
+    that the cap measures what a file needs, not what the tools need. ``tables``: also
+    pdfplumber, which ``pdf_extract`` imports only for pages with a ruled table."""
+    for kind in kinds:
+        try:
+            _reader(kind)
+        except Exception:  # noqa: BLE001 - reported when a job of that kind arrives
+            pass
+    if tables:
+        try:
+            import pdfplumber  # noqa: F401 - tables; imported lazily by pdf_extract
+        except Exception:  # noqa: BLE001
+            pass
+    if enrich:
+        try:
+            from coi.enrich import enrich as run_enrich
+
+            run_enrich(ExtractedDocument(
+                pages=[], page_count=None, kind="text",
+                passages=[Passage("Reports on the situation in Afghanistan in 2024.", None, 1)],
+            ))
+        except Exception:  # noqa: BLE001 - reported when a job arrives
+            pass
+
+
+def _answer(job: dict, enrich: bool) -> tuple[str, bool]:
+    """(JSON answer line, whether the worker must stop) for one job."""
+    try:
+        kind = job["kind"]
+        document = _reader(kind)(Path(job["path"]))
+        if enrich:
+            from coi.enrich import enrich as run_enrich
+
+            document = run_enrich(document)
+        return _encode(document), False
+    except ExtractError as exc:
+        return json.dumps({"status": "error", "message": exc.message}, ensure_ascii=False), False
+    except MemoryError:
+        return '{"status": "memory"}', True
+    except Exception as exc:  # noqa: BLE001 - any reader bug becomes a refusal
+        return json.dumps({"status": "failed", "error": type(exc).__name__}), True
+
+
+def _protocol_stdout() -> int:
+    """A private copy of stdout for answers; fd 1 then points at stderr, so that stray
+    prints (from Python or C libraries) cannot corrupt the protocol."""
+    out = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return out
+
+
+def _write_line(fd: int, text: str) -> None:
+    data = text.encode("utf-8", "replace") + b"\n"
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _watch_parent() -> None:
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _serve(memory_mb: int, enrich: bool) -> int:
+    out = _protocol_stdout()
+    _watch_parent()
+    _warm_up(KINDS, enrich, tables=True)
+    _limit_memory(memory_mb)
+    _write_line(out, json.dumps({"status": "ready", "pid": os.getpid()}))
+    for raw in sys.stdin.buffer:
+        if not raw.strip():
+            continue
+        try:
+            job = json.loads(raw)
+        except ValueError:
+            _write_line(out, json.dumps({"status": "failed", "error": "bad job"}))
+            return 2
+        try:
+            line, stop = _answer(job, enrich)
+            _write_line(out, line)
+        except MemoryError:
             try:
-                value = datetime.fromisoformat(value)
-            except ValueError:
-                pass
-        metadata[key] = value
-    return ExtractedDocument(
-        pages=[ExtractedPage(**p) for p in data["pages"]],
-        page_count=data["page_count"],
-        metadata=metadata,
-        passages=[Passage(p["text"], p["page"], p["paragraph"], tuple(p["heading_path"]),
-                         tuple(p.get("topics", ())))
-                  for p in data["passages"]],
-    )
-
-
-def extract_pdf_isolated(path: Path, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
-                         memory_mb: int = DEFAULT_MEMORY_MB) -> ExtractedDocument:
-    """``extract_pdf`` in a child process limited to ``timeout`` seconds and ``memory_mb``
-    of memory beyond what a fresh interpreter needs."""
-    command = [sys.executable, "-m", "coi.sandbox", str(Path(path).resolve()), str(memory_mb)]
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise PdfExtractError(
-            f"Reading the PDF took longer than {timeout:g} seconds and was stopped; the "
-            "file may be malformed or built to exhaust the reader.") from None
-    try:
-        answer = json.loads(result.stdout or b"{}")
-    except json.JSONDecodeError:
-        answer = {}
-    status = answer.get("status")
-    if status == "ok":
-        return _decode(answer["document"])
-    if status == "error":
-        raise PdfExtractError(answer["message"])
-    if status == "memory" or result.returncode != 0:
-        raise PdfExtractError(
-            f"The PDF needs more than {memory_mb} MB to read (for example a compressed stream "
-            "that unpacks to an enormous size) or made the reader fail; it was refused.")
-    raise PdfExtractError("The PDF reader gave no answer; the file was refused.")
+                _write_line(out, '{"status": "memory"}')
+            finally:
+                os._exit(3)
+        if stop:
+            return 3
+    return 0
 
 
 def _main(argv: list[str]) -> int:
-    path, memory_mb = Path(argv[0]), int(argv[1])
-    limit = _address_space_in_use() + memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    enrich = "--no-enrich" not in argv
+    args = [a for a in argv if a != "--no-enrich"]
+    if args and args[0] == "--serve":
+        return _serve(int(args[1]), enrich)
+    path, memory_mb = Path(args[0]), int(args[1])
+    kind = args[2] if len(args) > 2 else "pdf"
+    out = _protocol_stdout()
+    _warm_up([kind], enrich, tables=False)
+    _limit_memory(memory_mb)
     try:
-        sys.stdout.write(_encode(extract_pdf(path)))
-    except PdfExtractError as exc:
-        sys.stdout.write(json.dumps({"status": "error", "message": str(exc)}))
+        line, stop = _answer({"kind": kind, "path": str(path)}, enrich)
+        _write_line(out, line)
     except MemoryError:
-        sys.stdout.write(json.dumps({"status": "memory"}))
+        _write_line(out, '{"status": "memory"}')
         return 3
-    return 0
+    return 3 if stop else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# One file, one fresh interpreter
+
+
+def _command(*args: str, enrich: bool) -> list[str]:
+    return [sys.executable, "-m", "coi.sandbox", *args, *([] if enrich else ["--no-enrich"])]
+
+
+def extract_isolated(kind: str, path: Path, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+                     memory_mb: int = DEFAULT_MEMORY_MB, enrich: bool = True
+                     ) -> ExtractedDocument:
+    """Read one file of ``kind`` ("pdf", "html" or "text") in a fresh child process limited to
+    ``timeout`` seconds (start-up included) and ``memory_mb`` of memory beyond what the
+    readers need; with ``enrich``, the result also goes through ``coi.enrich.enrich``."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    command = _command(str(Path(path).resolve()), str(memory_mb), kind, enrich=enrich)
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise _error(kind, _timeout_message(kind, timeout)) from None
+    lines = (result.stdout or b"").splitlines()
+    try:
+        answer = json.loads(lines[-1], object_hook=_json_object) if lines else None
+    except ValueError:
+        answer = None
+    return _interpret(answer, kind, memory_mb, died=result.returncode != 0)
+
+
+def extract_pdf_isolated(path: Path, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+                         memory_mb: int = DEFAULT_MEMORY_MB, enrich: bool = False
+                         ) -> ExtractedDocument:
+    """``extract_pdf`` in a child process limited to ``timeout`` seconds and ``memory_mb``
+    of memory beyond what a fresh interpreter needs (not enriched unless asked)."""
+    return extract_isolated("pdf", path, timeout=timeout, memory_mb=memory_mb, enrich=enrich)
+
+
+# ---------------------------------------------------------------------------------------------
+# A pool of long-lived workers
+
+
+class _Failure(Exception):
+    """The worker timed out, died or answered nonsense: kill and replace it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "timeout", "died", "garbled"
+
+
+class _Worker:
+    """One ``python -m coi.sandbox --serve`` process and its line-based pipe."""
+
+    def __init__(self, memory_mb: int, enrich: bool) -> None:
+        self.proc = subprocess.Popen(
+            _command("--serve", str(memory_mb), enrich=enrich),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            bufsize=0, start_new_session=True,
+        )
+        self.pid = self.proc.pid
+        self.jobs = 0
+        self.ready = False
+        self._buffer = bytearray()
+
+    def _read_line(self, deadline: float) -> dict:
+        fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Failure("timeout")
+            readable, _, _ = select.select([fd], [], [], remaining)
+            if not readable:
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise _Failure("died")
+            self._buffer += chunk
+        line, _, rest = self._buffer.partition(b"\n")
+        self._buffer = bytearray(rest)
+        try:
+            answer = json.loads(line, object_hook=_json_object)
+        except ValueError:
+            raise _Failure("garbled") from None
+        if not isinstance(answer, dict):
+            raise _Failure("garbled")
+        return answer
+
+    def ask(self, job: dict, timeout: float) -> dict:
+        if not self.ready:
+            if self._read_line(time.monotonic() + STARTUP_TIMEOUT_SECONDS).get("status") != "ready":
+                raise _Failure("garbled")
+            self.ready = True
+        try:
+            self.proc.stdin.write(json.dumps(job).encode() + b"\n")  # type: ignore[union-attr]
+        except OSError:
+            raise _Failure("died") from None
+        self.jobs += 1
+        return self._read_line(time.monotonic() + timeout)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self._reap(None)
+
+    def stop(self) -> None:
+        """Ask the worker to finish (end of its stdin), then kill it if it lingers."""
+        try:
+            self.proc.stdin.close()  # type: ignore[union-attr]
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._reap(None)
+
+    def _reap(self, timeout: float | None) -> None:
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+class SandboxPool:
+    """Long-lived extraction workers with a time limit per file and a memory cap each.
+
+    ``pool.extract(kind, path)`` is safe to call from several threads at once: each call
+    takes a free worker (waiting for one if all are busy). ``pool.map(jobs)`` runs
+    (kind, path) jobs on all workers and yields ``(job, document_or_error)`` as they finish.
+    Use it as a context manager, or call ``close()``: no worker process outlives it.
+    """
+
+    def __init__(self, workers: int | None = None, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+                 memory_mb: int = DEFAULT_MEMORY_MB, enrich: bool = True,
+                 max_jobs_per_worker: int = MAX_JOBS_PER_WORKER) -> None:
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.enrich = enrich
+        self.max_jobs_per_worker = max(1, max_jobs_per_worker)
+        self._lock = threading.Lock()
+        self._closed = False
+        self._live: set[_Worker] = set()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(self.workers):  # started now: they warm up while the caller prepares
+            self._idle.put(self._spawn())
+
+    # -- workers -------------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.memory_mb, self.enrich)
+        with self._lock:
+            self._live.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        if kill:
+            worker.kill()
+        else:
+            worker.stop()
+        with self._lock:
+            self._live.discard(worker)
+
+    def _give_back(self, worker: _Worker | None) -> None:
+        """Return a worker (or a fresh one in place of a retired one) to the idle queue."""
+        with self._lock:
+            closed = self._closed
+        if closed:
+            if worker is not None:
+                self._retire(worker, kill=True)
+            return
+        if worker is None:
+            try:
+                worker = self._spawn()
+            except OSError:
+                return
+        self._idle.put(worker)
+
+    def pids(self) -> set[int]:
+        """Process ids of the workers alive now (for monitoring and tests)."""
+        with self._lock:
+            return {w.pid for w in self._live if w.proc.poll() is None}
+
+    # -- jobs ----------------------------------------------------------------------------
+
+    def extract(self, kind: str, path: Path, *, timeout: float | None = None
+                ) -> ExtractedDocument:
+        """Read one file in a free worker; raises an ``ExtractError`` (``PdfExtractError``
+        for PDFs) with a plain message when the file is refused."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        limit = self.timeout if timeout is None else timeout
+        job = {"kind": kind, "path": str(Path(path).resolve())}
+        worker = self._take()
+        try:
+            answer = worker.ask(job, limit)
+        except _Failure as failure:
+            died = worker.proc.poll() not in (None, 0)
+            self._retire(worker, kill=True)
+            self._give_back(None)
+            if failure.reason == "timeout":
+                raise _error(kind, _timeout_message(kind, limit)) from None
+            if failure.reason == "garbled":
+                raise _error(kind, _no_answer_message(kind)) from None
+            return _interpret(None, kind, self.memory_mb, died=died or failure.reason == "died")
+        except BaseException:
+            self._retire(worker, kill=True)  # e.g. KeyboardInterrupt while waiting
+            self._give_back(None)
+            raise
+        if answer.get("status") in ("ok", "error") and worker.jobs < self.max_jobs_per_worker:
+            self._give_back(worker)
+        else:
+            # A MemoryError or an unexpected failure may leave the worker in a bad state (it
+            # exits by itself); a worker that read many files is recycled.
+            self._retire(worker, kill=answer.get("status") not in ("ok", "error"))
+            self._give_back(None)
+        return _interpret(answer, kind, self.memory_mb, died=False)
+
+    def _take(self) -> _Worker:
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise RuntimeError("the sandbox pool is closed")
+            try:
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
+
+    def map(self, jobs: Iterable[tuple[str, Path]]
+            ) -> Iterator[tuple[tuple[str, Path], ExtractedDocument | ExtractError]]:
+        """Run (kind, path) jobs on all workers; yield (job, document or ExtractError) in the
+        order they finish."""
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sandbox") as ex:
+            futures = {ex.submit(self.extract, kind, path): (kind, path) for kind, path in jobs}
+            try:
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        yield job, future.result()
+                    except ExtractError as exc:
+                        yield job, exc
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    # -- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop every worker (idle ones politely, busy ones killed) and wait for them."""
+        with self._lock:
+            self._closed = True
+        idle: list[_Worker] = []
+        while True:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in idle:
+            if worker.ready or worker.proc.poll() is not None:
+                worker.stop()
+            else:
+                worker.kill()  # still warming up: no need to wait for it
+            with self._lock:
+                self._live.discard(worker)
+        with self._lock:
+            busy = list(self._live)
+        # A busy worker belongs to the thread waiting for its answer: kill the process (that
+        # thread then sees the end of the pipe and cleans up) and wait for it to be gone.
+        for worker in busy:
+            if worker.proc.poll() is None:
+                worker.proc.kill()
+        for worker in busy:
+            try:
+                worker.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def __enter__(self) -> SandboxPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            if not self._closed:
+                self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
 
 
 if __name__ == "__main__":

@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 
 from coi.pdf_extract import ExtractedDocument, PdfExtractError, extract_pdf
+from tests.pdfgen import body, japanese_font, make_pdf, new_pdf
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "coi-samples" / "pdf"
-
-Line = tuple[float, float, str]  # x mm, y mm (baseline, from the top), text
-
-
-def make_pdf(path: Path, pages: list[list[Line]], font_size: float = 11, **meta: str) -> Path:
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_auto_page_break(False)
-    if meta.get("title"):
-        pdf.set_title(meta["title"])
-    if meta.get("author"):
-        pdf.set_author(meta["author"])
-    for lines in pages:
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=font_size)
-        for x, y, text in lines:
-            pdf.text(x, y, text)
-    pdf.output(str(path))
-    return path
-
-
-def body(lines: list[str], top: float = 30, x: float = 20, step: float = 6) -> list[Line]:
-    return [(x, top + i * step, text) for i, text in enumerate(lines)]
 
 
 def all_passage_text(doc: ExtractedDocument) -> str:
@@ -168,39 +146,41 @@ def test_paragraph_numbers_and_pages(tmp_path: Path) -> None:
 # --- (6) Japanese ----------------------------------------------------------------------------
 
 
-def _japanese_font() -> Path | None:
-    try:
-        out = subprocess.run(
-            ["fc-list", ":lang=ja", "file"], capture_output=True, text=True, timeout=10
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    candidates = [line.split(":")[0].strip() for line in out.splitlines()]
-    for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
-        if root.is_dir():
-            candidates += [str(p) for p in root.rglob("*") if re.search(
-                r"(cjk|noto.*jp|ipa|takao|vlgothic|droidsansfallback)", p.name, re.I)]
-    for c in candidates:
-        if c.lower().endswith((".ttf", ".otf")) and Path(c).is_file():
-            return Path(c)
-    return None
-
-
 def test_japanese_text_round_trips(tmp_path: Path) -> None:
-    font = _japanese_font()
+    font = japanese_font()
     if font is None:
-        pytest.skip("no TTF/OTF font with Japanese glyphs installed (fc-list :lang=ja is empty)")
-    pdf = FPDF()
-    pdf.add_page()
+        pytest.skip("no TTF/OTF font with Japanese glyphs (fc-list :lang=ja is empty); "
+                    "scripts/ensure-fonts.sh installs one")
+    pdf = new_pdf(title="出身国情報")
     pdf.add_font("jp", fname=str(font))
-    pdf.set_font("jp", size=12)
-    pdf.text(20, 30, "難民認定申請者の出身国情報。")
-    pdf.text(20, 40, "迫害のおそれがあると認められた。")
+    bodies = [
+        ["難民認定申請者の出身国情報。", "迫害のおそれがあると認められた。"],
+        ["北部の州では武装勢力が検問所を設けた。", "難民は帰還を恐れている。"],
+        ["報道の自由は制限された。", "記者の逮捕が報告された。"],
+    ]
+    for n, lines in enumerate(bodies, start=1):
+        pdf.add_page()
+        pdf.set_font("jp", size=10)
+        pdf.text(20, 12, "出身国情報報告書 アフガニスタン 2024年版")  # running header
+        pdf.text(100, 285, f"{n}")
+        pdf.set_font("jp", size=12)
+        for x, y, text in body(lines, top=40, step=8):
+            pdf.text(x, y, text)
     path = tmp_path / "ja.pdf"
     pdf.output(str(path))
+
     doc = extract_pdf(path)
-    assert "難民" in doc.pages[0].text
-    assert "難民" in all_passage_text(doc)
+    assert doc.metadata["title"] == "出身国情報"
+    assert doc.page_count == 3
+    for page in doc.pages:
+        assert "出身国情報報告書" not in page.text  # the running header is gone
+    text = all_passage_text(doc)
+    assert "出身国情報報告書" not in text
+    # The two-character word survives inside a passage, on a page with a running header.
+    on_page_2 = [p for p in doc.passages if p.page == 2]
+    assert any("難民" in p.text for p in on_page_2)
+    assert any("難民は帰還を恐れている。" in p.text for p in on_page_2)
+    assert any(p.text.startswith("難民認定申請者の出身国情報。") for p in doc.passages)
 
 
 # --- (7) bad input ---------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""Small PDF generators for the parser tests (fpdf2): text placed line by line, ruled tables,
+and a font with Japanese glyphs found through fontconfig."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from fpdf import FPDF
+
+Line = tuple[float, float, str]  # x mm, y mm (baseline, from the top), text
+
+
+def body(lines: list[str], top: float = 30, x: float = 20, step: float = 6) -> list[Line]:
+    """Lines of text placed one under the other."""
+    return [(x, top + i * step, text) for i, text in enumerate(lines)]
+
+
+def new_pdf(**meta: str) -> FPDF:
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(False)
+    if meta.get("title"):
+        pdf.set_title(meta["title"])
+    if meta.get("author"):
+        pdf.set_author(meta["author"])
+    return pdf
+
+
+def make_pdf(path: Path, pages: list[list[Line]], font_size: float = 11, **meta: str) -> Path:
+    pdf = new_pdf(**meta)
+    for lines in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=font_size)
+        for x, y, text in lines:
+            pdf.text(x, y, text)
+    pdf.output(str(path))
+    return path
+
+
+def ruled_table(
+    pdf: FPDF,
+    x: float,
+    y: float,
+    widths: Sequence[float],
+    rows: Sequence[Sequence[str]],
+    *,
+    bold_header: bool = True,
+    row_height: float = 8,
+    font: str = "Helvetica",
+    size: float = 10,
+) -> float:
+    """Draw a table with a rule around every cell (each rule its own line, as word processors
+    do) and return the y (mm) of its bottom edge. With ``bold_header`` the first row is bold."""
+    total = sum(widths)
+    for r, row in enumerate(rows):
+        top = y + r * row_height
+        pdf.set_font(font, style="B" if r == 0 and bold_header else "", size=size)
+        left = x
+        for width, text in zip(widths, row, strict=True):
+            if text:
+                pdf.text(left + 1.5, top + row_height - 2.5, text)
+            left += width
+    pdf.set_line_width(0.3)
+    bottom = y + len(rows) * row_height
+    for r in range(len(rows) + 1):
+        pdf.line(x, y + r * row_height, x + total, y + r * row_height)
+    left = x
+    for width in (0, *widths):
+        left += width
+        pdf.line(left, y, left, bottom)
+    return bottom
+
+
+def japanese_font() -> Path | None:
+    """A TTF/OTF file with Japanese glyphs, as fontconfig lists them (``fc-list :lang=ja
+    file``; scripts/ensure-fonts.sh installs IPA Gothic when there is none)."""
+    try:
+        out = subprocess.run(
+            ["fc-list", ":lang=ja", "file"], capture_output=True, text=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    files = sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})
+    # Prefer fixed-width IPA Gothic / Noto CJK, then anything fpdf2 can embed.
+    files.sort(key=lambda f: (not re.search(r"ipag\.ttf|notosanscjk|ipagothic", f, re.I), f))
+    for name in files:
+        path = Path(name)
+        if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
+            return path
+    return None
