@@ -113,6 +113,8 @@ def build(engine, passages: int, seed: int) -> float:  # noqa: ANN001
                             "VALUES (?,?,?,?,?,?,?,?,?)", rows)
             raw.commit()
             print(f"  {start + n:,} passages", file=sys.stderr, flush=True)
+        raw.commit()
+        term_stats(raw)
         cur.execute("INSERT INTO coi_passage_fts(coi_passage_fts) VALUES ('optimize')")
         raw.commit()
         cur.execute("ANALYZE")
@@ -120,6 +122,22 @@ def build(engine, passages: int, seed: int) -> float:  # noqa: ANN001
     finally:
         raw.close()
     return time.perf_counter() - started
+
+
+def term_stats(raw) -> None:  # noqa: ANN001
+    """Fill coi_term_stat as ingestion does (one count per passage containing a token)."""
+    from collections import Counter
+
+    cur = raw.cursor()
+    cur.execute("CREATE TABLE IF NOT EXISTS coi_term_stat (term VARCHAR(200) PRIMARY KEY, "
+                "df INTEGER NOT NULL)")
+    if cur.execute("SELECT count(*) FROM coi_term_stat").fetchone()[0]:
+        return
+    counts: Counter[str] = Counter()
+    for (body,) in cur.execute("SELECT index_text FROM coi_passage"):
+        counts.update(set(body.split()))
+    cur.executemany("INSERT INTO coi_term_stat VALUES (?, ?)", sorted(counts.items()))
+    raw.commit()
 
 
 def queries(count: int, seed: int) -> list[tuple[str, str]]:
@@ -169,12 +187,24 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--reuse", action="store_true",
+                        help="query the library already built in --dir instead of rebuilding")
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    engine, path = fresh_sqlite(args.dir)
-    seconds = build(engine, args.passages, args.seed)
-    print(f"built {args.passages:,} passages in {seconds:.0f} s; file "
-          f"{path.stat().st_size / 1e9:.2f} GB")
+    if args.reuse and args.dir and (args.dir / "bench.db").is_file():
+        from workbench.db import make_engine
+
+        path = args.dir / "bench.db"
+        engine = make_engine(f"sqlite:///{path}")
+        raw = engine.raw_connection()
+        term_stats(raw)
+        raw.close()
+        print(f"reusing {path} ({path.stat().st_size / 1e9:.2f} GB)")
+    else:
+        engine, path = fresh_sqlite(args.dir)
+        seconds = build(engine, args.passages, args.seed)
+        print(f"built {args.passages:,} passages in {seconds:.0f} s; file "
+              f"{path.stat().st_size / 1e9:.2f} GB")
     results = run(engine, queries(args.queries, args.seed))
     for name, stats in results.items():
         print(f"  {name:15} median {stats['median']:.1f} ms  p95 {stats['p95']:.1f} ms  "

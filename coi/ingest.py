@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from sqlmodel import Session
 from coi import facets
 from coi.cjk import fold, index_form
 from coi.extracted import ExtractedDocument, ExtractError, Kind
-from models.coi import CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource
+from models.coi import CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource, CoiTermStat
 
 SECTION_SEPARATOR = " › "
 DOC_TYPES = ("country_report", "thematic_report", "query_response", "news", "legal",
@@ -242,7 +243,7 @@ def add_document(
                                        is_primary=country == decided.primary))
     doc_terms = dict(countries=decided.countries, source_key=source_key,
                      doc_type=decided.doc_type, language=decided.language)
-    session.execute(insert(CoiPassage), [
+    rows = [
         {
             "document_id": row.id, "paragraph": p.paragraph, "page": p.page,
             "section": SECTION_SEPARATOR.join(p.heading_path), "text": p.text,
@@ -251,7 +252,9 @@ def add_document(
             "facet_terms": facets.facet_terms(**doc_terms, current=False, topics=p.topics),
         }
         for p in document.passages
-    ])
+    ]
+    session.execute(insert(CoiPassage), rows)
+    add_term_stats(session, (r["index_text"] for r in rows))
     changed = settle_editions(session, row.series_key, now=now)
     if row.id not in changed:
         refresh_facets(session, row.id)
@@ -262,6 +265,28 @@ def add_document(
         edition=row.edition, superseded=superseded if row.superseded_by_id is None else (),
         superseded_by=row.superseded_by_id, notes=decided.notes,
     )
+
+
+def add_term_stats(session: Session, index_texts: Iterable[str]) -> None:
+    """Count each token once per passage into ``coi_term_stat`` (same transaction)."""
+    counts: Counter[str] = Counter()
+    for text in index_texts:
+        counts.update({t for t in text.split() if len(t) <= 200})
+    if not counts:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    table = CoiTermStat.__table__
+    statement = upsert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.term], set_={"df": table.c.df + statement.excluded.df})
+    items = sorted(counts.items())  # a fixed order: concurrent ingestions lock alike
+    for start in range(0, len(items), 5000):
+        session.execute(statement, [{"term": t, "df": n}
+                                    for t, n in items[start:start + 5000]])
 
 
 def settle_editions(session: Session, key: str, *, now: datetime) -> set[int]:

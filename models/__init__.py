@@ -7,7 +7,14 @@ from models.application import (
     ApplicationUpdate,
 )
 from models.audit import AuditEvent, AuditHead
-from models.coi import CoiCitation, CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource
+from models.coi import (
+    CoiCitation,
+    CoiDocument,
+    CoiDocumentCountry,
+    CoiPassage,
+    CoiSource,
+    CoiTermStat,
+)
 from models.enums import (
     ApplicationType,
     CaseState,
@@ -38,6 +45,7 @@ __all__ = [
     "CoiDocumentCountry",
     "CoiPassage",
     "CoiSource",
+    "CoiTermStat",
     "CaseState",
     "Person",
     "PersonCreate",

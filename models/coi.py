@@ -109,6 +109,17 @@ class CoiPassage(SQLModel, table=True):
     facet_terms: str = Field(default="", sa_type=Text)
 
 
+class CoiTermStat(SQLModel, table=True):
+    """How many passages contain each index token: the document frequencies BM25 needs,
+    kept by ingestion so that ranking a small set of matches never scans a whole posting
+    list (SQLite's FTS5 counts them by reading every posting of every query word)."""
+
+    __tablename__ = "coi_term_stat"
+
+    term: str = Field(sa_column=Column(String(200), primary_key=True))
+    df: int = 0
+
+
 class CoiCitation(SQLModel, table=True):
     """A passage cited for a case: in a finding, an interview answer or a decision."""
 

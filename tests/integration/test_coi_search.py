@@ -255,3 +255,19 @@ def test_index_follows_edits_in_the_same_transaction(corpus) -> None:  # noqa: A
     session.rollback()
     assert found(corpus, q("universities")) == set()
     assert found(corpus, q("secondary education")) == {"B2"}
+
+
+def test_both_sqlite_ranking_paths_agree(corpus, monkeypatch) -> None:  # noqa: ANN001
+    """Few matches are ranked over the matched passages with stored document frequencies;
+    many are ranked by FTS5 itself. Both give the same passages, the best match first."""
+    import coi.search as coi_search
+
+    session, labels = corpus
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the two ranking paths are SQLite's")
+    request = q("police OR returnees OR deported")
+    small = [labels[h.passage_id] for h in search(session, request, today=TODAY).hits]
+    monkeypatch.setattr(coi_search, "RERANK_CAP", 0)
+    large = [labels[h.passage_id] for h in search(session, request, today=TODAY).hits]
+    assert set(small) == set(large)
+    assert small[0] == large[0] == "B1"

@@ -100,6 +100,12 @@ def upgrade() -> None:
     sa.UniqueConstraint('document_id', 'paragraph', name='uq_coi_passage_place')
     )
 
+    op.create_table('coi_term_stat',
+    sa.Column('term', sa.String(length=200), nullable=False),
+    sa.Column('df', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('term')
+    )
+
     op.create_table('coi_citation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -132,6 +138,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     drop_search_index()
     op.drop_table('coi_citation')
+    op.drop_table('coi_term_stat')
     op.drop_table('coi_passage')
     op.drop_table('coi_document_country')
     op.drop_table('coi_document')
