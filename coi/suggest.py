@@ -75,6 +75,15 @@ def claim_terms(narrative: str, limit: int | None = None) -> list[str]:
     return ranked[:limit]
 
 
+def country_name(code: str) -> str:
+    from coi.gazetteer import by_code
+
+    try:
+        return by_code(code).name
+    except KeyError:
+        return code
+
+
 def claim_topics(narrative: str) -> list[str]:
     from coi.topics import tag_scores
 
@@ -128,8 +137,7 @@ def suggest(session: Session, *, nationality: str | None, narrative: str, today:
         score += W_TOPIC * len(shared) / max(len(wanted_topics), 1)
         score += W_TOPIC2 * min(len(shared), 2)
         score += W_WORDS * len(matched) / max(len(word_set), 1)
-        reasons = [f"About {', '.join(hit.countries[:3])}, the applicant's nationality"
-                   if hit.countries else "About the applicant's country"]
+        reasons = [f"About {country_name(nationality)}, the applicant's country"]
         if shared:
             reasons.append("Topics shared with the claim: "
                            + ", ".join(labels.get(t, t) for t in shared))

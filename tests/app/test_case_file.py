@@ -92,8 +92,8 @@ def test_sections_in_order_with_the_claim(received) -> None:  # noqa: ANN001
     _, _, case_id = received
     at = open_case_file(signed_in("inq.one"), case_id)
     assert [e.label for e in at.expander] == [
-        "Claim", "Applicant's circumstances", "Applications of this person", "Timeline",
-        "Actions"]
+        "Claim", "Applicant's circumstances", "Applications of this person",
+        "Country information", "Timeline", "Actions"]
     text = messages(at)
     assert "I fear that I will be harmed if I return." in text
     assert "**Status of residence at filing:** Temporary visitor" in text
@@ -108,7 +108,8 @@ def test_other_applications_of_the_person_are_listed(received) -> None:  # noqa:
                             lodged=date(2024, 1, 30))
     at = open_case_file(signed_in("inq.one"), case_id)
 
-    links = [p.value for p in at.page_link if p.value != "Back to the list"]
+    section = next(e for e in at.expander if e.label == "Applications of this person")
+    links = [p.value for p in section.get("page_link")]
     assert links == [case_number(engine, second)]
     section = next(e for e in at.expander if e.label == "Applications of this person")
     texts = [str(m.value) for m in section.markdown]

@@ -71,13 +71,18 @@ def menus(monkeypatch):  # noqa: ANN001, ANN201
     return seen
 
 
+#: The COI library section (the document page is in it, hidden from the menu).
+COI_MENU = {"Country information": ["COI library", "COI document"]}
+
+
 @pytest.mark.parametrize(("username", "menu", "landing"), [
-    ("inq.one", {"Work": ["My cases", "Case file"], "Account": ["Sign out"]}, "My cases"),
-    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Case file"],
+    ("inq.one", {"Work": ["My cases", "Case file"], **COI_MENU, "Account": ["Sign out"]},
+     "My cases"),
+    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Case file"], **COI_MENU,
                  "Account": ["Sign out"]}, "Cases"),
-    ("cns.one", {"Work": ["My appeals", "Case file"], "Account": ["Sign out"]},
+    ("cns.one", {"Work": ["My appeals", "Case file"], **COI_MENU, "Account": ["Sign out"]},
      "Appeals of my panels"),
-    ("adm.one", {"Administration": ["Users"], "Account": ["Sign out"]}, "Users"),
+    ("adm.one", {"Administration": ["Users"], **COI_MENU, "Account": ["Sign out"]}, "Users"),
 ])
 def test_each_role_gets_its_menu(app_db, menus, username, menu, landing) -> None:  # noqa: ANN001
     at = signed_in(username)

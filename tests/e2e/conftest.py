@@ -35,6 +35,8 @@ from workbench.actor import Actor
 from workbench.cases import register_application
 from workbench.db import make_engine, unit_of_work, upgrade
 from workbench.demo import load_demo
+from workbench.demo.coi_samples import load_coi_samples
+from workbench.settings import get_settings
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
@@ -56,6 +58,7 @@ DEMO_SEED = 7
 SORTING_CASE_NAME = "Testsorting"
 CONFIRM_CASE_NAME = "Testconfirm"
 QUEUE_CASE_NAME = "Testqueue"
+COI_CASE_NAME = "Testcoi"
 
 
 def demo_password(username: str) -> str:
@@ -104,6 +107,8 @@ class E2EDatabase:
     confirm_case_id: int
     #: Unassigned RECEIVED cases registered for the queue test.
     queue_case_ids: tuple[int, ...]
+    #: A RECEIVED case of inquirer1 (an Afghan Hazara returnee) for the COI test.
+    coi_case_id: int
 
     def user_id(self, username: str) -> int:
         with unit_of_work(self.engine, write=False) as session:
@@ -112,7 +117,7 @@ class E2EDatabase:
 
 
 def _register(engine: Engine, *, family_name: str, given_names: str, nationality: str,
-              lodged: date, inquirer_id: int | None) -> int:
+              lodged: date, inquirer_id: int | None, narrative: str | None = None) -> int:
     with unit_of_work(engine) as session:
         created = register_application(
             session, actor=Actor.system("e2e"),
@@ -120,8 +125,9 @@ def _register(engine: Engine, *, family_name: str, given_names: str, nationality
                     "nationality": nationality, "sex": "M", "birth_year": 1990},
             application={"lodged_date": lodged, "office": "TOKYO",
                          "residence_status_at_filing": "TEMPORARY_VISITOR",
-                         "claim_narrative": "The applicant states that he fears arrest on "
-                                            "return because of his political activities.",
+                         "claim_narrative": narrative or (
+                             "The applicant states that he fears arrest on return because "
+                             "of his political activities."),
                          "assigned_inquirer_id": inquirer_id},
         )
         return created.id
@@ -139,6 +145,13 @@ def e2e_db() -> Iterator[E2EDatabase]:
     engine = make_engine(url)
     today = clock.today()
     load_demo(engine, cases=DEMO_CASES, seed=DEMO_SEED, as_of=today)
+    # The sample COI library, with the library's own copies where the server looks for them.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WORKBENCH_DATA_DIR", str(directory))
+        mp.delenv("WORKBENCH_COI_STORE_DIR", raising=False)
+        get_settings.cache_clear()
+        load_coi_samples(engine)
+    get_settings.cache_clear()
     # The application model refuses a lodging date after the machine's date.today(), which
     # on a UTC machine is a day behind the office's date from 15:00 to 24:00 UTC: register
     # the new applications on the earlier of the two.
@@ -155,9 +168,13 @@ def e2e_db() -> Iterator[E2EDatabase]:
         _register(engine, family_name=QUEUE_CASE_NAME, given_names=given, nationality="NPL",
                   lodged=lodged, inquirer_id=None)
         for given in ("Bikash", "Chandra", "Deepak", "Gita", "Hari", "Kamal", "Laxmi"))
+    coi_case = _register(engine, family_name=COI_CASE_NAME, given_names="Ali",
+                         nationality="AFG", lodged=lodged, inquirer_id=inquirer1,
+                         narrative="The applicant is a Hazara Shia who returned from Iran "
+                                   "and fears the Taliban at checkpoints in Kabul.")
     yield E2EDatabase(url=url, engine=engine, directory=directory,
                       sorting_case_id=sorting_case, confirm_case_id=confirm_case,
-                      queue_case_ids=queue_cases)
+                      queue_case_ids=queue_cases, coi_case_id=coi_case)
     engine.dispose()
     shutil.rmtree(directory, ignore_errors=True)
 

@@ -37,6 +37,10 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({Role.INQUIRER, Role.MANAGER, Role.COUNSELLOR})),
     PageSpec("users", "users.py", "nav.users", "users", frozenset({Role.ADMIN}),
              section="nav.section_admin"),
+    PageSpec("coi", "coi_library.py", "coi.nav_library", "coi", frozenset(Role),
+             section="coi.nav_section"),
+    PageSpec("coi_document", "coi_document.py", "coi.nav_document", "coi-document",
+             frozenset(Role), section="coi.nav_section", in_menu=False),
     PageSpec("sign_out", "sign_out.py", "nav.sign_out", "sign-out",
              frozenset(Role), section="nav.section_account"),
 )
@@ -49,7 +53,7 @@ def page(key: str, role: Role | None = None, default: bool = False) -> st.Page:
     spec = next(p for p in PAGES if p.key == key)
     title = t(_TITLES_BY_ROLE.get((key, role), spec.title_key))
     return st.Page(PAGES_DIR / spec.file, title=title, url_path=spec.url_path,
-                   default=default)
+                   default=default, visibility="visible" if spec.in_menu else "hidden")
 
 
 def sign_in_page() -> st.Page:

@@ -25,12 +25,13 @@ class Section:
 
 
 def sections_for(actor: Actor) -> list[Section]:
-    from workbench.ui.case_sections import actions, applications, claim, timeline
+    from workbench.ui.case_sections import actions, applications, claim, coi, timeline
 
     registry = [
         Section("claim", "section.claim", claim.render_claim),
         Section("circumstances", "section.circumstances", claim.render_circumstances),
         Section("applications", "section.applications", applications.render),
+        Section("coi", "coi.section", coi.render),
         Section("timeline", "section.timeline", timeline.render),
         Section("actions", "section.actions", actions.render),
     ]

@@ -1,0 +1,49 @@
+"""A COI document: what it is and who published it, its editions, the library's own copy,
+and its text by page or section with paragraph numbers; the passage a link pointed at is shown
+first and marked in the text. Administrators correct the metadata here."""
+
+import streamlit as st
+
+from workbench.coi_library import open_document
+from workbench.db import get_engine, unit_of_work
+from workbench.i18n import t
+from workbench.permissions import Action, may
+from workbench.ui import coi
+from workbench.ui.errors import shown_errors
+from workbench.ui.session import require_actor
+from workbench.ui.widgets import show_flash
+
+
+def _number(name: str) -> int | None:
+    raw = st.query_params.get(name)
+    return int(raw) if raw and raw.isdigit() else None
+
+
+actor = require_actor()
+document_id, passage_id = _number("doc"), _number("passage")
+target = coi.cite_target(actor)
+case_id = target.case_id if target else None
+
+coi.library_link(case_id=case_id)
+if document_id is None:
+    st.title(t("coi.nav_document"))
+    st.info(t("coi.choose_document"))
+    st.stop()
+
+with shown_errors():
+    with unit_of_work(get_engine(), write=False) as session:
+        view = open_document(session, actor=actor, document_id=document_id)
+
+st.title(coi.md_plain(view.title), anchor=False)
+show_flash()
+if target is not None:
+    coi.citing_banner(actor, target)
+coi.editions(view, case_id=case_id)
+if passage_id is not None:
+    coi.passage_you_came_from(actor, view, passage_id, target)
+coi.document_metadata(view)
+coi.download(actor, view)
+if may(actor, Action.COI_EDIT):
+    with st.expander(t("coi.edit_heading"), icon=":material/edit:"):
+        coi.edit_document(actor, view)
+coi.document_text(view, passage_id)

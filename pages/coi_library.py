@@ -1,0 +1,31 @@
+"""COI library: search with the portals' query language and facet filters, results as cards
+with the words in context; from a case file (``?case=ID``) each result can be cited in that
+case. Administrators also add documents and keep the source registry here."""
+
+import streamlit as st
+
+from workbench.i18n import t
+from workbench.permissions import Action, may
+from workbench.ui import coi
+from workbench.ui.session import require_actor
+from workbench.ui.widgets import show_flash
+
+actor = require_actor()
+st.title(t("coi.heading"))
+show_flash()
+
+target = coi.cite_target(actor)
+if target is not None:
+    coi.citing_banner(actor, target)
+
+if may(actor, Action.COI_INGEST):
+    search_tab, add_tab, sources_tab = st.tabs(
+        [t("coi.tab_search"), t("coi.tab_add"), t("coi.tab_sources")])
+    with add_tab:
+        coi.upload_panel(actor)
+    with sources_tab:
+        coi.sources_panel(actor)
+    with search_tab:
+        coi.search_panel(actor, target)
+else:
+    coi.search_panel(actor, target)

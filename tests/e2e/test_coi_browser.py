@@ -1,0 +1,87 @@
+"""The COI library in a real browser: an inquirer goes from a case file to the library, searches,
+cites a passage for a finding, and finds the citation back in the case file."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import select
+
+from models import Application
+from tests.e2e.conftest import E2EDatabase, go_to, screenshot, sign_in, wait_for_app
+from workbench.db import unit_of_work
+
+FINDING = "Hazara returnees from Iran are questioned and searched at Taliban checkpoints."
+
+
+def main(page: Page) -> Locator:
+    return page.get_by_test_id("stMain")
+
+
+def coi_section(page: Page) -> Locator:
+    return main(page).get_by_test_id("stExpander").filter(
+        has=page.locator("summary").get_by_text("Country information", exact=True))
+
+
+def test_inquirer_searches_the_library_from_a_case_and_cites_a_passage(
+        page: Page, base_url: str, e2e_db: E2EDatabase) -> None:
+    with unit_of_work(e2e_db.engine, write=False) as session:
+        number = session.execute(select(Application.case_number).where(
+            Application.id == e2e_db.coi_case_id)).scalar_one()
+    sign_in(page, base_url, "inquirer1")
+    go_to(page, f"/case?case={e2e_db.coi_case_id}")
+    section = coi_section(page)
+    expect(section.get_by_text("No country information is cited in this case yet.")
+           ).to_be_visible()
+    expect(section.get_by_text("Suggested for this case")).to_be_visible()
+
+    # From the case file to the library, which knows the case it is citing for.
+    section.get_by_role("link", name="Search the COI library for this case").click()
+    page.wait_for_url(re.compile(rf"/coi\?case={e2e_db.coi_case_id}$"))
+    wait_for_app(page)
+    expect(main(page).get_by_text(f"Citing for case {number}")).to_be_visible()
+
+    box = main(page).get_by_role("textbox", name="Search the library")
+    box.fill("Hazara returnees")
+    box.press("Enter")
+    wait_for_app(page)
+    expect(main(page).get_by_text(re.compile(r"^\d+ passages found"))).to_be_visible()
+    first_mark = main(page).locator("mark").first
+    expect(first_mark).to_be_visible()
+    screenshot(page, "coi-01-search-for-case")
+
+    # Cite the first result for a finding.
+    main(page).get_by_role("button", name="Cite in this case").first.click()
+    body = page.get_by_test_id("stPopoverBody").filter(
+        has=page.get_by_role("textbox", name="Finding or point this passage supports"))
+    expect(body).to_be_visible()
+    body.get_by_role("textbox", name="Finding or point this passage supports").fill(FINDING)
+    screenshot(page, "coi-02-cite-form")
+    body.get_by_role("button", name="Cite", exact=True).click()
+    wait_for_app(page)
+    expect(main(page).get_by_text(f"Cited in case {number}, with its full reference.")
+           ).to_be_visible()
+    expect(main(page).get_by_text("Already cited in this case.")).to_be_visible()
+
+    # Back in the case file, the citation is there with its reference.
+    main(page).get_by_role("link", name="Back to the case file").click()
+    page.wait_for_url(re.compile(rf"/case\?case={e2e_db.coi_case_id}$"))
+    wait_for_app(page)
+    section = coi_section(page)
+    expect(section.get_by_text("1 citation", exact=True)).to_be_visible()
+    expect(section.get_by_text(FINDING)).to_be_visible()
+    expect(section.get_by_text(re.compile(r"\(accessed \d{1,2} \w+ \d{4}\)"))).to_be_visible()
+    section.scroll_into_view_if_needed()
+    screenshot(page, "coi-03-case-file-citation")
+
+    # The citation leads to the passage in the library's copy of the document.
+    section.get_by_role("link", name="Open in the library").click()
+    page.wait_for_url(re.compile(r"/coi-document\?doc=\d+&passage=\d+&case=\d+$"))
+    wait_for_app(page)
+    expect(main(page).get_by_text("Passage you came from")).to_be_visible()
+    expect(main(page).locator("p[id^='passage-'][style]")).to_have_count(1)
+    expect(main(page).get_by_role("button", name=re.compile("Download the library's copy"))
+           ).to_be_visible()
+    expect(main(page).get_by_text("Source described on", exact=False)).to_be_visible()
+    screenshot(page, "coi-04-document-passage")
