@@ -92,8 +92,9 @@ _EDITION_WORDS = frozenset(
 
 
 def series_key(source_key: str | None, title: str, countries: Iterable[str]) -> str:
-    """Editions of one report share this: same source, same countries, same title once
-    years, months and words such as "edition" or "update" are removed."""
+    """Editions of one report share this: same source, same subject country (pass the
+    primary country when there is one; a country mentioned in passing must not split a
+    series), same title once years, months and words such as "edition" are removed."""
     words = [w for w in fold(_YEARS.sub(" ", title)).split() if w]
     words = [re.sub(r"[^\w]+", "", w) for w in words]
     words = [w for w in words if w and w not in _EDITION_WORDS]
@@ -232,7 +233,8 @@ def add_document(
         doc_type=decided.doc_type, source_url=decided.url, file_name=Path(file_name).name[:255],
         media_type=document.kind, size_bytes=size_bytes, page_count=document.page_count,
         passage_count=len(document.passages),
-        series_key=series_key(source_key, decided.title, decided.countries),
+        series_key=series_key(source_key, decided.title,
+                              [decided.primary] if decided.primary else decided.countries),
         metadata_notes=json.dumps(decided.notes, ensure_ascii=False), ingested_at=now,
         ingested_by_id=user_id, updated_at=now,
     )
@@ -289,6 +291,16 @@ def add_term_stats(session: Session, index_texts: Iterable[str]) -> None:
                                     for t, n in items[start:start + 5000]])
 
 
+def edition_order(doc: CoiDocument) -> tuple:
+    """Oldest edition first: by the year the title gives the edition ("2024 Country
+    Reports ..."), else the year of publication; then the publication date, then the order
+    of ingestion. A report published in April 2024 as the "2023" edition is older than the
+    "2024" edition, even when the latter states no date."""
+    years = [int(y) for y in _YEARS.findall(doc.title)]
+    label = max(years) if years else (doc.published_on.year if doc.published_on else 0)
+    return (label, doc.published_on or date.min, doc.ingested_at, doc.id)
+
+
 def settle_editions(session: Session, key: str, *, now: datetime) -> set[int]:
     """Number the editions of a series by publication date; the newest is current and the
     others point to it. Returns the documents whose current/superseded state changed (their
@@ -296,7 +308,7 @@ def settle_editions(session: Session, key: str, *, now: datetime) -> set[int]:
     docs = session.execute(
         select(CoiDocument).where(CoiDocument.series_key == key)
     ).scalars().all()
-    docs.sort(key=lambda d: (d.published_on or date.min, d.ingested_at, d.id))
+    docs.sort(key=edition_order)
     changed: set[int] = set()
     current = docs[-1] if docs else None
     for number, doc in enumerate(docs, start=1):

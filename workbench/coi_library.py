@@ -548,7 +548,8 @@ def update_document(session: Session, *, actor: Actor, document_id: int,
     old_series = doc.series_key
     source_key = (session.get(CoiSource, doc.source_id).key
                   if doc.source_id is not None else None)
-    doc.series_key = coi_ingest.series_key(source_key, doc.title, countries)
+    doc.series_key = coi_ingest.series_key(source_key, doc.title,
+                                           [primary] if primary else countries)
     session.add(doc)
     session.flush()
     now = utcnow()

@@ -1,0 +1,55 @@
+"""Quality of case-linked COI suggestions on the judged set (issue 4): recall@10 and nDCG@10
+per judged applicant and averaged, on the sample library ingested into a fresh database.
+
+    .venv/bin/python benchmarks/bench_coi_suggest.py [--database-url URL]
+
+Without a URL the library goes into a fresh SQLite file; with a PostgreSQL URL (an empty,
+migrated database) the PostgreSQL backend is measured instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import fresh_sqlite, machine  # noqa: E402
+from coi.evaluation import evaluate, load_judged  # noqa: E402
+from workbench import coi_library  # noqa: E402
+from workbench.db import make_engine, unit_of_work, upgrade  # noqa: E402
+from workbench.demo.coi_samples import COI_DATA_DIR, load_coi_samples  # noqa: E402
+from workbench.settings import Settings  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="wb-suggest-") as tmp:
+        if args.database_url:
+            upgrade(args.database_url)
+            engine = make_engine(args.database_url)
+        else:
+            engine, _ = fresh_sqlite(Path(tmp))
+        settings = Settings(data_dir=Path(tmp), coi_store_dir=Path(tmp) / "store")
+        coi_library.get_settings = lambda: settings
+        outcomes = load_coi_samples(engine)
+        print(f"{engine.dialect.name}: {sum(o.status == 'added' for o in outcomes)} documents")
+        with unit_of_work(engine, write=False) as session:
+            report = evaluate(session, load_judged(COI_DATA_DIR / "judged.toml"),
+                              today=date(2026, 11, 23), k=10)
+        for q in report.queries:
+            print(f"  {q.id:32} recall@10 {q.recall:.2f} ({q.found}/{q.relevant})  "
+                  f"nDCG@10 {q.ndcg:.2f}")
+        print(f"mean over {len(report.queries)} queries: recall@10 {report.recall:.3f}, "
+              f"nDCG@10 {report.ndcg:.3f}")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
