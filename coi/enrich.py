@@ -1,5 +1,6 @@
-"""Work done on an extracted document before it reaches the database: topic tags on every
-passage and metadata recognised from the text (title, date, countries, language, type).
+"""Work done on an extracted document before it reaches the database: topic tags and the
+search token form of every passage, and metadata recognised from the text (title, date,
+countries, language, type).
 
 It runs inside the extraction worker (``coi.sandbox``), so during bulk ingestion it uses
 every core. The recognised metadata travels as plain JSON values under
@@ -15,6 +16,7 @@ from coi.extracted import ExtractedDocument
 
 def enrich(document: ExtractedDocument) -> ExtractedDocument:
     """Return ``document`` with passage topics and recognised metadata filled in."""
+    from coi.cjk import index_form
     from coi.recognise import recognise
     from coi.topics import tag_passages
 
@@ -28,8 +30,7 @@ def enrich(document: ExtractedDocument) -> ExtractedDocument:
         "doc_type": found.doc_type,
         "reasons": dict(found.reasons),
     }
-    return replace(
-        document,
-        passages=tag_passages(document.passages),
-        metadata={**document.metadata, "recognised": recognised},
-    )
+    passages = [replace(p, index_text=index_form(p.text))
+                for p in tag_passages(document.passages)]
+    return replace(document, passages=passages,
+                   metadata={**document.metadata, "recognised": recognised})

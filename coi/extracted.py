@@ -43,6 +43,7 @@ class Passage:
     paragraph: int  # 1-based paragraph number within the document
     heading_path: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # topic codes from the COI taxonomy (filled by ``coi.enrich``)
+    index_text: str = ""  # the passage in ``coi.cjk`` token form (filled by ``coi.enrich``)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from coi import facets
 from coi.cjk import fold, index_form
 from coi.extracted import ExtractedDocument, ExtractError, Kind
-from models.coi import CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource, CoiTermStat
+from models.coi import CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource
 
 SECTION_SEPARATOR = " › "
 DOC_TYPES = ("country_report", "thematic_report", "query_response", "news", "legal",
@@ -246,17 +246,15 @@ def add_document(
     doc_terms = dict(countries=decided.countries, source_key=source_key,
                      doc_type=decided.doc_type, language=decided.language)
     rows = [
-        {
-            "document_id": row.id, "paragraph": p.paragraph, "page": p.page,
-            "section": SECTION_SEPARATOR.join(p.heading_path), "text": p.text,
-            "index_text": index_form(p.text), "topics": " ".join(p.topics),
-            # Provisional: settle_editions decides whether this edition is current.
-            "facet_terms": facets.facet_terms(**doc_terms, current=False, topics=p.topics),
-        }
+        (row.id, p.paragraph, p.page, SECTION_SEPARATOR.join(p.heading_path), p.text,
+         p.index_text or index_form(p.text), " ".join(p.topics),
+         # Provisional: settle_editions decides whether this edition is current.
+         facets.facet_terms(**doc_terms, current=False, topics=p.topics))
         for p in document.passages
     ]
-    session.execute(insert(CoiPassage), rows)
-    add_term_stats(session, (r["index_text"] for r in rows))
+    _executemany(session, "INSERT INTO coi_passage (document_id, paragraph, page, section, "
+                 "text, index_text, topics, facet_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    add_term_stats(session, (r[5] for r in rows))
     changed = settle_editions(session, row.series_key, now=now)
     if row.id not in changed:
         refresh_facets(session, row.id)
@@ -276,19 +274,20 @@ def add_term_stats(session: Session, index_texts: Iterable[str]) -> None:
         counts.update({t for t in text.split() if len(t) <= 200})
     if not counts:
         return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    table = CoiTermStat.__table__
-    statement = upsert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.term], set_={"df": table.c.df + statement.excluded.df})
     items = sorted(counts.items())  # a fixed order: concurrent ingestions lock alike
-    for start in range(0, len(items), 5000):
-        session.execute(statement, [{"term": t, "df": n}
-                                    for t, n in items[start:start + 5000]])
+    _executemany(session, "INSERT INTO coi_term_stat (term, df) VALUES (?, ?) "
+                 "ON CONFLICT (term) DO UPDATE SET df = coi_term_stat.df + excluded.df", items)
+
+
+def _executemany(session: Session, sql: str, rows: list[tuple]) -> None:
+    """Many rows through the database driver directly (``?`` placeholders): bulk writes of
+    passages and term counts skip the ORM's per-row work."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    connection.exec_driver_sql(sql, rows)
 
 
 def edition_order(doc: CoiDocument) -> tuple:

@@ -125,7 +125,7 @@ def _decode(data: dict) -> ExtractedDocument:
         page_count=data["page_count"],
         metadata=dict(data["metadata"]),
         passages=[Passage(p["text"], p["page"], p["paragraph"], tuple(p["heading_path"]),
-                          tuple(p.get("topics", ())))
+                          tuple(p.get("topics", ())), p.get("index_text", ""))
                   for p in data["passages"]],
         kind=data.get("kind", "pdf"),
     )
