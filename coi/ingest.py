@@ -248,16 +248,15 @@ def add_document(
     rows = [
         (row.id, p.paragraph, p.page, SECTION_SEPARATOR.join(p.heading_path), p.text,
          p.index_text or index_form(p.text), " ".join(p.topics),
-         # Provisional: settle_editions decides whether this edition is current.
-         facets.facet_terms(**doc_terms, current=False, topics=p.topics))
+         # A new document starts as the current edition; settle_editions refreshes these
+         # tokens only if it turns out to be an older one.
+         facets.facet_terms(**doc_terms, current=True, topics=p.topics))
         for p in document.passages
     ]
     _executemany(session, "INSERT INTO coi_passage (document_id, paragraph, page, section, "
                  "text, index_text, topics, facet_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     add_term_stats(session, (r[5] for r in rows))
     changed = settle_editions(session, row.series_key, now=now)
-    if row.id not in changed:
-        refresh_facets(session, row.id)
     session.refresh(row)
     superseded = tuple(d for d in changed if d != row.id)
     return IngestResult(
@@ -329,10 +328,10 @@ def settle_editions(session: Session, key: str, *, now: datetime) -> set[int]:
 def refresh_facets(session: Session, document_id: int) -> None:
     """Recompute the facet tokens of every passage of a document (after its metadata, its
     source or its current/superseded state changed)."""
+    from coi.search import document_countries
+
     doc = session.get(CoiDocument, document_id)
-    countries = session.execute(
-        select(CoiDocumentCountry.country).where(CoiDocumentCountry.document_id == document_id)
-    ).scalars().all()
+    countries = document_countries(session, [document_id]).get(document_id, [])
     source_key = None
     if doc.source_id is not None:
         source_key = session.get(CoiSource, doc.source_id).key

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
@@ -21,6 +22,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlmodel import Session
 
 from coi import facets
+from coi.citations import pinpoint
 from coi.query import Node, QueryError, parse, to_fts5, to_tsquery
 from coi.snippets import Pattern, Segment, patterns, snippet
 from models.coi import CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource, CoiTermStat
@@ -95,12 +97,7 @@ class SearchHit:
     @property
     def place(self) -> str:
         """Where in the document: page and paragraph, or section and paragraph."""
-        if self.page is not None:
-            return f"p. {self.page}, para. {self.paragraph}"
-        if self.section:
-            last = self.section.split(" › ")[-1]
-            return f"section “{last}”, para. {self.paragraph}"
-        return f"para. {self.paragraph}"
+        return pinpoint(self.page, self.paragraph, self.section)
 
 
 @dataclass(frozen=True)
@@ -127,9 +124,13 @@ class Plan:
     sort: Sort
 
     @property
-    def needs_document(self) -> bool:
+    def has_dates(self) -> bool:
         return bool(self.published_from or self.published_to or self.added_from
-                    or self.added_to or self.sort != "relevance")
+                    or self.added_to)
+
+    @property
+    def needs_document(self) -> bool:
+        return self.has_dates or self.sort != "relevance"
 
 
 def plan(request: SearchRequest) -> Plan:
@@ -179,7 +180,7 @@ class Backend(Protocol):
     def matched(self, session: Session, p: Plan, cap: int) -> list[int]: ...
 
 
-def _date_conditions(p: Plan, prefix: str = "") -> tuple[list[str], dict]:
+def _date_conditions(p: Plan) -> tuple[list[str], dict]:
     conds, params = [], {}
     if p.published_from:
         conds.append("d.published_on >= :pub_from")
@@ -233,40 +234,38 @@ class SqliteBackend:
             expr = f"({expr}) NOT facet_terms : ({' OR '.join(p.exclude)})"
         return expr
 
+    def _select(self, p: Plan, columns: str, *, join: bool) -> tuple[str, dict]:
+        """``SELECT columns`` of the matches, joined to their documents when dates filter
+        or sort them."""
+        params: dict = {"m": self.expression(p)}
+        if not join:
+            return (f"SELECT {columns} FROM coi_passage_fts "
+                    "WHERE coi_passage_fts MATCH :m"), params
+        conds, extra = _date_conditions(p)
+        params.update(extra)
+        return (f"SELECT {columns} FROM coi_passage_fts "
+                "JOIN coi_passage p ON p.id = coi_passage_fts.rowid "
+                "JOIN coi_document d ON d.id = p.document_id "
+                f"WHERE {' AND '.join(['coi_passage_fts MATCH :m', *conds])}"), params
+
     def ranked(self, session: Session, p: Plan, limit: int, offset: int
                ) -> list[tuple[int, float]]:
         if p.node is not None and p.sort == "relevance":
             ids = self.matched(session, p, RERANK_CAP + 1)
             if len(ids) <= RERANK_CAP:
                 return bm25_rerank(session, p.node, ids)[offset:offset + limit]
-        params = {"m": self.expression(p), "limit": limit, "offset": offset}
-        if not p.needs_document:
-            sql = ("SELECT rowid, rank FROM coi_passage_fts WHERE coi_passage_fts MATCH :m "
-                   "ORDER BY rank LIMIT :limit OFFSET :offset")
-        else:
-            conds, extra = _date_conditions(p)
-            params.update(extra)
-            where = " AND ".join(["coi_passage_fts MATCH :m", *conds])
-            order = _ORDER_BY_DATE.get(p.sort, "coi_passage_fts.rank, p.id")
-            sql = ("SELECT coi_passage_fts.rowid, coi_passage_fts.rank FROM coi_passage_fts "
-                   "JOIN coi_passage p ON p.id = coi_passage_fts.rowid "
-                   "JOIN coi_document d ON d.id = p.document_id "
-                   f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset")
-        rows = session.execute(text(sql), params).all()
+        sql, params = self._select(p, "coi_passage_fts.rowid, coi_passage_fts.rank",
+                                   join=p.needs_document)
+        order = _ORDER_BY_DATE.get(p.sort, "coi_passage_fts.rank, coi_passage_fts.rowid")
+        params.update(limit=limit, offset=offset)
+        rows = session.execute(text(f"{sql} ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                               params).all()
         return [(int(r[0]), -float(r[1] or 0.0)) for r in rows]
 
     def matched(self, session: Session, p: Plan, cap: int) -> list[int]:
-        params = {"m": self.expression(p), "cap": cap}
-        if not (p.published_from or p.published_to or p.added_from or p.added_to):
-            sql = "SELECT rowid FROM coi_passage_fts WHERE coi_passage_fts MATCH :m LIMIT :cap"
-        else:
-            conds, extra = _date_conditions(p)
-            params.update(extra)
-            sql = ("SELECT coi_passage_fts.rowid FROM coi_passage_fts "
-                   "JOIN coi_passage p ON p.id = coi_passage_fts.rowid "
-                   "JOIN coi_document d ON d.id = p.document_id "
-                   f"WHERE {' AND '.join(['coi_passage_fts MATCH :m', *conds])} LIMIT :cap")
-        return [int(r[0]) for r in session.execute(text(sql), params).all()]
+        sql, params = self._select(p, "coi_passage_fts.rowid", join=p.has_dates)
+        params["cap"] = cap
+        return [int(r[0]) for r in session.execute(text(f"{sql} LIMIT :cap"), params).all()]
 
 
 def _query_words(node: Node) -> list[tuple[str, bool]]:
@@ -331,13 +330,13 @@ class PostgresBackend:
 
     @staticmethod
     def facet_query(p: Plan) -> str | None:
+        """The facet tsquery, or None when no facet value is required (exclusions alone
+        are then a ``NOT @@`` condition)."""
+        if not p.require_any and not p.require_all:
+            return None
         parts = ["(" + " | ".join(group) + ")" for group in p.require_any]
         parts.extend(p.require_all)
         parts.extend(f"!{tok}" for tok in p.exclude)
-        if not parts:
-            return None
-        if not p.require_any and not p.require_all:
-            return None  # exclusion alone is handled as NOT @@
         return " & ".join(parts)
 
     def _where(self, p: Plan) -> tuple[str, dict]:
@@ -373,8 +372,7 @@ class PostgresBackend:
     def matched(self, session: Session, p: Plan, cap: int) -> list[int]:
         where, params = self._where(p)
         params["cap"] = cap
-        join = (" JOIN coi_document d ON d.id = p.document_id"
-                if (p.published_from or p.published_to or p.added_from or p.added_to) else "")
+        join = " JOIN coi_document d ON d.id = p.document_id" if p.has_dates else ""
         sql = f"SELECT p.id FROM coi_passage p{join} WHERE {where} LIMIT :cap"
         return [int(r[0]) for r in session.execute(text(sql), params).all()]
 
@@ -404,26 +402,32 @@ class _DocInfo:
     countries: tuple[str, ...]
 
 
+def document_countries(session: Session, ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each document's countries, the primary one first, then alphabetical."""
+    out: dict[int, list[str]] = {}
+    id_list = sorted(set(ids))
+    for start in range(0, len(id_list), 500):
+        for doc_id, country in session.execute(
+            select(CoiDocumentCountry.document_id, CoiDocumentCountry.country)
+            .where(CoiDocumentCountry.document_id.in_(id_list[start:start + 500]))
+            .order_by(CoiDocumentCountry.document_id, CoiDocumentCountry.is_primary.desc(),
+                      CoiDocumentCountry.country)
+        ):
+            out.setdefault(doc_id, []).append(country)
+    return out
+
+
 def documents_info(session: Session, ids: set[int]) -> dict[int, _DocInfo]:
     if not ids:
         return {}
     out: dict[int, _DocInfo] = {}
-    countries: dict[int, list[str]] = {}
+    countries = document_countries(session, ids)
     id_list = sorted(ids)
     for start in range(0, len(id_list), 500):
-        chunk = id_list[start:start + 500]
-        for doc_id, country, _primary in session.execute(
-            select(CoiDocumentCountry.document_id, CoiDocumentCountry.country,
-                   CoiDocumentCountry.is_primary)
-            .where(CoiDocumentCountry.document_id.in_(chunk))
-            .order_by(CoiDocumentCountry.document_id, CoiDocumentCountry.is_primary.desc(),
-                      CoiDocumentCountry.country)
-        ):
-            countries.setdefault(doc_id, []).append(country)
         rows = session.execute(
             select(CoiDocument, CoiSource.short_name, CoiSource.key)
             .join(CoiSource, CoiSource.id == CoiDocument.source_id, isouter=True)
-            .where(CoiDocument.id.in_(chunk))
+            .where(CoiDocument.id.in_(id_list[start:start + 500]))
         ).all()
         for doc, short_name, key in rows:
             out[doc.id] = _DocInfo(

@@ -17,22 +17,9 @@ fail() {
   exit 1
 }
 
-command -v apt-get >/dev/null 2>&1 || fail "$CHROMIUM is missing and apt-get is not available."
-
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=()
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO=(sudo -n)
-  "${SUDO[@]}" true 2>/dev/null || fail "$CHROMIUM is missing and sudo needs a password here."
-else
-  fail "$CHROMIUM is missing; installing it needs root or sudo."
-fi
-
 echo "ensure-chromium: installing Chromium (Debian package)..." >&2
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-  || fail "apt-get update failed."
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  chromium fonts-liberation >/dev/null || fail "apt-get install chromium failed."
+source "$(dirname "$0")/apt-install.sh"
+apt_install "$CHROMIUM is missing" chromium fonts-liberation
 
 [ -x "$CHROMIUM" ] || fail "the chromium package is installed but $CHROMIUM is still missing."
 echo "ensure-chromium: $("$CHROMIUM" --version 2>/dev/null | tail -n 1)" >&2

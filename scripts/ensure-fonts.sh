@@ -23,23 +23,10 @@ fail() {
   exit 1
 }
 
-command -v apt-get >/dev/null 2>&1 || fail "no Japanese font is installed and apt-get is not available."
-
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=()
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO=(sudo -n)
-  "${SUDO[@]}" true 2>/dev/null || fail "no Japanese font is installed and sudo needs a password here."
-else
-  fail "no Japanese font is installed; installing one needs root or sudo."
-fi
-
 echo "ensure-fonts: installing $PACKAGE (Debian package)..." >&2
+source "$(dirname "$0")/apt-install.sh"
 # fontconfig provides fc-list; the font package alone does not pull it in.
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-  || fail "apt-get update failed."
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  "$PACKAGE" fontconfig >/dev/null || fail "apt-get install $PACKAGE failed."
+apt_install "no Japanese font is installed" "$PACKAGE" fontconfig
 
 has_japanese_font || fail "$PACKAGE is installed but 'fc-list :lang=ja' still lists no font."
 echo "ensure-fonts: $(fc-list :lang=ja file | head -n 1)" >&2

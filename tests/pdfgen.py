@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,3 +91,30 @@ def japanese_font() -> Path | None:
         if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
             return path
     return None
+
+
+def bomb_pdf(path: Path, unpacked_mb: int = 700) -> Path:
+    """A one-page PDF whose content stream is a small zlib stream of hundreds of MB."""
+    compressor = zlib.compressobj(9)
+    chunk = b"0 0 m " * (1024 * 1024 // 6)
+    body = b"".join(compressor.compress(chunk) for _ in range(unpacked_mb)) + compressor.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length " + str(len(body)).encode() + b" /Filter /FlateDecode >>\nstream\n"
+        + body + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode()
+    path.write_bytes(bytes(out))
+    return path

@@ -274,6 +274,19 @@ def _date_option(value):  # noqa: ANN001, ANN202
     return value.date() if value else None
 
 
+def _country_codes(names: tuple[str, ...]) -> tuple[str, ...]:
+    """ISO codes for country names, codes or demonyms typed on the command line."""
+    from coi.gazetteer import lookup
+
+    codes = []
+    for name in names:
+        found = lookup(name)
+        if found is None:
+            raise click.UsageError(f"Unknown country: {name}")
+        codes.append(found.code)
+    return tuple(codes)
+
+
 @coi.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--country", "countries", multiple=True,
@@ -294,21 +307,14 @@ def coi_ingest(paths: tuple[Path, ...], countries: tuple[str, ...], source_key: 
 
     Each file's outcome is reported; the command exits non-zero if any file failed,
     after ingesting the others."""
-    from coi.gazetteer import lookup
     from coi.ingest import DocumentFields
     from workbench.coi_library import ingest_files, iter_files
 
     files = iter_files(paths)
     if title and len(files) > 1:
         raise click.UsageError("--title applies to a single file.")
-    codes = []
-    for name in countries:
-        found = lookup(name)
-        if found is None:
-            raise click.UsageError(f"Unknown country: {name}")
-        codes.append(found.code)
     fields = DocumentFields(title=title, source_key=source_key, published=_date_option(published),
-                            countries=tuple(codes) or None, language=language,
+                            countries=_country_codes(countries) or None, language=language,
                             doc_type=doc_type, url=url)
     engine = _engine()
     with Progress("[progress.description]{task.description}", BarColumn(),
@@ -354,23 +360,14 @@ def coi_search(query: str, countries, not_countries, only: bool, topics, not_top
                sources, not_sources, doc_types, languages, published_from,  # noqa: ANN001
                published_to, current: bool, sort: str, limit: int, as_json: bool) -> None:
     """Search the COI library with the COI portals' query language."""
-    from coi.gazetteer import lookup
     from coi.search import FacetFilter, SearchRequest
     from coi.snippets import marked
     from workbench.coi_library import search
     from workbench.db import unit_of_work
 
-    def codes(names):  # noqa: ANN001, ANN202
-        out = []
-        for name in names:
-            found = lookup(name)
-            if found is None:
-                raise click.UsageError(f"Unknown country: {name}")
-            out.append(found.code)
-        return tuple(out)
-
     request = SearchRequest(
-        query=query, countries=FacetFilter(codes(countries), codes(not_countries)),
+        query=query, countries=FacetFilter(_country_codes(countries),
+                                           _country_codes(not_countries)),
         country_only=only, topics=FacetFilter(tuple(topics), tuple(not_topics)),
         sources=FacetFilter(tuple(sources), tuple(not_sources)),
         doc_types=FacetFilter(tuple(doc_types)), languages=FacetFilter(tuple(languages)),

@@ -229,13 +229,22 @@ class SourceView:
     version: int
 
 
+def _source_views(session: Session, source_id: int | None = None) -> list[SourceView]:
+    """Sources with their document counts: all of them, or the one with ``source_id``."""
+    counts = select(CoiDocument.source_id, func.count()).group_by(CoiDocument.source_id)
+    query = select(CoiSource).order_by(CoiSource.name)
+    if source_id is not None:
+        counts = counts.where(CoiDocument.source_id == source_id)
+        query = query.where(CoiSource.id == source_id)
+    documents = dict(session.execute(counts).all())
+    return [SourceView(s.id, s.key, s.name, s.short_name, s.kind, s.mandate, s.description,
+                       s.url, s.reviewed_on, documents.get(s.id, 0), s.version)
+            for s in session.execute(query).scalars()]
+
+
 def list_sources(session: Session, *, actor: Actor) -> list[SourceView]:
     require(actor, Action.COI_SEARCH)
-    counts = dict(session.execute(
-        select(CoiDocument.source_id, func.count()).group_by(CoiDocument.source_id)).all())
-    rows = session.execute(select(CoiSource).order_by(CoiSource.name)).scalars()
-    return [SourceView(s.id, s.key, s.name, s.short_name, s.kind, s.mandate, s.description,
-                       s.url, s.reviewed_on, counts.get(s.id, 0), s.version) for s in rows]
+    return _source_views(session)
 
 
 SOURCE_KINDS = ("government", "intergovernmental", "ngo", "research", "media", "judicial")
@@ -270,7 +279,7 @@ def save_source(session: Session, *, actor: Actor, key: str, name: str, short_na
     audit.record(session, actor=actor, action="coi.source.create" if created else
                  "coi.source.update", entity_type="coi_source", entity_id=source.id,
                  details={"key": key, "name": source.name})
-    return next(s for s in list_sources(session, actor=actor) if s.id == source.id)
+    return _source_views(session, source.id)[0]
 
 
 def load_sources_file(session: Session, *, actor: Actor, path: Path) -> int:
@@ -381,14 +390,7 @@ def list_documents(session: Session, *, actor: Actor, country: str | None = None
     total = session.execute(count_query).scalar_one()
     rows = session.execute(query.order_by(CoiDocument.ingested_at.desc(), CoiDocument.id.desc())
                            .limit(limit).offset(offset)).all()
-    ids = [doc.id for doc, _ in rows]
-    countries: dict[int, list[str]] = {}
-    if ids:
-        for doc_id, code in session.execute(
-                select(CoiDocumentCountry.document_id, CoiDocumentCountry.country)
-                .where(CoiDocumentCountry.document_id.in_(ids))
-                .order_by(CoiDocumentCountry.is_primary.desc(), CoiDocumentCountry.country)):
-            countries.setdefault(doc_id, []).append(code)
+    countries = coi_search.document_countries(session, [doc.id for doc, _ in rows])
     return [DocumentSummary(d.id, d.title, short, d.published_on, d.ingested_at,
                             tuple(countries.get(d.id, ())), d.passage_count, d.media_type,
                             d.superseded_by_id is None) for d, short in rows], total
@@ -405,10 +407,7 @@ def open_document(session: Session, *, actor: Actor, document_id: int,
                   with_passages: bool = True) -> DocumentView:
     require(actor, Action.COI_SEARCH)
     doc = _document(session, document_id)
-    source = None
-    if doc.source_id is not None:
-        source = next((s for s in list_sources(session, actor=actor) if s.id == doc.source_id),
-                      None)
+    source = _source_views(session, doc.source_id)[0] if doc.source_id is not None else None
     country_rows = session.execute(
         select(CoiDocumentCountry.country, CoiDocumentCountry.is_primary)
         .where(CoiDocumentCountry.document_id == doc.id)

@@ -4,7 +4,6 @@ and the permissions and audit entries around them."""
 
 from __future__ import annotations
 
-import zlib
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from coi.store import FileStore, sha256_of
 from models import AuditEvent
 from models.coi import CoiDocument, CoiPassage
 from tests.conftest import insert_case
+from tests.pdfgen import bomb_pdf
 from workbench import audit, coi_library
 from workbench.actor import Actor
 from workbench.db import unit_of_work
@@ -111,29 +111,6 @@ def _image_only(path: Path) -> Path:
     return path
 
 
-def _bomb(path: Path, unpacked_mb: int = 600) -> Path:
-    compressor = zlib.compressobj(9)
-    chunk = b"0 0 m " * (1024 * 1024 // 6)
-    stream = b"".join(compressor.compress(chunk) for _ in range(unpacked_mb)) + compressor.flush()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\n"
-               b"stream\n" + stream + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
-            "%%EOF\n").encode()
-    path.write_bytes(bytes(out))
-    return path
-
-
 def test_each_bad_file_gets_a_clear_message_and_leaves_nothing_behind(
         engine, tmp_path: Path, settings: Settings) -> None:  # noqa: ANN001
     good = _pdf(tmp_path / "good.pdf")
@@ -153,7 +130,7 @@ def test_each_bad_file_gets_a_clear_message_and_leaves_nothing_behind(
         "empty.pdf": (empty, "empty"),
         "encrypted.pdf": (_pdf(tmp_path / "encrypted.pdf", encrypt=True), "encrypted"),
         "scan.pdf": (_image_only(tmp_path / "scan.pdf"), "no text layer"),
-        "bomb.pdf": (_bomb(tmp_path / "bomb.pdf"), "MB"),
+        "bomb.pdf": (bomb_pdf(tmp_path / "bomb.pdf", unpacked_mb=600), "MB"),
     }
     outcomes = coi_library.ingest_files(
         engine, actor=SYSTEM, paths=[p for p, _ in files.values()],

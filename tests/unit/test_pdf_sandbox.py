@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import time
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from fpdf import FPDF
 from coi import sandbox
 from coi.extracted import ExtractedDocument, ExtractError, Passage
 from coi.pdf_extract import PdfExtractError
+from tests.pdfgen import bomb_pdf
 
 
 def _simple_pdf(path: Path) -> Path:
@@ -25,33 +25,6 @@ def _simple_pdf(path: Path) -> Path:
     pdf.set_font("Helvetica", size=12)
     pdf.multi_cell(0, 8, "Reports describe arbitrary detention of returnees at the airport.")
     pdf.output(str(path))
-    return path
-
-
-def _bomb_pdf(path: Path, unpacked_mb: int = 700) -> Path:
-    """A one-page PDF whose content stream is a small zlib stream of hundreds of MB."""
-    compressor = zlib.compressobj(9)
-    chunk = b"0 0 m " * (1024 * 1024 // 6)
-    body = b"".join(compressor.compress(chunk) for _ in range(unpacked_mb)) + compressor.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length " + str(len(body)).encode() + b" /Filter /FlateDecode >>\nstream\n"
-        + body + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
-            "%%EOF\n").encode()
-    path.write_bytes(bytes(out))
     return path
 
 
@@ -70,7 +43,7 @@ def test_errors_from_the_reader_keep_their_message(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _bomb_pdf(tmp_path_factory.mktemp("bomb") / "bomb.pdf")
+    return bomb_pdf(tmp_path_factory.mktemp("bomb") / "bomb.pdf")
 
 
 def test_a_decompression_bomb_is_refused_and_the_caller_survives(
