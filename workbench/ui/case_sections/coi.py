@@ -7,6 +7,8 @@ A fragment: citing, removing or opening a quote reruns this section alone.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from workbench.actor import Actor
@@ -32,6 +34,21 @@ from workbench.ui.errors import shown_errors
 
 SUGGESTIONS = 5
 _NOTICE_KEY = "wb_coi_section_notice"
+_SUGGESTIONS_KEY = "wb_coi_suggestions"
+#: Suggestions are kept for the session this long (or until the case changes), so that the
+#: reruns of other sections of the case file do not search the library again each time.
+_SUGGESTIONS_SECONDS = 600
+
+
+def _suggestions(session, actor: Actor, app) -> list:  # noqa: ANN001
+    key = (app.id, app.version)
+    kept = st.session_state.get(_SUGGESTIONS_KEY)
+    if kept and kept[0] == key and time.monotonic() - kept[1] < _SUGGESTIONS_SECONDS:
+        return kept[2]
+    found = suggestions_for_case(session, actor=actor, application_id=app.id,
+                                 limit=SUGGESTIONS)
+    st.session_state[_SUGGESTIONS_KEY] = (key, time.monotonic(), found)
+    return found
 
 
 @st.fragment
@@ -44,8 +61,7 @@ def render(case: CaseFile, actor: Actor) -> None:
     with shown_errors(stop=False):
         with unit_of_work(get_engine(), write=False) as session:
             citations = case_citations(session, actor=actor, application_id=app.id)
-            suggestions = suggestions_for_case(session, actor=actor, application_id=app.id,
-                                               limit=SUGGESTIONS)
+            suggestions = _suggestions(session, actor, app)
     st.page_link(nav.page("coi"), label=t("coi.search_for_case"),
                  query_params={"case": str(app.id)}, icon=":material/travel_explore:")
 
