@@ -1,0 +1,148 @@
+"""The cue lexicon (``data/triage/cues.toml``): what each cue type is called, which family it
+belongs to and the terms that signal it, plus the negation and hypothetical triggers.
+
+Terms are kept as stem sequences so that the spaCy matcher in :mod:`triage.nlp` matches
+inflected forms; Japanese terms stay as substrings. The stemmer is deliberately light (plural
+-s, -ed, -ing, a final -e): a full Porter or Snowball stemmer conflates words the cues must keep
+apart ("national" and "nationality", "protests" and "Protestant", "active" and "activism").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from triage.corpus import DATA_DIR
+
+CUES_FILE = DATA_DIR / "cues.toml"
+
+#: Cue families the rules reason with.
+FAMILIES = ("ground", "b", "conflict", "agent", "harm", "protection", "new")
+
+_WORD = re.compile(r"n't|[\w'’-]+|[^\w\s]", re.UNICODE)
+
+
+class CueLexiconError(ValueError):
+    """The cue file is malformed; the message names the entry at fault."""
+
+
+@dataclass(frozen=True)
+class CueType:
+    name: str
+    family: str
+    label: str
+    b_reason: str | None
+    terms: tuple[tuple[str, ...], ...]
+    weak_terms: tuple[tuple[str, ...], ...]
+    ja_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Triggers:
+    before: tuple[tuple[str, ...], ...]
+    after: tuple[tuple[str, ...], ...]
+    pseudo: tuple[tuple[str, ...], ...]
+    terminators: frozenset[str]
+    window: int
+    ja: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    version: str
+    cue_types: tuple[CueType, ...]
+    negation: Triggers
+    hypothetical: Triggers
+
+    def by_name(self) -> dict[str, CueType]:
+        return {c.name: c for c in self.cue_types}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.cue_types)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The matching form of one token: lower case without plural, -ed, -ing or final -e
+    ("arrested", "arrests" → "arrest"; "raped", "rape" → "rap")."""
+    w = word.lower().replace("’", "'")
+    if w == "n't":
+        return "not"
+    if not w.isascii() or not w[:1].isalpha() or len(w) <= 3:
+        return w
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]  # stopped → stop, but killed → kill
+            break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def stems(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in _WORD.findall(phrase.lower()))
+
+
+def _triggers(section: dict, name: str) -> Triggers:
+    try:
+        return Triggers(
+            before=tuple(stems(p) for p in section.get("before", [])),
+            after=tuple(stems(p) for p in section.get("after", [])),
+            pseudo=tuple(stems(p) for p in section.get("pseudo", [])),
+            terminators=frozenset(stem(t) for t in section.get("terminators", [])),
+            window=int(section.get("window", 8)),
+            ja=tuple(section.get("ja", [])),
+        )
+    except (TypeError, ValueError) as exc:
+        raise CueLexiconError(f"[{name}] is malformed: {exc}") from exc
+
+
+def parse(data: dict) -> Lexicon:
+    cue_types = []
+    for name, entry in data.get("cue", {}).items():
+        family = entry.get("family")
+        if family not in FAMILIES:
+            raise CueLexiconError(f"[cue.{name}] has family {family!r}; use one of {FAMILIES}")
+        terms = entry.get("terms")
+        if not isinstance(terms, list) or not terms:
+            raise CueLexiconError(f"[cue.{name}] needs a non-empty 'terms' list")
+        cue_types.append(CueType(
+            name=name, family=family, label=str(entry.get("label", name)),
+            b_reason=entry.get("b_reason"),
+            terms=tuple(stems(t) for t in terms),
+            weak_terms=tuple(stems(t) for t in entry.get("weak", [])),
+            ja_terms=tuple(entry.get("ja", [])),
+        ))
+    if not cue_types:
+        raise CueLexiconError("the cue file defines no [cue.*] entries")
+    return Lexicon(version=str(data.get("version", "0")), cue_types=tuple(cue_types),
+                   negation=_triggers(data.get("negation", {}), "negation"),
+                   hypothetical=_triggers(data.get("hypothetical", {}), "hypothetical"))
+
+
+def load(path: Path = CUES_FILE) -> Lexicon:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CueLexiconError(f"{path.name}: {exc}") from exc
+    return parse(data)
+
+
+@lru_cache(maxsize=4)
+def default_lexicon() -> Lexicon:
+    return load()

@@ -1,0 +1,272 @@
+"""One call from an application to an explained sorting suggestion.
+
+``Triager.suggest_many`` runs the spaCy pipeline over the narratives (and the earlier claims of
+repeat applicants) in batches, asks the calibrated classifier once for the whole batch, and
+applies the procedure's rules to each application. Each suggestion names the model, rule and
+cue-lexicon versions that made it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from triage import features, nlp
+from triage.corpus import A_COUNTRIES_FILE
+from triage.cues import default_lexicon
+from triage.model import BasisModel
+from triage.model import load as load_model
+from triage.novelty import Novelty, compare
+from triage.rules import Decision, Facts, JapanSorting, Reading, third_application_exception
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+MAX_EVIDENCE = 6
+
+
+@dataclass(frozen=True)
+class TriageInput:
+    narrative: str
+    nationality: str | None = None
+    application_number: int = 1
+    previous_narratives: tuple[str, ...] = ()
+    previous_labels: tuple[str, ...] = ()  # e.g. case numbers, aligned with the narratives
+    status_of_residence: str | None = None
+    activities_ceased: bool = False
+    reasonable_grounds_materials: bool = False
+    removal_procedure: bool = False
+    lodged: date | None = None
+
+
+@dataclass(frozen=True)
+class CueMark:
+    type: str
+    label: str
+    text: str
+    start: int  # offsets within the sentence
+    end: int
+    negated: bool
+    hypothetical: bool
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sentence: str
+    start: int  # offsets within the narrative
+    end: int
+    cues: tuple[CueMark, ...]
+    note: str | None = None  # e.g. "repeats earlier claim no. 1"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    category: str
+    confidence: float
+    basis: str | None
+    b_reason: str | None
+    leaning: str | None
+    reasons: tuple[str, ...]
+    abstain_reasons: tuple[str, ...]
+    probabilities: Mapping[str, float]
+    evidence: tuple[Evidence, ...]
+    third_or_later: bool
+    third_or_later_exception: bool | None
+    repeats: int | None  # index of the earlier claim a C suggestion repeats
+    repeats_label: str | None
+    new_share: float | None
+    novelty: Novelty | None
+    a_list_reason: str | None
+    model_version: str
+    rules_version: str
+    cues_version: str
+    language: str = "en"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def abstained(self) -> bool:
+        return self.category == "ABSTAIN"
+
+    def to_record(self) -> dict:
+        """A JSON-ready summary (the batch output line, and what is stored)."""
+        return {
+            "category": self.category,
+            "confidence": round(float(self.confidence), 4),
+            "basis": self.basis,
+            "b_reason": self.b_reason if self.category == "B" else None,
+            "leaning": self.leaning,
+            "reasons": list(self.reasons),
+            "abstain_reasons": list(self.abstain_reasons),
+            "probabilities": {k: round(float(v), 4) for k, v in self.probabilities.items()},
+            "third_or_later": self.third_or_later,
+            "third_or_later_exception": self.third_or_later_exception,
+            "repeats": self.repeats,
+            "repeats_label": self.repeats_label,
+            "new_share": None if self.new_share is None else round(self.new_share, 3),
+            "new_sentences": ([s.text for s in self.novelty.sentences if s.status == "new"]
+                              if self.novelty else []),
+            "a_list_reason": self.a_list_reason,
+            "evidence": [
+                {"sentence": e.sentence, "start": e.start, "end": e.end, "note": e.note,
+                 "cues": [asdict(c) for c in e.cues]}
+                for e in self.evidence
+            ],
+            "language": self.language,
+            "model_version": self.model_version,
+            "rules_version": self.rules_version,
+            "cues_version": self.cues_version,
+        }
+
+
+def load_a_countries(path: Path = A_COUNTRIES_FILE) -> dict[str, str]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {entry["code"].upper(): entry.get("reason", "") for entry in data.get("country", [])}
+
+
+def language_of(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cjk == 0 and latin == 0:
+        return "other"
+    if cjk > latin / 3:
+        return "ja"
+    return "en"
+
+
+def _word_count(text: str, doc: Doc) -> int:
+    """Words in the narrative; for Japanese, which has no spaces, two characters a word."""
+    if _CJK.search(text):
+        return len(_CJK.findall(text)) // 2 + len(_LATIN.findall(text)) // 5
+    return sum(1 for t in doc if not t.is_punct and not t.is_space)
+
+
+class Triager:
+    def __init__(self, model: BasisModel, a_countries: Mapping[str, str] | None = None,
+                 rules: JapanSorting | None = None):
+        self.model = model
+        self.a_countries = dict(a_countries if a_countries is not None else load_a_countries())
+        self.rules = rules or JapanSorting(model.thresholds, model.novelty)
+        self.labels = {c.name: c.label for c in default_lexicon().cue_types}
+
+    @classmethod
+    def from_files(cls, model_path: Path | None = None,
+                   a_countries: Mapping[str, str] | None = None) -> Triager:
+        model = load_model(model_path) if model_path else load_model()
+        return cls(model, a_countries)
+
+    def suggest(self, item: TriageInput) -> Suggestion:
+        return self.suggest_many([item])[0]
+
+    def suggest_many(self, items: Sequence[TriageInput], batch_size: int = 64
+                     ) -> list[Suggestion]:
+        docs = list(nlp.analyse_many([i.narrative or "" for i in items], batch_size))
+        probabilities = self.model.predict_proba(docs)
+        earlier_texts = [t for i in items for t in i.previous_narratives]
+        earlier_docs = iter(list(nlp.analyse_many(earlier_texts, batch_size)))
+        out = []
+        for item, doc, row in zip(items, docs, probabilities, strict=True):
+            earlier = [next(earlier_docs) for _ in item.previous_narratives]
+            out.append(self._one(item, doc, dict(zip(self.model.classes, row.tolist(),
+                                                     strict=True)), earlier))
+        return out
+
+    def _one(self, item: TriageInput, doc: Doc, p: dict[str, float], earlier: list[Doc]
+             ) -> Suggestion:
+        hits = doc._.cues or []
+        novelty = None
+        if item.application_number >= 2 and earlier:
+            settings = self.model.novelty
+            novelty = compare(doc, earlier, repeated=settings.get("repeated", 0.55),
+                              reworded=settings.get("reworded", 0.33))
+        facts = Facts(
+            nationality=(item.nationality or "").upper() or None,
+            application_number=item.application_number,
+            has_previous_text=bool(earlier),
+            status_of_residence=item.status_of_residence,
+            activities_ceased=item.activities_ceased,
+            reasonable_grounds_materials=item.reasonable_grounds_materials,
+            lodged=item.lodged,
+            language=language_of(item.narrative or ""),
+            tokens=_word_count(item.narrative or "", doc),
+        )
+        b_cues: dict[str, int] = {}
+        for h in hits:
+            if h.family == "b" and h.asserted:
+                b_cues[h.type] = b_cues.get(h.type, 0) + 1
+        nexus = features.nexus_sentences(hits)
+        reading = Reading(
+            probabilities=p, nexus=bool(nexus),
+            ground_cues=sum(1 for h in hits if h.family == "ground" and h.asserted and not h.weak),
+            b_cues=b_cues, novelty=novelty,
+        )
+        decision = self.rules.decide(facts, reading, self.a_countries)
+        third = item.application_number >= 3
+        repeats = novelty.closest_earlier if (novelty and decision.category == "C") else None
+        label = None
+        if repeats is not None and repeats < len(item.previous_labels):
+            label = item.previous_labels[repeats]
+        return Suggestion(
+            category=decision.category, confidence=decision.confidence, basis=decision.basis,
+            b_reason=decision.b_reason, leaning=decision.leaning, reasons=decision.reasons,
+            abstain_reasons=decision.abstain_reasons, probabilities=p,
+            evidence=self._evidence(doc, decision, nexus, novelty),
+            third_or_later=third,
+            third_or_later_exception=(third_application_exception(
+                item.application_number, item.reasonable_grounds_materials, item.lodged)
+                if third else None),
+            repeats=repeats, repeats_label=label,
+            new_share=novelty.new_share if novelty else None, novelty=novelty,
+            a_list_reason=decision.a_list_reason, model_version=self.model.version,
+            rules_version=self.rules.version, cues_version=default_lexicon().version,
+            language=facts.language,
+        )
+
+    def _evidence(self, doc: Doc, decision: Decision, nexus: set[int],
+                  novelty: Novelty | None) -> tuple[Evidence, ...]:
+        hits = doc._.cues or []
+        sentences = list(doc.sents)
+        if "repeat" in decision.focus and novelty is not None:
+            ranked = sorted(novelty.sentences, key=lambda s: -s.similarity)[:MAX_EVIDENCE]
+            return tuple(
+                Evidence(s.text, s.start, s.end, (), note=(
+                    f"repeats earlier claim no. {s.earlier + 1}: \u201c{s.earlier_text}\u201d"
+                    if s.status != "new" and s.earlier is not None else "new, not material"))
+                for s in sorted(ranked, key=lambda s: s.start))
+        focus = set(decision.focus) or {"ground", "b", "conflict"}
+        wanted_b = f"b_{decision.b_reason}" if decision.b_reason else None
+        scored: list[tuple[float, int]] = []
+        for index in range(len(sentences)):
+            mine = [h for h in hits if h.sentence == index]
+            if not mine:
+                continue
+            score = 0.0
+            for h in mine:
+                if h.family in focus:
+                    score += 2.0 if not h.weak else 1.0
+                    if h.type == wanted_b:
+                        score += 1.0
+                elif h.family in ("harm", "agent"):
+                    score += 0.5
+            if index in nexus and ("ground" in focus or "b" in focus):
+                score += 2.0
+            if score > 0:
+                scored.append((score, index))
+        chosen = sorted(index for _, index in sorted(scored, reverse=True)[:MAX_EVIDENCE])
+        evidence = []
+        for index in chosen:
+            sent = sentences[index]
+            marks = tuple(
+                CueMark(h.type, self.labels.get(h.type, h.type), h.text,
+                        h.start - sent.start_char, h.end - sent.start_char, h.negated,
+                        h.hypothetical)
+                for h in hits if h.sentence == index)
+            evidence.append(Evidence(sent.text, sent.start_char, sent.end_char, marks,
+                                     note="Convention ground linked to harm or an agent"
+                                     if index in nexus else None))
+        return tuple(evidence)

@@ -1,0 +1,183 @@
+"""The trained claim-basis classifier: word and character TF-IDF plus cue features, a logistic
+regression, calibrated with Platt scaling on cross-validated predictions.
+
+It predicts what a claim rests on: ``convention``, ``conflict`` or one of the four Category B
+sub-reasons (``b_debt_property``, ``b_hardship_work``, ``b_private_trouble``,
+``b_general_insecurity``). The sorting category comes from :mod:`triage.rules`, which combines
+these probabilities with the application's facts.
+
+The model is stored with skops (no pickle); loading refuses any type outside an allow-list, so a
+tampered file cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import skops.io as sio
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from spacy.tokens import Doc
+
+from triage import features
+from triage.corpus import DATA_DIR
+
+MODEL_DIR = DATA_DIR / "model"
+MODEL_FILE = MODEL_DIR / "triage.skops"
+REPORT_FILE = MODEL_DIR / "report.json"
+
+BASIS_CLASSES = ("convention", "conflict", "b_debt_property", "b_hardship_work",
+                 "b_private_trouble", "b_general_insecurity")
+B_CLASSES = tuple(c for c in BASIS_CLASSES if c.startswith("b_"))
+
+#: Types a model file may contain; anything else is refused at load.
+TRUSTED_TYPES = (
+    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.str", "builtins.float",
+    "builtins.int", "builtins.bool", "builtins.NoneType",
+    "numpy.ndarray", "numpy.dtype", "numpy.float64", "numpy.float32", "numpy.int64",
+    "numpy.int32", "numpy.str_", "numpy.core.multiarray._reconstruct",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.model_selection._split.StratifiedGroupKFold",
+    "sklearn.model_selection._split.PredefinedSplit",
+    "sklearn.utils._bunch.Bunch",
+)
+
+
+class ModelFileError(RuntimeError):
+    """The model file is missing, unreadable or holds types that are not allowed."""
+
+
+@dataclass
+class Thresholds:
+    """Decision thresholds tuned on out-of-fold predictions of the training split."""
+
+    b_accept: float = 0.80  # p(B) at or above: suggest B
+    b_reject: float = 0.35  # p(B) below: not B; in between: abstain
+    min_confidence: float = 0.55  # below: abstain
+
+
+@dataclass
+class BasisModel:
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    classifier: CalibratedClassifierCV
+    classes: tuple[str, ...]
+    cue_features: tuple[str, ...]
+    cues_version: str
+    version: str = "untrained"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    novelty: dict = field(default_factory=dict)
+    trained_on: dict = field(default_factory=dict)
+
+    def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
+        texts = [doc.text for doc in docs]
+        cues = sparse.csr_matrix(features.matrix(list(docs)))
+        return sparse.hstack([self.word.transform(texts), self.char.transform(texts), cues],
+                             format="csr")
+
+    def predict_proba(self, docs: Sequence[Doc]) -> np.ndarray:
+        """Probabilities in the order of ``self.classes``, one row per doc."""
+        if not docs:
+            return np.zeros((0, len(self.classes)))
+        raw = self.classifier.predict_proba(self.design(docs))
+        order = [list(self.classifier.classes_).index(c) for c in self.classes]
+        return raw[:, order]
+
+
+def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    word = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
+                           min_df=2, max_features=40_000, sublinear_tf=True)
+    char = TfidfVectorizer(lowercase=True, strip_accents="unicode", analyzer="char_wb",
+                           ngram_range=(3, 5), min_df=3, max_features=40_000, sublinear_tf=True)
+    return word, char
+
+
+def fit(docs: Sequence[Doc], labels: Sequence[str], *, c: float = 4.0,
+        cues_version: str = "", seed: int = 13) -> BasisModel:
+    """Fit vectorisers, classifier and calibration on ``docs``."""
+    missing = set(BASIS_CLASSES) - set(labels)
+    if missing:
+        raise ValueError(f"the training data has no examples of {sorted(missing)}")
+    word, char = _vectorisers()
+    texts = [doc.text for doc in docs]
+    word.fit(texts)
+    char.fit(texts)
+    base = LogisticRegression(C=c, max_iter=4000, class_weight="balanced")
+    classifier = CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False)
+    model = BasisModel(word=word, char=char, classifier=classifier, classes=BASIS_CLASSES,
+                       cue_features=tuple(features.feature_names()), cues_version=cues_version)
+    classifier.fit(model.design(docs), np.asarray(labels))
+    return model
+
+
+def fingerprint(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:10]
+
+
+def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    bundle = {
+        "format": 1,
+        "version": model.version,
+        "word": model.word,
+        "char": model.char,
+        "classifier": model.classifier,
+        "classes": list(model.classes),
+        "cue_features": list(model.cue_features),
+        "cues_version": model.cues_version,
+        "thresholds": {"b_accept": model.thresholds.b_accept,
+                       "b_reject": model.thresholds.b_reject,
+                       "min_confidence": model.thresholds.min_confidence},
+        "novelty": dict(model.novelty),
+        "trained_on": dict(model.trained_on),
+    }
+    tmp = path.with_suffix(".tmp")
+    sio.dump(bundle, tmp)
+    tmp.replace(path)
+    return path
+
+
+def load(path: Path = MODEL_FILE) -> BasisModel:
+    if not path.exists():
+        raise ModelFileError(
+            f"No triage model at {path}. Train one with `workbench triage train`.")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+        refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        if refused:
+            raise ModelFileError(f"{path.name} holds types that are not allowed: {refused}")
+        bundle = sio.load(path, trusted=list(untrusted))
+    except ModelFileError:
+        raise
+    except Exception as exc:  # a corrupt or foreign file
+        raise ModelFileError(f"{path.name} cannot be read as a triage model: {exc}") from exc
+    if not isinstance(bundle, dict) or bundle.get("format") != 1:
+        raise ModelFileError(f"{path.name} is not a triage model of a known format.")
+    current = tuple(features.feature_names())
+    if tuple(bundle["cue_features"]) != current:
+        raise ModelFileError(
+            f"{path.name} was trained with a different cue lexicon; retrain the model.")
+    return BasisModel(
+        word=bundle["word"], char=bundle["char"], classifier=bundle["classifier"],
+        classes=tuple(bundle["classes"]), cue_features=tuple(bundle["cue_features"]),
+        cues_version=bundle["cues_version"], version=bundle["version"],
+        thresholds=Thresholds(**bundle["thresholds"]), novelty=dict(bundle["novelty"]),
+        trained_on=dict(bundle["trained_on"]),
+    )

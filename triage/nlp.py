@@ -1,0 +1,225 @@
+"""The triage spaCy pipeline: ``spacy.blank("en")`` plus the project's own components, so
+nothing is downloaded at run time.
+
+Pipeline: ``triage_norm`` (each token's NORM becomes its Snowball stem) → ``sentencizer`` →
+``triage_cues`` (PhraseMatcher over the stems for every cue type of ``data/triage/cues.toml``,
+substring search for the Japanese terms, then negation and hypothetical marking). The result is
+``doc._.cues``: a list of :class:`CueHit`, each with its sentence.
+
+Negation follows NegEx: a trigger ("not", "never", "no one", …) negates a cue that follows it
+in the same clause within ``window`` tokens; a terminator ("but", "however", …) ends its reach;
+look-alikes ("not only", "no doubt") do not negate; a few phrases after a cue ("… was not the
+reason") negate backwards. A cue after "if", "would", "will", "afraid", … is hypothetical: a
+fear or a possibility, not an event that happened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from triage.cues import Lexicon, Triggers, default_lexicon, stem
+from triage.cues import load as load_lexicon
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_JA_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+if not Doc.has_extension("cues"):
+    Doc.set_extension("cues", default=None)
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """One cue found in a narrative."""
+
+    type: str
+    family: str
+    text: str
+    start: int  # character offsets in the narrative
+    end: int
+    sentence: int  # index into the document's sentences
+    negated: bool = False
+    hypothetical: bool = False
+    weak: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        """Neither negated nor a mere possibility."""
+        return not self.negated and not self.hypothetical
+
+
+@Language.component("triage_norm")
+def _norm(doc: Doc) -> Doc:
+    for token in doc:
+        token.norm_ = stem(token.lower_)
+    return doc
+
+
+class _TriggerMatcher:
+    """Positions of negation / hypothetical triggers in a doc."""
+
+    def __init__(self, nlp: Language, name: str, triggers: Triggers):
+        self.triggers = triggers
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for key, phrases in (("before", triggers.before), ("after", triggers.after),
+                             ("pseudo", triggers.pseudo)):
+            docs = [Doc(nlp.vocab, words=list(p)) for p in phrases if p]
+            for d in docs:
+                for t in d:
+                    t.norm_ = t.text
+            if docs:
+                self.matcher.add(f"{name}:{key}", docs)
+        self.keys = {nlp.vocab.strings[f"{name}:{k}"]: k for k in ("before", "after", "pseudo")}
+
+    def find(self, doc: Doc) -> tuple[dict[int, int], list[tuple[int, int]]]:
+        """(end token of each 'before' trigger → its start, 'after' spans)."""
+        before: dict[int, int] = {}
+        after: list[tuple[int, int]] = []
+        pseudo: list[tuple[int, int]] = []
+        for match_id, start, end in self.matcher(doc):
+            kind = self.keys.get(match_id)
+            if kind == "before":
+                before[end - 1] = start
+            elif kind == "after":
+                after.append((start, end))
+            elif kind == "pseudo":
+                pseudo.append((start, end))
+        for start, end in pseudo:
+            for position in range(start, end):
+                before.pop(position, None)
+        return before, after
+
+
+class CueComponent:
+    def __init__(self, nlp: Language, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.labels: dict[int, tuple[str, str, bool]] = {}
+        for cue in lexicon.cue_types:
+            for weak, terms in ((False, cue.terms), (True, cue.weak_terms)):
+                docs = []
+                for term in terms:
+                    d = Doc(nlp.vocab, words=list(term))
+                    for t in d:
+                        t.norm_ = t.text
+                    docs.append(d)
+                if docs:
+                    key = f"{cue.name}|{'weak' if weak else 'strong'}"
+                    self.matcher.add(key, docs)
+                    self.labels[nlp.vocab.strings[key]] = (cue.name, cue.family, weak)
+        self.negation = _TriggerMatcher(nlp, "neg", lexicon.negation)
+        self.hypothetical = _TriggerMatcher(nlp, "hyp", lexicon.hypothetical)
+        self.ja = [(cue.name, cue.family, term) for cue in lexicon.cue_types
+                   for term in cue.ja_terms]
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = list(doc.sents)
+        sentence_of = [0] * len(doc)
+        for index, sent in enumerate(sentences):
+            for i in range(sent.start, sent.end):
+                sentence_of[i] = index
+        neg_before, neg_after = self.negation.find(doc)
+        hyp_before, _ = self.hypothetical.find(doc)
+        terminators = self.lexicon.negation.terminators
+        spans = [(match_id, start, end) for match_id, start, end in self.matcher(doc)]
+        # Overlapping terms of different types all count: "police arrested the" is both a
+        # state agent, a harm and (as a phrase) state protection.
+        hits: list[CueHit] = []
+        for match_id, start, end in spans:
+            name, family, weak = self.labels[match_id]
+            sent = sentence_of[start]
+            negated = self._reaches(doc, start, neg_before, sent, sentence_of, terminators,
+                                    self.lexicon.negation.window)
+            if not negated:
+                negated = any(a_start >= end and a_start - end <= 6
+                              and sentence_of[a_start] == sent for a_start, _ in neg_after)
+            hypothetical = self._reaches(doc, start, hyp_before, sent, sentence_of,
+                                         terminators, self.lexicon.hypothetical.window)
+            span = doc[start:end]
+            hits.append(CueHit(name, family, span.text, span.start_char, span.end_char, sent,
+                               negated, hypothetical, weak))
+        if _CJK.search(doc.text):
+            hits.extend(self._japanese(doc, sentences))
+        hits.sort(key=lambda h: (h.start, h.type))
+        doc._.cues = hits
+        return doc
+
+    @staticmethod
+    def _reaches(doc: Doc, start: int, triggers: dict[int, int], sent: int,
+                 sentence_of: list[int], terminators: frozenset[str], window: int) -> bool:
+        """Whether a trigger ending before ``start`` reaches it within the clause."""
+        position = start - 1
+        lowest = max(start - window, 0)
+        while position >= lowest and sentence_of[position] == sent:
+            if position in triggers:
+                return True
+            if doc[position].norm_ in terminators:
+                return False
+            position -= 1
+        return False
+
+    def _japanese(self, doc: Doc, sentences: list) -> list[CueHit]:
+        text = doc.text
+        neg = self.lexicon.negation.ja
+        hyp = self.lexicon.hypothetical.ja
+        hits = []
+        for match in _JA_SENTENCE.finditer(text):
+            sentence = match.group(0)
+            if not _CJK.search(sentence):
+                continue
+            base = match.start()
+            for name, family, term in self.ja:
+                at = sentence.find(term)
+                while at >= 0:
+                    tail = sentence[at + len(term): at + len(term) + 14]
+                    negated = any(n in tail for n in neg)
+                    hypothetical = any(h in sentence[:at] for h in hyp)
+                    hits.append(CueHit(name, family, term, base + at, base + at + len(term),
+                                       _sentence_index(sentences, base + at), negated,
+                                       hypothetical, False))
+                    at = sentence.find(term, at + len(term))
+        return hits
+
+
+def _sentence_index(sentences: list, char: int) -> int:
+    for index, sent in enumerate(sentences):
+        if sent.start_char <= char < sent.end_char:
+            return index
+    return max(len(sentences) - 1, 0)
+
+
+@Language.factory("triage_cues", default_config={"cues_path": None})
+def _make_cues(nlp: Language, name: str, cues_path: str | None) -> CueComponent:
+    return CueComponent(nlp, load_lexicon(Path(cues_path)) if cues_path else default_lexicon())
+
+
+def build(cues_path: Path | None = None) -> Language:
+    """A fresh pipeline (``cues_path`` defaults to the shipped cue file)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("triage_norm")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("triage_cues", config={"cues_path": str(cues_path) if cues_path else None})
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """The shared pipeline of this process."""
+    return build()
+
+
+def analyse(text: str) -> Doc:
+    return pipeline()(text)
+
+
+def analyse_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    yield from pipeline().pipe(texts, batch_size=batch_size)

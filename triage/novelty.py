@@ -1,0 +1,130 @@
+"""What a repeat claim adds to the earlier ones, sentence by sentence.
+
+Each sentence of the new claim is compared with every sentence of each earlier claim on the
+stems of its content words (cosine of the stem counts and rapidfuzz's token-set ratio, the
+larger of the two). A sentence is ``repeated`` when it is close to an earlier one, ``reworded``
+when it is only partly so and ``new`` otherwise. A new sentence is ``material`` when it carries
+an asserted cue of harm, an agent, a Convention ground or the conflict, or speaks of something
+that happened since the last application; thanks, pleas and life in Japan are not material.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from spacy.tokens import Doc
+
+from triage.cues import stem
+
+REPEATED = 0.55
+REWORDED = 0.33
+MATERIAL_FAMILIES = frozenset({"harm", "agent", "ground", "conflict", "new"})
+
+_STOP = frozenset(
+    "a an the and or but of to in on at for from by with about as into over after before "
+    "i me my mine we us our you your he him his she her they them their it its this that "
+    "these those is am are was were be been being have has had do does did will would "
+    "shall should can could may might must not no so than then there here when where which "
+    "who whom what why how also very just again still all any some because if while".split()
+)
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SentenceNovelty:
+    text: str
+    start: int
+    end: int
+    status: str  # "repeated", "reworded" or "new"
+    similarity: float
+    earlier: int | None  # index of the earlier claim it is closest to
+    earlier_text: str | None
+    material: bool
+    cue_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Novelty:
+    sentences: tuple[SentenceNovelty, ...]
+    closest_earlier: int | None  # the earlier claim this one repeats most
+    closest_share: float  # share of the new claim's text that repeats that claim
+    new_share: float  # share of the new claim's text in "new" sentences
+    material_new: int  # number of new sentences that are material
+
+    @property
+    def has_material_news(self) -> bool:
+        return self.material_new > 0
+
+
+def _bag(text: str) -> Counter:
+    return Counter(stem(w) for w in _WORDS.findall(text.lower()) if w not in _STOP)
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    if not dot:
+        return 0.0
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _similarity(a_text: str, a_bag: Counter, b_text: str, b_bag: Counter) -> float:
+    cosine = _cosine(a_bag, b_bag)
+    if cosine < 0.15:
+        return cosine
+    keys_a = " ".join(sorted(a_bag))
+    keys_b = " ".join(sorted(b_bag))
+    return max(cosine, fuzz.token_set_ratio(keys_a, keys_b) / 100.0 * 0.9)
+
+
+def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
+            reworded: float = REWORDED) -> Novelty:
+    """Sentence-level novelty of ``new`` against the ``earlier`` claims (oldest first)."""
+    earlier_sentences = [
+        (index, sent.text.strip(), _bag(sent.text))
+        for index, doc in enumerate(earlier) for sent in doc.sents if sent.text.strip()
+    ]
+    hits = new._.cues or []
+    results: list[SentenceNovelty] = []
+    per_claim_chars = Counter()
+    total_chars = 0
+    new_chars = 0
+    for sentence_index, sent in enumerate(new.sents):
+        text = sent.text.strip()
+        if not text:
+            continue
+        bag = _bag(text)
+        best, best_index, best_text = 0.0, None, None
+        for index, other_text, other_bag in earlier_sentences:
+            score = _similarity(text, bag, other_text, other_bag)
+            if score > best:
+                best, best_index, best_text = score, index, other_text
+        status = "repeated" if best >= repeated else "reworded" if best >= reworded else "new"
+        cue_types = tuple(sorted({h.type for h in hits if h.sentence == sentence_index
+                                  and not h.negated}))
+        families = {h.family for h in hits if h.sentence == sentence_index and not h.negated
+                    and not h.weak}
+        material = status == "new" and bool(families & MATERIAL_FAMILIES) and len(bag) >= 3
+        length = len(text)
+        total_chars += length
+        if status == "new":
+            new_chars += length
+        elif best_index is not None:
+            per_claim_chars[best_index] += length
+        results.append(SentenceNovelty(text, sent.start_char, sent.end_char, status,
+                                       round(best, 3), best_index, best_text, material,
+                                       cue_types))
+    closest = per_claim_chars.most_common(1)
+    return Novelty(
+        sentences=tuple(results),
+        closest_earlier=closest[0][0] if closest else (len(earlier) - 1 if earlier else None),
+        closest_share=(closest[0][1] / total_chars) if closest and total_chars else 0.0,
+        new_share=(new_chars / total_chars) if total_chars else 0.0,
+        material_new=sum(1 for s in results if s.material),
+    )
