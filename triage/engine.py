@@ -22,7 +22,7 @@ from triage.corpus import A_COUNTRIES_FILE
 from triage.cues import default_lexicon
 from triage.model import BasisModel
 from triage.model import load as load_model
-from triage.novelty import Novelty, compare
+from triage.novelty import Novelty, compare, pair_features
 from triage.rules import Decision, Facts, JapanSorting, Reading, third_application_exception
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -180,10 +180,12 @@ class Triager:
              ) -> Suggestion:
         hits = doc._.cues or []
         novelty = None
+        p_no_news = None
         if item.application_number >= 2 and earlier:
             settings = self.model.novelty
             novelty = compare(doc, earlier, repeated=settings.get("repeated", 0.55),
                               reworded=settings.get("reworded", 0.33))
+            p_no_news = self.model.p_no_news(pair_features(doc, earlier, novelty))
         facts = Facts(
             nationality=(item.nationality or "").upper() or None,
             application_number=item.application_number,
@@ -203,7 +205,7 @@ class Triager:
         reading = Reading(
             probabilities=p, nexus=bool(nexus),
             ground_cues=sum(1 for h in hits if h.family == "ground" and h.asserted and not h.weak),
-            b_cues=b_cues, novelty=novelty,
+            b_cues=b_cues, novelty=novelty, p_no_news=p_no_news,
         )
         decision = self.rules.decide(facts, reading, self.a_countries)
         third = item.application_number >= 3

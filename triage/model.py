@@ -24,6 +24,7 @@ from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 from spacy.tokens import Doc
 
 from triage import features
@@ -47,6 +48,7 @@ TRUSTED_TYPES = (
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.svm._classes.LinearSVC",
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
@@ -82,9 +84,17 @@ class BasisModel:
     thresholds: Thresholds = field(default_factory=Thresholds)
     novelty: dict = field(default_factory=dict)
     trained_on: dict = field(default_factory=dict)
+    #: p(the repeat claim brings no material new facts) from triage.novelty.pair_features.
+    repeat: LogisticRegression | None = None
+
+    def p_no_news(self, pair_features: Sequence[float]) -> float | None:
+        if self.repeat is None:
+            return None
+        row = np.asarray([pair_features], dtype=float)
+        return float(self.repeat.predict_proba(row)[0, list(self.repeat.classes_).index(1)])
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
-        texts = [doc.text for doc in docs]
+        texts = [marked_text(doc) for doc in docs]
         cues = sparse.csr_matrix(features.matrix(list(docs)))
         return sparse.hstack([self.word.transform(texts), self.char.transform(texts), cues],
                              format="csr")
@@ -98,6 +108,18 @@ class BasisModel:
         return raw[:, order]
 
 
+def marked_text(doc: Doc) -> str:
+    """The narrative as the vectorisers read it: words inside a negated cue carry a ``neg_``
+    prefix, so "never politically active" does not count as "politically active"."""
+    negated = set()
+    for hit in doc._.cues or []:
+        if hit.negated:
+            negated.update(range(hit.start, hit.end))
+    if not negated:
+        return doc.text
+    return " ".join(f"neg_{t.text}" if t.idx in negated else t.text for t in doc)
+
+
 def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     word = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
                            min_df=2, max_features=40_000, sublinear_tf=True)
@@ -107,21 +129,46 @@ def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
 
 
 def fit(docs: Sequence[Doc], labels: Sequence[str], *, c: float = 4.0,
-        cues_version: str = "", seed: int = 13) -> BasisModel:
+        cues_version: str = "", estimator: str = "logistic") -> BasisModel:
     """Fit vectorisers, classifier and calibration on ``docs``."""
     missing = set(BASIS_CLASSES) - set(labels)
     if missing:
         raise ValueError(f"the training data has no examples of {sorted(missing)}")
     word, char = _vectorisers()
-    texts = [doc.text for doc in docs]
+    texts = [marked_text(doc) for doc in docs]
     word.fit(texts)
     char.fit(texts)
-    base = LogisticRegression(C=c, max_iter=4000, class_weight="balanced")
+    if estimator == "svm":
+        base = LinearSVC(C=c, class_weight="balanced")
+    else:
+        base = LogisticRegression(C=c, max_iter=4000, class_weight="balanced")
     classifier = CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False)
     model = BasisModel(word=word, char=char, classifier=classifier, classes=BASIS_CLASSES,
                        cue_features=tuple(features.feature_names()), cues_version=cues_version)
     classifier.fit(model.design(docs), np.asarray(labels))
     return model
+
+
+_VECTORISER_PARAMS = ("lowercase", "strip_accents", "ngram_range", "analyzer", "min_df",
+                      "max_features", "sublinear_tf", "norm", "use_idf", "smooth_idf")
+
+
+def _pack(vectoriser: TfidfVectorizer) -> dict:
+    """A vectoriser as its settings, terms and idf weights: a fitted vocabulary dict is stored
+    by skops entry by entry and would make the file ten times larger."""
+    params = {k: v for k, v in vectoriser.get_params().items() if k in _VECTORISER_PARAMS}
+    params["ngram_range"] = list(params["ngram_range"])
+    vocabulary = vectoriser.vocabulary_
+    terms = np.array(sorted(vocabulary, key=vocabulary.get))
+    return {"params": params, "terms": terms, "idf": np.asarray(vectoriser.idf_)}
+
+
+def _unpack(packed: dict) -> TfidfVectorizer:
+    params = dict(packed["params"])
+    params["ngram_range"] = tuple(params["ngram_range"])
+    vectoriser = TfidfVectorizer(**params, vocabulary=packed["terms"].tolist())
+    vectoriser.idf_ = packed["idf"]
+    return vectoriser
 
 
 def fingerprint(*parts: object) -> str:
@@ -136,8 +183,8 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
     bundle = {
         "format": 1,
         "version": model.version,
-        "word": model.word,
-        "char": model.char,
+        "word": _pack(model.word),
+        "char": _pack(model.char),
         "classifier": model.classifier,
         "classes": list(model.classes),
         "cue_features": list(model.cue_features),
@@ -147,6 +194,7 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
                        "min_confidence": model.thresholds.min_confidence},
         "novelty": dict(model.novelty),
         "trained_on": dict(model.trained_on),
+        "repeat": model.repeat,
     }
     tmp = path.with_suffix(".tmp")
     sio.dump(bundle, tmp)
@@ -175,9 +223,10 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
         raise ModelFileError(
             f"{path.name} was trained with a different cue lexicon; retrain the model.")
     return BasisModel(
-        word=bundle["word"], char=bundle["char"], classifier=bundle["classifier"],
+        word=_unpack(bundle["word"]), char=_unpack(bundle["char"]),
+        classifier=bundle["classifier"],
         classes=tuple(bundle["classes"]), cue_features=tuple(bundle["cue_features"]),
         cues_version=bundle["cues_version"], version=bundle["version"],
         thresholds=Thresholds(**bundle["thresholds"]), novelty=dict(bundle["novelty"]),
-        trained_on=dict(bundle["trained_on"]),
+        trained_on=dict(bundle["trained_on"]), repeat=bundle.get("repeat"),
     )

@@ -128,3 +128,44 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
         new_share=(new_chars / total_chars) if total_chars else 0.0,
         material_new=sum(1 for s in results if s.material),
     )
+
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_NO_CHANGE = re.compile(
+    r"\b(?:not changed|has not changed|hasn't changed|no change|nothing (?:has )?changed|"
+    r"nothing new|same (?:reason|reasons|problem|problems|story|claim|situation|as before)|"
+    r"still the same|as (?:i|he|she) (?:said|stated|explained) before|as before|"
+    r"again the same|repeat(?:s|ed)? (?:the|his|her|my) (?:earlier|previous|first))\b",
+    re.IGNORECASE)
+
+PAIR_FEATURES = ("new_share", "material_new", "new_sentences", "new_cue_types", "later_years",
+                 "new_circumstance_cues", "no_change_phrases", "mean_similarity",
+                 "length_ratio")
+
+
+def pair_features(new: Doc, earlier: Sequence[Doc], novelty: Novelty) -> list[float]:
+    """What the repeat-claim classifier reads: how much of the claim is new, whether the new
+    part carries harm, grounds or dates after the earlier claims, and whether it says that
+    nothing has changed."""
+    strong = {"harm", "ground", "conflict", "agent"}
+    before = {h.type for doc in earlier for h in (doc._.cues or [])
+              if not h.negated and not h.weak and h.family in strong}
+    now = {h.type for h in (new._.cues or []) if not h.negated and not h.weak
+           and h.family in strong}
+    earlier_years = [int(y) for doc in earlier for y in _YEAR.findall(doc.text)]
+    latest = max(earlier_years) if earlier_years else 0
+    later_years = sum(1 for y in _YEAR.findall(new.text) if int(y) > latest) if latest else 0
+    new_cues = sum(1 for h in (new._.cues or []) if h.family == "new" and not h.negated)
+    similarities = [s.similarity for s in novelty.sentences]
+    earlier_length = sum(len(doc.text) for doc in earlier) or 1
+    return [
+        novelty.new_share,
+        math.log1p(novelty.material_new),
+        math.log1p(sum(1 for s in novelty.sentences if s.status == "new")),
+        math.log1p(len(now - before)),
+        math.log1p(min(later_years, 10)),
+        math.log1p(new_cues),
+        math.log1p(len(_NO_CHANGE.findall(new.text))),
+        sum(similarities) / len(similarities) if similarities else 0.0,
+        math.log(max(len(new.text), 1) / earlier_length),
+    ]

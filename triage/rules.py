@@ -21,6 +21,9 @@ RULES_VERSION = "jp-2018-sorting/2026.11.1"
 #: applications lodged from this date.
 THIRD_APPLICATION_EXCEPTION_FROM = date(2024, 6, 10)
 
+#: p(no material new facts) between these: abstain on a repeat claim.
+REPEAT_UNSURE = (0.4, 0.6)
+
 #: Statuses that put a claim that is not B, A or C into D1.
 DEPARTURE_STATUSES = frozenset({"DA_DEPARTURE_PREPARATION"})
 NO_STATUS = "NO_STATUS"
@@ -60,6 +63,7 @@ class Reading:
     ground_cues: int  # asserted strong ground cues
     b_cues: Mapping[str, int]  # asserted B cues by sub-reason
     novelty: Novelty | None
+    p_no_news: float | None = None  # repeat claims: p(no material new facts)
 
 
 @dataclass(frozen=True)
@@ -115,16 +119,25 @@ class JapanSorting:
                     "ABSTAIN", 0.0, basis, None, "C", (),
                     (f"This is application no. {facts.application_number}, but no earlier "
                      "claim is on file to compare it with.",), a_list_reason=a_reason)
-            if not novelty.has_material_news:
+            p_same = reading.p_no_news
+            if p_same is None:
+                p_same = 0.0 if novelty.has_material_news else 1.0
+            if REPEAT_UNSURE[0] <= p_same < REPEAT_UNSURE[1]:
+                return Decision(
+                    "ABSTAIN", round(max(p_same, 1 - p_same), 3), basis, None, "C", (),
+                    (f"Unsure whether the repeat claim brings material new facts "
+                     f"(probability of none {p_same:.0%}).",), a_list_reason=a_reason,
+                    focus=("repeat",))
+            if p_same >= REPEAT_UNSURE[1]:
                 share = novelty.closest_share
-                confidence = min(0.99, 0.6 + 0.4 * (1 - novelty.new_share))
+                confidence = p_same
                 return Decision(
                     "C", round(confidence, 3), basis, None, None,
                     (f"Repeat application (no. {facts.application_number}) with no material "
                      f"new facts: {share:.0%} of it restates earlier claim "
                      f"no. {(novelty.closest_earlier or 0) + 1}.",), focus=("repeat",))
-            repeat_note = (f"Repeat application with {novelty.material_new} new material "
-                           f"sentence(s): sorted on the claim as it now stands.")
+            repeat_note = (f"Repeat application that brings new facts ({novelty.new_share:.0%} "
+                           "of it is new): sorted on the claim as it now stands.")
         else:
             repeat_note = None
         notes = (repeat_note,) if repeat_note else ()

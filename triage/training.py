@@ -77,9 +77,31 @@ def _tune_novelty(records: Sequence[Record]) -> dict[str, float]:
     return {"repeated": best[0], "reworded": best[1], "train_c_f1": round(best_score, 4)}
 
 
+def fit_repeat(records: Sequence[Record], novelty: dict[str, float]):
+    """The repeat-claim classifier: 1 = no material new facts (Category C)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from triage.novelty import pair_features
+
+    repeats = [r for r in records if r.application_number >= 2 and r.previous_narratives
+               and r.new_circumstances is not None]
+    if len({r.new_circumstances for r in repeats}) < 2:
+        return None
+    rows = []
+    for r in repeats:
+        doc = nlp.analyse(r.narrative)
+        earlier = list(nlp.analyse_many(r.previous_narratives))
+        nov = compare(doc, earlier, repeated=novelty["repeated"], reworded=novelty["reworded"])
+        rows.append(pair_features(doc, earlier, nov))
+    y = np.array([1 if r.new_circumstances is False else 0 for r in repeats])
+    classifier = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    classifier.fit(np.asarray(rows), y)
+    return classifier
+
+
 def train(records: Sequence[Record], groups: dict[str, str], *,
           progress: Callable[[str], None] = lambda _: None, folds: int = 5,
-          c: float = 4.0) -> TrainingResult:
+          c: float = 4.0, estimator: str = "logistic") -> TrainingResult:
     labels = [basis_label(r) for r in records]
     progress(f"Reading {len(records)} training narratives")
     docs = list(nlp.analyse_many([r.narrative for r in records]))
@@ -89,7 +111,8 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=13)
     for fold, (fit_idx, held_idx) in enumerate(splitter.split(docs, y, group_ids), start=1):
         progress(f"Cross-validation fold {fold}/{folds}")
-        fold_model = model_mod.fit([docs[i] for i in fit_idx], y[fit_idx].tolist(), c=c)
+        fold_model = model_mod.fit([docs[i] for i in fit_idx], y[fit_idx].tolist(), c=c,
+                                   estimator=estimator)
         oof[held_idx] = fold_model.predict_proba([docs[i] for i in held_idx])
     b_columns = [model_mod.BASIS_CLASSES.index(k) for k in B_CLASSES]
     p_b = oof[:, b_columns].sum(axis=1)
@@ -98,18 +121,24 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     thresholds = _tune_b(p_b, is_b, vetoed)
     progress("Tuning the repeat-claim comparison")
     novelty = _tune_novelty(records)
+    progress("Fitting the repeat-claim classifier")
+    repeat = fit_repeat(records, novelty)
     progress("Fitting the final model on the whole training split")
-    final = model_mod.fit(docs, labels, c=c, cues_version=default_lexicon().version)
+    final = model_mod.fit(docs, labels, c=c, cues_version=default_lexicon().version,
+                          estimator=estimator)
     final.thresholds = thresholds
     final.novelty = novelty
+    final.repeat = repeat
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     final.version = "triage-{}-{}".format(stamp, model_mod.fingerprint(
-        sorted(r.id for r in records), labels, c, default_lexicon().version))
+        sorted(r.id for r in records), labels, c, estimator, default_lexicon().version))
     final.trained_on = {
         "records": len(records),
+        "record_ids": sorted(r.id for r in records),
         "by_label": {lab: labels.count(lab) for lab in sorted(set(labels))},
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "c": c,
+        "estimator": estimator,
         "folds": folds,
         "oof_b_precision_at_accept": _precision(p_b, is_b, vetoed, thresholds.b_accept),
     }

@@ -465,3 +465,6 @@ def serve(host: str, port: int) -> None:
     ])
 
 
+from workbench.cli_triage import triage_group  # noqa: E402
+
+main.add_command(triage_group)

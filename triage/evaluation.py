@@ -1,0 +1,270 @@
+"""Evaluation of the whole triage (pipeline, classifier and sorting rules) on the fixed test
+split, and of the identity matcher on the name-pair test split.
+
+Figures: precision, recall and F1 per category; macro F1 over A, B, C and D (D1 and D2 as one);
+the confusion matrix with an ABSTAIN column; the abstention rate; for Category B the average
+precision of p(B), the recall at precision 0.90, precision re-weighted to a 1% prior and the
+calibration error of the classifier; bootstrap 95% intervals. An abstention counts against
+recall (the case was not sorted) but never as a wrong B.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.metrics import average_precision_score, precision_recall_curve
+
+from triage.corpus import Record
+from triage.engine import Suggestion, TriageInput, Triager
+
+CATEGORIES = ("A", "B", "C", "D1", "D2")
+GROUPED = ("A", "B", "C", "D")
+B_PRIOR = 0.01
+
+
+def to_input(record: Record) -> TriageInput:
+    return TriageInput(
+        narrative=record.narrative, nationality=record.nationality,
+        application_number=record.application_number,
+        previous_narratives=record.previous_narratives,
+        status_of_residence=record.status_of_residence,
+        activities_ceased=record.activities_ceased,
+        reasonable_grounds_materials=record.reasonable_grounds_materials,
+    )
+
+
+def _group(category: str) -> str:
+    return "D" if category in ("D1", "D2") else category
+
+
+def _prf(gold: Sequence[str], pred: Sequence[str], label: str) -> tuple[float, float, float, int]:
+    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == label and p == label)
+    predicted = sum(1 for p in pred if p == label)
+    actual = sum(1 for g in gold if g == label)
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+    return precision, recall, f1, actual
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    g = [_group(x) for x in gold]
+    p = [_group(x) for x in pred]
+    return float(np.mean([_prf(g, p, label)[2] for label in GROUPED]))
+
+
+def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: the gap between confidence and accuracy, weighted by the
+    share of cases in each confidence bin."""
+    if len(confidence) == 0:
+        return 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    total = 0.0
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > low) & (confidence <= high) if low > 0 else (confidence <= high)
+        if inside.any():
+            total += inside.mean() * abs(confidence[inside].mean() - correct[inside].mean())
+    return float(total)
+
+
+@dataclass
+class Outcome:
+    records: list[Record]
+    suggestions: list[Suggestion]
+
+    @property
+    def gold(self) -> list[str]:
+        return [r.category for r in self.records]
+
+    @property
+    def predicted(self) -> list[str]:
+        return [s.category for s in self.suggestions]
+
+
+def run(triager: Triager, records: Sequence[Record]) -> Outcome:
+    return Outcome(list(records), triager.suggest_many([to_input(r) for r in records]))
+
+
+def _b_scores(outcome: Outcome) -> np.ndarray:
+    return np.array([sum(v for k, v in s.probabilities.items() if k.startswith("b_"))
+                     for s in outcome.suggestions])
+
+
+def b_figures(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == "B" and p == "B")
+    fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != "B" and p == "B")
+    positives = sum(1 for g in gold if g == "B")
+    negatives = len(gold) - positives
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / positives if positives else 0.0
+    fpr = fp / negatives if negatives else 0.0
+    at_prior = (recall * B_PRIOR / (recall * B_PRIOR + fpr * (1 - B_PRIOR))
+                if recall or fpr else 0.0)
+    return {"precision": precision, "recall": recall, "tp": tp, "fp": fp,
+            "false_positive_rate": fpr, "precision_at_1pct_prior": at_prior}
+
+
+def bootstrap(gold: list[str], pred: list[str], *, rounds: int = 1000, seed: int = 7
+              ) -> dict[str, tuple[float, float]]:
+    rng = np.random.default_rng(seed)
+    n = len(gold)
+    g = np.array(gold)
+    p = np.array(pred)
+    stats: dict[str, list[float]] = {"b_precision": [], "b_recall": [], "macro_f1": [],
+                                     "abstention_rate": []}
+    for _ in range(rounds):
+        idx = rng.integers(0, n, n)
+        gs, ps = g[idx].tolist(), p[idx].tolist()
+        b = b_figures(gs, ps)
+        if b["tp"] + b["fp"]:
+            stats["b_precision"].append(b["precision"])
+        stats["b_recall"].append(b["recall"])
+        stats["macro_f1"].append(macro_f1(gs, ps))
+        stats["abstention_rate"].append(float(np.mean(p[idx] == "ABSTAIN")))
+    return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5)))
+            for k, v in stats.items() if v}
+
+
+def report(outcome: Outcome, *, rounds: int = 1000) -> dict:
+    gold, pred = outcome.gold, outcome.predicted
+    per_category = {}
+    for label in CATEGORIES:
+        precision, recall, f1, support = _prf(gold, pred, label)
+        per_category[label] = {"precision": precision, "recall": recall, "f1": f1,
+                               "support": support}
+    grouped = {}
+    for label in GROUPED:
+        precision, recall, f1, support = _prf([_group(x) for x in gold],
+                                              [_group(x) for x in pred], label)
+        grouped[label] = {"precision": precision, "recall": recall, "f1": f1,
+                          "support": support}
+    columns = list(CATEGORIES) + ["NA", "ABSTAIN"]
+    confusion = Counter(zip(gold, pred, strict=True))
+    matrix = {g: {p: confusion.get((g, p), 0) for p in columns} for g in CATEGORIES}
+
+    # Category B as a scored detector: p(B) over the non-repeat applications (a repeat's
+    # category is decided by the comparison with the earlier claim, not by p(B)).
+    first = [i for i, r in enumerate(outcome.records) if r.application_number == 1
+             and r.language == "en"]
+    scores = _b_scores(outcome)
+    y_b = np.array([outcome.records[i].basis == "b" for i in first])
+    s_b = scores[first]
+    ap = float(average_precision_score(y_b, s_b)) if y_b.any() else 0.0
+    precision_curve, recall_curve, _ = precision_recall_curve(y_b, s_b)
+    ok = precision_curve >= 0.90
+    recall_at_90 = float(recall_curve[ok].max()) if ok.any() else 0.0
+    # Calibration of the classifier's p(B) and of the top basis class.
+    ece_b = calibration_error(s_b, y_b.astype(float))
+    top_conf, top_correct = [], []
+    for i in first:
+        s, r = outcome.suggestions[i], outcome.records[i]
+        best = max(s.probabilities, key=s.probabilities.get)
+        truth = f"b_{r.b_reason}" if r.basis == "b" else r.basis
+        top_conf.append(s.probabilities[best])
+        top_correct.append(float(best == truth))
+    ece_top = calibration_error(np.array(top_conf), np.array(top_correct))
+
+    answered = [i for i, p in enumerate(pred) if p != "ABSTAIN"]
+    b_true = [i for i, (g, p) in enumerate(zip(gold, pred, strict=True)) if g == "B" and p == "B"]
+    b_reason_correct = sum(1 for i in b_true
+                           if outcome.suggestions[i].b_reason == outcome.records[i].b_reason)
+
+    def slice_accuracy(key) -> dict[str, dict[str, float]]:
+        groups: dict[str, list[int]] = {}
+        for i, r in enumerate(outcome.records):
+            k = key(r)
+            if k:
+                groups.setdefault(k, []).append(i)
+        return {k: {"n": len(ix),
+                    "accuracy": float(np.mean([gold[i] == pred[i] for i in ix])),
+                    "abstained": float(np.mean([pred[i] == "ABSTAIN" for i in ix])),
+                    "wrong_b": int(sum(1 for i in ix if pred[i] == "B" and gold[i] != "B"))}
+                for k, ix in sorted(groups.items())}
+
+    return {
+        "n": len(gold),
+        "per_category": per_category,
+        "grouped": grouped,
+        "macro_f1_abcd": macro_f1(gold, pred),
+        "confusion": matrix,
+        "abstention_rate": float(np.mean([p == "ABSTAIN" for p in pred])),
+        "accuracy_answered": (float(np.mean([gold[i] == pred[i] for i in answered]))
+                              if answered else 0.0),
+        "b": {**b_figures(gold, pred), "average_precision": ap,
+              "recall_at_precision_90": recall_at_90, "calibration_error": ece_b,
+              "sub_reason_accuracy": b_reason_correct / len(b_true) if b_true else 0.0},
+        "basis_calibration_error": ece_top,
+        "bootstrap_95": bootstrap(gold, pred, rounds=rounds),
+        "by_author": slice_accuracy(lambda r: r.author),
+        "by_voice": slice_accuracy(lambda r: r.voice),
+        "hard_cases": slice_accuracy(lambda r: "hard case" if r.hard_case else "ordinary"),
+        "by_language": slice_accuracy(lambda r: r.language),
+        "third_or_later": {
+            "n": sum(1 for s in outcome.suggestions if s.third_or_later),
+            "exception_applies": sum(1 for s in outcome.suggestions
+                                     if s.third_or_later_exception),
+        },
+    }
+
+
+def format_report(data: dict, identity: dict | None = None) -> str:
+    """The report as Markdown, as `workbench triage evaluate` prints and saves it."""
+    lines = [f"## Triage on the held-out split ({data['n']} applications)", ""]
+    ci = data["bootstrap_95"]
+
+    def interval(key: str) -> str:
+        if key not in ci:
+            return ""
+        low, high = ci[key]
+        return f" (95% CI {low:.3f}–{high:.3f})"
+
+    b = data["b"]
+    lines += [
+        f"- Category B precision **{b['precision']:.3f}**{interval('b_precision')}, "
+        f"recall **{b['recall']:.3f}**{interval('b_recall')} "
+        f"({b['tp']} right, {b['fp']} wrong B)",
+        f"- Macro F1 over A/B/C/D **{data['macro_f1_abcd']:.3f}**{interval('macro_f1')}",
+        f"- Abstention rate **{data['abstention_rate']:.3f}**{interval('abstention_rate')}; "
+        f"accuracy of the answered cases {data['accuracy_answered']:.3f}",
+        f"- p(B) on first applications: average precision {b['average_precision']:.3f}, "
+        f"recall at precision 0.90 {b['recall_at_precision_90']:.3f}, calibration error "
+        f"{b['calibration_error']:.3f}; basis classifier calibration error "
+        f"{data['basis_calibration_error']:.3f}",
+        f"- B precision re-weighted to a 1% prior: {b['precision_at_1pct_prior']:.3f} "
+        f"(false-positive rate {b['false_positive_rate']:.4f})",
+        f"- B sub-reason right on {b['sub_reason_accuracy']:.3f} of the correct B suggestions",
+        "",
+        "| category | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    for label, row in data["per_category"].items():
+        lines.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | "
+                     f"{row['f1']:.3f} | {row['support']} |")
+    row = data["grouped"]["D"]
+    lines.append(f"| D (D1+D2) | {row['precision']:.3f} | {row['recall']:.3f} | "
+                 f"{row['f1']:.3f} | {row['support']} |")
+    columns = list(next(iter(data["confusion"].values())))
+    lines += ["", "Confusion (rows: correct category; columns: suggestion)", "",
+              "| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for gold, row in data["confusion"].items():
+        lines.append(f"| **{gold}** | " + " | ".join(str(row[c]) for c in columns) + " |")
+    for title, key in (("By writer", "by_author"), ("By voice", "by_voice"),
+                       ("Boundary cases", "hard_cases"), ("By language", "by_language")):
+        lines += ["", f"{title}:", "", "| | n | accuracy | abstained | wrong B |",
+                  "|---|---|---|---|---|"]
+        for name, row in data[key].items():
+            lines.append(f"| {name} | {row['n']} | {row['accuracy']:.3f} | "
+                         f"{row['abstained']:.3f} | {row['wrong_b']} |")
+    if identity:
+        lines += ["", f"## Identity matching on the name-pair test split ({identity['n']} pairs)",
+                  "", f"- precision {identity['precision']:.3f}, recall {identity['recall']:.3f},"
+                  f" F1 **{identity['f1']:.3f}**; blocking finds the true match for "
+                  f"**{identity['blocking_recall']:.3f}** of same-person pairs"]
+        misses = {k: len(v) for k, v in identity.get("errors", {}).items() if v}
+        if misses:
+            lines.append("- errors by kind: " + ", ".join(f"{k} {v}" for k, v in
+                                                           sorted(misses.items())))
+    return "\n".join(lines) + "\n"

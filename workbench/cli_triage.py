@@ -1,0 +1,290 @@
+"""``workbench triage …``: suggestions for one case or a JSONL export, training, the fixed
+split and the evaluation report.
+
+``batch`` needs no database: anyone can triage an export. Each input line is a JSON object with
+``id`` and ``narrative`` and optionally ``nationality``, ``application_number``,
+``previous_narratives``, ``status_of_residence``, ``activities_ceased`` and
+``reasonable_grounds_materials``; a malformed line is reported with its number and the rest are
+still processed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+console = Console(stderr=True)
+BATCH_CHUNK = 256
+
+
+def _triager(model_path: Path | None):  # noqa: ANN202
+    from triage.engine import Triager
+    from triage.model import ModelFileError
+
+    try:
+        return Triager.from_files(model_path)
+    except ModelFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def parse_line(text: str) -> tuple[str, object]:
+    """(id, TriageInput) for one input line; raises ValueError with a plain message."""
+    from triage.engine import TriageInput
+
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg})") from exc
+    if not isinstance(obj, dict):
+        raise ValueError("a line must be a JSON object")
+    rid = obj.get("id")
+    if not isinstance(rid, str | int) or isinstance(rid, bool) or rid == "":
+        raise ValueError("'id' is missing or not a string or number")
+    narrative = obj.get("narrative")
+    if not isinstance(narrative, str):
+        raise ValueError("'narrative' is missing or not a string")
+    previous = obj.get("previous_narratives") or []
+    if not isinstance(previous, list) or not all(isinstance(p, str) for p in previous):
+        raise ValueError("'previous_narratives' must be a list of strings")
+    number = obj.get("application_number")
+    if number is None:
+        number = len(previous) + 1
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise ValueError("'application_number' must be a whole number from 1")
+    for flag in ("activities_ceased", "reasonable_grounds_materials"):
+        if obj.get(flag) is not None and not isinstance(obj[flag], bool):
+            raise ValueError(f"'{flag}' must be true or false")
+    nationality = obj.get("nationality")
+    if nationality is not None and not isinstance(nationality, str):
+        raise ValueError("'nationality' must be a string")
+    status = obj.get("status_of_residence")
+    if status is not None and not isinstance(status, str):
+        raise ValueError("'status_of_residence' must be a string")
+    return str(rid), TriageInput(
+        narrative=narrative, nationality=nationality, application_number=number,
+        previous_narratives=tuple(previous), status_of_residence=status,
+        activities_ceased=bool(obj.get("activities_ceased")),
+        reasonable_grounds_materials=bool(obj.get("reasonable_grounds_materials")),
+    )
+
+
+def output_line(rid: str, suggestion) -> dict:  # noqa: ANN001
+    record = suggestion.to_record()
+    return {
+        "id": rid,
+        "category": record["category"],
+        "confidence": record["confidence"],
+        "b_reason": record["b_reason"],
+        "third_or_later_exception": record["third_or_later_exception"],
+        "evidence": [{"sentence": e["sentence"],
+                      "cues": [{"type": c["type"], "text": c["text"], "negated": c["negated"],
+                                "hypothetical": c["hypothetical"]} for c in e["cues"]],
+                      "note": e["note"]} for e in record["evidence"]],
+        "reasons": record["reasons"] + record["abstain_reasons"],
+        "repeats": record["repeats"],
+        "new_share": record["new_share"],
+        "model_version": record["model_version"],
+        "rules_version": record["rules_version"],
+    }
+
+
+_WORKER = None
+
+
+def _worker_init(model_path: str | None) -> None:
+    global _WORKER
+    from triage.engine import Triager
+
+    _WORKER = Triager.from_files(Path(model_path) if model_path else None)
+
+
+def _worker_run(chunk: list[tuple[str, object]]) -> list[dict]:
+    suggestions = _WORKER.suggest_many([item for _, item in chunk])
+    return [output_line(rid, s) for (rid, _), s in zip(chunk, suggestions, strict=True)]
+
+
+def _chunks(lines: Iterator[tuple[int, str]], errors: list[tuple[int, str]]
+            ) -> Iterator[list[tuple[str, object]]]:
+    chunk: list[tuple[str, object]] = []
+    for number, text in lines:
+        if not text.strip():
+            continue
+        try:
+            chunk.append(parse_line(text))
+        except ValueError as exc:
+            errors.append((number, str(exc)))
+            continue
+        if len(chunk) >= BATCH_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_batch(source: Path, target: Path, *, model_path: Path | None = None,
+              workers: int = 1, progress=None) -> tuple[int, list[tuple[int, str]]]:  # noqa: ANN001
+    """Triage every line of ``source`` into ``target``; returns (lines written, errors)."""
+    errors: list[tuple[int, str]] = []
+    written = 0
+    tmp = target.with_name(target.name + ".part")
+    with source.open(encoding="utf-8", errors="replace") as fh, tmp.open("w",
+                                                                         encoding="utf-8") as out:
+        lines = enumerate(fh, start=1)
+        chunks = _chunks(lines, errors)
+        if workers > 1:
+            with ProcessPoolExecutor(workers, initializer=_worker_init,
+                                     initargs=(str(model_path) if model_path else None,)) as pool:
+                for rows in pool.map(_worker_run, chunks):
+                    for row in rows:
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    written += len(rows)
+                    if progress:
+                        progress(written)
+        else:
+            _worker_init(str(model_path) if model_path else None)
+            for chunk in chunks:
+                for row in _worker_run(chunk):
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    written += 1
+                if progress:
+                    progress(written)
+    tmp.replace(target)
+    return written, errors
+
+
+@click.group("triage")
+def triage_group() -> None:
+    """Sorting suggestions (A, B, C, D1, D2 or abstain) with their grounds."""
+
+
+@triage_group.command("batch")
+@click.option("--input", "source", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "target", required=True,
+              type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--model", "model_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--workers", default=min(2, os.cpu_count() or 1), show_default=True,
+              type=click.IntRange(1, 64))
+def batch(source: Path, target: Path, model_path: Path | None, workers: int) -> None:
+    """Triage a JSONL export without a database."""
+    written, errors = run_batch(
+        source, target, model_path=model_path, workers=workers,
+        progress=lambda n: console.print(f"{n:,} triaged", end="\r"))
+    console.print(f"{written:,} suggestion(s) written to {target}")
+    for number, message in errors:
+        console.print(f"[red]line {number}:[/red] {message}")
+    if errors:
+        console.print(f"{len(errors)} line(s) skipped")
+        sys.exit(1)
+
+
+@triage_group.command("run")
+@click.argument("case_number")
+def run_case(case_number: str) -> None:
+    """Triage one case in the database and store the suggestion."""
+    from sqlmodel import Session
+
+    from workbench.actor import Actor
+    from workbench.cli import _engine
+    from workbench.triage_desk import suggest_for_case_number
+
+    with Session(_engine()) as session:
+        result = suggest_for_case_number(session, actor=Actor.system("triage"),
+                                         case_number=case_number)
+        session.commit()
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+
+
+@triage_group.command("split")
+@click.option("--force", is_flag=True, help="Rebuild the split from scratch.")
+def split_command(force: bool) -> None:
+    """Place new narratives in the fixed train/test split (existing ones never move)."""
+    from triage import corpus
+    from triage import split as sp
+
+    records = corpus.load()
+    existing = None
+    if sp.SPLIT_FILE.exists() and not force:
+        existing = sp.read()
+    result = sp.assign(records, existing)
+    sp.write(result)
+    problems = sp.check(records, sp.read())
+    console.print(f"{len(result.train)} training and {len(result.test)} test narratives "
+                  f"in {sp.SPLIT_FILE}")
+    for problem in problems:
+        console.print(f"[red]{problem}[/red]")
+    if problems:
+        sys.exit(1)
+
+
+@triage_group.command("train")
+@click.option("--output", "target", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the model (default: the shipped model file).")
+@click.option("--c", "c", default=0.5, show_default=True, type=float,
+              help="Regularisation of the linear classifier.")
+def train_command(target: Path | None, c: float) -> None:
+    """Train on the training split (never the test split) and save the model with skops."""
+    from triage import corpus, model, training
+    from triage import split as sp
+
+    records = corpus.load()
+    fixed = sp.read()
+    problems = sp.check(records, fixed)
+    if problems:
+        raise click.ClickException("; ".join(problems))
+    training_records = [r for r in records if r.id in fixed.train]
+    result = training.train(training_records, sp.groups(records), c=c, estimator="svm",
+                            progress=lambda m: console.print(m))
+    path = model.save(result.model, target or model.MODEL_FILE)
+    for note in result.notes:
+        console.print(note)
+    console.print(f"Model {result.model.version} saved to {path}")
+
+
+@triage_group.command("evaluate")
+@click.option("--model", "model_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", "report_path", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report here (default: next to the model, report.md/.json).")
+@click.option("--rounds", default=1000, show_default=True, type=click.IntRange(10, 100_000),
+              help="Bootstrap resamples for the confidence intervals.")
+def evaluate_command(model_path: Path | None, report_path: Path | None, rounds: int) -> None:
+    """Evaluate on the held-out split and the name-pair test split; print and save the report."""
+    from triage import corpus, evaluation, identity
+    from triage import model as model_mod
+    from triage import split as sp
+
+    triager = _triager(model_path)
+    records = corpus.load()
+    fixed = sp.read()
+    test = [r for r in records if r.id in fixed.test]
+    trained = set(triager.model.trained_on.get("record_ids", []))
+    if trained & fixed.test:
+        raise click.ClickException("The model was trained on test records; retrain it.")
+    outcome = evaluation.run(triager, test)
+    data = evaluation.report(outcome, rounds=rounds)
+    pairs = identity.load_pairs(split="test")
+    id_report = identity.evaluate_pairs(pairs)
+    data["identity"] = {k: v for k, v in id_report.items() if k != "errors"}
+    data["identity"]["errors"] = {k: [e[0] for e in v] for k, v in
+                                  id_report.get("errors", {}).items()}
+    data["model_version"] = triager.model.version
+    data["rules_version"] = triager.rules.version
+    text = (f"# Triage evaluation: model {triager.model.version}, rules "
+            f"{triager.rules.version}\n\n" + evaluation.format_report(data, data["identity"]))
+    click.echo(text)
+    base = report_path or (model_path or model_mod.MODEL_FILE).with_name("report.md")
+    base.write_text(text, encoding="utf-8")
+    base.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str),
+                                         encoding="utf-8")
+    console.print(f"Report written to {base} and {base.with_suffix('.json')}")
