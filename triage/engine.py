@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from triage import features, nlp
@@ -143,7 +144,8 @@ def _word_count(text: str, doc: Doc) -> int:
     """Words in the narrative; for Japanese, which has no spaces, two characters a word."""
     if _CJK.search(text):
         return len(_CJK.findall(text)) // 2 + len(_LATIN.findall(text)) // 5
-    return sum(1 for t in doc if not t.is_punct and not t.is_space)
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return int(len(doc) - (flags.sum(axis=1) > 0).sum()) if len(doc) else 0
 
 
 class Triager:

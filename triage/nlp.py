@@ -1,7 +1,7 @@
 """The triage spaCy pipeline: ``spacy.blank("en")`` plus the project's own components, so
 nothing is downloaded at run time.
 
-Pipeline: ``triage_norm`` (each token's NORM becomes its Snowball stem) → ``sentencizer`` →
+Pipeline: ``triage_norm`` (each token's NORM becomes its stem) → ``triage_sentences`` →
 ``triage_cues`` (PhraseMatcher over the stems for every cue type of ``data/triage/cues.toml``,
 substring search for the Japanese terms, then negation and hypothetical marking). The result is
 ``doc._.cues``: a list of :class:`CueHit`, each with its sentence.
@@ -21,13 +21,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from triage.cues import Lexicon, Triggers, default_lexicon, stem
 from triage.cues import load as load_lexicon
+
+#: Changes whenever the components change what they produce; part of the model version.
+PIPELINE_VERSION = "2026.11.2"
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _JA_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -56,11 +61,53 @@ class CueHit:
         return not self.negated and not self.hypothetical
 
 
+_NORMED: set[int] = set()
+
+
 @Language.component("triage_norm")
 def _norm(doc: Doc) -> Doc:
-    for token in doc:
-        token.norm_ = stem(token.lower_)
+    """Each word's NORM becomes its stem. The norm is set once per vocabulary entry (tokens
+    read it from there), so a word seen before costs nothing."""
+    vocab = doc.vocab
+    for orth in np.unique(doc.to_array(ORTH)).tolist():
+        if orth not in _NORMED:
+            lexeme = vocab[orth]
+            lexeme.norm_ = stem(lexeme.lower_)
+            _NORMED.add(orth)
     return doc
+
+
+_SENTENCE_END = (".", "!", "?", "。", "！", "？", "…", ";")
+
+
+class _Sentences:
+    """Sentence boundaries after end punctuation and at blank lines (headings and list items
+    in officers' summaries), computed on the token array rather than token by token."""
+
+    def __init__(self, nlp: Language):
+        self.ends = np.array(sorted(nlp.vocab.strings.add(p) for p in _SENTENCE_END),
+                             dtype=np.uint64)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) == 0:
+            return doc
+        orth = doc.to_array(ORTH).astype(np.uint64)
+        space = doc.to_array(IS_SPACE).astype(bool)
+        end = np.isin(orth, self.ends)
+        if space.any():
+            newline = np.array(["\n" in doc[int(i)].text for i in np.flatnonzero(space)])
+            end[np.flatnonzero(space)[newline]] = True
+        start = np.zeros(len(doc), dtype=np.int64) - 1
+        start[0] = 1
+        after = np.flatnonzero(end[:-1]) + 1
+        start[after] = 1
+        doc.from_array([SENT_START], start.astype(np.uint64).reshape(-1, 1))
+        return doc
+
+
+@Language.factory("triage_sentences")
+def _make_sentences(nlp: Language, name: str) -> _Sentences:
+    return _Sentences(nlp)
 
 
 class _TriggerMatcher:
@@ -205,7 +252,7 @@ def build(cues_path: Path | None = None) -> Language:
     """A fresh pipeline (``cues_path`` defaults to the shipped cue file)."""
     nlp = spacy.blank("en")
     nlp.add_pipe("triage_norm")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("triage_sentences")
     nlp.add_pipe("triage_cues", config={"cues_path": str(cues_path) if cues_path else None})
     nlp.max_length = 2_000_000
     return nlp

@@ -131,7 +131,8 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     final.repeat = repeat
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     final.version = "triage-{}-{}".format(stamp, model_mod.fingerprint(
-        sorted(r.id for r in records), labels, c, estimator, default_lexicon().version))
+        sorted(r.id for r in records), labels, c, estimator, default_lexicon().version,
+        nlp.PIPELINE_VERSION, novelty))
     final.trained_on = {
         "records": len(records),
         "record_ids": sorted(r.id for r in records),

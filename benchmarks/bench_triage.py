@@ -1,0 +1,102 @@
+"""Triage speed: batch throughput over a JSONL export and the latency of one suggestion.
+
+    .venv/bin/python benchmarks/bench_triage.py [--applications 10000] [--workers 2]
+
+The applications are the project's labelled narratives (data/triage/narratives), repeated
+until the count is reached, so lengths, voices and repeat claims are as in the data; each copy
+gets its own id. Batch throughput is measured through `workbench triage batch`'s code path
+(parse, spaCy pipeline, classifier, rules, JSON out) with the given number of worker processes,
+including their start-up and model loading. The reference, measured in the same run, is the
+bare spaCy tokenizer over the same texts on one core: a floor no pipeline can beat.
+Single-suggestion latency is measured after a warm-up, one application at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import machine, summarise  # noqa: E402
+from triage import corpus  # noqa: E402
+from triage.engine import Triager  # noqa: E402
+from triage.evaluation import to_input  # noqa: E402
+from workbench.cli_triage import run_batch  # noqa: E402
+
+
+def write_input(path: Path, count: int) -> list[str]:
+    records = corpus.load()
+    texts = []
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(count):
+            r = records[i % len(records)]
+            fh.write(json.dumps({
+                "id": f"bench-{i:06d}", "narrative": r.narrative, "nationality": r.nationality,
+                "application_number": r.application_number,
+                "previous_narratives": list(r.previous_narratives),
+                "status_of_residence": r.status_of_residence,
+                "activities_ceased": r.activities_ceased,
+                "reasonable_grounds_materials": r.reasonable_grounds_materials,
+            }, ensure_ascii=False) + "\n")
+            texts.append(r.narrative)
+    return texts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--applications", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--single", type=int, default=300, help="single-suggestion samples")
+    args = parser.parse_args()
+    print(machine())
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        texts = write_input(source, args.applications)
+        words = sum(len(t.split()) for t in texts)
+        print(f"{args.applications:,} applications, {words / len(texts):.0f} words on average")
+
+        import spacy
+        tokenizer = spacy.blank("en").tokenizer
+        start = time.perf_counter()
+        for text in texts:
+            tokenizer(text)
+        reference = len(texts) / (time.perf_counter() - start)
+        print(f"reference: spaCy tokenizer alone, one core: {reference:,.0f} texts/s")
+
+        start = time.perf_counter()
+        written, errors = run_batch(source, target, workers=args.workers)
+        elapsed = time.perf_counter() - start
+        rate = written / elapsed
+        print(f"batch triage, {args.workers} worker(s): {written:,} in {elapsed:.1f} s = "
+              f"{rate:,.0f} applications/s (ratio to the tokenizer reference "
+              f"{rate / reference:.3f}); {len(errors)} line errors")
+        with target.open(encoding="utf-8") as fh:
+            categories = [json.loads(line)["category"] for line in fh]
+        counts = {c: categories.count(c) for c in sorted(set(categories))}
+        print(f"categories written: {counts}")
+
+    triager = Triager.from_files()
+    records = corpus.load()
+    inputs = [to_input(r) for r in records]
+    for item in inputs[:20]:
+        triager.suggest(item)  # warm-up
+    samples = []
+    for i in range(args.single):
+        item = inputs[(i * 7) % len(inputs)]
+        start = time.perf_counter()
+        triager.suggest(item)
+        samples.append((time.perf_counter() - start) * 1000)
+    s = summarise(samples)
+    print(f"one suggestion after warm-up ({args.single} samples): median {s['median']:.1f} ms,"
+          f" p95 {s['p95']:.1f} ms, max {max(samples):.1f} ms; mean "
+          f"{statistics.fmean(samples):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
