@@ -97,7 +97,19 @@ def stems(phrase: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in _WORD.findall(phrase.lower()))
 
 
+def _strings(value: object, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CueLexiconError(f"{where} must be a list of non-empty strings")
+    return value
+
+
 def _triggers(section: dict, name: str) -> Triggers:
+    if not isinstance(section, dict):
+        raise CueLexiconError(f"[{name}] must be a table")
+    for key in ("before", "after", "pseudo", "terminators", "ja"):
+        _strings(section.get(key), f"[{name}] '{key}'")
     try:
         return Triggers(
             before=tuple(stems(p) for p in section.get("before", [])),
@@ -113,13 +125,20 @@ def _triggers(section: dict, name: str) -> Triggers:
 
 def parse(data: dict) -> Lexicon:
     cue_types = []
-    for name, entry in data.get("cue", {}).items():
+    cues = data.get("cue", {})
+    if not isinstance(cues, dict):
+        raise CueLexiconError("'cue' must be a table of [cue.<type>] entries")
+    for name, entry in cues.items():
+        if not isinstance(entry, dict):
+            raise CueLexiconError(f"[cue.{name}] must be a table")
         family = entry.get("family")
         if family not in FAMILIES:
             raise CueLexiconError(f"[cue.{name}] has family {family!r}; use one of {FAMILIES}")
-        terms = entry.get("terms")
-        if not isinstance(terms, list) or not terms:
+        terms = _strings(entry.get("terms"), f"[cue.{name}] 'terms'")
+        if not terms:
             raise CueLexiconError(f"[cue.{name}] needs a non-empty 'terms' list")
+        _strings(entry.get("weak"), f"[cue.{name}] 'weak'")
+        _strings(entry.get("ja"), f"[cue.{name}] 'ja'")
         cue_types.append(CueType(
             name=name, family=family, label=str(entry.get("label", name)),
             b_reason=entry.get("b_reason"),

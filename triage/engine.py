@@ -237,11 +237,14 @@ class Triager:
         sentences = list(doc.sents)
         if "repeat" in decision.focus and novelty is not None:
             ranked = sorted(novelty.sentences, key=lambda s: -s.similarity)[:MAX_EVIDENCE]
-            return tuple(
-                Evidence(s.text, s.start, s.end, (), note=(
-                    f"repeats earlier claim no. {s.earlier + 1}: \u201c{s.earlier_text}\u201d"
-                    if s.status != "new" and s.earlier is not None else "new, not material"))
-                for s in sorted(ranked, key=lambda s: s.start))
+            def note(s) -> str:  # noqa: ANN001
+                if s.status != "new" and s.earlier is not None:
+                    return (f"repeats earlier claim no. {s.earlier + 1}: "
+                            f"\u201c{s.earlier_text}\u201d")
+                return "new, material" if s.material else "new, not material"
+
+            return tuple(Evidence(s.text, s.start, s.end, (), note=note(s))
+                         for s in sorted(ranked, key=lambda s: s.start))
         focus = set(decision.focus) or {"ground", "b", "conflict"}
         wanted_b = f"b_{decision.b_reason}" if decision.b_reason else None
         scored: list[tuple[float, int]] = []

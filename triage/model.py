@@ -218,6 +218,15 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
         raise ModelFileError(f"{path.name} cannot be read as a triage model: {exc}") from exc
     if not isinstance(bundle, dict) or bundle.get("format") != 1:
         raise ModelFileError(f"{path.name} is not a triage model of a known format.")
+    expected = {"format", "version", "word", "char", "classifier", "classes", "cue_features",
+                "cues_version", "thresholds", "novelty", "trained_on", "repeat"}
+    if set(bundle) != expected:
+        missing, extra = sorted(expected - set(bundle)), sorted(set(bundle) - expected)
+        raise ModelFileError(f"{path.name} is not a complete triage model (missing {missing}, "
+                             f"unexpected {extra}).")
+    if not isinstance(bundle["classifier"], CalibratedClassifierCV) or not (
+            bundle["repeat"] is None or isinstance(bundle["repeat"], LogisticRegression)):
+        raise ModelFileError(f"{path.name} holds an unexpected classifier type.")
     current = tuple(features.feature_names())
     if tuple(bundle["cue_features"]) != current:
         raise ModelFileError(

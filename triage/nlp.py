@@ -62,6 +62,9 @@ class CueHit:
 
 
 _NORMED: set[int] = set()
+_NEW_SUBJECT = frozenset("the they he she i we you my his her their our police soldiers army "
+                         "someone somebody men people officers".split())
+_JA_CLAUSE_END = re.compile(r"[、。，,！？!?]|が|けど|けれど")
 
 
 @Language.component("triage_norm")
@@ -208,8 +211,11 @@ class CueComponent:
         while position >= lowest and sentence_of[position] == sent:
             if position in triggers:
                 return True
-            if doc[position].norm_ in terminators:
+            norm = doc[position].norm_
+            if norm in terminators:
                 return False
+            if norm in ("and", ",") and doc[position + 1].lower_ in _NEW_SUBJECT:
+                return False  # "… and the police tortured me" starts a new clause
             position -= 1
         return False
 
@@ -227,6 +233,7 @@ class CueComponent:
                 at = sentence.find(term)
                 while at >= 0:
                     tail = sentence[at + len(term): at + len(term) + 14]
+                    tail = _JA_CLAUSE_END.split(tail, maxsplit=1)[0]
                     negated = any(n in tail for n in neg)
                     hypothetical = any(h in sentence[:at] for h in hyp)
                     hits.append(CueHit(name, family, term, base + at, base + at + len(term),

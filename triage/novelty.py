@@ -80,7 +80,9 @@ def _similarity(a_text: str, a_bag: Counter, b_text: str, b_bag: Counter) -> flo
         return cosine
     keys_a = " ".join(sorted(a_bag))
     keys_b = " ".join(sorted(b_bag))
-    return max(cosine, fuzz.token_set_ratio(keys_a, keys_b) / 100.0 * 0.9)
+    # Token-sort, not token-set: a set ratio scores any two sentences sharing a couple of
+    # words as half-alike, which hides a new arrest told in familiar words.
+    return max(cosine, fuzz.token_sort_ratio(keys_a, keys_b) / 100.0 * 0.9)
 
 
 def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
@@ -117,7 +119,8 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
             new_chars += length
         elif best_index is not None:
             per_claim_chars[best_index] += length
-        results.append(SentenceNovelty(text, sent.start_char, sent.end_char, status,
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        results.append(SentenceNovelty(text, start, start + len(text), status,
                                        round(best, 3), best_index, best_text, material,
                                        cue_types))
     closest = per_claim_chars.most_common(1)

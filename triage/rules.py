@@ -21,6 +21,9 @@ RULES_VERSION = "jp-2018-sorting/2026.11.1"
 #: applications lodged from this date.
 THIRD_APPLICATION_EXCEPTION_FROM = date(2024, 6, 10)
 
+#: A repeat claim with at least this share of new text and a material new sentence is not C.
+MOSTLY_NEW = 0.5
+
 #: p(no material new facts) between these: abstain on a repeat claim.
 REPEAT_UNSURE = (0.4, 0.6)
 
@@ -122,6 +125,10 @@ class JapanSorting:
             p_same = reading.p_no_news
             if p_same is None:
                 p_same = 0.0 if novelty.has_material_news else 1.0
+            if novelty.material_new >= 1 and novelty.new_share >= MOSTLY_NEW:
+                # Most of the claim is new and carries harm or grounds: never C, whatever
+                # the classifier says.
+                p_same = min(p_same, 0.0)
             if REPEAT_UNSURE[0] <= p_same < REPEAT_UNSURE[1]:
                 return Decision(
                     "ABSTAIN", round(max(p_same, 1 - p_same), 3), basis, None, "C", (),
