@@ -30,9 +30,17 @@ from models.enums import (
 )
 from models.person import Person, PersonCreate, PersonRead, PersonUpdate
 from models.status_event import StatusEvent, StatusEventRead
+from models.triage import (
+    ACountry,
+    IdentityLink,
+    PersonNameKey,
+    TriageReview,
+    TriageSuggestion,
+)
 from models.user import User, UserCreate, UserRead, UserUpdate
 
 __all__ = [
+    "ACountry",
     "Application",
     "ApplicationCreate",
     "ApplicationRead",
@@ -47,8 +55,10 @@ __all__ = [
     "CoiSource",
     "CoiTermStat",
     "CaseState",
+    "IdentityLink",
     "Person",
     "PersonCreate",
+    "PersonNameKey",
     "PersonRead",
     "PersonUpdate",
     "PrimaryOutcome",
@@ -62,6 +72,8 @@ __all__ = [
     "SortingCategory",
     "StatusEvent",
     "StatusEventRead",
+    "TriageReview",
+    "TriageSuggestion",
     "User",
     "UserCreate",
     "UserRead",

@@ -201,6 +201,18 @@ def _validate(model: type, data: Any) -> Any:
 
 # --- register --------------------------------------------------------------------------------
 
+#: Person fields the repeat-applicant name keys are made from.
+_NAME_KEY_FIELDS = frozenset({"family_name", "given_names", "name_original", "date_of_birth",
+                              "birth_year", "nationality", "aliases"})
+
+
+def _refresh_name_keys(session: Session, person: Person) -> None:
+    """Keep the person's triage name keys (repeat-applicant search) in step."""
+    from workbench.triage_desk import refresh_name_keys
+
+    refresh_name_keys(session, person)
+
+
 
 def register_application(
     session: Session,
@@ -224,6 +236,7 @@ def register_application(
             row.birth_year = row.date_of_birth.year
         session.add(row)
         session.flush()
+        _refresh_name_keys(session, row)
         app_data.person_id = row.id
         audit.record(session, actor=actor, action="person.create", entity_type="person",
                      entity_id=row.id)
@@ -542,6 +555,8 @@ def update_person(
                  entity_id=person.id, details={"fields": sorted(values),
                                                "via_application": app.id})
     session.refresh(person)
+    if set(values) & _NAME_KEY_FIELDS:
+        _refresh_name_keys(session, person)
     return PersonRead.model_validate(person, from_attributes=True)
 
 

@@ -34,12 +34,17 @@ class Action(StrEnum):
     COI_INGEST = "coi.ingest"
     COI_EDIT = "coi.edit"
     COI_CITE = "coi.cite"
+    TRIAGE_VIEW = "triage.view"
+    TRIAGE_DECIDE = "triage.decide"
+    TRIAGE_QC = "triage.qc"
+    TRIAGE_ADMIN = "triage.admin"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.INQUIRER: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EDIT,
-         Action.CASE_EXPORT, Action.CASE_TRANSITION, Action.COI_SEARCH, Action.COI_CITE}
+         Action.CASE_EXPORT, Action.CASE_TRANSITION, Action.COI_SEARCH, Action.COI_CITE,
+         Action.TRIAGE_VIEW, Action.TRIAGE_DECIDE}
     ),
     Role.COUNSELLOR: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_EXPORT, Action.CASE_TRANSITION,
@@ -47,16 +52,18 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     ),
     Role.MANAGER: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EXPORT,
-         Action.CASE_ASSIGN, Action.CASE_TRANSITION, Action.STATS_VIEW, Action.COI_SEARCH}
+         Action.CASE_ASSIGN, Action.CASE_TRANSITION, Action.STATS_VIEW, Action.COI_SEARCH,
+         Action.TRIAGE_VIEW, Action.TRIAGE_DECIDE, Action.TRIAGE_QC}
     ),
     Role.ADMIN: frozenset({Action.USER_ADMIN, Action.AUDIT_VERIFY, Action.COI_SEARCH,
-                           Action.COI_INGEST, Action.COI_EDIT}),
+                           Action.COI_INGEST, Action.COI_EDIT, Action.TRIAGE_ADMIN}),
 }
 
 #: Actions the command line (system actor) may take.
 SYSTEM_ACTIONS: frozenset[Action] = frozenset(
     {Action.CASE_CREATE, Action.CASE_ASSIGN, Action.USER_ADMIN, Action.AUDIT_VERIFY,
-     Action.STATS_VIEW, Action.COI_SEARCH, Action.COI_INGEST, Action.COI_EDIT}
+     Action.STATS_VIEW, Action.COI_SEARCH, Action.COI_INGEST, Action.COI_EDIT,
+     Action.TRIAGE_VIEW, Action.TRIAGE_ADMIN}
 )
 
 
@@ -145,6 +152,10 @@ def _denied_message(action: Action) -> str:
         Action.COI_INGEST: "add documents to the COI library",
         Action.COI_EDIT: "edit COI documents and sources",
         Action.COI_CITE: "cite COI in case files",
+        Action.TRIAGE_VIEW: "see triage suggestions",
+        Action.TRIAGE_DECIDE: "confirm or override sorting suggestions",
+        Action.TRIAGE_QC: "quality-check sortings",
+        Action.TRIAGE_ADMIN: "edit the Category A list",
     }[action]
     return f"Your role may not {what}."
 

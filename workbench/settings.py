@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     #: Passages published longer ago than this many years carry a currency warning.
     coi_currency_years: int = Field(default=3, ge=1)
 
+    # Triage.
+    #: The triage model file (empty: data/triage/model/triage.skops).
+    triage_model_path: Path | None = None
+    #: Bulk confirmation is offered only for suggestions at least this confident.
+    triage_bulk_min_confidence: float = Field(default=0.9, ge=0.0, le=1.0)
+    #: Share of confirmed B and C sortings sampled for a manager's second look.
+    triage_qc_sample_rate: float = Field(default=0.25, ge=0.0, le=1.0)
+    #: Applications triaged per model call in a batch run.
+    triage_batch_size: int = Field(default=64, ge=1)
+
     #: SQLite busy timeout (milliseconds) while waiting for the single writer.
     sqlite_busy_timeout_ms: int = 15_000
 

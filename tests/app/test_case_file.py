@@ -93,7 +93,7 @@ def test_sections_in_order_with_the_claim(received) -> None:  # noqa: ANN001
     at = open_case_file(signed_in("inq.one"), case_id)
     assert [e.label for e in at.expander] == [
         "Claim", "Applicant's circumstances", "Applications of this person",
-        "Country information", "Timeline", "Actions"]
+        "Triage suggestion", "Country information", "Timeline", "Actions"]
     text = messages(at)
     assert "I fear that I will be harmed if I return." in text
     assert "**Status of residence at filing:** Temporary visitor" in text

@@ -76,13 +76,15 @@ COI_MENU = {"Country information": ["COI library", "COI document"]}
 
 
 @pytest.mark.parametrize(("username", "menu", "landing"), [
-    ("inq.one", {"Work": ["My cases", "Case file"], **COI_MENU, "Account": ["Sign out"]},
+    ("inq.one", {"Work": ["My cases", "Case file", "Triage"], **COI_MENU,
+                 "Account": ["Sign out"]},
      "My cases"),
-    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Case file"], **COI_MENU,
+    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Case file", "Triage"], **COI_MENU,
                  "Account": ["Sign out"]}, "Cases"),
     ("cns.one", {"Work": ["My appeals", "Case file"], **COI_MENU, "Account": ["Sign out"]},
      "Appeals of my panels"),
-    ("adm.one", {"Administration": ["Users"], **COI_MENU, "Account": ["Sign out"]}, "Users"),
+    ("adm.one", {"Administration": ["Users", "Category A countries"], **COI_MENU,
+                 "Account": ["Sign out"]}, "Users"),
 ])
 def test_each_role_gets_its_menu(app_db, menus, username, menu, landing) -> None:  # noqa: ANN001
     at = signed_in(username)

@@ -88,6 +88,11 @@ def load_demo(
                     done += len(batch)
                     if progress is not None:
                         progress(done, total)
+            # Name keys for the repeat-applicant search, and the Category A list if empty.
+            from workbench.triage_desk import backfill_name_keys, seed_a_countries
+
+            backfill_name_keys(session, after_id=max_person)
+            seed_a_countries(session)
             if not db.is_sqlite(engine):
                 # Rows were inserted with explicit ids: move the id sequences past them.
                 for table in ("person", "application"):

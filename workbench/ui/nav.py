@@ -37,6 +37,9 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({Role.INQUIRER, Role.MANAGER, Role.COUNSELLOR})),
     PageSpec("users", "users.py", "nav.users", "users", frozenset({Role.ADMIN}),
              section="nav.section_admin"),
+    # After the users page, so that an administrator still starts on the users page.
+    PageSpec("triage", "triage.py", "nav.triage", "triage",
+             frozenset({Role.INQUIRER, Role.MANAGER, Role.ADMIN})),
     PageSpec("coi", "coi_library.py", "coi.nav_library", "coi", frozenset(Role),
              section="coi.nav_section"),
     PageSpec("coi_document", "coi_document.py", "coi.nav_document", "coi-document",
@@ -46,7 +49,10 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 _TITLES_BY_ROLE = {("cases", Role.MANAGER): "nav.all_cases",
-                   ("cases", Role.COUNSELLOR): "nav.my_appeals"}
+                   ("cases", Role.COUNSELLOR): "nav.my_appeals",
+                   ("triage", Role.ADMIN): "nav.triage_admin"}
+#: Pages filed under another menu section for one role (an administrator's Category A list).
+_SECTIONS_BY_ROLE = {("triage", Role.ADMIN): "nav.section_admin"}
 
 
 def page(key: str, role: Role | None = None, default: bool = False) -> st.Page:
@@ -98,7 +104,8 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     for spec in PAGES:
         if actor.role not in spec.roles:
             continue
-        menu.setdefault(t(spec.section), []).append(page(spec.key, actor.role, default=first))
+        section = _SECTIONS_BY_ROLE.get((spec.key, actor.role), spec.section)
+        menu.setdefault(t(section), []).append(page(spec.key, actor.role, default=first))
         first = False
     return menu
 

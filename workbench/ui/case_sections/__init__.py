@@ -25,12 +25,14 @@ class Section:
 
 
 def sections_for(actor: Actor) -> list[Section]:
-    from workbench.ui.case_sections import actions, applications, claim, coi, timeline
+    from workbench.ui.case_sections import actions, applications, claim, coi, timeline, triage
 
     registry = [
         Section("claim", "section.claim", claim.render_claim),
         Section("circumstances", "section.circumstances", claim.render_circumstances),
         Section("applications", "section.applications", applications.render),
+        Section("triage", "section.triage", triage.render,
+                roles=frozenset({Role.INQUIRER, Role.MANAGER})),
         Section("coi", "coi.section", coi.render),
         Section("timeline", "section.timeline", timeline.render),
         Section("actions", "section.actions", actions.render),
