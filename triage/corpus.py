@@ -12,6 +12,7 @@ import sys
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triage"
@@ -61,11 +62,19 @@ class Record:
     line: int = field(default=0, compare=False)
 
 
-def a_countries(path: Path = A_COUNTRIES_FILE) -> frozenset[str]:
-    """Codes on the shipped Category A list (the database copy is what the app uses)."""
+def a_country_entries(path: Path = A_COUNTRIES_FILE) -> list[dict]:
+    """The shipped Category A list (the database copy is what the app uses): one dict per
+    country with ``code``, ``reason`` and ``since`` (a date or None)."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    return frozenset(entry["code"].upper() for entry in data.get("country", []))
+    return [{"code": str(entry["code"]).upper(), "reason": entry.get("reason", ""),
+             "since": entry.get("since") if isinstance(entry.get("since"), date) else None}
+            for entry in data.get("country", [])]
+
+
+def a_countries(path: Path = A_COUNTRIES_FILE) -> frozenset[str]:
+    """Codes on the shipped Category A list."""
+    return frozenset(entry["code"] for entry in a_country_entries(path))
 
 
 def category_for(*, basis: str, application_number: int, new_circumstances: bool | None,

@@ -9,7 +9,6 @@ cue-lexicon versions that made it.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -19,7 +18,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from triage import features, nlp
-from triage.corpus import A_COUNTRIES_FILE
+from triage.corpus import A_COUNTRIES_FILE, a_country_entries
 from triage.cues import default_lexicon
 from triage.model import BasisModel
 from triage.model import load as load_model
@@ -125,9 +124,8 @@ class Suggestion:
 
 
 def load_a_countries(path: Path = A_COUNTRIES_FILE) -> dict[str, str]:
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    return {entry["code"].upper(): entry.get("reason", "") for entry in data.get("country", [])}
+    """Code → reason of the shipped Category A list."""
+    return {entry["code"]: entry["reason"] for entry in a_country_entries(path)}
 
 
 def language_of(text: str) -> str:
@@ -199,16 +197,9 @@ class Triager:
             language=language_of(item.narrative or ""),
             tokens=_word_count(item.narrative or "", doc),
         )
-        b_cues: dict[str, int] = {}
-        for h in hits:
-            if h.family == "b" and h.asserted:
-                b_cues[h.type] = b_cues.get(h.type, 0) + 1
         nexus = features.nexus_sentences(hits)
-        reading = Reading(
-            probabilities=p, nexus=bool(nexus),
-            ground_cues=sum(1 for h in hits if h.family == "ground" and h.asserted and not h.weak),
-            b_cues=b_cues, novelty=novelty, p_no_news=p_no_news,
-        )
+        reading = Reading(probabilities=p, nexus=bool(nexus), novelty=novelty,
+                          p_no_news=p_no_news)
         decision = self.rules.decide(facts, reading, self.a_countries)
         third = item.application_number >= 3
         repeats = novelty.closest_earlier if (novelty and decision.category == "C") else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import lru_cache
 
 import numpy as np
 from spacy.tokens import Doc
@@ -53,10 +54,15 @@ def nexus_sentences(hits: list[CueHit]) -> set[int]:
     return found
 
 
+@lru_cache(maxsize=8)
+def _index(lexicon: Lexicon) -> dict[str, int]:
+    return {name: i for i, name in enumerate(lexicon.names)}
+
+
 def vector(doc: Doc, lexicon: Lexicon | None = None) -> np.ndarray:
     lexicon = lexicon or default_lexicon()
     names = lexicon.names
-    index = {name: i for i, name in enumerate(names)}
+    index = _index(lexicon)
     width = len(_STATES)
     values = np.zeros(len(names) * width + 6, dtype=np.float32)
     hits: list[CueHit] = doc._.cues or []

@@ -62,9 +62,7 @@ class Reading:
     """What the pipeline read in the narrative."""
 
     probabilities: Mapping[str, float]  # the classifier's classes
-    nexus: bool  # a Convention ground asserted with harm or an agent in one sentence
-    ground_cues: int  # asserted strong ground cues
-    b_cues: Mapping[str, int]  # asserted B cues by sub-reason
+    nexus: bool  # a Convention ground asserted with harm in one sentence
     novelty: Novelty | None
     p_no_news: float | None = None  # repeat claims: p(no material new facts)
 
@@ -172,7 +170,7 @@ class JapanSorting:
                     focus=("b", "conflict"))
             return Decision(
                 "B", round(p_b, 3), "b", b_reason, None,
-                notes + (f"The claim rests on {_B_LABELS[b_reason]}, outside the Convention "
+                notes + (f"The claim rests on {B_REASON_LABELS[b_reason]}, outside the Convention "
                          "grounds.",), focus=("b", "protection"))
         if p_b >= self.t.b_reject:
             return Decision(
@@ -202,10 +200,9 @@ class JapanSorting:
                         focus=("ground", "conflict", "harm"))
 
 
-_B_LABELS = {
+B_REASON_LABELS = {
     "debt_property": "a debt, inheritance or property dispute",
     "hardship_work": "hardship or the wish to work",
     "private_trouble": "private trouble with local people",
     "general_insecurity": "general insecurity where the state can protect",
 }
-B_REASON_LABELS = dict(_B_LABELS)

@@ -6,6 +6,7 @@ permissions itself, and returns plain read models (never ORM objects).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -34,6 +35,7 @@ from models import (
     User,
 )
 from models.enums import PRIMARY_PENDING_STATES
+from triage.rules import third_application_exception
 from workbench import audit, clock
 from workbench.actor import Actor
 from workbench.errors import (
@@ -47,16 +49,13 @@ from workbench.settings import Settings, get_settings
 from workbench.versioning import stale_edit
 from workbench.workflow import outcome_reviewable
 
-# The amendment's third-application exception to the suspensive effect applies from this date.
-THIRD_APPLICATION_EXCEPTION_FROM = date(2024, 6, 10)
-
 
 def removal_suspension_for(application_number: int, reasonable_grounds: bool,
                            lodged: date) -> RemovalSuspension:
     """Third or later applications without "materials demonstrating reasonable grounds"
-    lose the suspensive effect on removal (DOMAIN.md §3.2)."""
-    if (application_number >= 3 and not reasonable_grounds
-            and lodged >= THIRD_APPLICATION_EXCEPTION_FROM):
+    lose the suspensive effect on removal (DOMAIN.md §3.2); the rule and its start date are
+    the triage rules' own."""
+    if third_application_exception(application_number, reasonable_grounds, lodged):
         return RemovalSuspension.EXCEPTION_THIRD_APPLICATION
     return RemovalSuspension.SUSPENDED
 
@@ -182,7 +181,7 @@ def _load_case(session: Session, actor: Actor, action: Action,
                            application_id)
 
 
-def _user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
@@ -433,7 +432,7 @@ def _case_file(session: Session, actor: Actor, app: Application,
         select(StatusEvent).where(StatusEvent.application_id == app.id)
         .order_by(StatusEvent.occurred_at, StatusEvent.id)
     ).scalars().all()
-    names = _user_names(session, {e.actor_id for e in events} | {app.assigned_inquirer_id})
+    names = user_names(session, {e.actor_id for e in events} | {app.assigned_inquirer_id})
     visible = set(session.execute(
         select(Application.id).where(Application.person_id == app.person_id,
                                      case_scope(actor))

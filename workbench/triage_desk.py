@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,10 +31,10 @@ from models import (
     SortingCategory,
     TriageReview,
     TriageSuggestion,
-    User,
 )
 from workbench import audit, clock
 from workbench.actor import Actor
+from workbench.cases import user_names
 from workbench.errors import (
     InvalidTransition,
     NotFound,
@@ -324,14 +323,6 @@ class _Prepared:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
-    return {r.id: r.display_name for r in rows}
-
-
 def _case_numbers(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
@@ -383,7 +374,7 @@ def _suggestion_view(row: TriageSuggestion, case_numbers: Mapping[int, str],
 def _suggestion_views(session: Session, rows: Sequence[TriageSuggestion]
                       ) -> dict[int, SuggestionView]:
     numbers = _case_numbers(session, [r.repeats_application_id for r in rows])
-    names = _names(session, [r.created_by_id for r in rows])
+    names = user_names(session, [r.created_by_id for r in rows])
     return {r.application_id: _suggestion_view(r, numbers, names) for r in rows}
 
 
@@ -664,7 +655,7 @@ def triage_queue(session: Session, *, actor: Actor, filters: QueueFilter | None 
         select(TriageSuggestion).where(TriageSuggestion.id.in_(
             [r.sid for r in rows if r.sid is not None]))).scalars()) if rows else []
     views = _suggestion_views(session, suggestion_rows)
-    names = _names(session, [r.assigned_inquirer_id for r in rows])
+    names = user_names(session, [r.assigned_inquirer_id for r in rows])
     today = clock.today(settings)
     items = []
     for r in rows:
@@ -689,7 +680,8 @@ def case_triage(session: Session, *, actor: Actor, application_id: int,
     reviews = list(session.execute(
         select(TriageReview).where(TriageReview.application_id == app.id)
         .order_by(TriageReview.created_at, TriageReview.id)).scalars())
-    names = _names(session, [r.reviewer_id for r in reviews] + [r.qc_checker_id for r in reviews])
+    names = user_names(session, [r.reviewer_id for r in reviews]
+                       + [r.qc_checker_id for r in reviews])
     return CaseTriage(
         application_id=app.id, case_number=app.case_number, person_id=app.person_id,
         nationality=person.nationality if person else "", application_number=app.application_number,
@@ -854,7 +846,7 @@ def qc_queue(session: Session, *, actor: Actor, limit: int = 200) -> list[QcItem
         TriageSuggestion.id.in_({r.suggestion_id for r in rows}))).scalars())
     by_id = {s.id: s for s in suggestions}
     numbers = _case_numbers(session, [s.repeats_application_id for s in suggestions])
-    names = _names(session, [r.reviewer_id for r in rows]
+    names = user_names(session, [r.reviewer_id for r in rows]
                    + [s.created_by_id for s in suggestions])
     return [QcItem(review=_review_view(r, names), case_number=info[r.application_id].case_number,
                    nationality=info[r.application_id].nationality,
@@ -894,7 +886,7 @@ def qc_record(session: Session, *, actor: Actor, review_id: int, verdict: str,
     audit.record(session, actor=actor, action="triage.qc", entity_type="application",
                  entity_id=review.application_id,
                  details={"review": review.id, "verdict": verdict})
-    names = _names(session, [review.reviewer_id, actor.id])
+    names = user_names(session, [review.reviewer_id, actor.id])
     return _review_view(review, names)
 
 
@@ -1078,21 +1070,14 @@ def novelty_for_case(session: Session, *, actor: Actor, application_id: int,
 
 def a_country_seed_rows(path: Path | None = None) -> list[dict]:
     """Rows for ``a_country`` from the shipped list (data/triage/a_countries.toml)."""
-    from triage.corpus import A_COUNTRIES_FILE
-    from triage.engine import load_a_countries
+    from triage.corpus import A_COUNTRIES_FILE, a_country_entries
 
     path = path or A_COUNTRIES_FILE
     if not path.is_file():
         return []
-    reasons = load_a_countries(path)
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    since = {str(e.get("code", "")).upper(): e.get("since") for e in data.get("country", [])}
     now = clock.now_utc()
-    return [{"code": code, "reason": reason,
-             "since": since.get(code) if isinstance(since.get(code), date) else None,
-             "active": True, "version": 1, "updated_at": now, "updated_by_id": None}
-            for code, reason in sorted(reasons.items())]
+    return [{**entry, "active": True, "version": 1, "updated_at": now, "updated_by_id": None}
+            for entry in sorted(a_country_entries(path), key=lambda e: e["code"])]
 
 
 def seed_a_countries(session: Session, path: Path | None = None) -> int:
@@ -1114,7 +1099,7 @@ def list_a_countries(session: Session, *, actor: Actor) -> list[ACountryView]:
     if not (may(actor, Action.TRIAGE_ADMIN) or may(actor, Action.TRIAGE_VIEW)):
         require(actor, Action.TRIAGE_ADMIN)
     rows = list(session.execute(select(ACountry).order_by(ACountry.code)).scalars())
-    names = _names(session, [r.updated_by_id for r in rows])
+    names = user_names(session, [r.updated_by_id for r in rows])
     return [ACountryView(code=r.code, reason=r.reason, since=r.since, active=r.active,
                          version=r.version, updated_at=r.updated_at,
                          updated_by=names.get(r.updated_by_id)) for r in rows]
@@ -1164,7 +1149,7 @@ def save_a_country(session: Session, *, actor: Actor, code: str, reason: str,
 
 
 def list_a_countries_one(session: Session, row: ACountry) -> ACountryView:
-    names = _names(session, [row.updated_by_id])
+    names = user_names(session, [row.updated_by_id])
     return ACountryView(code=row.code, reason=row.reason, since=row.since, active=row.active,
                         version=row.version, updated_at=row.updated_at,
                         updated_by=names.get(row.updated_by_id))

@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -193,14 +194,15 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def base_url(e2e_db: E2EDatabase) -> Iterator[str]:
-    """The app served by ``streamlit run`` on a free port; stopped at the end."""
+@contextmanager
+def serve_app(e2e_db: E2EDatabase, log_path: Path, extra_env: dict[str, str] | None = None
+              ) -> Iterator[str]:
+    """``streamlit run`` on a free port against the e2e database; stopped on exit."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = e2e_db.directory / "streamlit.log"
     env = {**os.environ, "WORKBENCH_DATABASE_URL": e2e_db.url,
-           "WORKBENCH_DATA_DIR": str(e2e_db.directory), "PYTHONUNBUFFERED": "1"}
+           "WORKBENCH_DATA_DIR": str(e2e_db.directory), "PYTHONUNBUFFERED": "1",
+           **(extra_env or {})}
     command = [
         sys.executable, "-m", "streamlit", "run", "workbench/app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -228,6 +230,13 @@ def base_url(e2e_db: E2EDatabase) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(e2e_db: E2EDatabase) -> Iterator[str]:
+    """The app served by ``streamlit run`` on a free port; stopped at the end."""
+    with serve_app(e2e_db, e2e_db.directory / "streamlit.log") as url:
+        yield url
 
 
 # --- browser ---------------------------------------------------------------------------------

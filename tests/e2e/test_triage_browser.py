@@ -8,11 +8,7 @@ test model (tests/triage_support.py) so that what is suggested is known in advan
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -22,13 +18,10 @@ from sqlalchemy import select
 
 from models import Application, CaseState, TriageReview, User
 from tests.e2e.conftest import (
-    REPO_ROOT,
-    SERVER_START_TIMEOUT_S,
     E2EDatabase,
-    _free_port,
-    _healthy,
     go_to,
     screenshot,
+    serve_app,
     sign_in,
     wait_for_app,
 )
@@ -43,38 +36,12 @@ from workbench.db import unit_of_work
 @pytest.fixture(scope="module")
 def base_url(e2e_db: E2EDatabase) -> Iterator[str]:
     """The app on the demo database, with the triage model path set to the tiny model."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = e2e_db.directory / "streamlit-triage.log"
     # The shared page fixture prints the end of this file when a test fails.
     (e2e_db.directory / "streamlit.log").touch(exist_ok=True)
-    env = {**os.environ, "WORKBENCH_DATABASE_URL": e2e_db.url,
-           "WORKBENCH_DATA_DIR": str(e2e_db.directory), "PYTHONUNBUFFERED": "1",
-           "WORKBENCH_TRIAGE_MODEL_PATH": str(tiny_model_path())}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "workbench/app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"The Streamlit server did not start. Server log:\n"
-                            f"{log_path.read_text(errors='replace')}", pytrace=False)
-            time.sleep(0.2)
+    with serve_app(e2e_db, log_path,
+                   {"WORKBENCH_TRIAGE_MODEL_PATH": str(tiny_model_path())}) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

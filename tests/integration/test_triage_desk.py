@@ -16,7 +16,6 @@ from sqlalchemy import func, select, update
 from models import (
     ACountry,
     Application,
-    AuditEvent,
     CaseState,
     IdentityLink,
     PersonNameKey,
@@ -24,6 +23,7 @@ from models import (
     TriageReview,
     TriageSuggestion,
 )
+from tests.app.helpers import audit_entries
 from tests.conftest import insert_case
 from tests.triage_support import DEBT_NARRATIVE, POLITICAL_NARRATIVE, tiny_model_path
 from workbench import triage_desk as desk
@@ -54,16 +54,6 @@ def _version(engine, case_id) -> int:  # noqa: ANN001
         return s.get(Application, case_id).version
 
 
-def _audit(engine, action: str, entity_id=None) -> list[AuditEvent]:  # noqa: ANN001
-    query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
-    if entity_id is not None:
-        query = query.where(AuditEvent.entity_id == str(entity_id))
-    with unit_of_work(engine, write=False) as s:
-        rows = list(s.execute(query).scalars())
-        s.expunge_all()
-        return rows
-
-
 def _count(engine, model, *where) -> int:  # noqa: ANN001
     with unit_of_work(engine, write=False) as s:
         return s.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
@@ -92,7 +82,8 @@ def test_suggestion_is_stored_with_model_and_rule_versions(engine, staff, settin
         assert row.cues_version
         assert row.created_by_id == staff.inquirer.id
         assert row.details["category"] == "B" and row.details["evidence"]
-    assert [e.actor_id for e in _audit(engine, "triage.suggest", debt)] == [staff.inquirer.id]
+    suggested = audit_entries(engine, "triage.suggest", entity_id=debt)
+    assert [e.actor_id for e in suggested] == [staff.inquirer.id]
 
 
 def test_batch_suggests_unsorted_cases_without_one(engine, staff, settings) -> None:  # noqa: ANN001
@@ -137,7 +128,7 @@ def test_confirm_moves_the_case_to_examination_with_the_category(engine, staff, 
                                  .where(StatusEvent.application_id == case)
                                  .order_by(StatusEvent.id)).scalars())
     assert actions == ["register", "start_sorting", "confirm_sorting"]
-    assert len(_audit(engine, "triage.confirm", case)) == 1
+    assert len(audit_entries(engine, "triage.confirm", entity_id=case)) == 1
     with unit_of_work(engine, write=False) as s:
         queue = desk.triage_queue(s, actor=staff.inquirer, settings=settings)
         assert case not in [i.application_id for i in queue.items]
@@ -159,7 +150,8 @@ def test_override_without_reason_is_refused_and_changes_nothing(engine, staff, s
         assert (app.state, app.version, app.sorting_category) == (
             CaseState.RECEIVED, version, "UNSORTED")
     assert _count(engine, StatusEvent, StatusEvent.application_id == case) == 1
-    assert [e.outcome for e in _audit(engine, "triage.confirm", case)] == ["refused"]
+    refused = audit_entries(engine, "triage.confirm", entity_id=case)
+    assert [e.outcome for e in refused] == ["refused"]
 
     with unit_of_work(engine) as s:
         review = desk.confirm(s, actor=staff.inquirer, application_id=case, category="D2",
@@ -168,7 +160,7 @@ def test_override_without_reason_is_refused_and_changes_nothing(engine, staff, s
                               expected_version=version, settings=settings)
     assert not review.agreed and review.suggested_category == "B"
     assert review.decided_category == "D2" and "militia" in review.reason
-    assert len(_audit(engine, "triage.override", case)) == 1
+    assert len(audit_entries(engine, "triage.override", entity_id=case)) == 1
     with unit_of_work(engine, write=False) as s:
         assert s.get(Application, case).sorting_category == "D2"
 
@@ -214,8 +206,9 @@ def test_bulk_confirm_refuses_b_abstentions_and_low_confidence(engine, staff, se
         states = {a.id: a.state for a in s.execute(select(Application)).scalars()}
     assert states[good] == CaseState.UNDER_EXAMINATION
     assert {states[i] for i in (b_case, abstain, low, others)} == {CaseState.RECEIVED}
-    assert len(_audit(engine, "triage.confirm", good)) == 1
-    assert [e.outcome for e in _audit(engine, "triage.confirm", others)] == ["denied"]
+    assert len(audit_entries(engine, "triage.confirm", entity_id=good)) == 1
+    denied = audit_entries(engine, "triage.confirm", entity_id=others)
+    assert [e.outcome for e in denied] == ["denied"]
 
 
 # --- quality check ----------------------------------------------------------------------------
@@ -264,7 +257,7 @@ def test_override_to_b_is_always_checked_by_another_manager(engine, staff, setti
     assert checked.qc_verdict == "disagree" and checked.qc_checker == "Max Manager"
     with unit_of_work(engine, write=False) as s:
         assert desk.qc_queue(s, actor=staff.manager) == []
-    assert [e.outcome for e in _audit(engine, "triage.qc")] == ["denied", "denied", "ok"]
+    assert [e.outcome for e in audit_entries(engine, "triage.qc")] == ["denied", "denied", "ok"]
 
 
 # --- permissions ------------------------------------------------------------------------------
@@ -287,8 +280,8 @@ def test_an_inquirer_cannot_triage_another_inquirers_case(engine, staff, setting
         assert desk.triage_queue(s, actor=staff.inquirer2, settings=settings).items == []
         assert [i.application_id for i in desk.triage_queue(
             s, actor=staff.manager, settings=settings).items] == [case]
-    denied = [e for e in _audit(engine, "triage.view", case)
-              + _audit(engine, "triage.decide", case)]
+    denied = [e for e in audit_entries(engine, "triage.view", entity_id=case)
+              + audit_entries(engine, "triage.decide", entity_id=case)]
     assert {(e.actor_id, e.outcome) for e in denied} == {
         (staff.inquirer2.id, "denied"), (staff.admin.id, "denied")}
     assert _count(engine, TriageReview) == 0
@@ -337,7 +330,7 @@ def test_transliterated_name_is_found_and_a_link_confirmed(engine, staff, settin
         link = desk.link_identity(s, actor=staff.inquirer, person_id=person,
                                   other_person_id=first_person, confirm=True)
     assert link.status == "confirmed" and link.decided_by == "Ines Inquirer"
-    assert [e.outcome for e in _audit(engine, "identity.link")] == ["denied", "ok"]
+    assert [e.outcome for e in audit_entries(engine, "identity.link")] == ["denied", "ok"]
     with unit_of_work(engine, write=False) as s:
         assert s.execute(select(IdentityLink.status)).scalars().all() == ["confirmed"]
         again = desk.identity_candidates(s, actor=staff.inquirer, person_id=person)
@@ -398,7 +391,7 @@ def test_the_a_list_is_seeded_and_edited_by_administrators_only(engine, staff) -
         with unit_of_work(engine) as s:
             desk.save_a_country(s, actor=staff.admin, code="AFG", reason="changed",
                                 expected_version=afg.version)
-    saves = _audit(engine, "triage.a_country.save")
+    saves = audit_entries(engine, "triage.a_country.save")
     assert [(e.actor_id, e.outcome) for e in saves] == [
         (staff.manager.id, "denied"), (staff.admin.id, "ok"), (staff.admin.id, "ok"),
         (staff.admin.id, "refused")]

@@ -364,7 +364,7 @@ def probabilities(**kw: float) -> dict[str, float]:
 
 def reading(p: dict[str, float], *, nexus: bool = False, novelty: Novelty | None = None,
             p_no_news: float | None = None) -> Reading:
-    return Reading(probabilities=p, nexus=nexus, ground_cues=0, b_cues={}, novelty=novelty,
+    return Reading(probabilities=p, nexus=nexus, novelty=novelty,
                    p_no_news=p_no_news)
 
 
