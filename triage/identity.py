@@ -24,6 +24,7 @@ import json
 import math
 import re
 import sys
+import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triage"
 PAIRS_FILE = DATA_DIR / "name_pairs.jsonl"
+NAME_CHANGES_FILE = DATA_DIR / "name_changes.toml"
 
 #: Decision threshold on :attr:`Match.score`, chosen on the dev split only (it sits in the wide
 #: gap between the dev positives and negatives, aliases apart).
@@ -337,6 +339,7 @@ def blocked_together(a: IdentityRecord, b: IdentityRecord) -> bool:
 # Scoring
 
 
+_ARTICLE_JOINED = re.compile(r"^(?:al|el)(?=[a-z]{4})")
 _DIFFERENT = 0.8  # token similarity at or below which two name tokens are different names
 
 
@@ -347,6 +350,8 @@ def _token_sim(x: str, y: str) -> float:
     for two slips in a long name, otherwise at most 0.8 (a different name)."""
     if x == y:
         return 1.0
+    if len(x) != len(y) and _ARTICLE_JOINED.sub("", x) == _ARTICLE_JOINED.sub("", y):
+        return 0.95  # the Arabic article written joined or left out: Alomar / Omar
     lx, ly = loose(x), loose(y)
     if lx == ly:
         return 0.95
@@ -556,6 +561,7 @@ class Params:
     dob_conflict: float = -12.0
     sex_conflict: float = -6.0
     nationality_conflict: float = -12.0
+    name_change: float = 0.5  # a changed-name pattern: just over the threshold, to be checked
     bias: float = 0.0
 
 
@@ -617,8 +623,81 @@ def _score_features(fa: _Features, fb: _Features, threshold: float | None = None
     if fa.nationality and fb.nationality and fa.nationality != fb.nationality:
         logit += P.nationality_conflict
         reasons.append(f"different nationality recorded ({fa.nationality} / {fb.nationality})")
+    if logit < P.name_change and dob.evidence == P.dob_exact and not (
+            fa.nationality and fb.nationality and fa.nationality != fb.nationality):
+        change = _changed_name(fa, fb)
+        if change:
+            # Names that disagree the way a changed name does: worth a clerk's look.
+            logit = P.name_change
+            reasons = [change] + [r for r in reasons if not r.startswith("names differ")]
     s = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
     return Match(round(s, 4), s >= threshold, tuple(reasons))
+
+
+@dataclass(frozen=True)
+class _NameChangeRules:
+    adopted: frozenset[str]
+    native_in: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def name_change_rules(path: Path = NAME_CHANGES_FILE) -> _NameChangeRules:
+    """The adopted given names and where they are native (``data/triage/name_changes.toml``)."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    names = {str(n).casefold() for n in data.get("adopted", [])}
+    return _NameChangeRules(frozenset(names | {fold(n) for n in names}),
+                            frozenset(str(c).upper() for c in data.get("native_in", [])))
+
+
+def _unmatched_tokens(xs: Sequence[str], ys: Sequence[str], raw: Sequence[str]
+                      ) -> list[str]:
+    """The tokens of ``xs`` (shown as ``raw``) with no close counterpart in ``ys``."""
+    return [raw[i] for i, x in enumerate(xs) if not any(_token_sim(x, y) >= 0.9 for y in ys)]
+
+
+def _changed_name(fa: _Features, fb: _Features) -> str | None:
+    """A reason when the names differ as a changed name does (see ``name_changes.toml``):
+    a woman's family name changed with her given names kept, or an adopted given name beside
+    a shared family name. Sex must agree and be known."""
+    if fa.sex != fb.sex or fa.sex not in ("F", "M"):
+        return None
+    a, b = fa.forms[0], fb.forms[0]
+    if not a.folded or not b.folded:
+        return None
+    rules = name_change_rules()
+    family_shared = any(_token_sim(x, y) >= 0.9 for x in a.family_folded
+                        for y in b.family_folded)
+    if fa.sex == "F" and a.family_folded and b.family_folded and not family_shared:
+        for one, other in ((a, b), (b, a)):
+            if one.given_folded and not _unmatched_tokens(one.given_folded, other.folded,
+                                                          one.given):
+                fam_a, fam_b = " ".join(a.family_folded), " ".join(b.family_folded)
+                if JaroWinkler.normalized_similarity(loose(fam_a), loose(fam_b)) >= 0.75:
+                    return (f"same given names ({' '.join(map(_title, one.given))}) and date "
+                            f"of birth; family name spelled differently "
+                            f"({' '.join(map(_title, a.family))} / "
+                            f"{' '.join(map(_title, b.family))})")
+                return (f"same given names ({' '.join(map(_title, one.given))}) and date of "
+                        f"birth, family name differs ({' '.join(map(_title, a.family))} / "
+                        f"{' '.join(map(_title, b.family))}): a married or former name?")
+        return None
+    if fa.nationality in rules.native_in or not (
+            family_shared or set(a.folded) & set(b.folded)):
+        return None
+    extra_a = _unmatched_tokens(a.folded, b.folded, a.tokens)
+    extra_b = _unmatched_tokens(b.folded, a.folded, b.tokens)
+
+    def adopted(word: str) -> bool:
+        return word in rules.adopted or fold(word) in rules.adopted
+
+    for mine, theirs in ((extra_a, extra_b), (extra_b, extra_a)):
+        if mine and all(adopted(w) for w in mine) and not any(adopted(w) for w in theirs):
+            shown = " ".join(map(_title, mine))
+            return (f"same date of birth and a shared name; {shown} is a commonly adopted "
+                    f"given name (recorded beside or instead of "
+                    f"{' '.join(map(_title, theirs)) or 'the same names'})")
+    return None
 
 
 def score(a: IdentityRecord, b: IdentityRecord, threshold: float | None = None) -> Match:

@@ -259,3 +259,61 @@ def test_triage_does_not_import_the_app() -> None:
     names = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not any(n.split(".")[0] in {"streamlit", "workbench"} for n in names)
+
+
+# --- changed names: a married name, an adopted given name ------------------------------------
+
+def test_married_name_with_same_given_names_and_date_is_proposed() -> None:
+    a = person("Ivanova", "Natalia", date(1990, 4, 12), sex="F", nat="RUS")
+    b = person("Sokolova", "Natalia", date(1990, 4, 12), sex="F", nat="RUS", pid=2)
+    assert same(a, b)
+    assert "a married or former name?" in reasons(a, b)
+    assert blocked_together(a, b)
+
+
+def test_maiden_name_kept_among_given_names() -> None:
+    a = person("Bautista", "Rowena", date(1979, 11, 30), sex="F", nat="PHL")
+    b = person("Ocampo", "Rowena Bautista", date(1979, 11, 30), sex="F", nat="PHL", pid=2)
+    assert same(a, b), reasons(a, b)
+
+
+@pytest.mark.parametrize("dob_a, dob_b, sex", [
+    (date(1990, 4, 12), date(1990, 4, 13), "F"),  # a different day
+    (date(1990, 1, 1), date(1990, 1, 1), "F"),  # the 1 January default says nothing
+    (date(1990, 4, 12), date(1990, 4, 12), "M"),  # men rarely take a new family name
+])
+def test_family_name_change_needs_exact_date_and_a_woman(dob_a, dob_b, sex) -> None:
+    a = person("Ivanova", "Natalia", dob_a, sex=sex, nat="RUS")
+    b = person("Sokolova", "Natalia", dob_b, sex=sex, nat="RUS", pid=2)
+    assert not same(a, b), reasons(a, b)
+
+
+def test_adopted_english_given_name_beside_the_family_name() -> None:
+    a = person("Wang", "Lei", date(1992, 2, 11), nat="CHN", original="王磊")
+    b = person("Wang", "David", date(1992, 2, 11), nat="CHN", pid=2)
+    assert same(a, b)
+    assert "David is a commonly adopted given name" in reasons(a, b)
+
+
+def test_twins_with_their_own_names_are_not_linked() -> None:
+    a = person("Bello", "Uchenna", date(1996, 2, 28), nat="NGA")
+    b = person("Bello", "Musa", date(1996, 2, 28), nat="NGA", pid=2)
+    assert not same(a, b)
+
+
+def test_adopted_name_rule_is_off_where_such_names_are_native() -> None:
+    # Twin sisters in Belarus named Iryna and Hanna: Hanna is a native name there.
+    a = person("Navumchyk", "Iryna", date(1960, 10, 2), sex="F", nat="BLR")
+    b = person("Navumchyk", "Hannah", date(1960, 10, 2), sex="F", nat="BLR", pid=2)
+    assert not same(a, b)
+    # Two adopted names on both sides are not an alias either.
+    c = person("Okafor", "Mary", date(1993, 3, 3), sex="F", nat="NGA")
+    d = person("Okafor", "Grace", date(1993, 3, 3), sex="F", nat="NGA", pid=2)
+    assert not same(c, d)
+
+
+def test_arabic_article_joined_to_the_family_name() -> None:
+    a = person("Alomar", "Nour", date(1988, 6, 1), sex="F", nat="SYR")
+    b = person("Omar", "Nour", date(1988, 6, 1), sex="F", nat="SYR", pid=2)
+    assert same(a, b)
+    assert "married" not in reasons(a, b)
