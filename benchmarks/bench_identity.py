@@ -167,12 +167,85 @@ def variant(rng: random.Random, rec: IdentityRecord, pid: str) -> IdentityRecord
                           birth_year=year, nationality=rec.nationality, sex=rec.sex)
 
 
+def sql_search(people: list[IdentityRecord], queries: list[tuple[IdentityRecord, str | None]],
+               directory: Path | None) -> None:
+    """The case file's search (``triage_desk.identity_candidates``) over the same people in
+    SQLite: name keys in ``person_name_key``, candidates ranked by shared keys in SQL."""
+    from sqlmodel import Session
+
+    from benchmarks._common import fresh_sqlite
+    from models import Person, PersonNameKey
+    from workbench.actor import Actor
+    from workbench.triage_desk import identity_candidates, name_key_rows
+
+    engine, path = fresh_sqlite(directory)
+    everyone = people + [q for q, _ in queries]
+    ids = {}
+
+    def load() -> int:
+        keys = 0
+        with engine.begin() as conn:
+            for start in range(0, len(everyone), 5000):
+                chunk = everyone[start:start + 5000]
+                rows = [{"id": start + k + 1, "family_name": r.family_name or "-",
+                         "given_names": r.given_names, "name_original": r.name_original,
+                         "date_of_birth": r.date_of_birth, "birth_year": r.birth_year,
+                         "sex": r.sex, "nationality": r.nationality, "aliases": [],
+                         "languages": [], "version": 1}
+                        for k, r in enumerate(chunk)]
+                conn.execute(Person.__table__.insert(), rows)
+                key_rows = [kr for row in rows for kr in name_key_rows(row)]
+                conn.execute(PersonNameKey.__table__.insert(), key_rows)
+                keys += len(key_rows)
+                for k, r in enumerate(chunk):
+                    ids[r.id] = start + k + 1
+        return keys
+
+    def open_cases() -> None:
+        # the case file searches from a case: each query person has one application
+        from datetime import date as _date
+
+        from models import Application
+        with engine.begin() as conn:
+            conn.execute(Application.__table__.insert(), [
+                {"case_number": f"BENCH-{n:05d}", "person_id": ids[q.id],
+                 "lodged_date": _date(2025, 1, 6), "office": "TOKYO",
+                 "residence_status_at_filing": "TEMPORARY_VISITOR", "state": "RECEIVED"}
+                for n, (q, _) in enumerate(queries)])
+
+    load_s, keys = timed(load)
+    open_cases()
+    print(f"SQLite: {len(everyone):,} people and {keys:,} name keys loaded in {load_s:.1f} s "
+          f"({path.stat().st_size / 1e6:.0f} MB)")
+    actor = Actor.system("bench")
+    times_ms: list[float] = []
+    found = known = 0
+    with Session(engine) as session:
+        for query, _ in queries[:20]:
+            identity_candidates(session, actor=actor, person_id=ids[query.id])
+        for query, truth in queries:
+            elapsed, hits = timed(lambda q=query: identity_candidates(
+                session, actor=actor, person_id=ids[q.id], limit=10))
+            times_ms.append(elapsed * 1000)
+            if truth is not None:
+                known += 1
+                found += ids[truth] in {h.person_id for h in hits}
+            session.expunge_all()
+    t = summarise(times_ms)
+    print(f"SQLite search, {t['n']} queries: median {t['median']:.1f} ms, p95 {t['p95']:.1f} ms, "
+          f"max {t['max']:.1f} ms; true person in top 10 for {found}/{known}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=250_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--pairs", type=Path, default=PAIRS_FILE)
+    parser.add_argument("--sql", action="store_true",
+                        help="also time the workbench's search through the person_name_key "
+                             "table of a fresh SQLite database holding the same people")
+    parser.add_argument("--sql-dir", default=None, help="where to put that database")
     args = parser.parse_args()
     print(f"machine: {machine()}")
 
@@ -218,6 +291,9 @@ def main() -> None:
           f"max {c['max']:.0f}")
     print(f"variants: true person in top 10 for {found_any}/{known}, ranked first (or tied) "
           f"for {found_first}/{known}")
+
+    if args.sql:
+        sql_search(people, queries, Path(args.sql_dir) if args.sql_dir else None)
 
     if args.pairs.exists():
         for split in ("dev", "test"):

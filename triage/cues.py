@@ -48,6 +48,8 @@ class Triggers:
     terminators: frozenset[str]
     window: int
     ja: tuple[str, ...]
+    clause: tuple[tuple[str, ...], ...] = ()  # reach to the end of the clause
+    clause_window: int = 30
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _strings(value: object, where: str) -> list[str]:
 def _triggers(section: dict, name: str) -> Triggers:
     if not isinstance(section, dict):
         raise CueLexiconError(f"[{name}] must be a table")
-    for key in ("before", "after", "pseudo", "terminators", "ja"):
+    for key in ("before", "after", "pseudo", "terminators", "ja", "clause"):
         _strings(section.get(key), f"[{name}] '{key}'")
     try:
         return Triggers(
@@ -118,6 +120,8 @@ def _triggers(section: dict, name: str) -> Triggers:
             terminators=frozenset(stem(t) for t in section.get("terminators", [])),
             window=int(section.get("window", 8)),
             ja=tuple(section.get("ja", [])),
+            clause=tuple(stems(p) for p in section.get("clause", [])),
+            clause_window=int(section.get("clause_window", 30)),
         )
     except (TypeError, ValueError) as exc:
         raise CueLexiconError(f"[{name}] is malformed: {exc}") from exc

@@ -238,12 +238,20 @@ class Triager:
                          for s in sorted(ranked, key=lambda s: s.start))
         focus = set(decision.focus) or {"ground", "b", "conflict"}
         wanted_b = f"b_{decision.b_reason}" if decision.b_reason else None
+        # A repeat claim sorted on its new facts: show what is new, and say so.
+        compared = {}
+        if novelty is not None:
+            by_start = {n.start: n for n in novelty.sentences}
+            for index, sent in enumerate(sentences):
+                lead = len(sent.text) - len(sent.text.lstrip())
+                if sent.start_char + lead in by_start:
+                    compared[index] = by_start[sent.start_char + lead]
         scored: list[tuple[float, int]] = []
         for index in range(len(sentences)):
             mine = [h for h in hits if h.sentence == index]
             if not mine:
                 continue
-            score = 0.0
+            score = 3.0 if index in compared and compared[index].material else 0.0
             for h in mine:
                 if h.family in focus:
                     score += 2.0 if not h.weak else 1.0
@@ -264,7 +272,14 @@ class Triager:
                         h.start - sent.start_char, h.end - sent.start_char, h.negated,
                         h.hypothetical)
                 for h in hits if h.sentence == index)
+            notes = []
+            if index in nexus:
+                notes.append("Convention ground linked to harm or an agent")
+            seen = compared.get(index)
+            if seen is not None:
+                notes.append("new since the earlier claims, material" if seen.material
+                             else "new, not material" if seen.status == "new"
+                             else f"repeats earlier claim no. {(seen.earlier or 0) + 1}")
             evidence.append(Evidence(sent.text, sent.start_char, sent.end_char, marks,
-                                     note="Convention ground linked to harm or an agent"
-                                     if index in nexus else None))
+                                     note="; ".join(notes) or None))
         return tuple(evidence)

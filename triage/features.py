@@ -47,8 +47,9 @@ def nexus_sentences(hits: list[CueHit]) -> set[int]:
         by_sentence[hit.sentence].append(hit)
     found = set()
     for sentence, group in by_sentence.items():
-        ground = any(h.family == "ground" and not h.negated and not h.weak for h in group)
-        actor = any(h.family == "harm" and not h.negated for h in group)
+        ground = any(h.family == "ground" and not h.negated and not h.weak
+                     and not h.question for h in group)
+        actor = any(h.family == "harm" and not h.negated and not h.question for h in group)
         if ground and actor:
             found.add(sentence)
     return found

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,13 +203,32 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
     return path
 
 
+def _schema_types(path: Path) -> set[str]:
+    """Every ``module.Class`` a skops file names in its schema."""
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("__class__"), str) and isinstance(node.get("__module__"), str):
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def load(path: Path = MODEL_FILE) -> BasisModel:
     if not path.exists():
         raise ModelFileError(
             f"No triage model at {path}. Train one with `workbench triage train`.")
     try:
         untrusted = sio.get_untrusted_types(file=path)
-        refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        # skops leaves out of that list the types it trusts by default; the allow-list here is
+        # stricter, so every type named anywhere in the file's schema is checked.
+        refused = sorted((_schema_types(path) | set(untrusted)) - set(TRUSTED_TYPES))
         if refused:
             raise ModelFileError(f"{path.name} holds types that are not allowed: {refused}")
         bundle = sio.load(path, trusted=list(untrusted))

@@ -27,18 +27,77 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 from triage.cues import Lexicon, Triggers, default_lexicon, stem
 from triage.cues import load as load_lexicon
 
 #: Changes whenever the components change what they produce; part of the model version.
-PIPELINE_VERSION = "2026.11.2"
+PIPELINE_VERSION = "2026.12.2"
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _JA_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 if not Doc.has_extension("cues"):
     Doc.set_extension("cues", default=None)
+
+
+_QUESTION_OPENERS = frozenset({"whether", "if", "about"})
+_LIST_GLUE = frozenset({",", "or", "and", "nor", "/", "his", "her", "their", "its", "of", "any",
+                        "a", "an", "the", "membership", "particular", "social", "group",
+                        "other", "because", "for", "due", "to", "on", "account", "grounds",
+                        "ground", "either"})
+
+
+def _question_tokens(doc: Doc, sentences: list) -> set[int]:
+    """Tokens inside questions put to the applicant: a sentence ending in "?", a "Q:" line,
+    or the clause after "asked whether / if / about" (up to the next comma or semicolon)."""
+    inside: set[int] = set()
+    for sent in sentences:
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        if words[-1].text == "?" or (words[0].lower_ == "q" and len(words) > 1
+                                     and words[1].text in (":", ".")):
+            inside.update(range(sent.start, sent.end))
+            continue
+        for t in words[:-1]:
+            if t.lower_ in ("asked", "asking", "questioned") and doc[t.i + 1].lower_ in \
+                    _QUESTION_OPENERS:
+                i = t.i + 1
+                while i < sent.end and doc[i].text not in (",", ";", ":"):
+                    inside.add(i)
+                    i += 1
+    return inside
+
+
+def _spread_negation(doc: Doc, hits: list[CueHit], spans: list[tuple[int, int, int]]
+                     ) -> list[CueHit]:
+    """A negation reaches along a list of grounds: in "not because of his race, religion,
+    nationality or political opinion" every ground is negated, however long the list."""
+    token_span = {(h.start, h.type): (start, end) for h, (_, start, end)
+                  in zip(hits, spans, strict=True)}
+    order = sorted(range(len(hits)), key=lambda k: hits[k].start)
+    out = list(hits)
+    last_negated_end: dict[int, int] = {}  # sentence → token end of the last negated ground
+    for k in order:
+        h = out[k]
+        if h.family != "ground":
+            continue
+        start, end = token_span[(h.start, h.type)]
+        if h.negated:
+            last_negated_end[h.sentence] = max(end, last_negated_end.get(h.sentence, end))
+            continue
+        previous = last_negated_end.get(h.sentence)
+        if previous is None or start < previous:
+            continue
+        between = doc[previous:start]
+        if len(between) <= 8 and all(t.lower_ in _LIST_GLUE for t in between) and any(
+                t.lower_ in (",", "or", "nor", "and") for t in between):
+            out[k] = CueHit(h.type, h.family, h.text, h.start, h.end, h.sentence, True,
+                            h.hypothetical, h.weak, h.question)
+            last_negated_end[h.sentence] = end
+    return out
 
 
 @dataclass(frozen=True)
@@ -54,6 +113,7 @@ class CueHit:
     negated: bool = False
     hypothetical: bool = False
     weak: bool = False
+    question: bool = False  # inside a question put to the applicant, not a statement
 
     @property
     def asserted(self) -> bool:
@@ -64,7 +124,7 @@ class CueHit:
 _NORMED: set[int] = set()
 _NEW_SUBJECT = frozenset("the they he she i we you my his her their our police soldiers army "
                          "someone somebody men people officers".split())
-_JA_CLAUSE_END = re.compile(r"[、。，,！？!?]|が|けど|けれど")
+_JA_CLAUSE_END = re.compile(r"[、。，,！？!?]|が、|けど|けれど")
 
 
 @Language.component("triage_norm")
@@ -120,20 +180,23 @@ class _TriggerMatcher:
         self.triggers = triggers
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for key, phrases in (("before", triggers.before), ("after", triggers.after),
-                             ("pseudo", triggers.pseudo)):
+                             ("pseudo", triggers.pseudo), ("clause", triggers.clause)):
             docs = [Doc(nlp.vocab, words=list(p)) for p in phrases if p]
             for d in docs:
                 for t in d:
                     t.norm_ = t.text
             if docs:
                 self.matcher.add(f"{name}:{key}", docs)
-        self.keys = {nlp.vocab.strings[f"{name}:{k}"]: k for k in ("before", "after", "pseudo")}
+        self.keys = {nlp.vocab.strings[f"{name}:{k}"]: k
+                     for k in ("before", "after", "pseudo", "clause")}
 
-    def find(self, doc: Doc) -> tuple[dict[int, int], list[tuple[int, int]]]:
-        """(end token of each 'before' trigger → its start, 'after' spans)."""
+    def find(self, doc: Doc) -> tuple[dict[int, int], list[tuple[int, int]], dict[int, int]]:
+        """(end token of each 'before' trigger → its start, 'after' spans, end token of each
+        'clause' trigger → its start)."""
         before: dict[int, int] = {}
         after: list[tuple[int, int]] = []
         pseudo: list[tuple[int, int]] = []
+        clause: dict[int, int] = {}
         for match_id, start, end in self.matcher(doc):
             kind = self.keys.get(match_id)
             if kind == "before":
@@ -142,10 +205,12 @@ class _TriggerMatcher:
                 after.append((start, end))
             elif kind == "pseudo":
                 pseudo.append((start, end))
+            elif kind == "clause":
+                clause[end - 1] = start
         for start, end in pseudo:
             for position in range(start, end):
                 before.pop(position, None)
-        return before, after
+        return before, after, clause
 
 
 class CueComponent:
@@ -176,10 +241,11 @@ class CueComponent:
         for index, sent in enumerate(sentences):
             for i in range(sent.start, sent.end):
                 sentence_of[i] = index
-        neg_before, neg_after = self.negation.find(doc)
-        hyp_before, _ = self.hypothetical.find(doc)
+        neg_before, neg_after, neg_clause = self.negation.find(doc)
+        hyp_before, _, _ = self.hypothetical.find(doc)
         terminators = self.lexicon.negation.terminators
         spans = [(match_id, start, end) for match_id, start, end in self.matcher(doc)]
+        questions = _question_tokens(doc, sentences)
         # Overlapping terms of different types all count: "police arrested the" is both a
         # state agent, a harm and (as a phrase) state protection.
         hits: list[CueHit] = []
@@ -188,14 +254,19 @@ class CueComponent:
             sent = sentence_of[start]
             negated = self._reaches(doc, start, neg_before, sent, sentence_of, terminators,
                                     self.lexicon.negation.window)
+            if not negated and neg_clause:
+                negated = self._reaches(doc, start, neg_clause, sent, sentence_of, terminators,
+                                        self.lexicon.negation.clause_window)
             if not negated:
                 negated = any(a_start >= end and a_start - end <= 6
                               and sentence_of[a_start] == sent for a_start, _ in neg_after)
             hypothetical = self._reaches(doc, start, hyp_before, sent, sentence_of,
                                          terminators, self.lexicon.hypothetical.window)
             span = doc[start:end]
+            question = start in questions
             hits.append(CueHit(name, family, span.text, span.start_char, span.end_char, sent,
-                               negated, hypothetical, weak))
+                               negated, hypothetical or question, weak, question))
+        hits = _spread_negation(doc, hits, spans)
         if _CJK.search(doc.text):
             hits.extend(self._japanese(doc, sentences))
         hits.sort(key=lambda h: (h.start, h.type))
@@ -258,6 +329,10 @@ def _make_cues(nlp: Language, name: str, cues_path: str | None) -> CueComponent:
 def build(cues_path: Path | None = None) -> Language:
     """A fresh pipeline (``cues_path`` defaults to the shipped cue file)."""
     nlp = spacy.blank("en")
+    # Japanese sentences run on without spaces: their end marks split tokens, so that each
+    # sentence is one sentence to the pipeline (and to the repeat-claim comparison).
+    infixes = [*nlp.Defaults.infixes, r"[。！？]"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("triage_norm")
     nlp.add_pipe("triage_sentences")
     nlp.add_pipe("triage_cues", config={"cues_path": str(cues_path) if cues_path else None})

@@ -5,7 +5,9 @@ stems of its content words (cosine of the stem counts and rapidfuzz's token-set 
 larger of the two). A sentence is ``repeated`` when it is close to an earlier one, ``reworded``
 when it is only partly so and ``new`` otherwise. A new sentence is ``material`` when it carries
 an asserted cue of harm, an agent, a Convention ground or the conflict, or speaks of something
-that happened since the last application; thanks, pleas and life in Japan are not material.
+that happened since the last application; thanks, pleas and life in Japan are not material. A
+sentence that is not retold almost word for word and tells of harm dated after the earlier
+claim ("last month", "since my last application") is new: familiar words, a new event.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from triage.cues import stem
 
 REPEATED = 0.55
 REWORDED = 0.33
+#: Similarity at or above which a sentence is the earlier one retold, whatever dates it names.
+RETOLD = 0.75
 MATERIAL_FAMILIES = frozenset({"harm", "agent", "ground", "conflict", "new"})
 
 _STOP = frozenset(
@@ -61,8 +65,16 @@ class Novelty:
         return self.material_new > 0
 
 
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
 def _bag(text: str) -> Counter:
-    return Counter(stem(w) for w in _WORDS.findall(text.lower()) if w not in _STOP)
+    """Stems of the content words; text without spaces (Japanese) as character bigrams."""
+    bag = Counter(stem(w) for w in _WORDS.findall(_CJK_RUN.sub(" ", text.lower()))
+                  if w not in _STOP)
+    for run in _CJK_RUN.findall(text):
+        bag.update(run[i:i + 2] for i in range(len(run) - 1))
+    return bag
 
 
 def _cosine(a: Counter, b: Counter) -> float:
@@ -109,9 +121,13 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
                 best, best_index, best_text = score, index, other_text
         status = "repeated" if best >= repeated else "reworded" if best >= reworded else "new"
         cue_types = tuple(sorted({h.type for h in hits if h.sentence == sentence_index
-                                  and not h.negated}))
+                                  and not h.negated and not h.question}))
         families = {h.family for h in hits if h.sentence == sentence_index and not h.negated
-                    and not h.weak}
+                    and not h.weak and not h.question}
+        if status != "new" and best < RETOLD and {"new", "harm"} <= families:
+            # Familiar words, but harm dated after the earlier claim ("last month the police
+            # arrested my brother"): a new event, not a retelling.
+            status = "new"
         material = status == "new" and bool(families & MATERIAL_FAMILIES) and len(bag) >= 3
         length = len(text)
         total_chars += length

@@ -15,7 +15,7 @@ from datetime import date
 from triage.model import Thresholds
 from triage.novelty import Novelty
 
-RULES_VERSION = "jp-2018-sorting/2026.11.1"
+RULES_VERSION = "jp-2018-sorting/2026.12.1"
 
 #: The 2023 amendment's exception to the suspensive effect (DOMAIN.md §3.2) applies to
 #: applications lodged from this date.
@@ -30,6 +30,9 @@ REPEAT_UNSURE = (0.4, 0.6)
 #: Statuses that put a claim that is not B, A or C into D1.
 DEPARTURE_STATUSES = frozenset({"DA_DEPARTURE_PREPARATION"})
 NO_STATUS = "NO_STATUS"
+
+#: Languages the pipeline reads (engine.language_of); others are left to a person.
+READ_LANGUAGES = frozenset({"en", "ja"})
 
 
 def third_application_exception(application_number: int, reasonable_grounds: bool,
@@ -127,6 +130,20 @@ class JapanSorting:
                 # Most of the claim is new and carries harm or grounds: never C, whatever
                 # the classifier says.
                 p_same = min(p_same, 0.0)
+            elif any(s.material and "new_circumstance" in s.cue_types and "harm" in s.cue_types
+                     for s in novelty.sentences):
+                # Harm the claim itself dates after the earlier application: a person must
+                # judge whether it is material, so never C outright.
+                p_same = min(p_same, REPEAT_UNSURE[1] - 0.01)
+            if facts.language != "en":
+                # Japanese is compared by character pairs, which cannot tell a new event told
+                # with the old names and places from a retelling.
+                return Decision(
+                    "ABSTAIN", round(max(p_same, 1 - p_same), 3), basis, None,
+                    "C" if p_same >= REPEAT_UNSURE[1] else None, (),
+                    ("A repeat claim not in English: the comparison with the earlier claims "
+                     "reads it only roughly, so a person must compare them.",),
+                    a_list_reason=a_reason, focus=("repeat",))
             if REPEAT_UNSURE[0] <= p_same < REPEAT_UNSURE[1]:
                 return Decision(
                     "ABSTAIN", round(max(p_same, 1 - p_same), 3), basis, None, "C", (),
@@ -147,10 +164,11 @@ class JapanSorting:
             repeat_note = None
         notes = (repeat_note,) if repeat_note else ()
 
-        if facts.language != "en":
+        if facts.language not in READ_LANGUAGES:
             return Decision("ABSTAIN", 0.0, basis, b_reason if basis == "b" else None, None,
-                            notes, ("The narrative is not in English, which the model reads; "
-                                    "a person must sort it.",), a_list_reason=a_reason)
+                            notes, ("The narrative is in neither English nor Japanese, which "
+                                    "the model reads; a person must sort it.",),
+                            a_list_reason=a_reason)
 
         # Rule 2: B only when the classifier is sure and no Convention nexus is asserted.
         if p_b >= self.t.b_accept:

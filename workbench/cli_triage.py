@@ -203,6 +203,82 @@ def run_case(case_number: str) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
 
 
+@triage_group.command("refresh")
+@click.option("--limit", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="At most this many cases.")
+def refresh_command(limit: int) -> None:
+    """Suggest a sorting for unsorted cases that have none, or whose suggestion was made by an
+    earlier model, rule set or cue lexicon (run after `triage train`)."""
+    from sqlmodel import Session
+
+    from workbench.actor import Actor
+    from workbench.cli import _engine
+    from workbench.triage_desk import suggest_unsorted
+
+    with Session(_engine()) as session:
+        def progress(done: int, total: int) -> None:
+            console.print(f"{done}/{total} cases triaged")
+
+        stored = suggest_unsorted(session, actor=Actor.system("triage"), limit=limit,
+                                  progress=progress, stale=True)
+        session.commit()
+    click.echo(f"{stored} new suggestion(s) stored")
+
+
+@triage_group.command("countries")
+@click.option("--load", "source", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A TOML file in the layout of data/triage/a_countries.toml to apply.")
+@click.option("--deactivate-missing", is_flag=True,
+              help="With --load: switch off active entries that the file leaves out.")
+def countries_command(source: Path | None, deactivate_missing: bool) -> None:
+    """List the Category A countries, or apply a file of them (each change audited)."""
+    from sqlmodel import Session
+
+    from workbench.actor import Actor
+    from workbench.cli import _engine
+    from workbench.triage_desk import list_a_countries, load_a_countries_file
+
+    actor = Actor.system("triage")
+    with Session(_engine()) as session:
+        if source is not None:
+            counts = load_a_countries_file(session, actor=actor, path=source,
+                                           deactivate_missing=deactivate_missing)
+            session.commit()
+            click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+            return
+        for row in list_a_countries(session, actor=actor):
+            since = row.since.isoformat() if row.since else "-"
+            state = "active" if row.active else "inactive"
+            click.echo(f"{row.code}\t{state}\t{since}\t{row.reason}")
+
+
+@triage_group.command("overrides")
+@click.option("--output", "target", required=True,
+              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="JSONL file to write (it holds applicants' claims: keep it protected).")
+def overrides_command(target: Path) -> None:
+    """Export the sortings that overrode a suggestion, with the claims, for retraining."""
+    from dataclasses import asdict
+
+    from sqlmodel import Session
+
+    from workbench.actor import Actor
+    from workbench.cli import _engine
+    from workbench.triage_desk import overrides_for_retraining
+
+    with Session(_engine()) as session:
+        records = overrides_for_retraining(session, actor=Actor.system("triage"))
+        tmp = target.with_name(target.name + ".part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(asdict(record), ensure_ascii=False, default=str) + "\n")
+        tmp.replace(target)
+        session.commit()
+    click.echo(f"{len(records)} override(s) written to {target}")
+
+
 @triage_group.command("split")
 @click.option("--force", is_flag=True, help="Rebuild the split from scratch.")
 def split_command(force: bool) -> None:

@@ -572,11 +572,33 @@ def suggest_for_case_number(session: Session, *, actor: Actor, case_number: str,
             "repeats_case_number": view.repeats_case_number}
 
 
-def _unsuggested_query(actor: Actor):  # noqa: ANN202
-    has_suggestion = exists().where(TriageSuggestion.application_id == Application.id)
+def _unsuggested_query(actor: Actor, current: tuple[str, str, str] | None = None
+                       ):  # noqa: ANN202
+    """Unsorted cases without a suggestion; with ``current`` (model, rules and cue versions),
+    also those whose latest suggestion was made by other versions."""
+    if current is None:
+        fresh = exists().where(TriageSuggestion.application_id == Application.id)
+    else:
+        model, rules, cues = current
+        newer = TriageSuggestion.__table__.alias("newer")
+        fresh = exists().where(
+            TriageSuggestion.application_id == Application.id,
+            TriageSuggestion.model_version == model, TriageSuggestion.rules_version == rules,
+            TriageSuggestion.cues_version == cues,
+            ~exists().where(newer.c.application_id == TriageSuggestion.application_id,
+                            newer.c.id > TriageSuggestion.id))
     return (select(Application)
             .where(Application.state.in_([str(s) for s in UNSORTED_STATES]),
-                   case_scope(actor), ~has_suggestion))
+                   case_scope(actor), ~fresh))
+
+
+def current_versions(session: Session, settings: Settings | None = None
+                     ) -> tuple[str, str, str]:
+    """The model, rule and cue-lexicon versions a new suggestion would carry."""
+    from triage.cues import default_lexicon
+
+    triager = _triager(session, settings or get_settings())
+    return triager.model.version, triager.rules.version, default_lexicon().version
 
 
 def count_unsuggested(session: Session, *, actor: Actor) -> int:
@@ -588,13 +610,16 @@ def count_unsuggested(session: Session, *, actor: Actor) -> int:
 
 def suggest_unsorted(session: Session, *, actor: Actor, limit: int = 200,
                      progress: Callable[[int, int], None] | None = None,
-                     settings: Settings | None = None) -> int:
+                     settings: Settings | None = None, stale: bool = False) -> int:
     """Suggestions for up to ``limit`` unsorted cases without one (oldest lodged first),
-    in chunks through the engine's batch call. Returns how many were stored."""
+    in chunks through the engine's batch call. With ``stale``, also a fresh suggestion for
+    cases whose latest one was made by an earlier model, rule set or cue lexicon (after a
+    retraining); the earlier suggestion stays on record. Returns how many were stored."""
     settings = settings or get_settings()
     require(actor, Action.TRIAGE_VIEW, entity_type="application")
+    current = current_versions(session, settings) if stale else None
     apps = list(session.execute(
-        _unsuggested_query(actor).order_by(Application.lodged_date, Application.id)
+        _unsuggested_query(actor, current).order_by(Application.lodged_date, Application.id)
         .limit(max(0, limit))).scalars())
     if not apps:
         return 0
@@ -943,10 +968,17 @@ def backfill_name_keys(session: Session, after_id: int = 0) -> int:
             session.expunge(person)
 
 
+#: Candidates scored per identity search: those sharing the most name keys first.
+IDENTITY_CANDIDATES = 500
+_PERSON_COLUMNS = ("id", "family_name", "given_names", "name_original", "date_of_birth",
+                   "birth_year", "nationality", "sex", "aliases")
+
+
 def identity_candidates(session: Session, *, actor: Actor, person_id: int, limit: int = 10
                         ) -> list[IdentityCandidate]:
     """Other person records that may be the same applicant: found through shared name keys
-    and a birth year within a year, then scored; best first."""
+    and a birth year within a year (those sharing the most keys first, up to
+    :data:`IDENTITY_CANDIDATES`), then scored; best first."""
     from triage.identity import YEAR_WINDOW, birth_year_of, blocking_keys, score
 
     person = _person_reachable(session, actor, Action.TRIAGE_VIEW, person_id)
@@ -955,19 +987,28 @@ def identity_candidates(session: Session, *, actor: Actor, person_id: int, limit
     if not keys:
         return []
     year = birth_year_of(record)
-    query = (select(PersonNameKey.person_id).distinct()
+    shared = func.count().label("shared")
+    query = (select(PersonNameKey.person_id, shared)
              .where(PersonNameKey.key.in_(keys), PersonNameKey.person_id != person_id))
     if year is not None:
         query = query.where(or_(PersonNameKey.birth_year.is_(None),
                                 PersonNameKey.birth_year.between(year - YEAR_WINDOW,
                                                                  year + YEAR_WINDOW)))
-    ids = list(session.execute(query.limit(500)).scalars())
+    query = (query.group_by(PersonNameKey.person_id)
+             .order_by(shared.desc(), PersonNameKey.person_id).limit(IDENTITY_CANDIDATES))
+    ids = [row[0] for row in session.execute(query).all()]
     if not ids:
         return []
-    others = list(session.execute(select(Person).where(Person.id.in_(ids))).scalars())
-    scored = sorted(((o, score(record, _identity_record(o))) for o in others),
-                    key=lambda om: (-om[1].score, om[0].id))[:max(1, limit)]
-    chosen = [o.id for o, _ in scored]
+    table = Person.__table__
+    columns = [table.c[name] for name in _PERSON_COLUMNS]
+    rows = [row._mapping for start in range(0, len(ids), 500) for row in session.execute(
+        select(*columns).where(table.c.id.in_(ids[start:start + 500]))).all()]
+    scored = sorted(((o, score(record, _identity_record(o))) for o in rows),
+                    key=lambda om: (-om[1].score, om[0]["id"]))[:max(1, limit)]
+    chosen = [o["id"] for o, _ in scored]
+    others = {o.id: o for o in session.execute(
+        select(Person).where(Person.id.in_(chosen))).scalars()}
+    scored = [(others[o["id"]], m) for o, m in scored if o["id"] in others]
     cases: dict[int, list[str]] = {}
     for pid, number in session.execute(
             select(Application.person_id, Application.case_number)
@@ -1088,6 +1129,95 @@ def seed_a_countries(session: Session, path: Path | None = None) -> int:
     if rows:
         session.execute(ACountry.__table__.insert(), rows)
     return len(rows)
+
+
+def load_a_countries_file(session: Session, *, actor: Actor, path: Path,
+                          deactivate_missing: bool = False) -> dict[str, int]:
+    """Apply a Category A file (the layout of ``data/triage/a_countries.toml``) to the list:
+    new countries are added, changed ones updated, each through ``save_a_country`` and its
+    audit entry. With ``deactivate_missing``, active entries the file leaves out are switched
+    off. The whole file is checked before anything is written."""
+    from triage.corpus import a_country_entries
+
+    require(actor, Action.TRIAGE_ADMIN, entity_type="a_country",
+            attempted="triage.a_country.load")
+    try:
+        entries = a_country_entries(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(f"{path} is not a readable Category A file: {exc}") from exc
+    problems = [f"entry {n}: {e['code']!r} is not an ISO 3166-1 alpha-3 code"
+                for n, e in enumerate(entries, 1) if not _ALPHA3.match(e["code"])]
+    problems += [f"entry {n} ({e['code']}): no reason given"
+                 for n, e in enumerate(entries, 1) if not str(e["reason"]).strip()]
+    if problems:
+        raise ValidationError(f"{path}: " + "; ".join(problems))
+    counts = {"added": 0, "changed": 0, "unchanged": 0, "deactivated": 0}
+    existing = {r.code: (r.version, r.active, r.reason, r.since)
+                for r in session.execute(select(ACountry)).scalars()}
+    for e in entries:
+        view = save_a_country(session, actor=actor, code=e["code"], reason=e["reason"],
+                              since=e["since"], active=True)
+        before = existing.get(e["code"])
+        key = "added" if before is None else "changed" if view.version != before[0] \
+            else "unchanged"
+        counts[key] += 1
+    if deactivate_missing:
+        listed = {e["code"] for e in entries}
+        for code, (_, active, reason, since) in existing.items():
+            if code not in listed and active:
+                save_a_country(session, actor=actor, code=code, reason=reason, since=since,
+                               active=False)
+                counts["deactivated"] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class OverrideRecord:
+    """A person's override of a suggestion, as a labelled example for retraining."""
+
+    case_number: str
+    decided_at: datetime
+    suggested_category: str
+    decided_category: str
+    reason: str | None
+    model_version: str
+    rules_version: str
+    narrative: str
+    nationality: str | None
+    application_number: int
+    status_of_residence: str
+    activities_ceased: bool
+    reasonable_grounds_materials: bool
+
+
+def overrides_for_retraining(session: Session, *, actor: Actor) -> list[OverrideRecord]:
+    """Every override (a sorting that departed from the suggestion), with the application's
+    facts and narrative, oldest first. Holds applicants' claims: administrators only, and the
+    export is audited."""
+    require(actor, Action.TRIAGE_ADMIN, entity_type="triage_review",
+            attempted="triage.overrides.export")
+    rows = session.execute(
+        select(TriageReview, TriageSuggestion, Application, Person.nationality)
+        .join(TriageSuggestion, TriageSuggestion.id == TriageReview.suggestion_id)
+        .join(Application, Application.id == TriageReview.application_id)
+        .join(Person, Person.id == Application.person_id)
+        .where(TriageReview.agreed.is_(False))
+        .order_by(TriageReview.created_at, TriageReview.id)).all()
+    out = [OverrideRecord(
+        case_number=app.case_number, decided_at=review.created_at,
+        suggested_category=review.suggested_category,
+        decided_category=review.decided_category, reason=review.reason,
+        model_version=suggestion.model_version, rules_version=suggestion.rules_version,
+        narrative=app.claim_narrative or "", nationality=nationality,
+        application_number=app.application_number,
+        status_of_residence=str(app.residence_status_at_filing),
+        activities_ceased=bool(app.activities_ceased),
+        reasonable_grounds_materials=bool(app.reasonable_grounds_materials))
+        for review, suggestion, app, nationality in rows]
+    audit.record(session, actor=actor, action="triage.overrides.export",
+                 entity_type="triage_review", entity_id=None,
+                 details={"records": len(out)})
+    return out
 
 
 def active_a_countries(session: Session) -> dict[str, str]:

@@ -285,3 +285,33 @@ def test_coi_search_json_gives_one_object_per_hit(cli: CliRunner, migrated: Path
     text = invoke(cli, "coi", "search", '"unclosed')
     assert_plain_failure(text)
     assert "closing quotation mark" in flat(text.output)
+
+
+def test_triage_countries_lists_and_loads_the_category_a_list(cli: CliRunner, migrated: Path,
+                                                               tmp_path: Path) -> None:
+    listing = invoke(cli, "triage", "countries")
+    assert listing.exit_code == 0, listing.output
+    before = {line.split("\t")[0] for line in listing.output.splitlines() if line}
+    assert "AFG" in before  # the migration seeds the shipped list
+    source = tmp_path / "a.toml"
+    source.write_text('[[country]]\ncode = "HTI"\nreason = "gang violence beyond state '
+                      'control"\nsince = 2024-03-01\n', encoding="utf-8")
+    loaded = invoke(cli, "triage", "countries", "--load", str(source))
+    assert loaded.exit_code == 0, loaded.output
+    assert "1 added" in loaded.output
+    after = invoke(cli, "triage", "countries").output
+    assert "HTI\tactive\t2024-03-01\tgang violence beyond state control" in after
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[[country]]\ncode = "Haiti"\nreason = "x"\n', encoding="utf-8")
+    assert "alpha-3" in assert_plain_failure(invoke(cli, "triage", "countries", "--load",
+                                                    str(broken)))
+
+
+def test_triage_overrides_export_is_written_privately(cli: CliRunner, migrated: Path,
+                                                      tmp_path: Path) -> None:
+    target = tmp_path / "overrides.jsonl"
+    result = invoke(cli, "triage", "overrides", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert "0 override(s) written" in flat(result.output)
+    assert target.read_text(encoding="utf-8") == ""
+    assert target.stat().st_mode & 0o077 == 0  # readable by its owner only

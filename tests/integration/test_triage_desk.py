@@ -406,3 +406,81 @@ def test_a_suggestion_names_the_a_list_entry(engine, staff, settings) -> None:  
         desk.save_a_country(s, actor=staff.admin, code="AFG", reason="x", active=False)
     later = _suggest(engine, staff.inquirer, case, settings)
     assert later.category != "A"
+
+
+# --- after a retraining, the A list from a file, overrides for retraining ---------------------
+
+
+def test_refresh_re_suggests_cases_triaged_by_an_earlier_model(engine, staff, settings) -> None:  # noqa: ANN001
+    old, fresh = (_case(engine, staff.inquirer, DEBT_NARRATIVE, nationality="NPL")
+                  for _ in range(2))
+    _suggest(engine, staff.inquirer, old, settings)
+    _suggest(engine, staff.inquirer, fresh, settings)
+    with unit_of_work(engine) as s:  # as if the first had been made before a retraining
+        s.execute(update(TriageSuggestion).where(TriageSuggestion.application_id == old)
+                  .values(model_version="triage-older"))
+    with unit_of_work(engine) as s:
+        assert desk.suggest_unsorted(s, actor=staff.inquirer, settings=settings) == 0
+        assert desk.suggest_unsorted(s, actor=staff.inquirer, settings=settings,
+                                     stale=True) == 1
+    with unit_of_work(engine, write=False) as s:
+        versions = list(s.execute(select(TriageSuggestion.model_version)
+                                  .where(TriageSuggestion.application_id == old)
+                                  .order_by(TriageSuggestion.id)).scalars())
+        shown = desk.case_triage(s, actor=staff.inquirer, application_id=old)
+    assert versions == ["triage-older", "tiny-test-model"]  # the earlier one stays on record
+    assert shown.suggestion.model_version == "tiny-test-model"
+    with unit_of_work(engine) as s:
+        assert desk.suggest_unsorted(s, actor=staff.inquirer, settings=settings,
+                                     stale=True) == 0
+
+
+def test_the_a_list_is_loaded_from_a_file_in_one_go(engine, staff, tmp_path) -> None:  # noqa: ANN001
+    good = tmp_path / "a.toml"
+    good.write_text('[[country]]\ncode = "AFG"\nreason = "armed conflict and de facto '
+                    'authorities"\nsince = 2021-08-15\n\n[[country]]\ncode = "HTI"\n'
+                    'reason = "gang violence beyond state control"\n', encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[country]]\ncode = "BFA"\nreason = "insurgency"\n\n[[country]]\n'
+                   'code = "Yemen"\nreason = "armed conflict"\n', encoding="utf-8")
+    with pytest.raises(ValidationError, match="entry 2: 'YEMEN'"):
+        with unit_of_work(engine) as s:
+            desk.load_a_countries_file(s, actor=staff.admin, path=bad)
+    with unit_of_work(engine, write=False) as s:
+        assert s.get(ACountry, "BFA") is None  # nothing of a refused file is written
+    with pytest.raises(PermissionDenied):
+        with unit_of_work(engine) as s:
+            desk.load_a_countries_file(s, actor=staff.manager, path=good)
+    with unit_of_work(engine) as s:
+        counts = desk.load_a_countries_file(s, actor=staff.admin, path=good,
+                                            deactivate_missing=True)
+    assert counts["added"] == 1 and counts["changed"] == 1 and counts["deactivated"] >= 3
+    with unit_of_work(engine, write=False) as s:
+        assert set(desk.active_a_countries(s)) == {"AFG", "HTI"}
+        assert s.get(ACountry, "AFG").reason == "armed conflict and de facto authorities"
+    saves = [e for e in audit_entries(engine, "triage.a_country.save") if e.outcome == "ok"]
+    assert len(saves) == counts["added"] + counts["changed"] + counts["deactivated"]
+
+
+def test_overrides_are_exported_for_retraining_by_administrators(engine, staff, settings) -> None:  # noqa: ANN001
+    agreed = _case(engine, staff.inquirer, DEBT_NARRATIVE, nationality="NPL")
+    overridden = _case(engine, staff.inquirer, DEBT_NARRATIVE, nationality="NPL")
+    for case, category, reason in ((agreed, "B", None),
+                                   (overridden, "D2", "The creditor is a militia commander.")):
+        _suggest(engine, staff.inquirer, case, settings)
+        with unit_of_work(engine) as s:
+            desk.confirm(s, actor=staff.inquirer, application_id=case, category=category,
+                         reason=reason, expected_version=_version(engine, case),
+                         settings=settings)
+    with pytest.raises(PermissionDenied):
+        with unit_of_work(engine) as s:
+            desk.overrides_for_retraining(s, actor=staff.manager)
+    with unit_of_work(engine) as s:
+        records = desk.overrides_for_retraining(s, actor=staff.admin)
+    assert [(r.suggested_category, r.decided_category) for r in records] == [("B", "D2")]
+    assert records[0].reason == "The creditor is a militia commander."
+    assert records[0].narrative == DEBT_NARRATIVE and records[0].nationality == "NPL"
+    assert records[0].model_version == "tiny-test-model"
+    exported = audit_entries(engine, "triage.overrides.export")
+    assert [(e.actor_id, e.outcome) for e in exported] == [
+        (staff.manager.id, "denied"), (staff.admin.id, "ok")]

@@ -168,11 +168,42 @@ def test_an_empty_narrative_abstains_with_a_reason(triager: Triager, narrative: 
     assert any("empty" in r for r in s.abstain_reasons)
 
 
-def test_a_japanese_narrative_abstains(triager: Triager) -> None:
+JAPANESE_DEBT = ("私は村の金貸しから五十万円を借りましたが、商売に失敗して返済できませんでした。"
+                 "金貸しの手下が家に来て、返さなければ家を取ると脅しました。"
+                 "政治活動はしたことがなく、宗教や民族の問題もありません。"
+                 "日本で働いて借金を返したいです。")
+
+
+def test_a_japanese_political_claim_is_read_and_not_b(triager: Triager) -> None:
     s = triager.suggest(visitor(JAPANESE))
-    assert s.category == "ABSTAIN"
     assert s.language == "ja"
+    assert s.category == "D2", (s.reasons, s.abstain_reasons)
+    cues = {c.type for e in s.evidence for c in e.cues}
+    assert {"ground_political", "harm"} <= cues
+    assert s.evidence[0].sentence.endswith("。")  # one Japanese sentence, not the whole text
+
+
+def test_a_japanese_debt_claim_is_b_with_its_reason(triager: Triager) -> None:
+    s = triager.suggest(visitor(JAPANESE_DEBT))
+    assert (s.category, s.b_reason) == ("B", "debt_property"), (s.reasons, s.abstain_reasons)
+    denial = nlp.analyse("政治活動はしたことがなく、宗教の問題もありません。")
+    grounds = [h for h in denial._.cues if h.family == "ground"]
+    assert {h.type for h in grounds} == {"ground_political", "ground_religion"}
+    assert all(h.negated for h in grounds)
+
+
+def test_a_japanese_repeat_claim_is_left_to_a_person(triager: Triager) -> None:
+    news = JAPANESE_DEBT + "先月、金貸しの手下が兄を殴り、家に火をつけました。"
+    s = triager.suggest(visitor(news, application_number=2, previous_narratives=(JAPANESE_DEBT,)))
+    assert s.category == "ABSTAIN"
     assert any("not in English" in r for r in s.abstain_reasons)
+    assert s.new_share is not None  # the comparison is still shown
+
+
+def test_a_narrative_in_another_script_abstains(triager: Triager) -> None:
+    s = triager.suggest(visitor("Мой кредитор угрожал мне, потому что я не вернул долг."))
+    assert s.category == "ABSTAIN"
+    assert any("neither English nor Japanese" in r for r in s.abstain_reasons)
 
 
 # --- repeat applications ----------------------------------------------------------------------
@@ -202,12 +233,6 @@ def test_a_repeat_claim_with_a_new_detailed_raid_and_warrant_is_not_c(
     assert any("intelligence service" in t for t in material)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG triage/novelty.py _similarity: rapidfuzz token_set_ratio over the sorted stems scores "
-    "about 0.5 for sentences sharing two words, so 'Last month the police arrested my brother "
-    "and searched our house' counts as repeating 'In March 2019 the police arrested me at a "
-    "rally' (0.47 >= the model's repeated threshold 0.45); no new sentence is material and "
-    "the claim is sorted C"))
 def test_a_repeat_claim_with_a_new_arrest_in_familiar_words_is_not_c(triager: Triager) -> None:
     text = POLITICAL + (
         " Last month the police arrested my brother and searched our house looking for me. "
@@ -251,10 +276,6 @@ def test_third_or_later_exception_flag(triager: Triager, number: int, materials:
     assert s.to_record()["third_or_later_exception"] is expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG triage/engine.py Triager._evidence: for a repeat claim every new sentence is noted "
-    "'new, not material', even the sentences novelty.compare marks material (here the raid "
-    "and the warrant)"))
 def test_repeat_evidence_does_not_call_material_news_not_material(triager: Triager) -> None:
     text = POLITICAL + (
         " Since my previous application was refused, new things happened. Last month officers "
@@ -263,13 +284,14 @@ def test_repeat_evidence_does_not_call_material_news_not_material(triager: Triag
         "then issued a warrant naming me as an anti-state conspirator. My lawyer sent me a "
         "copy of this warrant, which I submit as new evidence.")
     s = triager.suggest(visitor(text, application_number=2, previous_narratives=(POLITICAL,)))
-    assert "repeat" in " ".join(s.abstain_reasons + s.reasons)  # evidence shows the comparison
+    assert "repeat" in " ".join(s.abstain_reasons + s.reasons).lower()
+    assert s.category != "C"
     material = {x.text for x in s.novelty.sentences if x.material}
     noted = {e.sentence: e.note for e in s.evidence}
     shown = material & set(noted)
     assert shown
     for sentence in shown:
-        assert noted[sentence] != "new, not material"
+        assert "material" in noted[sentence] and "not material" not in noted[sentence]
 
 
 def test_repeat_evidence_offsets_slice_back_to_the_sentence(triager: Triager) -> None:
@@ -454,10 +476,11 @@ def test_rule_a_too_short_narrative_abstains(rules: JapanSorting) -> None:
     assert d.abstain_reasons
 
 
-def test_rule_a_non_english_narrative_abstains(rules: JapanSorting) -> None:
-    d = rules.decide(facts(language="ja"), reading(DEBT_P), A_LIST)
+def test_rule_a_narrative_in_an_unread_language_abstains(rules: JapanSorting) -> None:
+    d = rules.decide(facts(language="other"), reading(DEBT_P), A_LIST)
     assert d.category == "ABSTAIN"
-    assert any("not in English" in r for r in d.abstain_reasons)
+    assert any("neither English nor Japanese" in r for r in d.abstain_reasons)
+    assert rules.decide(facts(language="ja"), reading(DEBT_P), A_LIST).category == "B"
 
 
 def repeat_facts(**kw: object) -> Facts:
@@ -536,11 +559,6 @@ def test_novelty_repeated_new_material_and_new_immaterial_sentences() -> None:
     assert result[thanks] == ("new", False)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG triage/novelty.py _similarity: a new arrest that shares two words ('police', "
-    "'arrested') with an earlier sentence about another event scores 0.60 against 'The police "
-    "arrested me at a rally in March 2019.' and is 'repeated' (threshold 0.55), so it is "
-    "never material"))
 def test_novelty_a_new_arrest_in_familiar_words_is_new_and_material() -> None:
     arrest = "Last month the police arrested my brother and searched our house looking for me."
     assert statuses(arrest)[arrest] == ("new", True)
@@ -621,11 +639,6 @@ def test_a_file_with_a_code_type_is_refused(tmp_path: Path) -> None:
         load(path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG triage/model.py load: only skops.io.get_untrusted_types() is checked against "
-    "TRUSTED_TYPES, and skops leaves out the types it trusts by default, so a model file "
-    "holding collections.OrderedDict or sklearn's DecisionTreeClassifier (neither in "
-    "TRUSTED_TYPES) loads without complaint"))
 @pytest.mark.parametrize("kind", ["OrderedDict", "DecisionTreeClassifier"])
 def test_a_model_file_with_a_type_outside_the_allow_list_is_refused(tmp_path: Path,
                                                                     kind: str) -> None:

@@ -266,3 +266,55 @@ def test_a_small_valid_cue_file_loads(tmp_path: Path) -> None:
 def test_other_malformed_entries_are_refused(data: dict) -> None:
     with pytest.raises(CueLexiconError, match=r"faulty_entry|negation"):
         parse(data)
+
+
+# --- questions, denied claims, lists of grounds, places ----------------------------------------
+
+def test_a_question_put_to_the_applicant_asserts_nothing(pipeline: Language) -> None:
+    from triage.features import nexus_sentences
+
+    for text in ("Q: Has anyone threatened you because of your religion or because of politics?",
+                 "Asked whether anyone had threatened him because of his ethnicity, he said no."):
+        found = cues_of(pipeline, text)
+        grounds = [h for h in found if h.family == "ground"]
+        assert grounds and all(h.question for h in grounds), text
+        assert not nexus_sentences(found), text
+    answer = cues_of(pipeline, "He said they beat him because of his religion.")
+    assert nexus_sentences(answer) and not any(h.question for h in answer)
+
+
+def test_a_denied_claim_reaches_to_the_end_of_its_clause(pipeline: Language) -> None:
+    text = ("The claimant does not suggest that the men who came to the shop were ever "
+            "interested in his religion or his politics.")
+    grounds = [h for h in cues_of(pipeline, text) if h.family == "ground"]
+    assert {h.type for h in grounds} == {"ground_religion", "ground_political"}
+    assert all(h.negated for h in grounds)
+
+
+def test_a_negation_runs_along_a_list_of_grounds(pipeline: Language) -> None:
+    text = ("He was not targeted because of his race, religion, nationality, membership of a "
+            "particular social group or political opinion.")
+    grounds = [h for h in cues_of(pipeline, text) if h.family == "ground"]
+    assert len({h.type for h in grounds}) >= 4
+    assert all(h.negated for h in grounds)
+    # … but not past a new clause with its own subject
+    mixed = cues_of(pipeline, "He was not arrested for his politics, but the police beat him "
+                              "because he is a Kurd.")
+    kurd = [h for h in mixed if h.text == "Kurd"]
+    assert kurd and not kurd[0].negated
+
+
+def test_a_place_of_worship_names_a_place_not_a_ground(pipeline: Language) -> None:
+    from triage.features import nexus_sentences
+
+    found = cues_of(pipeline, "His neighbour's sons beat him near the mosque over the debt.")
+    assert [h.weak for h in found if h.type == "ground_religion"] == [True]
+    assert not nexus_sentences(found)
+    strong = cues_of(pipeline, "They burned our house church and beat the pastor.")
+    assert nexus_sentences(strong)
+
+
+def test_japanese_sentences_are_split_at_their_end_marks(pipeline: Language) -> None:
+    doc = pipeline("私は借金があります。債権者に脅されました！日本で働きたいです？")
+    assert [s.text for s in doc.sents] == ["私は借金があります。", "債権者に脅されました！",
+                                           "日本で働きたいです？"]
