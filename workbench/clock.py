@@ -31,6 +31,14 @@ def local_date(moment: datetime, settings: Settings | None = None) -> date:
     return moment.astimezone(settings.zone).date()
 
 
+def local_datetime(moment: datetime, settings: Settings | None = None) -> datetime:
+    """``moment`` in the office time zone."""
+    settings = settings or get_settings()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(settings.zone)
+
+
 def add_months(start: date, months: int) -> date:
     """Same day ``months`` later; a day missing in the target month becomes its last day
     (31 December + 2 months = 28 or 29 February)."""

@@ -215,6 +215,16 @@ def _basis_is(*bases: ReviewBasis) -> Guard:
     return guard
 
 
+def _no_review_pending(ctx: Context) -> str | None:
+    app = ctx.application
+    if app.review_basis is not None and app.review_ruling is None:
+        return ("A review of this decision is pending: the panel's ruling comes first; a new "
+                "decision cannot be drafted meanwhile.")
+    if app.outcome in (PrimaryOutcome.WITHDRAWN, None):
+        return "Only a decided case can be reopened for a new decision."
+    return None
+
+
 def _recognised(ctx: Context) -> str | None:
     if ctx.application.outcome not in (PrimaryOutcome.RECOGNISED_REFUGEE,
                                        PrimaryOutcome.RECOGNISED_CP):
@@ -238,6 +248,11 @@ def _set_draft(ctx: Context) -> None:
 
 def _clear_draft(ctx: Context) -> None:
     ctx.application.outcome = None
+    ctx.application.decision_drafted_by_id = None
+
+
+def _clear_draft_only(ctx: Context) -> None:
+    # The outcome of the final decision stands until a new notice is served.
     ctx.application.decision_drafted_by_id = None
 
 
@@ -350,6 +365,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("resume_examination", "Resume examination after ruling", frozenset({S.RULED}),
                S.UNDER_EXAMINATION, frozenset({_MGR}),
                guards=(_basis_is(ReviewBasis.INACTION),), effects=(_clear_review,)),
+    Transition("reopen_for_new_decision", "Reopen for a new decision",
+               frozenset({S.DECIDED, S.FINAL}), S.UNDER_EXAMINATION, frozenset({_MGR}),
+               reason_required=True, guards=(_no_review_pending,), effects=(_clear_draft_only,),
+               fields=("reason",),
+               description="A final decision is never edited: a later decision, drafted and "
+                           "approved again, supersedes it."),
     Transition("revoke_recognition", "Revoke recognition", frozenset({S.FINAL}), S.DECIDED,
                frozenset({_MGR}), reason_required=True, guards=(_recognised, _notice_date),
                effects=(_set_revoked,), fields=("notice_date", "reason")),

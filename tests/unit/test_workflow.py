@@ -70,6 +70,8 @@ SETUP: dict[str, tuple[dict, TransitionInput]] = {
                      TransitionInput()),
     "resume_examination": ({"review_basis": "INACTION", "review_ruling": "GRANTED"},
                            TransitionInput()),
+    "reopen_for_new_decision": ({"outcome": "NOT_RECOGNISED"},
+                                TransitionInput(reason="The notice named the wrong country")),
     "revoke_recognition": ({"outcome": "RECOGNISED_REFUGEE"},
                            TransitionInput(notice_date=TODAY, reason="Obtained by fraud")),
 }
@@ -342,3 +344,14 @@ def test_full_primary_path_keeps_one_event_per_step(db) -> None:  # noqa: ANN001
         assert events == ["register"] + [a for _, a, _ in steps]
         assert app.version == 1 + len(steps)
         assert app.state == CaseState.DECIDED and app.notice_date == TODAY
+
+
+def test_a_decision_under_review_is_not_reopened(db) -> None:  # noqa: ANN001
+    engine, staff = db
+    case_id = insert_case(engine, state=CaseState.FINAL, inquirer=staff.inquirer,
+                          outcome="NOT_RECOGNISED", review_basis="NON_RECOGNITION")
+    with pytest.raises(InvalidTransition, match="review of this decision is pending"):
+        with unit_of_work(engine) as s:
+            transition(s, actor=staff.manager, application_id=case_id,
+                       action="reopen_for_new_decision",
+                       data=TransitionInput(reason="Correction"))

@@ -1,0 +1,532 @@
+"""The primary decision: a draft with structured reasons generated from the findings and the
+cited country information, editable by its author; approval by a manager who is not the
+author (four eyes); the notice served, after which the decision is final and never edited
+again (a trigger in the database guards it too), only superseded by a later decision with its
+reason; and the notice of decision as a PDF that states the review-request window.
+
+The case moves through ``workbench.workflow`` (draft_decision, return_draft,
+approve_decision, serve_notice, reopen_for_new_decision); each step changes the decision row
+and the case in one transaction with its audit entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import (
+    Application,
+    CaseState,
+    CoiCitation,
+    Decision,
+    DecisionStatus,
+    Element,
+    ElementFinding,
+    Person,
+    PrimaryOutcome,
+)
+from workbench import assessments, audit, clock, interviews
+from workbench.actor import Actor
+from workbench.cases import user_names
+from workbench.eligibility import ELEMENT_ORDER, ELEMENT_QUESTIONS
+from workbench.errors import PermissionDenied, ValidationError
+from workbench.permissions import Action, require, require_case_id
+from workbench.settings import Settings, get_settings
+from workbench.versioning import stale_edit
+from workbench.workflow import TransitionInput, is_reviewable, outcome_reviewable, transition
+
+OUTCOME_TITLES = {
+    PrimaryOutcome.RECOGNISED_REFUGEE: "Recognition of refugee status",
+    PrimaryOutcome.RECOGNISED_CP: "Recognition as a person eligible for complementary "
+                                  "protection",
+    PrimaryOutcome.NOT_RECOGNISED: "Non-recognition of refugee status",
+    PrimaryOutcome.NOT_RECOGNISED_HUMANITARIAN_STAY: "Non-recognition of refugee status, with "
+                                                     "permission to stay on humanitarian "
+                                                     "grounds",
+}
+_FINDING_WORDS = {"ACCEPTED": "accepted", "REJECTED": "not accepted",
+                  "BENEFIT_OF_THE_DOUBT": "accepted with the benefit of the doubt"}
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: int
+    number: int
+    status: str
+    outcome: str
+    humanitarian_permission: bool
+    reasons: str
+    citation_ids: tuple[int, ...]
+    drafted_by: str | None
+    drafted_by_id: int
+    approved_by: str | None
+    approved_at: datetime | None
+    notice_date: date | None
+    review_deadline: date | None
+    supersedes_id: int | None
+    supersede_reason: str | None
+    superseded_by_id: int | None
+    version: int
+
+    @property
+    def final(self) -> bool:
+        return self.status in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED)
+
+
+@dataclass(frozen=True)
+class DecisionDesk:
+    application_id: int
+    case_number: str
+    state: str
+    case_version: int
+    current: DecisionView | None  # the decision being worked on, or the last final one
+    history: tuple[DecisionView, ...]  # every decision, newest first
+    may_edit: bool
+    may_submit: bool
+    may_approve: bool
+    may_serve: bool
+    may_reopen: bool
+    blockers: tuple[str, ...]  # what stops submission, in plain words
+
+
+def _case(session: Session, actor: Actor, action: Action, application_id: int) -> Application:
+    return require_case_id(session, actor, action, session.get(Application, application_id),
+                           application_id)
+
+
+def _decisions(session: Session, application_id: int) -> list[Decision]:
+    return list(session.execute(select(Decision).where(
+        Decision.application_id == application_id)
+        .order_by(Decision.number.desc())).scalars())
+
+
+def _open(decisions: Sequence[Decision]) -> Decision | None:
+    return next((d for d in decisions if d.status in (DecisionStatus.DRAFT,
+                                                      DecisionStatus.SUBMITTED,
+                                                      DecisionStatus.APPROVED)), None)
+
+
+def _view(d: Decision, names: dict[int, str], app: Application,
+          settings: Settings) -> DecisionView:
+    deadline = None
+    if d.notice_date is not None and outcome_reviewable(d.outcome, app.application_type):
+        deadline = clock.review_deadline(d.notice_date, settings)
+    return DecisionView(
+        id=d.id, number=d.number, status=d.status, outcome=d.outcome,
+        humanitarian_permission=d.humanitarian_permission, reasons=d.reasons,
+        citation_ids=tuple(d.citation_ids), drafted_by=names.get(d.drafted_by_id),
+        drafted_by_id=d.drafted_by_id, approved_by=names.get(d.approved_by_id),
+        approved_at=d.approved_at, notice_date=d.notice_date, review_deadline=deadline,
+        supersedes_id=d.supersedes_id, supersede_reason=d.supersede_reason,
+        superseded_by_id=d.superseded_by_id, version=d.version)
+
+
+def blockers(session: Session, actor: Actor, app: Application) -> list[str]:
+    """What must be done before a draft can be submitted for approval."""
+    found: list[str] = []
+    record = interviews.interview(session, actor=actor, application_id=app.id)
+    if not record.started or not record.sessions:
+        found.append("Hold and record the interview.")
+    elif record.missing_required:
+        found.append(f"Answer the {len(record.missing_required)} required interview "
+                     "question(s) still open.")
+    elif not record.closed:
+        found.append("Close the interview record after the read-back.")
+    view = assessments.assessment(session, actor=actor, application_id=app.id)
+    if not view.facts:
+        found.append("List the material facts and assess their credibility.")
+    elif view.unrated_facts:
+        found.append(f"Record a finding on {len(view.unrated_facts)} material fact(s).")
+    if view.proposal.outcome is None:
+        found.append(view.proposal.explanation)
+    elif view.chosen_outcome is None:
+        found.append("Choose the outcome in the assessment.")
+    return found
+
+
+def desk(session: Session, *, actor: Actor, application_id: int,
+         settings: Settings | None = None) -> DecisionDesk:
+    settings = settings or get_settings()
+    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    rows = _decisions(session, app.id)
+    names = user_names(session, {d.drafted_by_id for d in rows}
+                       | {d.approved_by_id for d in rows})
+    views = [_view(d, names, app, settings) for d in rows]
+    open_row = _open(rows)
+    current = (next(v for v in views if v.id == open_row.id) if open_row
+               else next((v for v in views if v.status == DecisionStatus.FINAL), None))
+    state = CaseState(app.state)
+    inquirer = not actor.is_system and app.assigned_inquirer_id == actor.id
+    manager = actor.role is not None and actor.role.value == "manager"
+    blocking = (blockers(session, actor, app)
+                if state == CaseState.UNDER_EXAMINATION and inquirer else [])
+    return DecisionDesk(
+        application_id=app.id, case_number=app.case_number, state=state.value,
+        case_version=app.version, current=current, history=tuple(views),
+        may_edit=inquirer and state == CaseState.UNDER_EXAMINATION,
+        may_submit=inquirer and state == CaseState.UNDER_EXAMINATION and not blocking
+        and open_row is not None and open_row.status == DecisionStatus.DRAFT,
+        may_approve=manager and state == CaseState.DECISION_DRAFTED and open_row is not None
+        and open_row.drafted_by_id != actor.id,
+        may_serve=(inquirer or manager) and state == CaseState.APPROVED,
+        may_reopen=manager and state in (CaseState.DECIDED, CaseState.FINAL)
+        and any(v.status == DecisionStatus.FINAL for v in views),
+        blockers=tuple(blocking),
+    )
+
+
+# --- the draft ----------------------------------------------------------------------------------
+
+
+def _decision_outcome(chosen: str, humanitarian: bool) -> PrimaryOutcome:
+    outcome = PrimaryOutcome(chosen)
+    if outcome == PrimaryOutcome.NOT_RECOGNISED and humanitarian:
+        return PrimaryOutcome.NOT_RECOGNISED_HUMANITARIAN_STAY
+    return outcome
+
+
+def generated_reasons(session: Session, *, actor: Actor, application_id: int) -> tuple[
+        str, list[int]]:
+    """Structured reasons from the findings and the cited country information, and the
+    citations they rest on: the starting text of a draft, which its author then edits."""
+    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    view = assessments.assessment(session, actor=actor, application_id=app.id)
+    citations = {c.id: c for c in session.execute(select(CoiCitation).where(
+        CoiCitation.application_id == app.id, CoiCitation.removed_at.is_(None))).scalars()}
+    used: list[int] = []
+    refs: dict[int, int] = {}
+
+    def cite(ids: Sequence[int]) -> str:
+        marks = []
+        for cid in ids:
+            if cid not in citations:
+                continue
+            if cid not in refs:
+                refs[cid] = len(refs) + 1
+                used.append(cid)
+            marks.append(f"[{refs[cid]}]")
+        return (" " + " ".join(marks)) if marks else ""
+
+    parts: list[str] = ["1. Material facts and credibility"]
+    if not view.facts:
+        parts.append("No material facts have been recorded.")
+    for n, fact in enumerate(view.facts, 1):
+        finding = _FINDING_WORDS.get(fact.finding or "", "not yet assessed")
+        ratings = []
+        for indicator, rating in fact.ratings.items():
+            if rating.rating == "NOT_ASSESSED":
+                continue
+            label = indicator.replace("_", " ").lower().replace("coi", "country information")
+            ratings.append(f"{label}: {rating.rating.lower()} ({rating.reason})"
+                           + cite(rating.citation_ids))
+        parts.append(f"1.{n} {fact.statement} — {finding}."
+                     + (f" {fact.finding_reason}" if fact.finding_reason else "")
+                     + (" Credibility: " + "; ".join(ratings) + "." if ratings else ""))
+    parts.append("2. Eligibility")
+    for n, element in enumerate(ELEMENT_ORDER, 1):
+        found = view.elements.get(element.value)
+        if found is None:
+            parts.append(f"2.{n} {ELEMENT_QUESTIONS[element]} Not assessed.")
+            continue
+        answer = "Yes" if found.finding == ElementFinding.MET else "No"
+        grounds = (f" Ground(s): {', '.join(g.replace('_', ' ') for g in found.grounds)}."
+                   if element == Element.CONVENTION_GROUND and found.grounds else "")
+        parts.append(f"2.{n} {ELEMENT_QUESTIONS[element]} {answer}. {found.reason}{grounds}")
+    parts.append("3. Conclusion")
+    parts.append(view.proposal.explanation)
+    if view.chosen_outcome and view.proposal.outcome and (
+            view.chosen_outcome != view.proposal.outcome.value):
+        parts.append(f"The outcome departs from what the findings lead to: "
+                     f"{view.departure_reason}")
+    if view.humanitarian_considered:
+        verdict = ("is granted" if view.humanitarian_permission else "is not granted")
+        parts.append(f"Permission to stay on humanitarian grounds {verdict}: "
+                     f"{view.humanitarian_reason or ''}".rstrip(": "))
+    if used:
+        parts.append("Country information")
+        for cid in used:
+            parts.append(f"[{refs[cid]}] {citations[cid].reference}")
+    return "\n\n".join(parts), used
+
+
+def save_draft(session: Session, *, actor: Actor, application_id: int, reasons: str,
+               citation_ids: Sequence[int] = (), expected_version: int | None = None
+               ) -> DecisionView:
+    """Create or edit the open draft. Its outcome is the one chosen in the assessment."""
+    app = _case(session, actor, Action.CASE_EDIT, application_id)
+    if actor.is_system or app.assigned_inquirer_id != actor.id:
+        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to drafts "
+                                            "its decision."),
+                           actor=actor, action="decision.draft", entity_type="application",
+                           entity_id=app.id)
+    if CaseState(app.state) != CaseState.UNDER_EXAMINATION:
+        raise ValidationError("A draft can be written only while the case is under "
+                              "examination.")
+    view = assessments.assessment(session, actor=actor, application_id=app.id)
+    if view.chosen_outcome is None:
+        raise ValidationError("Choose the outcome in the assessment before drafting the "
+                              "decision.")
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError("The decision needs its reasons.")
+    available = {c.id for c in view.citations}
+    chosen = list(dict.fromkeys(int(c) for c in citation_ids))
+    if any(c not in available for c in chosen):
+        raise ValidationError("Only passages cited for this case can be cited in its decision.")
+    rows = _decisions(session, app.id)
+    row = _open(rows)
+    outcome = _decision_outcome(view.chosen_outcome, view.humanitarian_permission)
+    now = clock.now_utc()
+    if row is None:
+        final = next((d for d in rows if d.status == DecisionStatus.FINAL), None)
+        row = Decision(application_id=app.id, number=(rows[0].number + 1) if rows else 1,
+                       status=DecisionStatus.DRAFT.value, outcome=outcome.value,
+                       humanitarian_permission=view.humanitarian_permission, reasons=reasons,
+                       citation_ids=chosen, drafted_by_id=actor.id, updated_by_id=actor.id,
+                       supersedes_id=final.id if final else None,
+                       supersede_reason=_reopen_reason(session, app) if final else None)
+    else:
+        if row.status != DecisionStatus.DRAFT:
+            raise ValidationError("The draft has been submitted for approval; it can be changed "
+                                  "only if the manager returns it.")
+        if row.drafted_by_id != actor.id:
+            raise PermissionDenied("Only the author edits a draft decision.")
+        if expected_version is not None and row.version != expected_version:
+            raise audit.refuse(stale_edit(session, "draft decision", row, expected_version,
+                                          {"reasons": reasons[:80]}),
+                               actor=actor, action="decision.draft",
+                               entity_type="application", entity_id=app.id, outcome="refused")
+        row.outcome, row.humanitarian_permission = (outcome.value,
+                                                    view.humanitarian_permission)
+        row.reasons, row.citation_ids = reasons, chosen
+        row.version += 1
+        row.updated_at = now
+        row.updated_by_id = actor.id
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="decision.draft", entity_type="application",
+                 entity_id=app.id, details={"decision": row.number, "outcome": row.outcome,
+                                            "citations": chosen})
+    names = user_names(session, [row.drafted_by_id])
+    return _view(row, names, app, get_settings())
+
+
+def _reopen_reason(session: Session, app: Application) -> str | None:
+    from models import StatusEvent
+
+    return session.execute(select(StatusEvent.reason).where(
+        StatusEvent.application_id == app.id,
+        StatusEvent.action == "reopen_for_new_decision")
+        .order_by(StatusEvent.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _open_or_fail(session: Session, app: Application, status: DecisionStatus) -> Decision:
+    row = _open(_decisions(session, app.id))
+    if row is None or row.status != status:
+        raise ValidationError(f"There is no decision {status.value.lower()} for case "
+                              f"{app.case_number}.")
+    return row
+
+
+def submit_draft(session: Session, *, actor: Actor, application_id: int,
+                 expected_case_version: int | None = None) -> DecisionView:
+    """Send the draft for approval once the interview is closed and the assessment reaches
+    the outcome. Nothing changes if anything is missing."""
+    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    row = _open_or_fail(session, app, DecisionStatus.DRAFT)
+    if row.drafted_by_id != actor.id:
+        raise PermissionDenied("Only the author submits a draft decision.")
+    missing = blockers(session, actor, app)
+    if missing:
+        raise ValidationError("The decision cannot go for approval yet: " + " ".join(missing))
+    view = assessments.assessment(session, actor=actor, application_id=app.id)
+    outcome = _decision_outcome(view.chosen_outcome, view.humanitarian_permission)
+    if row.outcome != outcome.value:
+        raise ValidationError("The assessment's outcome changed since the draft was saved: "
+                              "save the draft again.")
+    transition(session, actor=actor, application_id=app.id, action="draft_decision",
+               data=TransitionInput(outcome=outcome), expected_version=expected_case_version)
+    row.status = DecisionStatus.SUBMITTED.value
+    row.submitted_at = clock.now_utc()
+    row.version += 1
+    row.updated_at = row.submitted_at
+    row.updated_by_id = actor.id
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="decision.submit", entity_type="application",
+                 entity_id=app.id, details={"decision": row.number, "outcome": row.outcome})
+    return _view(row, user_names(session, [row.drafted_by_id]), app, get_settings())
+
+
+def return_draft(session: Session, *, actor: Actor, application_id: int, reason: str,
+                 expected_case_version: int | None = None) -> None:
+    """A manager sends the draft back to its author, with the reason."""
+    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    row = _open_or_fail(session, app, DecisionStatus.SUBMITTED)
+    transition(session, actor=actor, application_id=app.id, action="return_draft",
+               data=TransitionInput(reason=reason), expected_version=expected_case_version)
+    row.status = DecisionStatus.DRAFT.value
+    row.version += 1
+    row.updated_at = clock.now_utc()
+    row.updated_by_id = actor.id
+    session.add(row)
+    session.flush()
+
+
+def approve(session: Session, *, actor: Actor, application_id: int,
+            expected_case_version: int | None = None) -> DecisionView:
+    """A manager who did not write the draft approves it (four eyes)."""
+    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    row = _open_or_fail(session, app, DecisionStatus.SUBMITTED)
+    if row.drafted_by_id == actor.id:
+        raise audit.refuse(PermissionDenied("The author of a draft decision cannot approve it; "
+                                            "another manager must."),
+                           actor=actor, action="decision.approve", entity_type="application",
+                           entity_id=app.id)
+    transition(session, actor=actor, application_id=app.id, action="approve_decision",
+               expected_version=expected_case_version)
+    row.status = DecisionStatus.APPROVED.value
+    row.approved_by_id = actor.id
+    row.approved_at = clock.now_utc()
+    row.version += 1
+    row.updated_at = row.approved_at
+    row.updated_by_id = actor.id
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="decision.approve", entity_type="application",
+                 entity_id=app.id, details={"decision": row.number})
+    return _view(row, user_names(session, [row.drafted_by_id, actor.id]), app, get_settings())
+
+
+def serve_notice(session: Session, *, actor: Actor, application_id: int, notice_date: date,
+                 expected_case_version: int | None = None,
+                 settings: Settings | None = None) -> DecisionView:
+    """Record the date the notice was served: the decision becomes final (never edited
+    again) and the review window runs from that date. A decision it supersedes is marked
+    superseded."""
+    settings = settings or get_settings()
+    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    row = _open_or_fail(session, app, DecisionStatus.APPROVED)
+    transition(session, actor=actor, application_id=app.id, action="serve_notice",
+               data=TransitionInput(notice_date=notice_date),
+               expected_version=expected_case_version, settings=settings)
+    now = clock.now_utc()
+    app.outcome = row.outcome
+    session.add(app)
+    row.status = DecisionStatus.FINAL.value
+    row.notice_date = notice_date
+    row.finalised_at = now
+    row.version += 1
+    row.updated_at = now
+    row.updated_by_id = actor.id
+    session.add(row)
+    session.flush()
+    if row.supersedes_id is not None:
+        old = session.get(Decision, row.supersedes_id)
+        if old is not None and old.status == DecisionStatus.FINAL:
+            old.status = DecisionStatus.SUPERSEDED.value
+            old.superseded_by_id = row.id
+            old.version += 1
+            old.updated_at = now
+            old.updated_by_id = actor.id
+            session.add(old)
+            session.flush()
+    audit.record(session, actor=actor, action="decision.final", entity_type="application",
+                 entity_id=app.id, details={"decision": row.number, "outcome": row.outcome,
+                                            "notice_date": notice_date.isoformat(),
+                                            "supersedes": row.supersedes_id})
+    names = user_names(session, [row.drafted_by_id, row.approved_by_id])
+    return _view(row, names, app, settings)
+
+
+def reopen_for_new_decision(session: Session, *, actor: Actor, application_id: int,
+                            reason: str, expected_case_version: int | None = None) -> None:
+    """A manager reopens a decided case so that a later decision can supersede the final
+    one (which stays on record, unchanged)."""
+    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    if not any(d.status == DecisionStatus.FINAL for d in _decisions(session, app.id)):
+        raise ValidationError("This case has no final decision to supersede.")
+    transition(session, actor=actor, application_id=app.id, action="reopen_for_new_decision",
+               data=TransitionInput(reason=reason), expected_version=expected_case_version)
+
+
+# --- the notice ---------------------------------------------------------------------------------
+
+
+def notice_pdf(session: Session, *, actor: Actor, application_id: int,
+               decision_id: int | None = None, settings: Settings | None = None) -> bytes:
+    """The notice of decision (the final one, or a given one) as a PDF. Printing is
+    audited."""
+    from workbench import pdf_documents as pdf
+
+    settings = settings or get_settings()
+    require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)
+    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    rows = _decisions(session, app.id)
+    row = (next((d for d in rows if d.id == decision_id), None) if decision_id
+           else next((d for d in rows if d.status == DecisionStatus.FINAL), None))
+    if row is None or row.notice_date is None:
+        raise ValidationError("There is no served decision to print a notice for.")
+    person = session.get(Person, app.person_id)
+    names = user_names(session, [row.drafted_by_id, row.approved_by_id])
+    citations = {c.id: c for c in session.execute(select(CoiCitation).where(
+        CoiCitation.id.in_(row.citation_ids or [0]))).scalars()}
+    reviewable = outcome_reviewable(row.outcome, app.application_type)
+    superseded_note = None
+    if row.status == DecisionStatus.SUPERSEDED:
+        superseded_note = ("This decision has been superseded by a later decision of the "
+                           "same case.")
+    elif row.supersedes_id is not None:
+        superseded_note = ("This decision supersedes the earlier decision of this case"
+                           + (f": {row.supersede_reason}" if row.supersede_reason else "."))
+    outcome = PrimaryOutcome(row.outcome)
+    doc = pdf.NoticeDoc(
+        case_number=app.case_number,
+        applicant=f"{person.family_name.upper()} {person.given_names}".strip() if person else "",
+        nationality=person.nationality if person else "",
+        date_of_birth=(person.date_of_birth.isoformat() if person and person.date_of_birth
+                       else str(person.birth_year or "") if person else ""),
+        application_type=("Refugee recognition" if app.application_type == "REFUGEE"
+                          else "Complementary protection"),
+        lodged=app.lodged_date.isoformat(), outcome_title=OUTCOME_TITLES.get(outcome,
+                                                                              outcome.value),
+        reasons=row.reasons,
+        citations=tuple(pdf.CitationLine(citations[c].reference, citations[c].quote)
+                        for c in row.citation_ids if c in citations),
+        humanitarian_permission=("Permission to stay on humanitarian grounds is granted."
+                                 if row.humanitarian_permission else None),
+        notice_date=row.notice_date.isoformat(),
+        review_deadline=(clock.review_deadline(row.notice_date, settings).isoformat()
+                         if reviewable else None),
+        review_window_days=settings.review_window_days,
+        decided_by=names.get(row.drafted_by_id, ""), approved_by=names.get(row.approved_by_id,
+                                                                           ""),
+        decision_reference=f"{app.case_number}/D{row.number}",
+        superseded_note=superseded_note,
+    )
+    data = pdf.notice_pdf(doc)
+    audit.record(session, actor=actor, action="case.print", entity_type="application",
+                 entity_id=app.id, details={"document": "notice", "decision": row.number})
+    return data
+
+
+__all__ = [
+    "OUTCOME_TITLES",
+    "DecisionDesk",
+    "DecisionView",
+    "approve",
+    "blockers",
+    "desk",
+    "generated_reasons",
+    "is_reviewable",
+    "notice_pdf",
+    "reopen_for_new_decision",
+    "return_draft",
+    "save_draft",
+    "serve_notice",
+    "submit_draft",
+]

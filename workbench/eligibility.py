@@ -1,0 +1,106 @@
+"""The outcome that follows from the findings on the eligibility elements.
+
+The elements are taken in order (DOMAIN.md §4.2): persecution or serious harm, a well-founded
+fear (a realistic risk; individual targeting is not required), the agent of persecution and
+the absence of state protection, the absence of a reasonable internal relocation
+alternative, and a Convention ground with its nexus. All of them met: refugee. All but the
+Convention ground: complementary protection (the risk of serious harm is real, but not for a
+Convention reason). Any of the first four not met: not recognised, with humanitarian
+permission to stay considered separately. The proposal names the finding that leads there;
+the inquirer chooses the outcome and says why when departing from it.
+
+This module holds no database code: the assessment service and the tests call it alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from models import ApplicationType, Element, ElementFinding, PrimaryOutcome
+
+#: The order the assessment takes the elements in, and the question each answers.
+ELEMENT_ORDER: tuple[Element, ...] = (
+    Element.PERSECUTION,
+    Element.WELL_FOUNDED_FEAR,
+    Element.STATE_PROTECTION,
+    Element.INTERNAL_RELOCATION,
+    Element.CONVENTION_GROUND,
+)
+
+ELEMENT_QUESTIONS: dict[Element, str] = {
+    Element.PERSECUTION: "Does what the applicant fears amount to persecution or serious harm?",
+    Element.WELL_FOUNDED_FEAR: "Is there a realistic risk of it on return (individual "
+                               "targeting is not required)?",
+    Element.STATE_PROTECTION: "Is the agent the state, or one the state cannot or will not "
+                              "protect against?",
+    Element.INTERNAL_RELOCATION: "Is there no part of the country where the applicant could "
+                                 "reasonably and safely live?",
+    Element.CONVENTION_GROUND: "Is the harm feared for race, religion, nationality, membership "
+                               "of a particular social group or political opinion (held or "
+                               "imputed)?",
+}
+
+#: What a finding of "not met" means, for the explanation.
+_NOT_MET: dict[Element, str] = {
+    Element.PERSECUTION: "what is feared does not amount to persecution or serious harm",
+    Element.WELL_FOUNDED_FEAR: "there is no realistic risk of harm on return",
+    Element.STATE_PROTECTION: "state protection is available against the harm feared",
+    Element.INTERNAL_RELOCATION: "the applicant could reasonably and safely relocate within "
+                                 "the country",
+    Element.CONVENTION_GROUND: "the harm feared is not for a Convention reason",
+}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The outcome that follows from the findings, or None while they are incomplete."""
+
+    outcome: PrimaryOutcome | None
+    explanation: str
+    decisive: Element | None  # the finding that leads to the outcome
+    missing: tuple[Element, ...] = ()  # elements still to be assessed before a proposal
+
+
+def propose_outcome(findings: Mapping[Element | str, ElementFinding | str | None],
+                    application_type: ApplicationType | str = ApplicationType.REFUGEE
+                    ) -> Proposal:
+    """The outcome that follows from ``findings`` (element → MET / NOT_MET / None).
+
+    Any of the first four elements not met decides a non-recognition, whatever else is still
+    open (the first such element in order is named); otherwise every element must be
+    assessed before a recognition is proposed."""
+    given = {Element(k): (ElementFinding(v) if v else None) for k, v in findings.items()}
+    missing = tuple(e for e in ELEMENT_ORDER if given.get(e) is None)
+    for element in ELEMENT_ORDER[:-1]:
+        if given.get(element) == ElementFinding.NOT_MET:
+            still = [e for e in missing if e != Element.CONVENTION_GROUND]
+            note = (" (" + ", ".join(_label(e) for e in still) + " not yet assessed)"
+                    if still else "")
+            return Proposal(
+                PrimaryOutcome.NOT_RECOGNISED,
+                f"Not recognised: {_NOT_MET[element]}{note}. Humanitarian permission to stay "
+                "is considered separately.", element, missing)
+    if missing:
+        return Proposal(None, "Assess " + ", ".join(_label(e) for e in missing)
+                        + " before an outcome can be proposed.", None, missing)
+    cp_only = ApplicationType(application_type) == ApplicationType.COMPLEMENTARY
+    if given[Element.CONVENTION_GROUND] == ElementFinding.MET and not cp_only:
+        return Proposal(PrimaryOutcome.RECOGNISED_REFUGEE,
+                        "Refugee: every element is met, including a Convention ground with "
+                        "its nexus.", Element.CONVENTION_GROUND)
+    if given[Element.CONVENTION_GROUND] == ElementFinding.MET:
+        return Proposal(PrimaryOutcome.RECOGNISED_CP,
+                        "Complementary protection: every element is met; the application was "
+                        "made for complementary protection only.", Element.CONVENTION_GROUND)
+    return Proposal(PrimaryOutcome.RECOGNISED_CP,
+                    "Complementary protection: the risk of serious harm is real and neither "
+                    "state protection nor relocation is available, but "
+                    f"{_NOT_MET[Element.CONVENTION_GROUND]}.", Element.CONVENTION_GROUND)
+
+
+def _label(element: Element) -> str:
+    return element.value.replace("_", " ").lower()
+
+
+__all__ = ["ELEMENT_ORDER", "ELEMENT_QUESTIONS", "Proposal", "propose_outcome"]

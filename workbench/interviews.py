@@ -1,0 +1,647 @@
+"""The interview record: preparation, sessions, answers saved as the inquirer goes, incidents
+of past harm, inconsistencies put to the applicant, read-back and closing, and the record as
+a PDF.
+
+Only the inquirer the case is assigned to writes the record (managers read it and edit no
+findings), and only while the case is under examination and the record is open. Every write
+is one transaction with its audit entry; answers are validated against the question bank the
+record was started with, so a refused answer changes nothing and an old record keeps showing
+the questions it was taken with. Audit entries name the question, never the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import (
+    Application,
+    CaseState,
+    Incident,
+    Inconsistency,
+    InterviewAnswer,
+    InterviewRecord,
+    InterviewSession,
+    Person,
+)
+from workbench import audit, clock
+from workbench import question_bank as qb
+from workbench.actor import Actor
+from workbench.cases import user_names
+from workbench.errors import NotFound, PermissionDenied, ValidationError
+from workbench.permissions import Action, require, require_case_id
+from workbench.settings import Settings, get_settings
+from workbench.versioning import stale_edit
+
+EDITABLE_STATES = (CaseState.UNDER_EXAMINATION,)
+_TIME_FORMAT = "%H:%M"
+
+
+# --- read models ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    number: int
+    session_date: date
+    start_time: str
+    end_time: str | None
+    place: str
+    language: str
+    interpreter: str
+    present: str
+    breaks: str
+    version: int
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: int
+    position: int
+    occurred_on: date | None
+    occurred_text: str
+    place: str
+    agent: str
+    what_happened: str
+    injuries: str
+    witnesses: str
+    reported: str
+    evidence: str
+    version: int
+
+    @property
+    def when(self) -> str:
+        return self.occurred_on.isoformat() if self.occurred_on else self.occurred_text
+
+
+@dataclass(frozen=True)
+class InconsistencyView:
+    id: int
+    session_number: int | None
+    matter: str
+    explanation: str
+    version: int
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question_id: str
+    value: Any
+    version: int
+    updated_at: datetime
+    updated_by: str | None
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    application_id: int
+    case_number: str
+    applicant: str
+    nationality: str
+    lodged_date: date
+    state: str
+    record_id: int | None  # None: not started yet
+    bank_version: str
+    editable: bool  # the actor may write and the record is open
+    closed_at: datetime | None
+    read_back_confirmed: bool | None
+    read_back_language: str | None
+    read_back_note: str | None
+    record_version: int
+    sessions: tuple[SessionView, ...]
+    answers: Mapping[str, AnswerView]
+    incidents: tuple[IncidentView, ...]
+    inconsistencies: tuple[InconsistencyView, ...]
+    profiles: frozenset[str]  # confirmed in the opening, else suggested from the claim
+    missing_required: tuple[str, ...]  # question ids
+    inquirer: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def started(self) -> bool:
+        return self.record_id is not None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+# --- loading and access ------------------------------------------------------------------------
+
+
+def _case(session: Session, actor: Actor, action: Action, application_id: int) -> Application:
+    return require_case_id(session, actor, action, session.get(Application, application_id),
+                           application_id)
+
+
+def _record(session: Session, application_id: int) -> InterviewRecord | None:
+    return session.execute(select(InterviewRecord).where(
+        InterviewRecord.application_id == application_id)).scalar_one_or_none()
+
+
+def _writable(session: Session, actor: Actor, application_id: int, what: str
+              ) -> tuple[Application, InterviewRecord]:
+    """The case and its open record, if the actor may write the interview now."""
+    app = _case(session, actor, Action.CASE_EDIT, application_id)
+    if actor.is_system or app.assigned_inquirer_id != actor.id:
+        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to writes "
+                                            "its interview record."),
+                           actor=actor, action=f"interview.{what}", entity_type="application",
+                           entity_id=app.id)
+    if CaseState(app.state) not in EDITABLE_STATES:
+        raise audit.refuse(ValidationError(
+            f"Case {app.case_number} is {CaseState(app.state).value.replace('_', ' ').lower()}: "
+            "the interview record can be written only while the case is under examination."),
+            actor=actor, action=f"interview.{what}", entity_type="application",
+            entity_id=app.id, outcome="refused")
+    record = _record(session, app.id)
+    if record is None:
+        raise ValidationError("Start the interview record first.")
+    if record.closed_at is not None:
+        raise audit.refuse(ValidationError(
+            "The interview record is closed (read back and confirmed); reopen it with a reason "
+            "to change it."), actor=actor, action=f"interview.{what}",
+            entity_type="application", entity_id=app.id, outcome="refused")
+    return app, record
+
+
+def _touch(record: InterviewRecord, actor: Actor) -> None:
+    record.version += 1
+    record.updated_at = clock.now_utc()
+    record.updated_by_id = actor.id
+
+
+def _check_version(session: Session, entity: str, row: Any, expected: int | None,
+                   attempted: dict, actor: Actor, action: str, case_id: int) -> None:
+    if expected is not None and row.version != expected:
+        raise audit.refuse(stale_edit(session, entity, row, expected, attempted), actor=actor,
+                           action=action, entity_type="application", entity_id=case_id,
+                           outcome="refused")
+
+
+def bank_for(record: InterviewRecord | None) -> qb.QuestionBank:
+    """The question bank a record was taken with (the current one before it starts)."""
+    return qb.load_bank(record.bank_version if record else None)
+
+
+def _profiles(bank: qb.QuestionBank, values: Mapping[str, Any], narrative: str,
+              cue_types: Sequence[str]) -> frozenset[str]:
+    confirmed = values.get("opening.profiles_raised")
+    if confirmed:
+        return frozenset(confirmed)
+    return frozenset(qb.profiles_raised(bank, narrative, cue_types))
+
+
+def interview(session: Session, *, actor: Actor, application_id: int,
+              cue_types: Sequence[str] = ()) -> InterviewView:
+    """The interview record of a case as its reader may see it."""
+    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    person = session.get(Person, app.person_id)
+    record = _record(session, app.id)
+    bank = bank_for(record)
+    sessions: list[InterviewSession] = []
+    answers: list[InterviewAnswer] = []
+    incidents: list[Incident] = []
+    inconsistencies: list[Inconsistency] = []
+    if record is not None:
+        sessions = list(session.execute(select(InterviewSession).where(
+            InterviewSession.record_id == record.id).order_by(InterviewSession.number)).scalars())
+        answers = list(session.execute(select(InterviewAnswer).where(
+            InterviewAnswer.record_id == record.id)).scalars())
+        incidents = list(session.execute(select(Incident).where(
+            Incident.record_id == record.id, Incident.deleted.is_(False))
+            .order_by(Incident.position, Incident.id)).scalars())
+        inconsistencies = list(session.execute(select(Inconsistency).where(
+            Inconsistency.record_id == record.id).order_by(Inconsistency.id)).scalars())
+    names = user_names(session, [a.updated_by_id for a in answers] + [app.assigned_inquirer_id])
+    values = {a.question_id: a.value.get("v") for a in answers}
+    if incidents:
+        values["past_harm.incidents"] = [i.id for i in incidents]
+    profiles = _profiles(bank, values, app.claim_narrative or "", cue_types)
+    missing = tuple(q.id for q in bank.missing_required(values, profiles))
+    editable = (record is not None and record.closed_at is None
+                and not actor.is_system and app.assigned_inquirer_id == actor.id
+                and CaseState(app.state) in EDITABLE_STATES)
+    return InterviewView(
+        application_id=app.id, case_number=app.case_number,
+        applicant=f"{person.family_name.upper()} {person.given_names}".strip() if person else "",
+        nationality=person.nationality if person else "", lodged_date=app.lodged_date,
+        state=str(app.state), record_id=record.id if record else None,
+        bank_version=bank.version, editable=editable,
+        closed_at=record.closed_at if record else None,
+        read_back_confirmed=record.read_back_confirmed if record else None,
+        read_back_language=record.read_back_language if record else None,
+        read_back_note=record.read_back_note if record else None,
+        record_version=record.version if record else 0,
+        sessions=tuple(SessionView(s.id, s.number, s.session_date, s.start_time, s.end_time,
+                                   s.place, s.language, s.interpreter, s.present, s.breaks,
+                                   s.version) for s in sessions),
+        answers={a.question_id: AnswerView(a.question_id, a.value.get("v"), a.version,
+                                           a.updated_at, names.get(a.updated_by_id))
+                 for a in answers},
+        incidents=tuple(IncidentView(i.id, i.position, i.occurred_on, i.occurred_text, i.place,
+                                     i.agent, i.what_happened, i.injuries, i.witnesses,
+                                     i.reported, i.evidence, i.version) for i in incidents),
+        inconsistencies=tuple(InconsistencyView(c.id, c.session_number, c.matter,
+                                                c.explanation, c.version)
+                              for c in inconsistencies),
+        profiles=profiles, missing_required=missing,
+        inquirer=names.get(app.assigned_inquirer_id), values=values,
+    )
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def start_interview(session: Session, *, actor: Actor, application_id: int) -> int:
+    """Open the interview record of a case with the current question bank (idempotent)."""
+    app = _case(session, actor, Action.CASE_EDIT, application_id)
+    existing = _record(session, app.id)
+    if existing is not None:
+        return existing.id
+    if actor.is_system or app.assigned_inquirer_id != actor.id:
+        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to writes "
+                                            "its interview record."),
+                           actor=actor, action="interview.start", entity_type="application",
+                           entity_id=app.id)
+    if CaseState(app.state) not in EDITABLE_STATES:
+        raise ValidationError("The interview can start once the case is sorted and under "
+                              "examination.")
+    record = InterviewRecord(application_id=app.id, bank_version=qb.current_version(),
+                             updated_by_id=actor.id)
+    session.add(record)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.start", entity_type="application",
+                 entity_id=app.id, details={"bank_version": record.bank_version})
+    return record.id
+
+
+def save_answer(session: Session, *, actor: Actor, application_id: int, question_id: str,
+                value: Any, expected_version: int | None = None) -> AnswerView:
+    """Save one answer (validated against the record's question bank). ``expected_version``
+    is the answer's version when the inquirer loaded it (0 or None for a new answer)."""
+    app, record = _writable(session, actor, application_id, "answer")
+    bank = bank_for(record)
+    try:
+        question = bank.question(question_id)
+    except KeyError:
+        raise ValidationError(f"There is no question '{question_id}' in question bank "
+                              f"{bank.version}.") from None
+    if question.type == "incidents":
+        raise ValidationError("Incidents are recorded one row each, not as an answer.")
+    try:
+        normalised = bank.validate_answer(question_id, value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if isinstance(normalised, date) and not isinstance(normalised, datetime):
+        if normalised > clock.today():
+            raise ValidationError(f"“{question.prompt}”: a date in the future is not possible.")
+        stored: Any = normalised.isoformat()
+    else:
+        stored = normalised
+    row = session.execute(select(InterviewAnswer).where(
+        InterviewAnswer.record_id == record.id,
+        InterviewAnswer.question_id == question_id)).scalar_one_or_none()
+    now = clock.now_utc()
+    if row is None:
+        if expected_version:
+            raise ValidationError("This answer was removed since you loaded it; reload the "
+                                  "record.")
+        row = InterviewAnswer(record_id=record.id, question_id=question_id,
+                              value={"v": stored}, updated_at=now, updated_by_id=actor.id)
+    else:
+        if expected_version is not None and row.version != expected_version:
+            raise audit.refuse(stale_edit(session, "answer", row, expected_version,
+                                          {"question": question_id}),
+                               actor=actor, action="interview.answer",
+                               entity_type="application", entity_id=app.id, outcome="refused")
+        if row.value.get("v") == stored:
+            return AnswerView(question_id, stored, row.version, row.updated_at,
+                              actor.display_name)
+        row.value = {"v": stored}
+        row.version += 1
+        row.updated_at = now
+        row.updated_by_id = actor.id
+    session.add(row)
+    _touch(record, actor)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.answer", entity_type="application",
+                 entity_id=app.id, details={"question": question_id,
+                                            "answered": stored not in (None, "", [])})
+    return AnswerView(question_id, stored, row.version, row.updated_at, actor.display_name)
+
+
+def _parse_time(text: str | None, what: str) -> str | None:
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return datetime.strptime(str(text).strip(), _TIME_FORMAT).strftime(_TIME_FORMAT)
+    except ValueError:
+        raise ValidationError(f"The {what} time must be written as HH:MM (for example "
+                              "09:30).") from None
+
+
+def save_session(session: Session, *, actor: Actor, application_id: int,
+                 session_date: date, start_time: str, language: str,
+                 end_time: str | None = None, place: str = "", interpreter: str = "",
+                 present: str = "", breaks: str = "", session_id: int | None = None,
+                 expected_version: int | None = None) -> SessionView:
+    """Add an interview session (``session_id`` None) or correct one."""
+    app, record = _writable(session, actor, application_id, "session")
+    if session_date > clock.today():
+        raise ValidationError("An interview session cannot be dated in the future.")
+    if session_date < app.lodged_date:
+        raise ValidationError(f"An interview cannot take place before the application was "
+                              f"lodged ({app.lodged_date.isoformat()}).")
+    start = _parse_time(start_time, "start")
+    if start is None:
+        raise ValidationError("Enter the time the session started.")
+    end = _parse_time(end_time, "end")
+    if end is not None and end <= start:
+        raise ValidationError("The session must end after it starts.")
+    if not (language or "").strip():
+        raise ValidationError("Enter the language of the interview.")
+    fields = {"session_date": session_date, "start_time": start, "end_time": end,
+              "place": place.strip(), "language": language.strip(),
+              "interpreter": interpreter.strip(), "present": present.strip(),
+              "breaks": breaks.strip()}
+    if session_id is None:
+        number = len(list(session.execute(select(InterviewSession.id).where(
+            InterviewSession.record_id == record.id)).scalars())) + 1
+        row = InterviewSession(record_id=record.id, number=number, updated_by_id=actor.id,
+                               **fields)
+    else:
+        row = session.get(InterviewSession, session_id)
+        if row is None or row.record_id != record.id:
+            raise NotFound("No such interview session in this record.")
+        _check_version(session, "interview session", row, expected_version,
+                       {"session": row.number}, actor, "interview.session", app.id)
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.version += 1
+        row.updated_at = clock.now_utc()
+        row.updated_by_id = actor.id
+    session.add(row)
+    _touch(record, actor)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.session", entity_type="application",
+                 entity_id=app.id, details={"session": row.number,
+                                            "new": session_id is None})
+    return SessionView(row.id, row.number, row.session_date, row.start_time, row.end_time,
+                       row.place, row.language, row.interpreter, row.present, row.breaks,
+                       row.version)
+
+
+INCIDENT_FIELDS = ("occurred_text", "place", "agent", "what_happened", "injuries", "witnesses",
+                   "reported", "evidence")
+
+
+def save_incident(session: Session, *, actor: Actor, application_id: int,
+                  what_happened: str, occurred_on: date | None = None,
+                  incident_id: int | None = None, expected_version: int | None = None,
+                  **details: str) -> IncidentView:
+    """Add an incident of past harm (one row each) or correct one."""
+    app, record = _writable(session, actor, application_id, "incident")
+    unknown = set(details) - set(INCIDENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown incident field(s): {', '.join(sorted(unknown))}.")
+    if not (what_happened or "").strip():
+        raise ValidationError("Describe what happened in the incident.")
+    if occurred_on is not None and occurred_on > clock.today():
+        raise ValidationError("An incident of past harm cannot be dated in the future.")
+    values = {k: (details.get(k) or "").strip() for k in INCIDENT_FIELDS}
+    values["what_happened"] = what_happened.strip()
+    if occurred_on is None and not values["occurred_text"]:
+        raise ValidationError("Give the date of the incident, or when it happened in words "
+                              "(for example 'spring 2019').")
+    if incident_id is None:
+        position = len(list(session.execute(select(Incident.id).where(
+            Incident.record_id == record.id)).scalars())) + 1
+        row = Incident(record_id=record.id, position=position, occurred_on=occurred_on,
+                       updated_by_id=actor.id, **values)
+    else:
+        row = session.get(Incident, incident_id)
+        if row is None or row.record_id != record.id or row.deleted:
+            raise NotFound("No such incident in this record.")
+        _check_version(session, "incident", row, expected_version, {"incident": row.position},
+                       actor, "interview.incident", app.id)
+        row.occurred_on = occurred_on
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.version += 1
+        row.updated_at = clock.now_utc()
+        row.updated_by_id = actor.id
+    session.add(row)
+    _touch(record, actor)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.incident", entity_type="application",
+                 entity_id=app.id, details={"incident": row.position,
+                                            "new": incident_id is None})
+    return IncidentView(row.id, row.position, row.occurred_on, row.occurred_text, row.place,
+                        row.agent, row.what_happened, row.injuries, row.witnesses,
+                        row.reported, row.evidence, row.version)
+
+
+def remove_incident(session: Session, *, actor: Actor, application_id: int, incident_id: int,
+                    reason: str) -> None:
+    """Strike an incident entered in error (kept, marked removed, with the reason audited)."""
+    app, record = _writable(session, actor, application_id, "incident")
+    if not (reason or "").strip():
+        raise ValidationError("Say why the incident is removed.")
+    row = session.get(Incident, incident_id)
+    if row is None or row.record_id != record.id or row.deleted:
+        raise NotFound("No such incident in this record.")
+    row.deleted = True
+    row.version += 1
+    row.updated_at = clock.now_utc()
+    row.updated_by_id = actor.id
+    session.add(row)
+    _touch(record, actor)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.incident.remove",
+                 entity_type="application", entity_id=app.id,
+                 details={"incident": row.position, "reason": reason.strip()})
+
+
+def save_inconsistency(session: Session, *, actor: Actor, application_id: int, matter: str,
+                       explanation: str = "", session_number: int | None = None,
+                       inconsistency_id: int | None = None,
+                       expected_version: int | None = None) -> InconsistencyView:
+    """Record an inconsistency put to the applicant and the explanation given."""
+    app, record = _writable(session, actor, application_id, "inconsistency")
+    if not (matter or "").strip():
+        raise ValidationError("Describe the inconsistency that was put to the applicant.")
+    if inconsistency_id is None:
+        row = Inconsistency(record_id=record.id, matter=matter.strip(),
+                            explanation=(explanation or "").strip(),
+                            session_number=session_number, updated_by_id=actor.id)
+    else:
+        row = session.get(Inconsistency, inconsistency_id)
+        if row is None or row.record_id != record.id:
+            raise NotFound("No such inconsistency in this record.")
+        _check_version(session, "inconsistency", row, expected_version, {"matter": matter},
+                       actor, "interview.inconsistency", app.id)
+        row.matter, row.explanation = matter.strip(), (explanation or "").strip()
+        row.session_number = session_number
+        row.version += 1
+        row.updated_at = clock.now_utc()
+        row.updated_by_id = actor.id
+    session.add(row)
+    _touch(record, actor)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.inconsistency",
+                 entity_type="application", entity_id=app.id,
+                 details={"new": inconsistency_id is None,
+                          "explained": bool(row.explanation)})
+    return InconsistencyView(row.id, row.session_number, row.matter, row.explanation,
+                             row.version)
+
+
+def close_interview(session: Session, *, actor: Actor, application_id: int,
+                    read_back_confirmed: bool, read_back_language: str = "",
+                    note: str = "", expected_version: int | None = None,
+                    cue_types: Sequence[str] = ()) -> InterviewView:
+    """Close the record after the read-back: every required question answered, at least one
+    session, and a note when the applicant did not confirm the record."""
+    app, record = _writable(session, actor, application_id, "close")
+    _check_version(session, "interview record", record, expected_version, {"close": True},
+                   actor, "interview.close", app.id)
+    view = interview(session, actor=actor, application_id=application_id, cue_types=cue_types)
+    if not view.sessions:
+        raise ValidationError("Record at least one interview session before closing.")
+    if view.missing_required:
+        bank = bank_for(record)
+        prompts = [bank.question(q).prompt for q in view.missing_required[:5]]
+        more = len(view.missing_required) - len(prompts)
+        raise ValidationError("These required questions are not answered yet: "
+                              + "; ".join(f"“{p}”" for p in prompts)
+                              + (f" and {more} more" if more > 0 else "") + ".")
+    if not read_back_language.strip():
+        raise ValidationError("Enter the language the record was read back in.")
+    if not read_back_confirmed and not note.strip():
+        raise ValidationError("The applicant did not confirm the record: note what they "
+                              "disputed.")
+    record.read_back_confirmed = read_back_confirmed
+    record.read_back_language = read_back_language.strip()
+    record.read_back_note = note.strip() or None
+    record.closed_at = clock.now_utc()
+    record.closed_by_id = actor.id
+    _touch(record, actor)
+    session.add(record)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.close", entity_type="application",
+                 entity_id=app.id, details={"confirmed": read_back_confirmed})
+    return interview(session, actor=actor, application_id=application_id, cue_types=cue_types)
+
+
+def reopen_interview(session: Session, *, actor: Actor, application_id: int,
+                     reason: str) -> None:
+    """Reopen a closed record (a further session, a correction), with the reason audited."""
+    app = _case(session, actor, Action.CASE_EDIT, application_id)
+    record = _record(session, app.id)
+    if record is None or record.closed_at is None:
+        raise ValidationError("The interview record is not closed.")
+    if actor.is_system or app.assigned_inquirer_id != actor.id:
+        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to writes "
+                                            "its interview record."),
+                           actor=actor, action="interview.reopen", entity_type="application",
+                           entity_id=app.id)
+    if CaseState(app.state) not in EDITABLE_STATES:
+        raise ValidationError("The interview record can be reopened only while the case is "
+                              "under examination.")
+    if not (reason or "").strip():
+        raise ValidationError("Say why the interview record is reopened.")
+    record.closed_at = None
+    record.closed_by_id = None
+    _touch(record, actor)
+    session.add(record)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.reopen", entity_type="application",
+                 entity_id=app.id, details={"reason": reason.strip()})
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def format_answer(question: qb.Question, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if question.type == "yes_no":
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    if question.type in ("choice",):
+        return str(value).replace("_", " ")
+    return str(value)
+
+
+def interview_pdf(session: Session, *, actor: Actor, application_id: int,
+                  settings: Settings | None = None) -> bytes:
+    """The interview record as a PDF (pages numbered, signature lines). Printing is audited."""
+    from workbench import pdf_documents as pdf
+
+    settings = settings or get_settings()
+    require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)
+    view = interview(session, actor=actor, application_id=application_id)
+    if not view.started:
+        raise ValidationError("The interview record has not been started.")
+    record = _record(session, application_id)
+    bank = bank_for(record)
+    answers = []
+    for section, questions in bank.visible_sections(view.values, view.profiles):
+        for q in questions:
+            if q.type == "incidents" or q.id not in view.answers:
+                continue
+            answers.append(pdf.AnswerLine(section.title, q.prompt,
+                                          format_answer(q, view.answers[q.id].value)))
+    interpreters = sorted({s.interpreter for s in view.sessions if s.interpreter})
+    doc = pdf.InterviewRecordDoc(
+        case_number=view.case_number, applicant=view.applicant, nationality=view.nationality,
+        bank_version=view.bank_version,
+        sessions=tuple(pdf.SessionLine(s.number, s.session_date.isoformat(), s.start_time,
+                                       s.end_time or "", s.place, s.language, s.interpreter,
+                                       s.present, s.breaks) for s in view.sessions),
+        answers=tuple(answers),
+        incidents=tuple(pdf.IncidentLine(i.when, i.place, i.agent, i.what_happened,
+                                         i.injuries, i.witnesses, i.reported, i.evidence)
+                        for i in view.incidents),
+        inconsistencies=tuple(pdf.InconsistencyLine(c.matter, c.explanation,
+                                                    f"session {c.session_number}"
+                                                    if c.session_number else "")
+                              for c in view.inconsistencies),
+        read_back_confirmed=bool(view.read_back_confirmed),
+        read_back_note=(f"Read back in {view.read_back_language}. " if view.read_back_language
+                        else "") + (view.read_back_note or ""),
+        inquirer=view.inquirer or "", interpreter=", ".join(interpreters),
+        produced_at=clock.local_datetime(clock.now_utc(), settings).strftime("%Y-%m-%d %H:%M"),
+    )
+    data = pdf.interview_record_pdf(doc)
+    audit.record(session, actor=actor, action="case.print", entity_type="application",
+                 entity_id=application_id, details={"document": "interview_record"})
+    return data
+
+
+__all__ = [
+    "AnswerView",
+    "IncidentView",
+    "InconsistencyView",
+    "InterviewView",
+    "SessionView",
+    "close_interview",
+    "format_answer",
+    "interview",
+    "interview_pdf",
+    "remove_incident",
+    "reopen_interview",
+    "save_answer",
+    "save_incident",
+    "save_inconsistency",
+    "save_session",
+    "start_interview",
+]

@@ -1,0 +1,168 @@
+"""Preparing an interview: the claim with the triage cues highlighted, what a repeat claim adds
+to the earlier ones, suggested country information, the specific profiles the claim raises and
+the questions of the bank they call for, and a printable preparation sheet.
+
+Each part degrades on its own: a case without a triage model still gets its profiles from the
+narrative's keywords, a case of a country the library lacks still gets its questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from workbench import audit, clock, coi_library, triage_desk
+from workbench import question_bank as qb
+from workbench.actor import Actor
+from workbench.errors import WorkbenchError
+from workbench.interviews import _case, _record, bank_for
+from workbench.permissions import Action, may, require
+from workbench.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class Highlight:
+    sentence: str
+    start: int
+    end: int
+    cues: tuple[str, ...]  # labels of the cues found in it
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PassageSuggestion:
+    passage_id: int
+    reference: str
+    snippet: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuggestedQuestion:
+    section: str
+    question_id: str
+    prompt: str
+    guidance: str
+
+
+@dataclass(frozen=True)
+class Preparation:
+    application_id: int
+    case_number: str
+    applicant: str
+    nationality: str
+    category: str
+    narrative: str
+    highlights: tuple[Highlight, ...]
+    triage_note: str | None  # why there are no highlights, when there are none
+    earlier_case_numbers: tuple[str, ...]
+    new_sentences: tuple[str, ...]
+    new_share: float | None
+    profiles: dict[str, tuple[str, ...]]  # code → reasons
+    profile_labels: dict[str, str]
+    questions: tuple[SuggestedQuestion, ...]
+    passages: tuple[PassageSuggestion, ...]
+    passages_note: str | None
+    bank_version: str
+
+
+def preparation(session: Session, *, actor: Actor, application_id: int,
+                settings: Settings | None = None, passages: int = 6) -> Preparation:
+    settings = settings or get_settings()
+    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    from models import Person
+
+    person = session.get(Person, app.person_id)
+    highlights: list[Highlight] = []
+    cue_types: list[str] = []
+    triage_note = None
+    earlier: tuple[str, ...] = ()
+    new_sentences: tuple[str, ...] = ()
+    new_share = None
+    if may(actor, Action.TRIAGE_VIEW):
+        try:
+            shown = triage_desk.case_triage(session, actor=actor, application_id=app.id,
+                                            settings=settings)
+            if shown.suggestion is not None:
+                for e in shown.suggestion.evidence:
+                    highlights.append(Highlight(e.sentence, e.start, e.end,
+                                                tuple(dict.fromkeys(
+                                                    c.label + (" (negated)" if c.negated
+                                                               else "")
+                                                    for c in e.cues)), e.note))
+                    cue_types += [c.type for c in e.cues if not c.negated]
+            else:
+                triage_note = "No triage suggestion is stored for this case."
+            novelty = triage_desk.novelty_for_case(session, actor=actor,
+                                                   application_id=app.id, settings=settings)
+            if novelty is not None:
+                earlier = tuple(novelty.earlier_case_numbers)
+                new_sentences = tuple(s.text for s in novelty.sentences if s.status == "new")
+                new_share = novelty.new_share
+        except triage_desk.TriageUnavailable as exc:
+            triage_note = str(exc)
+    else:
+        triage_note = "Triage is not shown to your role."
+    record = _record(session, app.id)
+    bank = bank_for(record)
+    raised = qb.profiles_raised(bank, app.claim_narrative or "", cue_types)
+    questions = tuple(SuggestedQuestion(section.title, q.id, q.prompt, q.guidance)
+                      for section, qs in qb.suggested_questions(bank, raised) for q in qs)
+    suggestions: list[PassageSuggestion] = []
+    passages_note = None
+    try:
+        found = coi_library.suggestions_for_case(session, actor=actor, application_id=app.id,
+                                                 limit=passages, settings=settings)
+        for s in found:
+            hit = s.hit
+            when = hit.published_on.isoformat() if hit.published_on else "undated"
+            reference = f"{hit.source or 'Unknown source'}, {hit.title}, {when}, {hit.place}"
+            suggestions.append(PassageSuggestion(hit.passage_id, reference,
+                                                 "".join(text for text, _ in hit.snippet)
+                                                 or hit.text[:300], tuple(s.reasons)))
+        if not found:
+            passages_note = "The library has no passage for this nationality and claim yet."
+    except WorkbenchError as exc:
+        passages_note = str(exc)
+    return Preparation(
+        application_id=app.id, case_number=app.case_number,
+        applicant=f"{person.family_name.upper()} {person.given_names}".strip() if person else "",
+        nationality=person.nationality if person else "",
+        category=str(app.sorting_category), narrative=app.claim_narrative or "",
+        highlights=tuple(highlights), triage_note=triage_note,
+        earlier_case_numbers=earlier, new_sentences=new_sentences, new_share=new_share,
+        profiles={k: tuple(v) for k, v in raised.items()},
+        profile_labels={k: p.label for k, p in bank.profiles.items()},
+        questions=questions, passages=tuple(suggestions), passages_note=passages_note,
+        bank_version=bank.version)
+
+
+def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int,
+                          settings: Settings | None = None) -> bytes:
+    """The preparation sheet as a PDF; printing it is audited."""
+    from workbench import pdf_documents as pdf
+
+    settings = settings or get_settings()
+    require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)
+    prep = preparation(session, actor=actor, application_id=application_id, settings=settings)
+    doc = pdf.PreparationSheetDoc(
+        case_number=prep.case_number, applicant=prep.applicant, nationality=prep.nationality,
+        category=prep.category, narrative=prep.narrative,
+        highlighted=tuple((h.sentence, ", ".join(h.cues)) for h in prep.highlights),
+        new_since_earlier=prep.new_sentences,
+        profiles=tuple(prep.profile_labels.get(p, p) for p in prep.profiles),
+        questions=tuple(pdf.PrepQuestion(q.section, q.prompt, q.guidance)
+                        for q in prep.questions),
+        passages=tuple(pdf.PrepPassage(p.reference, p.snippet, "; ".join(p.reasons))
+                       for p in prep.passages),
+        produced_at=clock.local_datetime(clock.now_utc(), settings).strftime("%Y-%m-%d %H:%M"),
+    )
+    data = pdf.preparation_sheet_pdf(doc)
+    audit.record(session, actor=actor, action="case.print", entity_type="application",
+                 entity_id=application_id, details={"document": "preparation_sheet"})
+    return data
+
+
+__all__ = ["Highlight", "PassageSuggestion", "Preparation", "SuggestedQuestion", "preparation",
+           "preparation_sheet_pdf"]
