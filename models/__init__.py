@@ -47,6 +47,17 @@ from models.examination import (
     MaterialFact,
 )
 from models.person import Person, PersonCreate, PersonRead, PersonUpdate
+from models.review import (
+    Appeal,
+    AppealDocument,
+    ConflictDeclaration,
+    CounsellorOpinion,
+    Hearing,
+    HearingEntry,
+    Panel,
+    PanelMember,
+    PanelOpinion,
+)
 from models.status_event import StatusEvent, StatusEventRead
 from models.triage import (
     ACountry,
@@ -59,6 +70,8 @@ from models.user import User, UserCreate, UserRead, UserUpdate
 
 __all__ = [
     "ACountry",
+    "Appeal",
+    "AppealDocument",
     "Application",
     "ApplicationCreate",
     "ApplicationRead",
@@ -74,6 +87,8 @@ __all__ = [
     "CoiPassage",
     "CoiSource",
     "CoiTermStat",
+    "ConflictDeclaration",
+    "CounsellorOpinion",
     "CredibilityIndicator",
     "CredibilityRating",
     "Decision",
@@ -82,6 +97,8 @@ __all__ = [
     "ElementAssessment",
     "ElementFinding",
     "FactFinding",
+    "Hearing",
+    "HearingEntry",
     "IdentityLink",
     "Incident",
     "Inconsistency",
@@ -90,6 +107,9 @@ __all__ = [
     "InterviewRecord",
     "InterviewSession",
     "MaterialFact",
+    "Panel",
+    "PanelMember",
+    "PanelOpinion",
     "Person",
     "PersonCreate",
     "PersonNameKey",

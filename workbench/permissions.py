@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, select, true
 from sqlmodel import Session
 
 from models import Application, Role
@@ -38,22 +38,26 @@ class Action(StrEnum):
     TRIAGE_DECIDE = "triage.decide"
     TRIAGE_QC = "triage.qc"
     TRIAGE_ADMIN = "triage.admin"
+    APPEAL_FILE = "appeal.file"
+    APPEAL_MANAGE = "appeal.manage"
+    APPEAL_OPINION = "appeal.opinion"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.INQUIRER: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EDIT,
          Action.CASE_EXPORT, Action.CASE_TRANSITION, Action.COI_SEARCH, Action.COI_CITE,
-         Action.TRIAGE_VIEW, Action.TRIAGE_DECIDE}
+         Action.TRIAGE_VIEW, Action.TRIAGE_DECIDE, Action.APPEAL_FILE}
     ),
     Role.COUNSELLOR: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_EXPORT, Action.CASE_TRANSITION,
-         Action.COI_SEARCH, Action.COI_CITE}
+         Action.COI_SEARCH, Action.COI_CITE, Action.APPEAL_OPINION}
     ),
     Role.MANAGER: frozenset(
         {Action.CASE_LIST, Action.CASE_OPEN, Action.CASE_CREATE, Action.CASE_EXPORT,
          Action.CASE_ASSIGN, Action.CASE_TRANSITION, Action.STATS_VIEW, Action.COI_SEARCH,
-         Action.TRIAGE_VIEW, Action.TRIAGE_DECIDE, Action.TRIAGE_QC}
+         Action.TRIAGE_VIEW, Action.TRIAGE_DECIDE, Action.TRIAGE_QC, Action.APPEAL_FILE,
+         Action.APPEAL_MANAGE}
     ),
     Role.ADMIN: frozenset({Action.USER_ADMIN, Action.AUDIT_VERIFY, Action.COI_SEARCH,
                            Action.COI_INGEST, Action.COI_EDIT, Action.TRIAGE_ADMIN}),
@@ -79,11 +83,29 @@ def _no_cases(actor: Actor) -> ColumnElement[bool]:
     return false()
 
 
+def _panel_appeals(actor: Actor) -> ColumnElement[bool]:
+    """Cases with an appeal allocated to a panel the counsellor sits on."""
+    from models import Appeal, PanelMember
+
+    return Application.id.in_(
+        select(Appeal.application_id).join(PanelMember, PanelMember.panel_id == Appeal.panel_id)
+        .where(PanelMember.user_id == actor.id))
+
+
+def _sits_on(session: Session, actor: Actor, app: Application) -> bool:
+    from models import Appeal, PanelMember
+
+    return session.execute(
+        select(Appeal.id).join(PanelMember, PanelMember.panel_id == Appeal.panel_id)
+        .where(Appeal.application_id == app.id, PanelMember.user_id == actor.id).limit(1)
+    ).first() is not None
+
+
 #: For each role, a SQL condition selecting the cases it reaches. Counsellors reach the
-#: appeals of the panels they sit on; until panels exist they reach none.
+#: appeals allocated to the panels they sit on.
 CASE_SCOPES: dict[Role, Callable[[Actor], ColumnElement[bool]]] = {
     Role.INQUIRER: _assigned_to_actor,
-    Role.COUNSELLOR: _no_cases,
+    Role.COUNSELLOR: _panel_appeals,
     Role.MANAGER: _all_cases,
     Role.ADMIN: _no_cases,
 }
@@ -91,7 +113,7 @@ CASE_SCOPES: dict[Role, Callable[[Actor], ColumnElement[bool]]] = {
 #: For each role, whether one loaded case is in reach (mirrors CASE_SCOPES in Python).
 CASE_CHECKS: dict[Role, Callable[[Session, Actor, Application], bool]] = {
     Role.INQUIRER: lambda _s, actor, app: app.assigned_inquirer_id == actor.id,
-    Role.COUNSELLOR: lambda _s, _actor, _app: False,
+    Role.COUNSELLOR: _sits_on,
     Role.MANAGER: lambda _s, _actor, _app: True,
     Role.ADMIN: lambda _s, _actor, _app: False,
 }
@@ -156,6 +178,9 @@ def _denied_message(action: Action) -> str:
         Action.TRIAGE_DECIDE: "confirm or override sorting suggestions",
         Action.TRIAGE_QC: "quality-check sortings",
         Action.TRIAGE_ADMIN: "edit the Category A list",
+        Action.APPEAL_FILE: "record requests for review",
+        Action.APPEAL_MANAGE: "manage panels and allocate appeals",
+        Action.APPEAL_OPINION: "write counsellors' opinions",
     }[action]
     return f"Your role may not {what}."
 

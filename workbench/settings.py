@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     #: Applications triaged per model call in a batch run.
     triage_batch_size: int = Field(default=64, ge=1)
 
+    # Administrative review.
+    #: Where new evidence filed with a request for review is kept (empty: data_dir/appeal-store).
+    appeal_store_dir: Path | None = None
+    #: Largest evidence file accepted, in megabytes, and how many files one request may hold.
+    appeal_max_file_mb: int = Field(default=20, ge=1)
+    appeal_max_files: int = Field(default=100, ge=1)
+
     #: SQLite busy timeout (milliseconds) while waiting for the single writer.
     sqlite_busy_timeout_ms: int = 15_000
 
@@ -77,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def resolved_coi_store(self) -> Path:
         return self.coi_store_dir or (self.data_dir / "coi-store")
+
+    @property
+    def resolved_appeal_store(self) -> Path:
+        return self.appeal_store_dir or (self.data_dir / "appeal-store")
 
     @property
     def zone(self) -> ZoneInfo:
