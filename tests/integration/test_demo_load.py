@@ -156,3 +156,29 @@ def test_milestone_dates_agree_with_the_events(engine):
                 assert app.review_filed_on is not None and app.ruled_on >= app.review_filed_on
             checked += app.decided_on is not None
     assert checked > 100
+
+
+def test_demo_appeals_sit_with_the_demo_panels(engine):
+    from models import Appeal, Panel
+    from workbench import reviews
+    from workbench.actor import Actor
+
+    load_demo(engine, cases=1500, seed=5, as_of=AS_OF)
+    with db.unit_of_work(engine, write=False) as session:
+        in_review = session.execute(select(func.count()).select_from(Application).where(
+            Application.review_basis.is_not(None))).scalar_one()
+        appeals = session.execute(select(func.count()).select_from(Appeal)).scalar_one()
+        assert in_review and appeals == in_review  # one appeal row per case in review
+        assert session.execute(select(func.count()).select_from(Panel)).scalar_one() == 2
+        unallocated = session.execute(
+            select(func.count()).select_from(Appeal).join(
+                Application, Application.id == Appeal.application_id)
+            .where(Appeal.panel_id.is_(None), Application.state != "REVIEW_FILED")
+        ).scalar_one()
+        assert unallocated == 0
+        counsellor = session.execute(select(User).where(User.username == "counsellor1")
+                                     ).scalar_one()
+        actor = Actor(id=counsellor.id, username=counsellor.username,
+                      display_name=counsellor.display_name, role=Role.COUNSELLOR)
+        mine = reviews.my_appeals(session, actor=actor)
+        assert mine and all(item.panel == "Tokyo Panel 1" for item in mine)

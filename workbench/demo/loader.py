@@ -93,9 +93,13 @@ def load_demo(
 
             backfill_name_keys(session, after_id=max_person)
             seed_a_countries(session)
+            # Panels of the demo counsellors and an appeal row for each case in review.
+            from workbench.demo.reviews import add_demo_appeals
+
+            add_demo_appeals(session, settings, as_of, after_application_id=max_application)
             if not db.is_sqlite(engine):
                 # Rows were inserted with explicit ids: move the id sequences past them.
-                for table in ("person", "application"):
+                for table in ("person", "application", "appeal"):
                     connection.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT MAX(id) FROM {table}))"))
