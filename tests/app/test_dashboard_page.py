@@ -68,7 +68,7 @@ def test_the_cases_behind_a_figure_then_an_export(caseload) -> None:  # noqa: AN
     assert sorted(r["Name"].split()[0] for r in rows) == ["OSAKA", "TOKYO0", "TOKYO1", "TOKYO2"]
     assert "4 cases" in messages(at)
     assert not audit_entries(engine, "stats.export")  # nothing exported by looking
-    at.button(key="prep_cases-stage.csv").click().run()
+    at.button(key="prep_cases-stage_csv").click().run()
     entries = audit_entries(engine, "stats.export")
     assert len(entries) == 1 and entries[0].actor_id == staff.manager.id
     assert at.get("download_button")

@@ -117,7 +117,13 @@ def bar(data: list[dict], x: str, y: str, title: str, key: str, *, color: str | 
     order = list(sort) if sort else "-y" if not horizontal else "-x"
     cat = alt.X(f"{x}:N", sort=order, title=None) if not horizontal else alt.Y(
         f"{x}:N", sort=order, title=None)
-    val = alt.Y(f"{y}:Q", title=title) if not horizontal else alt.X(f"{y}:Q", title=title)
+    top = max((float(d.get(y) or 0) for d in data), default=0.0)
+    totals: dict[str, float] = {}
+    for d in data:  # stacked bars: the tallest stack, not the tallest piece
+        totals[str(d.get(x))] = totals.get(str(d.get(x)), 0.0) + float(d.get(y) or 0)
+    room = alt.Scale(domain=[0, max(max(totals.values(), default=top), 1) * 1.15])
+    val = (alt.Y(f"{y}:Q", title=title, scale=room) if not horizontal
+           else alt.X(f"{y}:Q", title=title, scale=room))
     base = alt.Chart(alt.Data(values=data))
     enc = {"x": cat, "y": val} if not horizontal else {"y": cat, "x": val}
     marks = base.mark_bar().encode(
@@ -141,7 +147,7 @@ def export_buttons(actor: Actor, name: str, columns: Sequence[str],
     ready = st.session_state.get(EXPORT_KEY, {})
     a, b, c = st.columns([1, 1, 4])
     for fmt, col in (("csv", a), ("xlsx", b)):
-        slot = f"{name}.{fmt}"
+        slot = f"{name}_{fmt}"
         if slot in ready and ready[slot][0] == f:
             col.download_button(t(f"dashboard.download_{fmt}"), ready[slot][1],
                                 file_name=f"{name}.{fmt}", key=f"dl_{slot}",
