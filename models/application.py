@@ -80,6 +80,18 @@ class Application(ApplicationBase, table=True):
         # Covers the processing-time figures, so they never read the wide rows.
         Index("ix_application_milestones", "state", "lodged_date", "sorted_on", "decided_on",
               "review_filed_on", "ruled_on"),
+        # Cover the dashboard's grouped figures (by office, category, inquirer, outcome,
+        # nationality through person_id), so that they never read the wide rows either.
+        Index("ix_dash_decided", "decided_on", "lodged_date", "office", "sorting_category",
+              "assigned_inquirer_id", "decision_drafted_by_id", "outcome", "review_ruling",
+              "person_id"),
+        Index("ix_dash_sorted", "sorted_on", "lodged_date", "office", "sorting_category",
+              "assigned_inquirer_id", "person_id"),
+        Index("ix_dash_ruled", "ruled_on", "review_filed_on", "office", "sorting_category",
+              "assigned_inquirer_id", "review_ruling", "person_id"),
+        Index("ix_dash_lodged", "lodged_date", "state", "office", "sorting_category",
+              "application_number", "reasonable_grounds_materials", "assigned_inquirer_id",
+              "review_filed_on", "outcome", "person_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -22,8 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Date, Integer, cast, func, literal_column, select
+from sqlalchemy import Date, Integer, case, cast, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
@@ -82,14 +83,23 @@ class _Q:
         self.needs_person = bool(f.nationalities)
 
     def month(self, column: ColumnElement) -> ColumnElement:
-        if self.sqlite:
-            return func.strftime("%Y-%m", column)
+        if self.sqlite:  # dates are stored as ISO text: the first seven characters
+            return func.substr(column, 1, 7)
         return func.to_char(column, "YYYY-MM")
 
     def year(self, column: ColumnElement) -> ColumnElement:
         if self.sqlite:
-            return cast(func.strftime("%Y", column), Integer)
+            return cast(func.substr(column, 1, 4), Integer)
         return cast(func.extract("year", column), Integer)
+
+    def kept(self, start: ColumnElement, end: ColumnElement, months: int) -> ColumnElement:
+        """1 when ``end`` is within ``months`` calendar months of ``start``. Only a duration
+        near the limit needs the month arithmetic; the rest is decided by the day count."""
+        shortest, longest = _month_span(months)
+        days = self.days.between(start, end)
+        exact = cast(self.days.day(end) <= self.days.day(self.days.add_months(start, months)),
+                     Integer)
+        return case((days < shortest, 1), (days > longest, 0), else_=exact)
 
     def week(self, column: ColumnElement) -> ColumnElement:
         """Monday of the ISO week."""
@@ -133,7 +143,17 @@ class _Q:
         query = query.where(*where)
         if group:
             query = query.group_by(*[literal_column(f"c{i}") for i in range(len(columns))])
-        return [tuple(r) for r in self.session.execute(query).all()]
+        # Core execution: the rows are plain tuples, without the ORM's per-row work.
+        return [tuple(r) for r in self.session.connection().execute(query).all()]
+
+
+@lru_cache(maxsize=8)
+def _month_span(months: int) -> tuple[int, int]:
+    """The fewest and most days ``months`` calendar months can last."""
+    start = date(2020, 1, 1)
+    spans = [(clock.add_months(start + timedelta(days=i), months)
+              - (start + timedelta(days=i))).days for i in range(4 * 366)]
+    return min(spans), max(spans)
 
 
 def _as_date(value: date | str) -> date:
@@ -281,9 +301,8 @@ def processing_times(session: Session, *, actor: Actor, by: str = "month",
         group, person = _group_column(q, by, end)
         columns = [group, days.between(start, end)]
         if key == "decision":
-            kept = (days.day(a.decided_on)
-                    <= days.day(days.add_months(a.lodged_date, settings.standard_period_months)))
-            columns.append(cast(kept, Integer))
+            columns.append(q.kept(a.lodged_date, a.decided_on,
+                                  settings.standard_period_months))
         where = [end.is_not(None), start.is_not(None), *q.period(end),
                  *q.conditions()]
         for row in q.rows(columns, where, person=person):
