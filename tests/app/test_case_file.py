@@ -93,7 +93,8 @@ def test_sections_in_order_with_the_claim(received) -> None:  # noqa: ANN001
     at = open_case_file(signed_in("inq.one"), case_id)
     assert [e.label for e in at.expander] == [
         "Claim", "Applicant's circumstances", "Applications of this person",
-        "Triage suggestion", "Country information", "Timeline", "Actions"]
+        "Triage suggestion", "Country information", "Examination", "Administrative review",
+        "Timeline", "Actions"]
     text = messages(at)
     assert "I fear that I will be harmed if I return." in text
     assert "**Status of residence at filing:** Temporary visitor" in text
@@ -127,13 +128,14 @@ def test_inquirer_on_a_received_case_is_offered_only_their_moves(received) -> No
     assert choice.options == ["Start sorting", "Record withdrawal"]
 
 
-def test_manager_on_a_drafted_decision_may_approve_or_return(app_db) -> None:  # noqa: ANN001
+def test_manager_on_a_drafted_decision_is_sent_to_the_decision_page(app_db) -> None:  # noqa: ANN001
     engine, staff = app_db
     case_id = insert_case(engine, state=CaseState.DECISION_DRAFTED, inquirer=staff.inquirer,
                           sorting_category="A", outcome="RECOGNISED_REFUGEE")
     at = open_case_file(signed_in("mgr.one"), case_id)
-    assert _action_choice(at).options == [
-        "Return draft for revision", "Approve decision", "Record withdrawal"]
+    # approving and returning are done on the Decision page, which keeps the decision record
+    assert _action_choice(at).options == ["Record withdrawal"]
+    assert "on the Decision page" in messages(at)
 
 
 def test_recording_start_sorting_moves_the_case(received) -> None:  # noqa: ANN001

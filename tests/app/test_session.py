@@ -76,13 +76,17 @@ COI_MENU = {"Country information": ["COI library", "COI document"]}
 
 
 @pytest.mark.parametrize(("username", "menu", "landing"), [
-    ("inq.one", {"Work": ["My cases", "Case file", "Triage"], **COI_MENU,
-                 "Account": ["Sign out"]},
+    # Interview, Assessment, Decision and Appeal are hidden pages opened from a case.
+    ("inq.one", {"Work": ["My cases", "Case file", "Interview", "Assessment", "Decision",
+                          "Appeal", "Triage"], **COI_MENU, "Account": ["Sign out"]},
      "My cases"),
-    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Case file", "Triage"], **COI_MENU,
+    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Dashboard", "Case file",
+                          "Interview", "Assessment", "Decision", "Appeal", "Triage"],
+                 "Administrative review": ["Appeals", "Panels"], **COI_MENU,
                  "Account": ["Sign out"]}, "Cases"),
-    ("cns.one", {"Work": ["My appeals", "Case file"], **COI_MENU, "Account": ["Sign out"]},
-     "Appeals of my panels"),
+    ("cns.one", {"Work": ["Cases of my panels", "Case file", "Appeal"],
+                 "Administrative review": ["My appeals"], **COI_MENU,
+                 "Account": ["Sign out"]}, "Appeals of my panels"),
     ("adm.one", {"Administration": ["Users", "Category A countries"], **COI_MENU,
                  "Account": ["Sign out"]}, "Users"),
 ])

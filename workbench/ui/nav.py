@@ -33,8 +33,25 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("cases", "cases.py", "nav.my_cases", "cases",
              frozenset({Role.INQUIRER, Role.MANAGER, Role.COUNSELLOR})),
     PageSpec("queue", "queue.py", "nav.queue", "queue", frozenset({Role.MANAGER})),
+    PageSpec("dashboard", "dashboard.py", "nav.dashboard", "dashboard",
+             frozenset({Role.MANAGER})),
     PageSpec("case", "case_file.py", "nav.case_file", "case",
              frozenset({Role.INQUIRER, Role.MANAGER, Role.COUNSELLOR})),
+    # The examination of one case, reached from its case file (``?case=ID``).
+    PageSpec("interview", "interview.py", "exam.nav_interview", "interview",
+             frozenset({Role.INQUIRER, Role.MANAGER}), in_menu=False),
+    PageSpec("assessment", "assessment.py", "exam.nav_assessment", "assessment",
+             frozenset({Role.INQUIRER, Role.MANAGER}), in_menu=False),
+    PageSpec("decision", "decision.py", "exam.nav_decision", "decision",
+             frozenset({Role.INQUIRER, Role.MANAGER}), in_menu=False),
+    # Administrative review: the appeals list, one appeal (``?appeal=ID``), the panels.
+    PageSpec("appeals", "appeals.py", "appeal.nav_appeals", "appeals",
+             frozenset({Role.MANAGER, Role.COUNSELLOR}), section="appeal.nav_section"),
+    # Hidden, and filed under Work: an inquirer has no other page in the review section.
+    PageSpec("appeal", "appeal.py", "appeal.nav_appeal", "appeal",
+             frozenset({Role.MANAGER, Role.COUNSELLOR, Role.INQUIRER}), in_menu=False),
+    PageSpec("panels", "panels.py", "appeal.nav_panels", "panels", frozenset({Role.MANAGER}),
+             section="appeal.nav_section"),
     PageSpec("users", "users.py", "nav.users", "users", frozenset({Role.ADMIN}),
              section="nav.section_admin"),
     # After the users page, so that an administrator still starts on the users page.
@@ -49,7 +66,9 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 _TITLES_BY_ROLE = {("cases", Role.MANAGER): "nav.all_cases",
-                   ("cases", Role.COUNSELLOR): "nav.my_appeals",
+                   # A counsellor's appeals page is "My appeals"; this one lists their cases.
+                   ("cases", Role.COUNSELLOR): "appeal.nav_panel_cases",
+                   ("appeals", Role.COUNSELLOR): "nav.my_appeals",
                    ("triage", Role.ADMIN): "nav.triage_admin"}
 #: Pages filed under another menu section for one role (an administrator's Category A list).
 _SECTIONS_BY_ROLE = {("triage", Role.ADMIN): "nav.section_admin"}

@@ -25,7 +25,16 @@ class Section:
 
 
 def sections_for(actor: Actor) -> list[Section]:
-    from workbench.ui.case_sections import actions, applications, claim, coi, timeline, triage
+    from workbench.ui.case_sections import (
+        actions,
+        applications,
+        claim,
+        coi,
+        examination,
+        review,
+        timeline,
+        triage,
+    )
 
     registry = [
         Section("claim", "section.claim", claim.render_claim),
@@ -34,6 +43,9 @@ def sections_for(actor: Actor) -> list[Section]:
         Section("triage", "section.triage", triage.render,
                 roles=frozenset({Role.INQUIRER, Role.MANAGER})),
         Section("coi", "coi.section", coi.render),
+        Section("examination", "exam.section", examination.render,
+                roles=frozenset({Role.INQUIRER, Role.MANAGER})),
+        Section("review", "appeal.section", review.render),
         Section("timeline", "section.timeline", timeline.render),
         Section("actions", "section.actions", actions.render),
     ]

@@ -23,6 +23,15 @@ _RULINGS = [ReviewRuling.GRANTED, ReviewRuling.DISMISSED_MERITS,
             ReviewRuling.DISMISSED_INADMISSIBLE]
 
 
+#: Steps taken on their own pages, which keep the decision and appeal records in step with
+#: the case (the Decision page, and the Appeal page or the case file's review section).
+ON_THEIR_OWN_PAGES = frozenset({
+    "draft_decision", "return_draft", "approve_decision", "serve_notice",
+    "reopen_for_new_decision", "file_review", "file_review_inaction", "assign_panel",
+    "hold_hearing", "skip_hearing", "submit_panel_opinion", "record_ruling",
+    "withdraw_review"})
+
+
 def render(case: CaseFile, actor: Actor) -> None:
     show_flash()
     app = case.application
@@ -31,7 +40,10 @@ def render(case: CaseFile, actor: Actor) -> None:
     version_key = f"wb_loaded_version_{app.id}"
     action_key = f"wb_loaded_action_{app.id}"
     loaded_version = st.session_state.get(version_key, app.version)
-    options = available_actions(app, actor)
+    everything = available_actions(app, actor)
+    options = [o for o in everything if o.name not in ON_THEIR_OWN_PAGES]
+    if len(options) < len(everything):
+        st.caption(t("actions.elsewhere"))
     if not options:
         st.session_state[version_key] = app.version
         st.caption(t("actions.none"))
