@@ -173,7 +173,8 @@ def insert_case(
         session.add(person)
         session.flush()
         app = Application(
-            person_id=person.id, case_number=f"TST-{uuid.uuid4().hex[:10]}",
+            person_id=person.id, nationality=nationality,
+            case_number=f"TST-{uuid.uuid4().hex[:10]}",
             lodged_date=lodged, state=state,
             assigned_inquirer_id=inquirer.id if inquirer else None, **defaults,
         )

@@ -255,8 +255,10 @@ def register_application(
     if app_data.lodged_date > clock.today():
         raise ValidationError("The lodging date cannot be in the future.")
     now = clock.now_utc()
+    applicant = session.get(Person, app_data.person_id)
     app = Application(
         **app_data.model_dump(),
+        nationality=applicant.nationality if applicant else None,
         case_number=f"PENDING-{now.timestamp():.6f}-{actor.username}"[:32],
         removal_suspension=removal_suspension_for(
             app_data.application_number, app_data.reasonable_grounds_materials,
@@ -554,6 +556,10 @@ def update_person(
                  entity_id=person.id, details={"fields": sorted(values),
                                                "via_application": app.id})
     session.refresh(person)
+    if "nationality" in values:
+        session.execute(update(Application).where(Application.person_id == person.id)
+                        .values(nationality=person.nationality)
+                        .execution_options(synchronize_session=False))
     if set(values) & _NAME_KEY_FIELDS:
         _refresh_name_keys(session, person)
     return PersonRead.model_validate(person, from_attributes=True)

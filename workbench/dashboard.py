@@ -80,7 +80,6 @@ class _Q:
         self.f = f
         self.days = _Days(session)
         self.sqlite = self.days.sqlite
-        self.needs_person = bool(f.nationalities)
 
     def month(self, column: ColumnElement) -> ColumnElement:
         if self.sqlite:  # dates are stored as ISO text: the first seven characters
@@ -123,7 +122,7 @@ class _Q:
         if f.stages and stage:
             out.append(a.state.in_(f.stages))
         if f.nationalities:
-            out.append(Person.nationality.in_(f.nationalities))
+            out.append(a.nationality.in_(f.nationalities))
         return out
 
     def period(self, column: ColumnElement) -> list[ColumnElement]:
@@ -135,12 +134,9 @@ class _Q:
         return out
 
     def rows(self, columns: Sequence[ColumnElement], where: Iterable[ColumnElement],
-             group: bool = True, person: bool = False) -> list[tuple]:
+             group: bool = True) -> list[tuple]:
         labelled = [c.label(f"c{i}") for i, c in enumerate(columns)]
-        query = select(*labelled, func.count()).select_from(Application)
-        if self.needs_person or person:
-            query = query.join(Person, Person.id == Application.person_id)
-        query = query.where(*where)
+        query = select(*labelled, func.count()).select_from(Application).where(*where)
         if group:
             query = query.group_by(*[literal_column(f"c{i}") for i in range(len(columns))])
         # Core execution: the rows are plain tuples, without the ORM's per-row work.
@@ -264,18 +260,18 @@ class ProcessingRow:
         return self.decided_within_standard / self.to_decision.count
 
 
-def _group_column(q: _Q, by: str, milestone: ColumnElement) -> tuple[ColumnElement, bool]:
+def _group_column(q: _Q, by: str, milestone: ColumnElement) -> ColumnElement:
     a = Application
     if by == "month":
-        return q.month(milestone), False
+        return q.month(milestone)
     if by == "office":
-        return a.office, False
+        return a.office
     if by == "nationality":
-        return Person.nationality, True
+        return a.nationality
     if by == "category":
-        return a.sorting_category, False
+        return a.sorting_category
     if by == "inquirer":
-        return func.coalesce(a.assigned_inquirer_id, 0), False
+        return func.coalesce(a.assigned_inquirer_id, 0)
     raise ValidationError(f"Unknown grouping '{by}'; choose one of {', '.join(GROUPINGS)}.")
 
 
@@ -298,14 +294,14 @@ def processing_times(session: Session, *, actor: Actor, by: str = "month",
     specs = (("sorting", a.lodged_date, a.sorted_on), ("decision", a.lodged_date, a.decided_on),
              ("review", a.review_filed_on, a.ruled_on))
     for key, start, end in specs:
-        group, person = _group_column(q, by, end)
+        group = _group_column(q, by, end)
         columns = [group, days.between(start, end)]
         if key == "decision":
             columns.append(q.kept(a.lodged_date, a.decided_on,
                                   settings.standard_period_months))
         where = [end.is_not(None), start.is_not(None), *q.period(end),
                  *q.conditions()]
-        for row in q.rows(columns, where, person=person):
+        for row in q.rows(columns, where):
             name = _group_name(row[0])
             histos[name][key].append((row[1], row[-1]))
             if key == "decision" and row[2]:
@@ -364,16 +360,16 @@ def flows(session: Session, *, actor: Actor, f: DashboardFilter = DashboardFilte
                                                  *q.period(a.decided_on), *q.conditions()])}
     mix: dict[str, dict[str, int]] = defaultdict(lambda: {o: 0 for o in OUTCOMES})
     for nationality, outcome, n in q.rows(
-            [Person.nationality, a.outcome],
+            [a.nationality, a.outcome],
             [a.outcome.in_(OUTCOMES), a.decided_on.is_not(None), *q.period(a.decided_on),
-             *q.conditions()], person=True):
+             *q.conditions()]):
         mix[nationality][outcome] += n
     # withdrawals have no notice: counted by the day they ended (their last update)
     for nationality, n in q.rows(
-            [Person.nationality],
+            [a.nationality],
             [a.outcome == PrimaryOutcome.WITHDRAWN.value, a.decided_on.is_(None),
              *q.period(q.utc_day(a.updated_at)),
-             *q.conditions()], person=True):
+             *q.conditions()]):
         mix[nationality][PrimaryOutcome.WITHDRAWN.value] += n
     ranked = sorted(mix, key=lambda k: (-sum(mix[k].values()), k))[:top_nationalities]
     counts = q.rows([a.application_number >= 2, a.application_number >= 3,
@@ -464,7 +460,6 @@ def workload(session: Session, *, actor: Actor, f: DashboardFilter = DashboardFi
                         *q.conditions()])
     oldest = dict(session.execute(
         select(a.assigned_inquirer_id, func.min(a.lodged_date))
-        .join(Person, Person.id == a.person_id)
         .where(a.state.in_(list(PRIMARY_PENDING)), a.assigned_inquirer_id.is_not(None),
                *q.conditions()).group_by(a.assigned_inquirer_id)).all())
     done = dict(q.rows([a.decision_drafted_by_id],
@@ -482,7 +477,6 @@ def workload(session: Session, *, actor: Actor, f: DashboardFilter = DashboardFi
         select(Panel.name, func.count(Appeal.id), func.min(Appeal.filed_date))
         .join(Appeal, Appeal.panel_id == Panel.id)
         .join(Application, Application.id == Appeal.application_id)
-        .join(Person, Person.id == Application.person_id)
         .where(Application.state.in_(list(REVIEW_OPEN)), *q.conditions())
         .group_by(Panel.name)).all()
     ruled = dict(session.execute(
@@ -574,9 +568,9 @@ def _drill_condition(q: _Q, figure: str, value: str, as_of: date, settings: Sett
     if figure == "outcome_nationality":
         nationality, _, outcome = value.partition(":")
         if outcome == PrimaryOutcome.WITHDRAWN.value:
-            return [Person.nationality == nationality, a.outcome == outcome,
+            return [a.nationality == nationality, a.outcome == outcome,
                     a.decided_on.is_(None), *q.period(q.utc_day(a.updated_at))]
-        return [Person.nationality == nationality, a.outcome == outcome,
+        return [a.nationality == nationality, a.outcome == outcome,
                 a.decided_on.is_not(None), *q.period(a.decided_on)]
     if figure == "repeat":
         return [a.application_number >= 2, *q.period(a.lodged_date)]
@@ -604,12 +598,12 @@ def drill_down(session: Session, *, actor: Actor, figure: str, value: str,
     where = [*_drill_condition(q, figure, str(value), as_of, settings),
              *q.conditions(stage=figure != "stage"), case_scope(actor)]
     a = Application
-    base = select(a.id).join(Person, Person.id == a.person_id).where(*where)
+    base = select(a.id).where(*where)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     names = may(actor, Action.CASE_OPEN)
     rows = session.execute(
         select(a.id, a.case_number, Person.family_name, Person.given_names,
-               Person.nationality, a.office, a.lodged_date, a.state, a.sorting_category,
+               a.nationality, a.office, a.lodged_date, a.state, a.sorting_category,
                a.outcome, a.decided_on)
         .join(Person, Person.id == a.person_id).where(*where)
         .order_by(a.lodged_date, a.id).limit(max(1, min(limit, 1000))).offset(max(0, offset))
@@ -673,7 +667,7 @@ def filter_options(session: Session, *, actor: Actor) -> dict[str, list[str]]:
     require(actor, Action.STATS_VIEW)
     offices = sorted(r for r in session.execute(select(Application.office).distinct()).scalars())
     nationalities = sorted(r for r in session.execute(
-        select(Person.nationality).distinct()).scalars())
+        select(Application.nationality).distinct()).scalars() if r)
     return {"offices": offices, "nationalities": nationalities,
             "categories": ["A", "B", "C", "D1", "D2", "NA", "UNSORTED"],
             "stages": [s.value for s in CaseState]}

@@ -185,7 +185,8 @@ def _second_application_of_same_person(engine, case_id: int, inquirer) -> int:  
     with unit_of_work(engine) as session:
         first = session.get(Application, case_id)
         second = Application(
-            person_id=first.person_id, case_number=f"TST-{uuid.uuid4().hex[:10]}",
+            person_id=first.person_id, nationality=first.nationality,
+            case_number=f"TST-{uuid.uuid4().hex[:10]}",
             lodged_date=date(2024, 3, 1), state=CaseState.RECEIVED,
             assigned_inquirer_id=inquirer.id, application_type="REFUGEE", office="TOKYO",
             residence_status_at_filing="TEMPORARY_VISITOR", application_number=2,
@@ -334,3 +335,18 @@ def test_saving_an_unchanged_person_form_is_not_a_write(
         saved = cases.update_person(session, actor=staff.inquirer2, application_id=other_case,
                                     expected_version=1, changes={"given_names": "Anoma"})
     assert (saved.given_names, saved.version) == ("Anoma", 2)
+
+
+def test_a_corrected_nationality_follows_onto_every_application(engine, staff: Staff,  # noqa: ANN001
+                                                                 case_id: int) -> None:
+    other_case = _second_application_of_same_person(engine, case_id, staff.inquirer)
+    mine = load(engine, staff.inquirer, case_id)
+    with unit_of_work(engine) as session:
+        cases.update_person(session, actor=staff.inquirer, application_id=case_id,
+                            expected_version=mine.person.version,
+                            changes={"nationality": "MMR"})
+    # the statistics read the nationality from the applications: both follow the person
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(Application.id, Application.nationality).where(
+            Application.id.in_([case_id, other_case]))).all())
+    assert found == {case_id: "MMR", other_case: "MMR"}

@@ -1125,6 +1125,7 @@ class _Generator:
                 "id": aid,
                 "case_number": f"{self.office_codes.get(c.office, 'TOK')}-{lodged.year}-{aid:07d}",
                 "person_id": person_id[c.person],
+                "nationality": self.persons[c.person].nationality,
                 "application_number": c.app_number,
                 "previous_application_id": app_id[c.prev] if c.prev is not None else None,
                 "application_type": c.app_type,
