@@ -9,12 +9,12 @@ import io
 import json
 import math
 from collections import Counter, defaultdict
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from models import Application, CaseState, Person
+from models import Appeal, Application, CaseState, Panel, Person, User
 from tests.app.helpers import audit_entries
 from tests.conftest import _drop_pg, _make_staff, _pg_engine, _sqlite_engine, insert_case
 from workbench import clock, dashboard
@@ -331,7 +331,27 @@ def test_workload_counts_open_cases_and_oldest(db, manager, caseload) -> None:  
                                                  a.lodged_date)
     assert sorted(w.open_cases for w in inquirers) == sorted(open_by.values())
     assert sorted(w.oldest_lodged for w in inquirers) == sorted(oldest.values())
-    assert panels and all(p.open_appeals > 0 for p in panels)
+    since = AS_OF - timedelta(weeks=8)
+    decided_by: Counter = Counter(a.decision_drafted_by_id for a, _ in caseload
+                                  if a.decided_on and since < a.decided_on <= AS_OF
+                                  and a.decision_drafted_by_id)
+    with unit_of_work(db, write=False) as s:
+        names = {u.display_name: u.id for u in s.execute(select(User)).scalars()}
+        appeals = s.execute(select(Appeal.panel_id, Appeal.filed_date, Application.state)
+                            .join(Application, Application.id == Appeal.application_id)
+                            .where(Appeal.panel_id.is_not(None))).all()
+        panel_names = {p.id: p.name for p in s.execute(select(Panel)).scalars()}
+    for w in inquirers:
+        assert w.decided_per_week == round(decided_by.get(names[w.inquirer], 0) / 8, 2)
+    open_appeals: Counter = Counter()
+    first_filed: dict[str, date] = {}
+    for panel_id, filed, state in appeals:
+        if state in dashboard.REVIEW_OPEN:
+            name = panel_names[panel_id]
+            open_appeals[name] += 1
+            first_filed[name] = min(first_filed.get(name, date.max), filed)
+    assert {p.panel: p.open_appeals for p in panels} == dict(open_appeals)
+    assert {p.panel: p.oldest_filed for p in panels} == first_filed
 
 
 def test_every_outcome_figure_drills_down_to_its_cases(db, manager) -> None:  # noqa: ANN001
