@@ -171,7 +171,8 @@ def _writable(session: Session, actor: Actor, application_id: int, what: str
     return app, record
 
 
-def _touch(record: InterviewRecord, actor: Actor) -> None:
+def _touch(record: Any, actor: Actor) -> None:
+    """A new version of an edited row, by ``actor``, now."""
     record.version += 1
     record.updated_at = clock.now_utc()
     record.updated_by_id = actor.id
@@ -384,9 +385,7 @@ def save_session(session: Session, *, actor: Actor, application_id: int,
                        {"session": row.number}, actor, "interview.session", app.id)
         for key, value in fields.items():
             setattr(row, key, value)
-        row.version += 1
-        row.updated_at = clock.now_utc()
-        row.updated_by_id = actor.id
+        _touch(row, actor)
     session.add(row)
     _touch(record, actor)
     session.flush()
@@ -434,9 +433,7 @@ def save_incident(session: Session, *, actor: Actor, application_id: int,
         row.occurred_on = occurred_on
         for key, value in values.items():
             setattr(row, key, value)
-        row.version += 1
-        row.updated_at = clock.now_utc()
-        row.updated_by_id = actor.id
+        _touch(row, actor)
     session.add(row)
     _touch(record, actor)
     session.flush()
@@ -458,9 +455,7 @@ def remove_incident(session: Session, *, actor: Actor, application_id: int, inci
     if row is None or row.record_id != record.id or row.deleted:
         raise NotFound("No such incident in this record.")
     row.deleted = True
-    row.version += 1
-    row.updated_at = clock.now_utc()
-    row.updated_by_id = actor.id
+    _touch(row, actor)
     session.add(row)
     _touch(record, actor)
     session.flush()
@@ -489,9 +484,7 @@ def save_inconsistency(session: Session, *, actor: Actor, application_id: int, m
                        actor, "interview.inconsistency", app.id)
         row.matter, row.explanation = matter.strip(), (explanation or "").strip()
         row.session_number = session_number
-        row.version += 1
-        row.updated_at = clock.now_utc()
-        row.updated_by_id = actor.id
+        _touch(row, actor)
     session.add(row)
     _touch(record, actor)
     session.flush()

@@ -20,8 +20,6 @@ from models import (
     CounsellorOpinion,
     Decision,
     DecisionStatus,
-    Role,
-    User,
 )
 from tests.app.conftest import signed_in
 from tests.app.helpers import (
@@ -36,8 +34,9 @@ from tests.app.helpers import (
     select_rows,
     status_events,
 )
-from tests.conftest import _password_hash, insert_case
+from tests.conftest import insert_case
 from tests.integration.test_examination import cite_passage
+from tests.integration.test_reviews import _counsellor
 from workbench import clock, reviews
 from workbench.actor import Actor
 from workbench.db import unit_of_work
@@ -56,15 +55,6 @@ class Review:
     case_id: int
     case_number: str
     appeal_id: int
-
-
-def _counsellor(engine, username: str, name: str, expertise: str) -> Actor:  # noqa: ANN001
-    with unit_of_work(engine) as s:
-        user = User(username=username, display_name=name, role=Role.COUNSELLOR,
-                    expertise=expertise, office="TOKYO", password_hash=_password_hash())
-        s.add(user)
-        s.flush()
-        return Actor(id=user.id, username=username, display_name=name, role=Role.COUNSELLOR)
 
 
 def decided_case(engine, staff, *, notice: date) -> int:  # noqa: ANN001
