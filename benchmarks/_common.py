@@ -21,6 +21,28 @@ def fresh_sqlite(directory: Path | None = None):  # noqa: ANN201
     return make_engine(url), path
 
 
+def demo_database(database: str | None, cases: int, prefix: str) -> Path:
+    """A SQLite file with the demo caseload: ``database`` as given (already loaded), else a
+    fresh one loaded with ``cases`` applications (seed 2024). The app under test is pointed
+    at it through ``WORKBENCH_DATABASE_URL``."""
+    import os
+    from datetime import date
+
+    if database:
+        path = Path(database)
+    else:
+        from workbench.demo import load_demo
+
+        engine, path = fresh_sqlite(Path(tempfile.mkdtemp(prefix=prefix)))
+        started = time.perf_counter()
+        summary = load_demo(engine, cases=cases, seed=2024, as_of=date.today())
+        engine.dispose()
+        print(f"loaded {summary.cases:,} applications in {time.perf_counter() - started:.0f} s"
+              f" into {path}")
+    os.environ["WORKBENCH_DATABASE_URL"] = f"sqlite:///{path}"
+    return path
+
+
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn()

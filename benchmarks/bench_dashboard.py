@@ -13,9 +13,7 @@ after a filter change). Reference in the same run: one full scan of the applicat
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -23,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._common import fresh_sqlite, machine, summarise  # noqa: E402
+from benchmarks._common import demo_database, machine, summarise  # noqa: E402
 
 APP = str(ROOT / "workbench" / "app.py")
 
@@ -34,18 +32,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--database", help="use this SQLite file (already loaded) instead")
     args = parser.parse_args()
-    if args.database:
-        path = Path(args.database)
-    else:
-        from workbench.demo import load_demo
-
-        engine, path = fresh_sqlite(Path(tempfile.mkdtemp(prefix="wb-bench-dash-")))
-        started = time.perf_counter()
-        summary = load_demo(engine, cases=args.cases, seed=2024, as_of=date.today())
-        engine.dispose()
-        print(f"loaded {summary.cases:,} applications in {time.perf_counter() - started:.0f} s"
-              f" into {path}")
-    os.environ["WORKBENCH_DATABASE_URL"] = f"sqlite:///{path}"
+    path = demo_database(args.database, args.cases, "wb-bench-dash-")
 
     from sqlalchemy import func, select, text
 

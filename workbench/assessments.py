@@ -38,10 +38,11 @@ from models import (
 )
 from workbench import audit, clock
 from workbench.actor import Actor
+from workbench.cases import load_case
 from workbench.eligibility import ELEMENT_ORDER, Proposal, propose_outcome
-from workbench.errors import NotFound, PermissionDenied, ValidationError
-from workbench.permissions import Action, require_case_id
-from workbench.versioning import stale_edit
+from workbench.errors import NotFound, ValidationError
+from workbench.permissions import Action, is_assigned_inquirer, require_assigned_inquirer
+from workbench.versioning import bump, stale_edit
 
 GROUNDS = ("race", "religion", "nationality", "particular_social_group", "political_opinion",
            "imputed_political_opinion")
@@ -121,19 +122,12 @@ class AssessmentView:
 # --- access -----------------------------------------------------------------------------------
 
 
-def _case(session: Session, actor: Actor, action: Action, application_id: int) -> Application:
-    return require_case_id(session, actor, action, session.get(Application, application_id),
-                           application_id)
-
 
 def _writable(session: Session, actor: Actor, application_id: int, what: str
               ) -> tuple[Application, Assessment]:
-    app = _case(session, actor, Action.CASE_EDIT, application_id)
-    if actor.is_system or app.assigned_inquirer_id != actor.id:
-        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to records "
-                                            "findings."),
-                           actor=actor, action=f"assessment.{what}", entity_type="application",
-                           entity_id=app.id)
+    app = load_case(session, actor, Action.CASE_EDIT, application_id)
+    require_assigned_inquirer(actor, app, attempted=f"assessment.{what}",
+                              does="records findings")
     if CaseState(app.state) != CaseState.UNDER_EXAMINATION:
         raise audit.refuse(ValidationError(
             "Findings can be recorded only while the case is under examination."),
@@ -152,11 +146,6 @@ def _assessment(session: Session, application_id: int) -> Assessment | None:
         Assessment.application_id == application_id)).scalar_one_or_none()
 
 
-def _touch(row, actor: Actor) -> None:  # noqa: ANN001
-    row.version += 1
-    row.updated_at = clock.now_utc()
-    row.updated_by_id = actor.id
-
 
 def _case_citations(session: Session, application_id: int) -> dict[int, CoiCitation]:
     return {c.id: c for c in session.execute(select(CoiCitation).where(
@@ -168,7 +157,7 @@ def _case_citations(session: Session, application_id: int) -> dict[int, CoiCitat
 
 
 def assessment(session: Session, *, actor: Actor, application_id: int) -> AssessmentView:
-    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     row = _assessment(session, app.id)
     facts: list[MaterialFact] = []
     ratings: dict[int, list[CredibilityRating]] = {}
@@ -187,7 +176,7 @@ def assessment(session: Session, *, actor: Actor, application_id: int) -> Assess
                                             e.version) for e in elements}
     proposal = propose_outcome({Element(e): v.finding for e, v in element_views.items()},
                                app.application_type)
-    editable = (not actor.is_system and app.assigned_inquirer_id == actor.id
+    editable = (is_assigned_inquirer(actor, app)
                 and CaseState(app.state) == CaseState.UNDER_EXAMINATION)
     citations = _case_citations(session, app.id)
     return AssessmentView(
@@ -228,9 +217,9 @@ def save_fact(session: Session, *, actor: Actor, application_id: int, statement:
         fact = _fact(session, row, fact_id)
         _check(session, actor, app, "material fact", fact, expected_version)
         fact.statement = statement
-        _touch(fact, actor)
+        bump(fact, actor)
     session.add(fact)
-    _touch(row, actor)
+    bump(row, actor)
     session.flush()
     audit.record(session, actor=actor, action="assessment.fact", entity_type="application",
                  entity_id=app.id, details={"fact": fact.position, "new": fact_id is None})
@@ -244,8 +233,8 @@ def remove_fact(session: Session, *, actor: Actor, application_id: int, fact_id:
         raise ValidationError("Say why the material fact is removed.")
     fact = _fact(session, row, fact_id)
     fact.deleted = True
-    _touch(fact, actor)
-    _touch(row, actor)
+    bump(fact, actor)
+    bump(row, actor)
     session.add(fact)
     session.flush()
     audit.record(session, actor=actor, action="assessment.fact.remove",
@@ -306,8 +295,8 @@ def rate_fact(session: Session, *, actor: Actor, application_id: int, fact_id: i
         existing.updated_at = clock.now_utc()
         existing.updated_by_id = actor.id
     session.add(existing)
-    _touch(fact, actor)
-    _touch(row, actor)
+    bump(fact, actor)
+    bump(row, actor)
     session.flush()
     audit.record(session, actor=actor, action="assessment.rating", entity_type="application",
                  entity_id=app.id, details={"fact": fact.position, "indicator": indicator.value,
@@ -333,8 +322,8 @@ def find_fact(session: Session, *, actor: Actor, application_id: int, fact_id: i
     if not rated:
         raise ValidationError("Rate the fact on the credibility indicators before the finding.")
     fact.finding, fact.finding_reason = finding.value, reason.strip()
-    _touch(fact, actor)
-    _touch(row, actor)
+    bump(fact, actor)
+    bump(row, actor)
     session.add(fact)
     session.flush()
     audit.record(session, actor=actor, action="assessment.fact_finding",
@@ -381,9 +370,9 @@ def record_element(session: Session, *, actor: Actor, application_id: int,
         _check(session, actor, app, "element finding", existing, expected_version)
         existing.finding, existing.reason, existing.grounds = (finding.value, reason.strip(),
                                                                chosen)
-        _touch(existing, actor)
+        bump(existing, actor)
     session.add(existing)
-    _touch(row, actor)
+    bump(row, actor)
     session.flush()
     audit.record(session, actor=actor, action="assessment.element", entity_type="application",
                  entity_id=app.id, details={"element": element.value,
@@ -435,7 +424,7 @@ def choose_outcome(session: Session, *, actor: Actor, application_id: int,
     row.humanitarian_considered = bool(humanitarian_considered)
     row.humanitarian_permission = bool(humanitarian_permission)
     row.humanitarian_reason = (humanitarian_reason or "").strip() or None
-    _touch(row, actor)
+    bump(row, actor)
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="assessment.outcome", entity_type="application",

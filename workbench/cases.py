@@ -174,7 +174,7 @@ class CaseFilter:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _load_case(session: Session, actor: Actor, action: Action,
+def load_case(session: Session, actor: Actor, action: Action,
                application_id: int) -> Application:
     """The case, if the actor may take ``action`` on it (refused and audited otherwise)."""
     return require_case_id(session, actor, action, session.get(Application, application_id),
@@ -410,7 +410,7 @@ def open_case(session: Session, *, actor: Actor, application_id: int,
     """The case file. Opening it is audited (and so is a refused attempt); a page that
     re-reads a file it already opened passes ``record_opening=False`` and is still checked."""
     settings = settings or get_settings()
-    app = _load_case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     case_file = _case_file(session, actor, app, settings)
     if record_opening:
         audit.record(session, actor=actor, action="case.open", entity_type="application",
@@ -474,7 +474,7 @@ def export_case(session: Session, *, actor: Actor, application_id: int,
                 settings: Settings | None = None) -> dict[str, Any]:
     """The case file as a JSON-ready dict; the export is audited."""
     settings = settings or get_settings()
-    app = _load_case(session, actor, Action.CASE_EXPORT, application_id)
+    app = load_case(session, actor, Action.CASE_EXPORT, application_id)
     case_file = _case_file(session, actor, app, settings)
     audit.record(session, actor=actor, action="case.export", entity_type="application",
                  entity_id=app.id, details={"format": "json"})
@@ -498,7 +498,7 @@ def update_application(
 ) -> ApplicationRead:
     """Save corrections to a case made from the version the user loaded. A save from an
     older version is refused with StaleEdit and changes nothing."""
-    app = _load_case(session, actor, Action.CASE_EDIT, application_id)
+    app = load_case(session, actor, Action.CASE_EDIT, application_id)
     data = _validate(ApplicationUpdate, changes)
     values = data.model_dump(exclude_unset=True)
     if not values:
@@ -532,7 +532,7 @@ def update_person(
     changes: PersonUpdate | dict,
 ) -> PersonRead:
     """Correct the applicant's particulars through a case the actor may edit."""
-    app = _load_case(session, actor, Action.CASE_EDIT, application_id)
+    app = load_case(session, actor, Action.CASE_EDIT, application_id)
     data = _validate(PersonUpdate, changes)
     values = data.model_dump(exclude_unset=True)
     person = session.get(Person, app.person_id)
@@ -628,7 +628,7 @@ def assign_cases(
 
 def get_application(session: Session, *, actor: Actor, application_id: int) -> ApplicationRead:
     """The application alone (no audit of an opening): for forms that need its version."""
-    app = _load_case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     return ApplicationRead.model_validate(app, from_attributes=True)
 
 

@@ -28,7 +28,16 @@ from sqlalchemy import Date, Integer, case, cast, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from models import Appeal, Application, CaseState, Panel, Person, PrimaryOutcome, User
+from models import (
+    Appeal,
+    Application,
+    CaseState,
+    Panel,
+    Person,
+    PrimaryOutcome,
+    SortingCategory,
+    User,
+)
 from models.enums import PRIMARY_PENDING_STATES, REVIEW_PENDING_STATES
 from workbench import audit, clock
 from workbench.actor import Actor
@@ -99,12 +108,6 @@ class _Q:
         exact = cast(self.days.day(end) <= self.days.day(self.days.add_months(start, months)),
                      Integer)
         return case((days < shortest, 1), (days > longest, 0), else_=exact)
-
-    def week(self, column: ColumnElement) -> ColumnElement:
-        """Monday of the ISO week."""
-        if self.sqlite:
-            return func.date(column, "-6 days", "weekday 1")
-        return cast(func.date_trunc("week", column), Date)
 
     def utc_day(self, column: ColumnElement) -> ColumnElement:
         """The UTC calendar day of a timestamp column."""
@@ -455,13 +458,10 @@ def workload(session: Session, *, actor: Actor, f: DashboardFilter = DashboardFi
     a = Application
     as_of = _as_of(f, settings)
     since = as_of - timedelta(weeks=weeks)
-    open_rows = q.rows([a.assigned_inquirer_id],
-                       [a.state.in_(list(PRIMARY_PENDING)), a.assigned_inquirer_id.is_not(None),
-                        *q.conditions()])
-    oldest = dict(session.execute(
-        select(a.assigned_inquirer_id, func.min(a.lodged_date))
+    open_rows = session.execute(
+        select(a.assigned_inquirer_id, func.count(), func.min(a.lodged_date))
         .where(a.state.in_(list(PRIMARY_PENDING)), a.assigned_inquirer_id.is_not(None),
-               *q.conditions()).group_by(a.assigned_inquirer_id)).all())
+               *q.conditions()).group_by(a.assigned_inquirer_id)).all()
     done = dict(q.rows([a.decision_drafted_by_id],
                        [a.decided_on.is_not(None), a.decided_on > since, a.decided_on <= as_of,
                         a.decision_drafted_by_id.is_not(None), *q.conditions(stage=False)]))
@@ -469,9 +469,9 @@ def workload(session: Session, *, actor: Actor, f: DashboardFilter = DashboardFi
         User.id.in_([r[0] for r in open_rows] + list(done) or [0]))).scalars()}
     inquirers = [InquirerWorkload(users[uid].display_name if uid in users else str(uid),
                                   users[uid].office if uid in users else None, n,
-                                  _as_date(oldest[uid]) if oldest.get(uid) else None,
+                                  _as_date(first) if first else None,
                                   round(done.get(uid, 0) / weeks, 2))
-                 for uid, n in open_rows]
+                 for uid, n, first in open_rows]
     inquirers.sort(key=lambda w: (-w.open_cases, w.inquirer))
     panel_rows = session.execute(
         select(Panel.name, func.count(Appeal.id), func.min(Appeal.filed_date))
@@ -669,7 +669,8 @@ def filter_options(session: Session, *, actor: Actor) -> dict[str, list[str]]:
     nationalities = sorted(r for r in session.execute(
         select(Application.nationality).distinct()).scalars() if r)
     return {"offices": offices, "nationalities": nationalities,
-            "categories": ["A", "B", "C", "D1", "D2", "NA", "UNSORTED"],
+            "categories": [c.value for c in SortingCategory if c != SortingCategory.UNSORTED]
+            + [SortingCategory.UNSORTED.value],
             "stages": [s.value for s in CaseState]}
 
 

@@ -31,12 +31,12 @@ from models import (
 )
 from workbench import assessments, audit, clock, interviews
 from workbench.actor import Actor
-from workbench.cases import user_names
+from workbench.cases import load_case, user_names
 from workbench.eligibility import ELEMENT_ORDER, ELEMENT_QUESTIONS
 from workbench.errors import PermissionDenied, ValidationError
-from workbench.permissions import Action, require, require_case_id
+from workbench.permissions import Action, is_assigned_inquirer, require, require_assigned_inquirer
 from workbench.settings import Settings, get_settings
-from workbench.versioning import stale_edit
+from workbench.versioning import bump, stale_edit
 from workbench.workflow import TransitionInput, is_reviewable, outcome_reviewable, transition
 
 OUTCOME_TITLES = {
@@ -93,10 +93,6 @@ class DecisionDesk:
     blockers: tuple[str, ...]  # what stops submission, in plain words
 
 
-def _case(session: Session, actor: Actor, action: Action, application_id: int) -> Application:
-    return require_case_id(session, actor, action, session.get(Application, application_id),
-                           application_id)
-
 
 def _decisions(session: Session, application_id: int) -> list[Decision]:
     return list(session.execute(select(Decision).where(
@@ -151,7 +147,7 @@ def blockers(session: Session, actor: Actor, app: Application) -> list[str]:
 def desk(session: Session, *, actor: Actor, application_id: int,
          settings: Settings | None = None) -> DecisionDesk:
     settings = settings or get_settings()
-    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     rows = _decisions(session, app.id)
     names = user_names(session, {d.drafted_by_id for d in rows}
                        | {d.approved_by_id for d in rows})
@@ -160,7 +156,7 @@ def desk(session: Session, *, actor: Actor, application_id: int,
     current = (next(v for v in views if v.id == open_row.id) if open_row
                else next((v for v in views if v.status == DecisionStatus.FINAL), None))
     state = CaseState(app.state)
-    inquirer = not actor.is_system and app.assigned_inquirer_id == actor.id
+    inquirer = is_assigned_inquirer(actor, app)
     manager = actor.role is not None and actor.role.value == "manager"
     blocking = (blockers(session, actor, app)
                 if state == CaseState.UNDER_EXAMINATION and inquirer else [])
@@ -193,7 +189,7 @@ def generated_reasons(session: Session, *, actor: Actor, application_id: int) ->
         str, list[int]]:
     """Structured reasons from the findings and the cited country information, and the
     citations they rest on: the starting text of a draft, which its author then edits."""
-    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     view = assessments.assessment(session, actor=actor, application_id=app.id)
     citations = {c.id: c for c in session.execute(select(CoiCitation).where(
         CoiCitation.application_id == app.id, CoiCitation.removed_at.is_(None))).scalars()}
@@ -257,12 +253,9 @@ def save_draft(session: Session, *, actor: Actor, application_id: int, reasons: 
                citation_ids: Sequence[int] = (), expected_version: int | None = None
                ) -> DecisionView:
     """Create or edit the open draft. Its outcome is the one chosen in the assessment."""
-    app = _case(session, actor, Action.CASE_EDIT, application_id)
-    if actor.is_system or app.assigned_inquirer_id != actor.id:
-        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to drafts "
-                                            "its decision."),
-                           actor=actor, action="decision.draft", entity_type="application",
-                           entity_id=app.id)
+    app = load_case(session, actor, Action.CASE_EDIT, application_id)
+    require_assigned_inquirer(actor, app, attempted="decision.draft",
+                              does="drafts its decision")
     if CaseState(app.state) != CaseState.UNDER_EXAMINATION:
         raise ValidationError("A draft can be written only while the case is under "
                               "examination.")
@@ -303,9 +296,7 @@ def save_draft(session: Session, *, actor: Actor, application_id: int, reasons: 
         row.outcome, row.humanitarian_permission = (outcome.value,
                                                     view.humanitarian_permission)
         row.reasons, row.citation_ids = reasons, chosen
-        row.version += 1
-        row.updated_at = now
-        row.updated_by_id = actor.id
+        bump(row, actor, now)
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="decision.draft", entity_type="application",
@@ -336,7 +327,7 @@ def submit_draft(session: Session, *, actor: Actor, application_id: int,
                  expected_case_version: int | None = None) -> DecisionView:
     """Send the draft for approval once the interview is closed and the assessment reaches
     the outcome. Nothing changes if anything is missing."""
-    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     row = _open_or_fail(session, app, DecisionStatus.DRAFT)
     if row.drafted_by_id != actor.id:
         raise PermissionDenied("Only the author submits a draft decision.")
@@ -352,9 +343,7 @@ def submit_draft(session: Session, *, actor: Actor, application_id: int,
                data=TransitionInput(outcome=outcome), expected_version=expected_case_version)
     row.status = DecisionStatus.SUBMITTED.value
     row.submitted_at = clock.now_utc()
-    row.version += 1
-    row.updated_at = row.submitted_at
-    row.updated_by_id = actor.id
+    bump(row, actor, row.submitted_at)
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="decision.submit", entity_type="application",
@@ -365,14 +354,12 @@ def submit_draft(session: Session, *, actor: Actor, application_id: int,
 def return_draft(session: Session, *, actor: Actor, application_id: int, reason: str,
                  expected_case_version: int | None = None) -> None:
     """A manager sends the draft back to its author, with the reason."""
-    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     row = _open_or_fail(session, app, DecisionStatus.SUBMITTED)
     transition(session, actor=actor, application_id=app.id, action="return_draft",
                data=TransitionInput(reason=reason), expected_version=expected_case_version)
     row.status = DecisionStatus.DRAFT.value
-    row.version += 1
-    row.updated_at = clock.now_utc()
-    row.updated_by_id = actor.id
+    bump(row, actor)
     session.add(row)
     session.flush()
 
@@ -380,7 +367,7 @@ def return_draft(session: Session, *, actor: Actor, application_id: int, reason:
 def approve(session: Session, *, actor: Actor, application_id: int,
             expected_case_version: int | None = None) -> DecisionView:
     """A manager who did not write the draft approves it (four eyes)."""
-    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     row = _open_or_fail(session, app, DecisionStatus.SUBMITTED)
     if row.drafted_by_id == actor.id:
         raise audit.refuse(PermissionDenied("The author of a draft decision cannot approve it; "
@@ -392,9 +379,7 @@ def approve(session: Session, *, actor: Actor, application_id: int,
     row.status = DecisionStatus.APPROVED.value
     row.approved_by_id = actor.id
     row.approved_at = clock.now_utc()
-    row.version += 1
-    row.updated_at = row.approved_at
-    row.updated_by_id = actor.id
+    bump(row, actor, row.approved_at)
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="decision.approve", entity_type="application",
@@ -409,7 +394,7 @@ def serve_notice(session: Session, *, actor: Actor, application_id: int, notice_
     again) and the review window runs from that date. A decision it supersedes is marked
     superseded."""
     settings = settings or get_settings()
-    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     row = _open_or_fail(session, app, DecisionStatus.APPROVED)
     transition(session, actor=actor, application_id=app.id, action="serve_notice",
                data=TransitionInput(notice_date=notice_date),
@@ -420,9 +405,7 @@ def serve_notice(session: Session, *, actor: Actor, application_id: int, notice_
     row.status = DecisionStatus.FINAL.value
     row.notice_date = notice_date
     row.finalised_at = now
-    row.version += 1
-    row.updated_at = now
-    row.updated_by_id = actor.id
+    bump(row, actor, now)
     session.add(row)
     session.flush()
     if row.supersedes_id is not None:
@@ -430,9 +413,7 @@ def serve_notice(session: Session, *, actor: Actor, application_id: int, notice_
         if old is not None and old.status == DecisionStatus.FINAL:
             old.status = DecisionStatus.SUPERSEDED.value
             old.superseded_by_id = row.id
-            old.version += 1
-            old.updated_at = now
-            old.updated_by_id = actor.id
+            bump(old, actor, now)
             session.add(old)
             session.flush()
     audit.record(session, actor=actor, action="decision.final", entity_type="application",
@@ -447,7 +428,7 @@ def reopen_for_new_decision(session: Session, *, actor: Actor, application_id: i
                             reason: str, expected_case_version: int | None = None) -> None:
     """A manager reopens a decided case so that a later decision can supersede the final
     one (which stays on record, unchanged)."""
-    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     if not any(d.status == DecisionStatus.FINAL for d in _decisions(session, app.id)):
         raise ValidationError("This case has no final decision to supersede.")
     transition(session, actor=actor, application_id=app.id, action="reopen_for_new_decision",
@@ -465,7 +446,7 @@ def notice_pdf(session: Session, *, actor: Actor, application_id: int,
 
     settings = settings or get_settings()
     require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)
-    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     rows = _decisions(session, app.id)
     row = (next((d for d in rows if d.id == decision_id), None) if decision_id
            else next((d for d in rows if d.status == DecisionStatus.FINAL), None))

@@ -32,11 +32,11 @@ from models import (
 from workbench import audit, clock
 from workbench import question_bank as qb
 from workbench.actor import Actor
-from workbench.cases import user_names
-from workbench.errors import NotFound, PermissionDenied, ValidationError
-from workbench.permissions import Action, require, require_case_id
+from workbench.cases import load_case, user_names
+from workbench.errors import NotFound, ValidationError
+from workbench.permissions import Action, is_assigned_inquirer, require, require_assigned_inquirer
 from workbench.settings import Settings, get_settings
-from workbench.versioning import stale_edit
+from workbench.versioning import bump, stale_edit
 
 EDITABLE_STATES = (CaseState.UNDER_EXAMINATION,)
 _TIME_FORMAT = "%H:%M"
@@ -135,12 +135,8 @@ class InterviewView:
 # --- loading and access ------------------------------------------------------------------------
 
 
-def _case(session: Session, actor: Actor, action: Action, application_id: int) -> Application:
-    return require_case_id(session, actor, action, session.get(Application, application_id),
-                           application_id)
 
-
-def _record(session: Session, application_id: int) -> InterviewRecord | None:
+def record_of(session: Session, application_id: int) -> InterviewRecord | None:
     return session.execute(select(InterviewRecord).where(
         InterviewRecord.application_id == application_id)).scalar_one_or_none()
 
@@ -148,19 +144,16 @@ def _record(session: Session, application_id: int) -> InterviewRecord | None:
 def _writable(session: Session, actor: Actor, application_id: int, what: str
               ) -> tuple[Application, InterviewRecord]:
     """The case and its open record, if the actor may write the interview now."""
-    app = _case(session, actor, Action.CASE_EDIT, application_id)
-    if actor.is_system or app.assigned_inquirer_id != actor.id:
-        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to writes "
-                                            "its interview record."),
-                           actor=actor, action=f"interview.{what}", entity_type="application",
-                           entity_id=app.id)
+    app = load_case(session, actor, Action.CASE_EDIT, application_id)
+    require_assigned_inquirer(actor, app, attempted=f"interview.{what}",
+                              does="writes its interview record")
     if CaseState(app.state) not in EDITABLE_STATES:
         raise audit.refuse(ValidationError(
             f"Case {app.case_number} is {CaseState(app.state).value.replace('_', ' ').lower()}: "
             "the interview record can be written only while the case is under examination."),
             actor=actor, action=f"interview.{what}", entity_type="application",
             entity_id=app.id, outcome="refused")
-    record = _record(session, app.id)
+    record = record_of(session, app.id)
     if record is None:
         raise ValidationError("Start the interview record first.")
     if record.closed_at is not None:
@@ -170,12 +163,6 @@ def _writable(session: Session, actor: Actor, application_id: int, what: str
             entity_type="application", entity_id=app.id, outcome="refused")
     return app, record
 
-
-def _touch(record: Any, actor: Actor) -> None:
-    """A new version of an edited row, by ``actor``, now."""
-    record.version += 1
-    record.updated_at = clock.now_utc()
-    record.updated_by_id = actor.id
 
 
 def _check_version(session: Session, entity: str, row: Any, expected: int | None,
@@ -202,9 +189,9 @@ def _profiles(bank: qb.QuestionBank, values: Mapping[str, Any], narrative: str,
 def interview(session: Session, *, actor: Actor, application_id: int,
               cue_types: Sequence[str] = ()) -> InterviewView:
     """The interview record of a case as its reader may see it."""
-    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     person = session.get(Person, app.person_id)
-    record = _record(session, app.id)
+    record = record_of(session, app.id)
     bank = bank_for(record)
     sessions: list[InterviewSession] = []
     answers: list[InterviewAnswer] = []
@@ -227,7 +214,7 @@ def interview(session: Session, *, actor: Actor, application_id: int,
     profiles = _profiles(bank, values, app.claim_narrative or "", cue_types)
     missing = tuple(q.id for q in bank.missing_required(values, profiles))
     editable = (record is not None and record.closed_at is None
-                and not actor.is_system and app.assigned_inquirer_id == actor.id
+                and is_assigned_inquirer(actor, app)
                 and CaseState(app.state) in EDITABLE_STATES)
     return InterviewView(
         application_id=app.id, case_number=app.case_number,
@@ -262,15 +249,12 @@ def interview(session: Session, *, actor: Actor, application_id: int,
 
 def start_interview(session: Session, *, actor: Actor, application_id: int) -> int:
     """Open the interview record of a case with the current question bank (idempotent)."""
-    app = _case(session, actor, Action.CASE_EDIT, application_id)
-    existing = _record(session, app.id)
+    app = load_case(session, actor, Action.CASE_EDIT, application_id)
+    existing = record_of(session, app.id)
     if existing is not None:
         return existing.id
-    if actor.is_system or app.assigned_inquirer_id != actor.id:
-        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to writes "
-                                            "its interview record."),
-                           actor=actor, action="interview.start", entity_type="application",
-                           entity_id=app.id)
+    require_assigned_inquirer(actor, app, attempted="interview.start",
+                              does="writes its interview record")
     if CaseState(app.state) not in EDITABLE_STATES:
         raise ValidationError("The interview can start once the case is sorted and under "
                               "examination.")
@@ -326,11 +310,9 @@ def save_answer(session: Session, *, actor: Actor, application_id: int, question
             return AnswerView(question_id, stored, row.version, row.updated_at,
                               actor.display_name)
         row.value = {"v": stored}
-        row.version += 1
-        row.updated_at = now
-        row.updated_by_id = actor.id
+        bump(row, actor, now)
     session.add(row)
-    _touch(record, actor)
+    bump(record, actor)
     session.flush()
     audit.record(session, actor=actor, action="interview.answer", entity_type="application",
                  entity_id=app.id, details={"question": question_id,
@@ -385,9 +367,9 @@ def save_session(session: Session, *, actor: Actor, application_id: int,
                        {"session": row.number}, actor, "interview.session", app.id)
         for key, value in fields.items():
             setattr(row, key, value)
-        _touch(row, actor)
+        bump(row, actor)
     session.add(row)
-    _touch(record, actor)
+    bump(record, actor)
     session.flush()
     audit.record(session, actor=actor, action="interview.session", entity_type="application",
                  entity_id=app.id, details={"session": row.number,
@@ -433,9 +415,9 @@ def save_incident(session: Session, *, actor: Actor, application_id: int,
         row.occurred_on = occurred_on
         for key, value in values.items():
             setattr(row, key, value)
-        _touch(row, actor)
+        bump(row, actor)
     session.add(row)
-    _touch(record, actor)
+    bump(record, actor)
     session.flush()
     audit.record(session, actor=actor, action="interview.incident", entity_type="application",
                  entity_id=app.id, details={"incident": row.position,
@@ -455,9 +437,9 @@ def remove_incident(session: Session, *, actor: Actor, application_id: int, inci
     if row is None or row.record_id != record.id or row.deleted:
         raise NotFound("No such incident in this record.")
     row.deleted = True
-    _touch(row, actor)
+    bump(row, actor)
     session.add(row)
-    _touch(record, actor)
+    bump(record, actor)
     session.flush()
     audit.record(session, actor=actor, action="interview.incident.remove",
                  entity_type="application", entity_id=app.id,
@@ -484,9 +466,9 @@ def save_inconsistency(session: Session, *, actor: Actor, application_id: int, m
                        actor, "interview.inconsistency", app.id)
         row.matter, row.explanation = matter.strip(), (explanation or "").strip()
         row.session_number = session_number
-        _touch(row, actor)
+        bump(row, actor)
     session.add(row)
-    _touch(record, actor)
+    bump(record, actor)
     session.flush()
     audit.record(session, actor=actor, action="interview.inconsistency",
                  entity_type="application", entity_id=app.id,
@@ -525,7 +507,7 @@ def close_interview(session: Session, *, actor: Actor, application_id: int,
     record.read_back_note = note.strip() or None
     record.closed_at = clock.now_utc()
     record.closed_by_id = actor.id
-    _touch(record, actor)
+    bump(record, actor)
     session.add(record)
     session.flush()
     audit.record(session, actor=actor, action="interview.close", entity_type="application",
@@ -536,15 +518,12 @@ def close_interview(session: Session, *, actor: Actor, application_id: int,
 def reopen_interview(session: Session, *, actor: Actor, application_id: int,
                      reason: str) -> None:
     """Reopen a closed record (a further session, a correction), with the reason audited."""
-    app = _case(session, actor, Action.CASE_EDIT, application_id)
-    record = _record(session, app.id)
+    app = load_case(session, actor, Action.CASE_EDIT, application_id)
+    record = record_of(session, app.id)
     if record is None or record.closed_at is None:
         raise ValidationError("The interview record is not closed.")
-    if actor.is_system or app.assigned_inquirer_id != actor.id:
-        raise audit.refuse(PermissionDenied("Only the inquirer the case is assigned to writes "
-                                            "its interview record."),
-                           actor=actor, action="interview.reopen", entity_type="application",
-                           entity_id=app.id)
+    require_assigned_inquirer(actor, app, attempted="interview.reopen",
+                              does="writes its interview record")
     if CaseState(app.state) not in EDITABLE_STATES:
         raise ValidationError("The interview record can be reopened only while the case is "
                               "under examination.")
@@ -552,7 +531,7 @@ def reopen_interview(session: Session, *, actor: Actor, application_id: int,
         raise ValidationError("Say why the interview record is reopened.")
     record.closed_at = None
     record.closed_by_id = None
-    _touch(record, actor)
+    bump(record, actor)
     session.add(record)
     session.flush()
     audit.record(session, actor=actor, action="interview.reopen", entity_type="application",
@@ -574,6 +553,17 @@ def format_answer(question: qb.Question, value: Any) -> str:
     return str(value)
 
 
+def answer_lines(view: InterviewView) -> list[tuple[str, str, str]]:
+    """(section, question, answer as text) for every answered question the record shows,
+    in the order of the question bank it was taken with."""
+    if not view.started:
+        return []
+    bank = qb.load_bank(view.bank_version)
+    return [(section.title, q.prompt, format_answer(q, view.answers[q.id].value))
+            for section, questions in bank.visible_sections(view.values, view.profiles)
+            for q in questions if q.type != "incidents" and q.id in view.answers]
+
+
 def interview_pdf(session: Session, *, actor: Actor, application_id: int,
                   settings: Settings | None = None) -> bytes:
     """The interview record as a PDF (pages numbered, signature lines). Printing is audited."""
@@ -584,15 +574,7 @@ def interview_pdf(session: Session, *, actor: Actor, application_id: int,
     view = interview(session, actor=actor, application_id=application_id)
     if not view.started:
         raise ValidationError("The interview record has not been started.")
-    record = _record(session, application_id)
-    bank = bank_for(record)
-    answers = []
-    for section, questions in bank.visible_sections(view.values, view.profiles):
-        for q in questions:
-            if q.type == "incidents" or q.id not in view.answers:
-                continue
-            answers.append(pdf.AnswerLine(section.title, q.prompt,
-                                          format_answer(q, view.answers[q.id].value)))
+    answers = [pdf.AnswerLine(*line) for line in answer_lines(view)]
     interpreters = sorted({s.interpreter for s in view.sessions if s.interpreter})
     doc = pdf.InterviewRecordDoc(
         case_number=view.case_number, applicant=view.applicant, nationality=view.nationality,
@@ -626,6 +608,7 @@ __all__ = [
     "InconsistencyView",
     "InterviewView",
     "SessionView",
+    "answer_lines",
     "close_interview",
     "format_answer",
     "interview",

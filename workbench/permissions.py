@@ -158,6 +158,20 @@ def require_case(session: Session, actor: Actor, action: Action, application: Ap
         )
 
 
+def is_assigned_inquirer(actor: Actor, application: Application) -> bool:
+    return not actor.is_system and application.assigned_inquirer_id == actor.id
+
+
+def require_assigned_inquirer(actor: Actor, application: Application, *, attempted: str,
+                              does: str) -> None:
+    """Refuse (and audit) work that only the inquirer the case is assigned to does (``does``
+    completes "Only the inquirer the case is assigned to …")."""
+    if not is_assigned_inquirer(actor, application):
+        raise audit.refuse(
+            PermissionDenied(f"Only the inquirer the case is assigned to {does}."),
+            actor=actor, action=attempted, entity_type="application", entity_id=application.id)
+
+
 def _denied_message(action: Action) -> str:
     what = {
         Action.CASE_LIST: "list cases",

@@ -15,8 +15,9 @@ from sqlmodel import Session
 from workbench import audit, clock, coi_library, triage_desk
 from workbench import question_bank as qb
 from workbench.actor import Actor
+from workbench.cases import load_case
 from workbench.errors import WorkbenchError
-from workbench.interviews import _case, _record, bank_for
+from workbench.interviews import bank_for, record_of
 from workbench.permissions import Action, may, require
 from workbench.settings import Settings, get_settings
 
@@ -70,7 +71,7 @@ class Preparation:
 def preparation(session: Session, *, actor: Actor, application_id: int,
                 settings: Settings | None = None, passages: int = 6) -> Preparation:
     settings = settings or get_settings()
-    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    app = load_case(session, actor, Action.CASE_OPEN, application_id)
     from models import Person
 
     person = session.get(Person, app.person_id)
@@ -104,7 +105,7 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
             triage_note = str(exc)
     else:
         triage_note = "Triage is not shown to your role."
-    record = _record(session, app.id)
+    record = record_of(session, app.id)
     bank = bank_for(record)
     raised = qb.profiles_raised(bank, app.claim_narrative or "", cue_types)
     questions = tuple(SuggestedQuestion(section.title, q.id, q.prompt, q.guidance)

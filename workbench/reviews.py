@@ -52,11 +52,11 @@ from models import (
 )
 from workbench import audit, clock
 from workbench.actor import Actor
-from workbench.cases import user_names
+from workbench.cases import load_case, user_names
 from workbench.errors import NotFound, PermissionDenied, ValidationError
-from workbench.permissions import Action, case_scope, require, require_case_id
+from workbench.permissions import Action, case_scope, require
 from workbench.settings import Settings, get_settings
-from workbench.versioning import stale_edit
+from workbench.versioning import bump, stale_edit
 from workbench.workflow import TransitionInput, is_reviewable, transition
 
 OPEN_REVIEW_STATES = (CaseState.REVIEW_FILED, CaseState.PANEL_ASSIGNED, CaseState.HEARING_HELD,
@@ -216,10 +216,6 @@ class QueueItem:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _case(session: Session, actor: Actor, action: Action, application_id: int) -> Application:
-    return require_case_id(session, actor, action, session.get(Application, application_id),
-                           application_id)
-
 
 def _appeal_of(session: Session, application_id: int) -> Appeal | None:
     """The latest appeal of a case."""
@@ -237,14 +233,9 @@ def _appeal(session: Session, actor: Actor, action: Action, appeal_id: int
                                actor=actor, action=str(action), entity_type="appeal",
                                entity_id=appeal_id)
         raise NotFound(f"No appeal with id {appeal_id}.")
-    app = _case(session, actor, action, row.application_id)
+    app = load_case(session, actor, action, row.application_id)
     return row, app
 
-
-def _touch(row, actor: Actor) -> None:  # noqa: ANN001
-    row.version += 1
-    row.updated_at = clock.now_utc()
-    row.updated_by_id = actor.id
 
 
 def _members(session: Session, panel_ids: Sequence[int]) -> dict[int, list[Member]]:
@@ -260,11 +251,12 @@ def _members(session: Session, panel_ids: Sequence[int]) -> dict[int, list[Membe
     return out
 
 
-def _open_counts(session: Session) -> dict[int, int]:
+def _open_counts(session: Session, panel_ids: Sequence[int]) -> dict[int, int]:
+    """Open appeals of each of these panels."""
     rows = session.execute(
         select(Appeal.panel_id, func.count()).join(Application,
                                                    Application.id == Appeal.application_id)
-        .where(Appeal.panel_id.is_not(None), Appeal.ruled_at.is_(None),
+        .where(Appeal.panel_id.in_(list(panel_ids) or [0]), Appeal.ruled_at.is_(None),
                Application.state.in_([s.value for s in OPEN_REVIEW_STATES]))
         .group_by(Appeal.panel_id)).all()
     return {panel_id: n for panel_id, n in rows}
@@ -272,7 +264,7 @@ def _open_counts(session: Session) -> dict[int, int]:
 
 def _panel_views(session: Session, panels: Sequence[Panel]) -> list[PanelView]:
     members = _members(session, [p.id for p in panels])
-    counts = _open_counts(session)
+    counts = _open_counts(session, [p.id for p in panels])
     return [PanelView(p.id, p.name, p.office, p.active, tuple(members.get(p.id, [])),
                       counts.get(p.id, 0), p.version) for p in panels]
 
@@ -330,14 +322,14 @@ def save_panel(session: Session, *, actor: Actor, name: str, member_ids: Sequenc
                                           {"name": name}),
                                actor=actor, action="panel.save", entity_type="panel",
                                entity_id=panel.id, outcome="refused")
-        busy = _open_counts(session).get(panel.id, 0)
+        busy = _open_counts(session, [panel.id]).get(panel.id, 0)
         current = {m.user_id for m in session.execute(select(PanelMember).where(
             PanelMember.panel_id == panel.id)).scalars()}
         if busy and current != set(ids):
             raise ValidationError("The panel has appeals in progress: its members cannot "
                                   "change until they are ruled on.")
         panel.name, panel.office, panel.active = name, office, active
-        _touch(panel, actor)
+        bump(panel, actor)
         session.add(panel)
         for member in session.execute(select(PanelMember).where(
                 PanelMember.panel_id == panel.id)).scalars():
@@ -422,6 +414,18 @@ def _store(content: bytes, sha: str, settings: Settings) -> None:
         raise
 
 
+def _attach(session: Session, actor: Actor, appeal_id: int,
+            checked: Sequence[tuple[Evidence, str, str]], settings: Settings) -> None:
+    """Keep the workbench's copy of each checked document and record it with the appeal."""
+    for item, kind, sha in checked:
+        _store(item.content, sha, settings)
+        session.add(AppealDocument(appeal_id=appeal_id, title=item.title.strip(),
+                                   file_name=Path(item.file_name or "document").name[:255],
+                                   media_type=kind, size_bytes=len(item.content), sha256=sha,
+                                   added_by_id=actor.id))
+    session.flush()
+
+
 def file_appeal(session: Session, *, actor: Actor, application_id: int, filed_date: date,
                 grounds: str, hearing_requested: bool = True, late_reason: str | None = None,
                 against_inaction: bool = False, evidence: Sequence[Evidence] = (),
@@ -433,7 +437,7 @@ def file_appeal(session: Session, *, actor: Actor, application_id: int, filed_da
     settings = settings or get_settings()
     require(actor, Action.APPEAL_FILE, entity_type="application", entity_id=application_id,
             attempted="appeal.file")
-    app = _case(session, actor, Action.CASE_TRANSITION, application_id)
+    app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     grounds = (grounds or "").strip()
     if not grounds:
         raise ValidationError("Record the grounds of the request for review.")
@@ -460,13 +464,7 @@ def file_appeal(session: Session, *, actor: Actor, application_id: int, filed_da
                  updated_by_id=actor.id)
     session.add(row)
     session.flush()
-    for item, kind, sha in checked:
-        _store(item.content, sha, settings)
-        session.add(AppealDocument(appeal_id=row.id, title=item.title.strip(),
-                                   file_name=Path(item.file_name or "document").name[:255],
-                                   media_type=kind, size_bytes=len(item.content), sha256=sha,
-                                   added_by_id=actor.id))
-    session.flush()
+    _attach(session, actor, row.id, checked, settings)
     audit.record(session, actor=actor, action="appeal.file", entity_type="application",
                  entity_id=app.id, details={"appeal": row.id, "basis": row.basis,
                                             "late": late, "documents": len(checked),
@@ -489,13 +487,7 @@ def add_evidence(session: Session, *, actor: Actor, appeal_id: int,
     if existing + len(evidence) > settings.appeal_max_files:
         raise ValidationError(f"A request may hold at most {settings.appeal_max_files} files.")
     checked = _check_evidence(evidence, settings)
-    for item, kind, sha in checked:
-        _store(item.content, sha, settings)
-        session.add(AppealDocument(appeal_id=row.id, title=item.title.strip(),
-                                   file_name=Path(item.file_name or "document").name[:255],
-                                   media_type=kind, size_bytes=len(item.content), sha256=sha,
-                                   added_by_id=actor.id))
-    session.flush()
+    _attach(session, actor, row.id, checked, settings)
     audit.record(session, actor=actor, action="appeal.evidence", entity_type="application",
                  entity_id=app.id, details={"appeal": row.id, "documents": len(checked)})
     return len(checked)
@@ -619,7 +611,7 @@ def allocate(session: Session, *, actor: Actor, appeal_id: int, panel_id: int | 
     row.panel_id = chosen.panel.id
     row.allocated_at = clock.now_utc()
     row.allocated_by_id = actor.id
-    _touch(row, actor)
+    bump(row, actor)
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="appeal.allocate", entity_type="application",
@@ -701,7 +693,7 @@ def appeal_view(session: Session, *, actor: Actor, appeal_id: int) -> AppealView
 
 
 def appeal_for_case(session: Session, *, actor: Actor, application_id: int) -> AppealView | None:
-    _case(session, actor, Action.CASE_OPEN, application_id)
+    load_case(session, actor, Action.CASE_OPEN, application_id)
     row = _appeal_of(session, application_id)
     return appeal_view(session, actor=actor, appeal_id=row.id) if row else None
 
@@ -709,7 +701,6 @@ def appeal_for_case(session: Session, *, actor: Actor, application_id: int) -> A
 def appeal_file(session: Session, *, actor: Actor, appeal_id: int) -> AppealFile:
     """The counsellor's read-only file of an appeal. Opening it is audited."""
     from workbench import interviews
-    from workbench import question_bank as qb
 
     view = appeal_view(session, actor=actor, appeal_id=appeal_id)
     app = session.get(Application, view.application_id)
@@ -718,14 +709,7 @@ def appeal_file(session: Session, *, actor: Actor, appeal_id: int) -> AppealFile
         Decision.status.in_([DecisionStatus.FINAL, DecisionStatus.SUPERSEDED]))
         .order_by(Decision.number.desc()).limit(1)).scalar_one_or_none()
     record = interviews.interview(session, actor=actor, application_id=app.id)
-    answers: list[tuple[str, str, str]] = []
-    if record.started:
-        bank = qb.load_bank(record.bank_version)
-        for section, questions in bank.visible_sections(record.values, record.profiles):
-            for q in questions:
-                if q.id in record.answers and q.type != "incidents":
-                    answers.append((section.title, q.prompt,
-                                    interviews.format_answer(q, record.answers[q.id].value)))
+    answers = interviews.answer_lines(record)
     citations = tuple(CitedPassage(c.id, c.reference, c.quote, c.finding, c.created_at,
                                    c.removed_at is not None)
                       for c in session.execute(select(CoiCitation).where(
@@ -862,7 +846,7 @@ def schedule_hearing(session: Session, *, actor: Actor, appeal_id: int, when: da
     hearing = _hearing(session, row, actor)
     hearing.scheduled_for, hearing.place = when, place.strip()
     hearing.language, hearing.interpreter = language.strip(), (interpreter or "").strip()
-    _touch(hearing, actor)
+    bump(hearing, actor)
     session.add(hearing)
     session.flush()
     audit.record(session, actor=actor, action="hearing.schedule", entity_type="application",
@@ -886,7 +870,7 @@ def add_hearing_entry(session: Session, *, actor: Actor, appeal_id: int, questio
         HearingEntry.hearing_id == hearing.id)).scalar_one()
     session.add(HearingEntry(hearing_id=hearing.id, position=count + 1, asked_by_id=actor.id,
                              question=question.strip(), answer=(answer or "").strip()))
-    _touch(hearing, actor)
+    bump(hearing, actor)
     session.add(hearing)
     session.flush()
     audit.record(session, actor=actor, action="hearing.entry", entity_type="application",
@@ -912,7 +896,7 @@ def hold_hearing(session: Session, *, actor: Actor, appeal_id: int, held_on: dat
                expected_version=expected_case_version)
     hearing.held_on, hearing.attendance = held_on, attendance.strip()
     hearing.requester_attended = bool(requester_attended)
-    _touch(hearing, actor)
+    bump(hearing, actor)
     session.add(hearing)
     session.flush()
 
@@ -926,7 +910,7 @@ def skip_hearing(session: Session, *, actor: Actor, appeal_id: int, reason: str,
                data=TransitionInput(reason=reason), expected_version=expected_case_version)
     hearing = _hearing(session, row, actor)
     hearing.skipped, hearing.skip_reason = True, reason.strip()
-    _touch(hearing, actor)
+    bump(hearing, actor)
     session.add(hearing)
     session.flush()
 
@@ -978,7 +962,7 @@ def save_opinion(session: Session, *, actor: Actor, appeal_id: int,
                                entity_id=app.id, outcome="refused")
         mine.well_founded, mine.reasons = well_founded, (reasons or "").strip()
         mine.citation_ids = chosen
-        _touch(mine, actor)
+        bump(mine, actor)
     session.add(mine)
     session.flush()
     audit.record(session, actor=actor, action="opinion.save", entity_type="application",
@@ -1006,7 +990,7 @@ def submit_opinion(session: Session, *, actor: Actor, appeal_id: int,
     if mine.well_founded is None or not mine.reasons:
         raise ValidationError("Say whether the request is well founded, and why.")
     mine.submitted_at = clock.now_utc()
-    _touch(mine, actor)
+    bump(mine, actor)
     session.add(mine)
     session.flush()
     audit.record(session, actor=actor, action="opinion.submit", entity_type="application",
@@ -1082,7 +1066,7 @@ def record_ruling(session: Session, *, actor: Actor, appeal_id: int,
     row.ruling, row.ruling_gist = ruling.value, gist.strip()
     row.ruled_at = clock.now_utc()
     row.ruled_by_id = actor.id
-    _touch(row, actor)
+    bump(row, actor)
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="appeal.ruling", entity_type="application",
@@ -1101,7 +1085,7 @@ def withdraw_appeal(session: Session, *, actor: Actor, appeal_id: int, reason: s
     row.ruling_gist = (reason or "").strip()
     row.ruled_at = clock.now_utc()
     row.ruled_by_id = actor.id
-    _touch(row, actor)
+    bump(row, actor)
     session.add(row)
     session.flush()
 

@@ -11,7 +11,6 @@ applicant's name.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
 import altair as alt
@@ -24,6 +23,8 @@ from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
+from workbench.ui.format import enum_label, outcome_label, state_label
+from workbench.ui.session import kept
 
 FILTER_KEY = "wb_dash_filter"
 DRILL_KEY = "wb_dash_drill"
@@ -33,20 +34,8 @@ CACHE_SECONDS = 300
 VIEWS = ("backlog", "processing", "flows", "workload")
 
 
-def _label(key: str, value: str) -> str:
-    text = t(f"{key}.{value}")
-    return value.replace("_", " ").lower() if text == f"{key}.{value}" else text
-
-
 def _cached(name: str, f: DashboardFilter, compute: Callable[[], object]) -> object:
-    cache = st.session_state.setdefault(CACHE_KEY, {})
-    key = (name, f)
-    hit = cache.get(key)
-    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    value = compute()
-    cache[key] = (time.monotonic(), value)
-    return value
+    return kept(CACHE_KEY, (name, f), CACHE_SECONDS, compute)
 
 
 def _query(fn: Callable, actor: Actor, **kw: object) -> object:
@@ -67,7 +56,7 @@ def filter_bar(actor: Actor) -> DashboardFilter:
         end = c2.date_input(t("dashboard.to"), value=current.date_to, format="YYYY-MM-DD")
         stages = c3.multiselect(t("dashboard.stages"), options["stages"],
                                 default=list(current.stages),
-                                format_func=lambda s: _label("state", s))
+                                format_func=lambda s: state_label(s))
         c4, c5, c6 = st.columns([2, 2, 3])
         offices = c4.multiselect(t("dashboard.offices"), options["offices"],
                                  default=list(current.offices))
@@ -210,8 +199,8 @@ def show_drill(actor: Actor, f: DashboardFilter) -> None:
         rows = []
         for r in drill.rows:
             rows.append([r.case_number] + ([r.applicant] if drill.names_shown else []) + [
-                r.nationality, r.office, r.lodged, _label("state", r.state), r.category,
-                _label("outcome", r.outcome) if r.outcome else "", r.decided_on or ""])
+                r.nationality, r.office, r.lodged, state_label(r.state), r.category,
+                outcome_label(r.outcome), r.decided_on or ""])
         st.caption(t("dashboard.click_row"))
         event = st.dataframe([dict(zip(columns, row, strict=True)) for row in rows],
                              hide_index=True, width="stretch", on_select="rerun",
@@ -238,7 +227,7 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('dashboard.by_stage')}**")
-        stage_data = [{"stage": _label("state", s), "code": s, "cases": n}
+        stage_data = [{"stage": state_label(s), "code": s, "cases": n}
                       for s, n in b.by_stage.items() if n]
         clicked = bar(stage_data, "stage", "cases", t("dashboard.cases"), "ch_stage",
                       sort=[d["stage"] for d in stage_data])
@@ -255,7 +244,7 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('dashboard.by_year')}**")
-        year_data = [{"year": str(y), "stage": _label("state", s), "cases": n}
+        year_data = [{"year": str(y), "stage": state_label(s), "cases": n}
                      for y, stages in b.by_year_stage.items() for s, n in stages.items()]
         clicked = bar(year_data, "year", "cases", t("dashboard.cases"), "ch_year",
                       color="stage", sort=sorted({d["year"] for d in year_data}))
@@ -269,7 +258,7 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
                       sort=list(dash.REVIEW_AGE_BUCKETS))
         if clicked:
             st.session_state[DRILL_KEY] = ("review_age", clicked, clicked)
-    figures = ([("stage", s, _label("state", s), n) for s, n in b.by_stage.items()]
+    figures = ([("stage", s, state_label(s), n) for s, n in b.by_stage.items()]
                + [("age", k, k, v) for k, v in b.ageing.items()]
                + [("past_sorting_limit", "", t("dashboard.past_sorting"), b.past_sorting_limit),
                   ("past_standard_period", "", t("dashboard.past_standard"),
@@ -278,7 +267,7 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
                   for k, v in b.review_by_age.items()])
     drill_picker(figures, "pick_backlog")
     with st.expander(t("dashboard.backlog_table")):
-        columns = [t("dashboard.year")] + [_label("state", s) for s in b.by_stage]
+        columns = [t("dashboard.year")] + [state_label(s) for s in b.by_stage]
         rows = [[y] + [stages.get(s, 0) for s in b.by_stage]
                 for y, stages in b.by_year_stage.items()]
         table(actor, "backlog-by-year", columns, rows, f)
@@ -356,7 +345,7 @@ def flows_view(actor: Actor, f: DashboardFilter) -> None:
             tooltip=["month:O", "flow:N", alt.Tooltip("cases:Q", format=",")])
         st.altair_chart(chart.properties(height=260), width="stretch")
     st.markdown(f"**{t('dashboard.outcome_mix')}**")
-    mix = [{"nationality": n, "outcome": _label("outcome", o), "code": o, "cases": c}
+    mix = [{"nationality": n, "outcome": outcome_label(o), "code": o, "cases": c}
            for n, outcomes in fl.outcomes_by_nationality.items() for o, c in outcomes.items()
            if c]
     if mix:
@@ -371,11 +360,11 @@ def flows_view(actor: Actor, f: DashboardFilter) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('dashboard.appeal_outcomes')}**")
-        clicked = bar([{"ruling": _label("ruling", r), "code": r, "reviews": n}
+        clicked = bar([{"ruling": enum_label("ruling", r), "code": r, "reviews": n}
                        for r, n in fl.appeal_outcomes.items()], "ruling", "reviews",
                       t("dashboard.reviews"), "ch_ruling")
         if clicked:
-            code = next(r for r in fl.appeal_outcomes if _label("ruling", r) == clicked)
+            code = next(r for r in fl.appeal_outcomes if enum_label("ruling", r) == clicked)
             st.session_state[DRILL_KEY] = ("ruling", code, clicked)
     with right:
         st.markdown(f"**{t('dashboard.yearly')}**")
@@ -386,7 +375,7 @@ def flows_view(actor: Actor, f: DashboardFilter) -> None:
                                          for row in fl.yearly], f)
     figures = ([("received_month", m, t("dashboard.received_in", month=m), n)
                 for m, n in fl.received_by_month.items()]
-               + [(("outcome_nationality", f"{n}:{o}", f"{n} · {_label('outcome', o)}", c))
+               + [(("outcome_nationality", f"{n}:{o}", f"{n} · {outcome_label(o)}", c))
                   for n, outcomes in fl.outcomes_by_nationality.items()
                   for o, c in outcomes.items()]
                + [("repeat", "", t("dashboard.repeat_apps"), fl.repeat_applications),
@@ -401,10 +390,9 @@ def workload_view(actor: Actor, f: DashboardFilter) -> None:
     inquirers, panels = _cached("workload", f, lambda: _query(dash.workload, actor, f=f))
     st.markdown(f"**{t('dashboard.inquirers')}**")
     if inquirers:
-        clicked = bar([{"inquirer": w.inquirer, "open cases": w.open_cases}
-                       for w in inquirers[:25]], "inquirer", "open cases",
-                      t("dashboard.open_cases"), "ch_inquirers", horizontal=True)
-        del clicked  # inquirer names are staff, drill-down goes through the table below
+        bar([{"inquirer": w.inquirer, "open cases": w.open_cases} for w in inquirers[:25]],
+            "inquirer", "open cases", t("dashboard.open_cases"), "ch_inquirers",
+            horizontal=True)
     table(actor, "workload-inquirers",
           [t("columns.inquirer"), t("dashboard.office"), t("dashboard.open_cases"),
            t("dashboard.oldest"), t("dashboard.per_week")],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -10,6 +12,8 @@ from workbench import auth
 from workbench.actor import Actor
 from workbench.db import get_engine
 from workbench.settings import get_settings
+
+T = TypeVar("T")
 
 ACTOR_KEY = "wb_actor"
 ACTIVITY_KEY = "wb_last_activity"
@@ -61,3 +65,19 @@ def require_actor() -> Actor:
     if actor is None:
         st.stop()
     return actor
+
+
+def kept(slot: str, key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this user's session under ``slot`` for ``seconds`` per ``key``,
+    so that reruns of a page do not query again for what they have just shown. The session
+    is this user's own: nothing personal is shared between users."""
+    store: dict = st.session_state.setdefault(slot, {})
+    now = time.monotonic()
+    hit = store.get(key)
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    value = compute()
+    for old in [k for k, (at, _) in store.items() if now - at >= seconds]:
+        del store[old]
+    store[key] = (now, value)
+    return value

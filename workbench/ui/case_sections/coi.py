@@ -7,8 +7,6 @@ A fragment: citing, removing or opening a quote reruns this section alone.
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from workbench.actor import Actor
@@ -31,6 +29,7 @@ from workbench.ui.coi import (
     rerun,
 )
 from workbench.ui.errors import shown_errors
+from workbench.ui.session import kept
 
 SUGGESTIONS = 5
 _NOTICE_KEY = "wb_coi_section_notice"
@@ -41,14 +40,9 @@ _SUGGESTIONS_SECONDS = 600
 
 
 def _suggestions(session, actor: Actor, app) -> list:  # noqa: ANN001
-    key = (app.id, app.version)
-    kept = st.session_state.get(_SUGGESTIONS_KEY)
-    if kept and kept[0] == key and time.monotonic() - kept[1] < _SUGGESTIONS_SECONDS:
-        return kept[2]
-    found = suggestions_for_case(session, actor=actor, application_id=app.id,
-                                 limit=SUGGESTIONS)
-    st.session_state[_SUGGESTIONS_KEY] = (key, time.monotonic(), found)
-    return found
+    return kept(_SUGGESTIONS_KEY, (app.id, app.version), _SUGGESTIONS_SECONDS,
+                lambda: suggestions_for_case(session, actor=actor, application_id=app.id,
+                                             limit=SUGGESTIONS))
 
 
 @st.fragment
