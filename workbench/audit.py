@@ -227,3 +227,38 @@ def refuse(
         "username": username,
     }
     return error
+
+
+#: The triggers that make the audit log append-only (migration 0001), per database.
+PROTECTIVE_TRIGGERS: dict[str, dict[str, str]] = {
+    "sqlite": {"audit_event_no_update": "UPDATE", "audit_event_no_delete": "DELETE"},
+    "postgresql": {"audit_event_no_change": "UPDATE OR DELETE",
+                   "audit_event_no_truncate": "TRUNCATE"},
+}
+
+
+def missing_protections(session: Session) -> list[str]:
+    """The append-only triggers of the audit table that are missing, disabled or no longer
+    refuse the change (each named with what it guards); empty when the log is protected."""
+    dialect = session.get_bind().dialect.name
+    expected = PROTECTIVE_TRIGGERS.get(dialect, PROTECTIVE_TRIGGERS["postgresql"])
+    present = (_sqlite_guards(session) if dialect == "sqlite" else _postgres_guards(session))
+    return [f"{name} (refuses {verb} on audit_event)"
+            for name, verb in expected.items() if name not in present]
+
+
+def _sqlite_guards(session: Session) -> set[str]:
+    """Names of the SQLite triggers on ``audit_event`` that abort the statement."""
+    rows = session.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name = 'audit_event'")).all()
+    return {name for name, sql in rows if "RAISE(ABORT" in (sql or "").upper().replace(" ", "")}
+
+
+def _postgres_guards(session: Session) -> set[str]:
+    """Names of the enabled PostgreSQL triggers on ``audit_event`` whose function raises."""
+    rows = session.execute(text(
+        "SELECT t.tgname, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+        "WHERE t.tgrelid = to_regclass('audit_event') AND NOT t.tgisinternal "
+        "AND t.tgenabled <> 'D'")).all()
+    return {name for name, source in rows if "RAISE EXCEPTION" in (source or "").upper()}

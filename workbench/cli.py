@@ -65,9 +65,20 @@ def db_upgrade(revision: str) -> None:
 
 @db.command("check")
 def db_check() -> None:
-    """Exit non-zero unless the database is at the latest migration."""
-    _engine()
-    console.print("Database schema is up to date.")
+    """Exit non-zero unless the database is at the latest migration and its audit log is
+    still append-only (the triggers that refuse UPDATE and DELETE are in place)."""
+    from workbench.audit import missing_protections
+    from workbench.db import unit_of_work
+
+    with unit_of_work(_engine(), write=False) as session:
+        missing = missing_protections(session)
+    if missing:
+        console.print("[red]Error:[/red] The audit log is not protected: missing "
+                      + "; ".join(missing) + ". Anyone with database access can rewrite or "
+                      "delete audit entries; restore the triggers (see migration 0001) and "
+                      "run `workbench audit verify`.")
+        sys.exit(1)
+    console.print("Database schema is up to date. The audit log is append-only.")
 
 
 # --- demo -----------------------------------------------------------------------------------

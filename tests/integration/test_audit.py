@@ -209,3 +209,35 @@ def test_a_chain_rewritten_whole_is_caught_by_an_exported_head(engine, staff) ->
 def _verify_with(engine, anchor) -> audit.ChainReport:  # noqa: ANN001
     with unit_of_work(engine, write=False) as s:
         return audit.verify_chain(s, anchor=anchor)
+
+
+def _missing(engine) -> list[str]:  # noqa: ANN001
+    with unit_of_work(engine, write=False) as s:
+        return audit.missing_protections(s)
+
+
+def test_a_migrated_database_has_every_protective_trigger(engine) -> None:  # noqa: ANN001
+    assert _missing(engine) == []
+
+
+def test_a_dropped_trigger_is_reported_as_missing(engine) -> None:  # noqa: ANN001
+    _drop_triggers(engine)
+    missing = " ".join(_missing(engine))
+    if engine.dialect.name == "sqlite":
+        assert "audit_event_no_update" in missing and "audit_event_no_delete" in missing
+    else:
+        assert "audit_event_no_change" in missing
+        assert "audit_event_no_truncate" not in missing
+
+
+def test_a_disabled_or_defused_trigger_counts_as_missing(engine) -> None:  # noqa: ANN001
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+            conn.execute(text("CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON "
+                              "audit_event BEGIN SELECT 1; END"))
+        else:
+            conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_truncate"))
+    missing = " ".join(_missing(engine))
+    name = "audit_event_no_delete" if engine.dialect.name == "sqlite" else "audit_event_no_truncate"
+    assert name in missing

@@ -315,3 +315,31 @@ def test_triage_overrides_export_is_written_privately(cli: CliRunner, migrated: 
     assert "0 override(s) written" in flat(result.output)
     assert target.read_text(encoding="utf-8") == ""
     assert target.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_db_check_fails_when_the_audit_triggers_are_gone(
+    cli: CliRunner, engine, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    from sqlalchemy import text
+
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL",
+                       engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    dispose_engines()
+    try:
+        ok = invoke(cli, "db", "check")
+        assert ok.exit_code == 0, ok.output
+        assert "append-only" in ok.output
+        with engine.begin() as conn:
+            if engine.dialect.name == "sqlite":
+                conn.execute(text("DROP TRIGGER audit_event_no_update"))
+            else:
+                conn.execute(text("DROP TRIGGER audit_event_no_change ON audit_event"))
+        dispose_engines()
+        output = assert_plain_failure(invoke(cli, "db", "check"))
+        assert "audit log is not protected" in output
+        assert ("audit_event_no_update" if engine.dialect.name == "sqlite"
+                else "audit_event_no_change") in output
+    finally:
+        dispose_engines()
+        get_settings.cache_clear()
