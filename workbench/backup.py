@@ -8,7 +8,8 @@ integrity and audit chain before it replaces anything.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -51,6 +52,56 @@ def check_file(path: Path) -> tuple[str, audit.ChainReport]:
     return integrity, chain
 
 
+@dataclass(frozen=True)
+class LostEvents:
+    """Audit entries of the live database that a backup lacks: a restore would erase them."""
+
+    count: int = 0
+    first_at: str | None = None
+    last_at: str | None = None
+    by_action: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        kinds = ", ".join(f"{action} × {n}" for action, n in
+                          sorted(self.by_action.items(), key=lambda kv: (-kv[1], kv[0])))
+        return (f"{self.count} audit event{'s' if self.count != 1 else ''} "
+                f"from {self.first_at} to {self.last_at} ({kinds})")
+
+    def as_details(self) -> dict[str, object]:
+        return {"count": self.count, "from": self.first_at, "to": self.last_at,
+                "by_action": dict(sorted(self.by_action.items()))}
+
+
+def lost_audit_events(live: Path, backup_file: Path) -> LostEvents:
+    """The live database's audit entries that the backup does not hold with the same hash
+    (entries written after the backup was taken, or on a chain the backup does not share)."""
+    if not live.is_file():
+        return LostEvents()
+    conn = sqlite3.connect(f"file:{live}?mode=ro", uri=True)
+    try:
+        has_log = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                               "AND name = 'audit_event'").fetchone()
+        if not has_log:
+            return LostEvents()
+        conn.execute("ATTACH DATABASE ? AS bk", (f"file:{backup_file}?mode=ro",))
+        rows = conn.execute(
+            "SELECT l.action, count(*), min(l.occurred_at), max(l.occurred_at) "
+            "FROM main.audit_event l WHERE NOT EXISTS (SELECT 1 FROM bk.audit_event b "
+            "WHERE b.seq = l.seq AND b.hash = l.hash) GROUP BY l.action").fetchall()
+    finally:
+        conn.close()
+    if not rows:
+        return LostEvents()
+    counts = Counter({action: n for action, n, _, _ in rows})
+    return LostEvents(count=sum(counts.values()), first_at=_moment(min(r[2] for r in rows)),
+                      last_at=_moment(max(r[3] for r in rows)), by_action=dict(counts))
+
+
+def _moment(stored: str) -> str:
+    """A stored UTC time as ``YYYY-MM-DD HH:MM UTC``."""
+    return f"{str(stored)[:16].replace('T', ' ')} UTC"
+
+
 def backup(engine: Engine, destination: Path, *, actor: Actor) -> BackupReport:
     source_path = _sqlite_path(engine)
     destination = Path(destination)
@@ -71,8 +122,13 @@ def backup(engine: Engine, destination: Path, *, actor: Actor) -> BackupReport:
     return BackupReport(destination, destination.stat().st_size, integrity, chain)
 
 
-def restore(engine: Engine, source_file: Path, *, actor: Actor) -> BackupReport:
-    """Replace the database's content with a backup. Stop the app first."""
+def restore(engine: Engine, source_file: Path, *, actor: Actor,
+            force: bool = False) -> BackupReport:
+    """Replace the database's content with a backup. Stop the app first.
+
+    A backup that lacks audit entries the live database holds (it is older than the live
+    chain's head) is refused, with what would be lost, unless ``force``; a forced restore
+    records what it erased in its own audit entry."""
     target_path = _sqlite_path(engine)
     source_file = Path(source_file)
     if not source_file.is_file():
@@ -85,6 +141,11 @@ def restore(engine: Engine, source_file: Path, *, actor: Actor) -> BackupReport:
         raise ValidationError(f"The backup fails its integrity check: {integrity}")
     if not chain.ok:
         raise ValidationError(f"The backup's audit log does not verify: {chain.message()}")
+    lost = lost_audit_events(target_path, source_file)
+    if lost.count and not force:
+        raise ValidationError(
+            f"The backup is older than the live database: restoring it would erase "
+            f"{lost.describe()}. Restore with --force to do so anyway.")
     engine.dispose()
     source = sqlite3.connect(source_file)
     target = sqlite3.connect(target_path, timeout=30)
@@ -95,7 +156,9 @@ def restore(engine: Engine, source_file: Path, *, actor: Actor) -> BackupReport:
         source.close()
     engine.dispose()
     with unit_of_work(engine) as session:
-        audit.record(session, actor=actor, action="db.restore",
-                     details={"file": source_file.name})
+        details: dict[str, object] = {"file": source_file.name}
+        if lost.count:
+            details.update(forced=True, lost_audit_events=lost.as_details())
+        audit.record(session, actor=actor, action="db.restore", details=details)
     integrity, chain = check_file(target_path)
     return BackupReport(target_path, target_path.stat().st_size, integrity, chain)

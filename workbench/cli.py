@@ -447,7 +447,10 @@ def backup_cmd(path: Path) -> None:
 @main.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_cmd(path: Path, yes: bool) -> None:
+@click.option("--force", is_flag=True,
+              help="Restore even a backup that lacks audit entries of the live database "
+                   "(they are erased; the restore's audit entry says which).")
+def restore_cmd(path: Path, yes: bool, force: bool) -> None:
     """Replace the database with the backup at PATH (stop the app first)."""
     from workbench.backup import restore
     from workbench.db import get_engine
@@ -455,7 +458,7 @@ def restore_cmd(path: Path, yes: bool) -> None:
     if not yes:
         click.confirm("This replaces every record in the database with the backup. Continue?",
                       abort=True)
-    report = restore(get_engine(), path, actor=Actor.system("cli"))
+    report = restore(get_engine(), path, actor=Actor.system("cli"), force=force)
     click.echo(f"Restored from {path}; integrity {report.integrity}; {report.chain.message()}")
 
 

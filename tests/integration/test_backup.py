@@ -96,3 +96,55 @@ def test_backup_is_for_sqlite_only(engine) -> None:  # noqa: ANN001
         pytest.skip("the PostgreSQL case")
     with pytest.raises(ValidationError, match="pg_dump"):
         backup(engine, "/tmp/never.db", actor=Actor.system("test"))
+
+
+def _actions(engine) -> list[str]:  # noqa: ANN001
+    with unit_of_work(engine, write=False) as s:
+        return s.execute(select(AuditEvent.action).order_by(AuditEvent.seq)).scalars().all()
+
+
+def test_restore_refuses_a_backup_older_than_the_live_chain_and_says_what_would_be_lost(
+        sqlite_engine, sqlite_staff, tmp_path) -> None:  # noqa: ANN001
+    engine = sqlite_engine
+    backup(engine, tmp_path / "old.db", actor=Actor.system("test"))
+    for n in range(3):
+        with unit_of_work(engine) as s:
+            audit.record(s, actor=sqlite_staff.manager, action="test.later", details={"n": n})
+    with unit_of_work(engine) as s:
+        audit.record(s, actor=sqlite_staff.manager, action="test.other")
+    before = _actions(engine)
+
+    with pytest.raises(ValidationError) as refused:
+        restore(engine, tmp_path / "old.db", actor=Actor.system("test"))
+    message = str(refused.value)
+    assert "erase 4 audit events" in message and "--force" in message
+    assert "test.later × 3" in message and "test.other × 1" in message
+    assert message.count(" UTC") == 2  # from ... to ...
+    assert _actions(engine) == before  # nothing replaced
+
+
+def test_forced_restore_proceeds_and_its_audit_entry_records_what_was_lost(
+        sqlite_engine, sqlite_staff, tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    engine = sqlite_engine
+    backup(engine, tmp_path / "old.db", actor=Actor.system("test"))
+    kept = _actions(engine)
+    with unit_of_work(engine) as s:
+        audit.record(s, actor=sqlite_staff.manager, action="test.later")
+    report = restore(engine, tmp_path / "old.db", actor=Actor.system("test"), force=True)
+    assert report.chain.ok
+    assert _actions(engine) == [*kept, "db.restore"]
+    with unit_of_work(engine, write=False) as s:
+        last = s.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())).scalars().first()
+    details = json.loads(last.details)
+    assert details["forced"] is True
+    assert details["lost_audit_events"]["count"] == 1
+    assert details["lost_audit_events"]["by_action"] == {"test.later": 1}
+
+
+def test_restoring_a_backup_as_new_as_the_live_chain_needs_no_force(
+        sqlite_engine, tmp_path) -> None:  # noqa: ANN001
+    backup(sqlite_engine, tmp_path / "now.db", actor=Actor.system("test"))
+    report = restore(sqlite_engine, tmp_path / "now.db", actor=Actor.system("test"))
+    assert report.chain.ok and _actions(sqlite_engine)[-1] == "db.restore"

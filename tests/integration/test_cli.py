@@ -343,3 +343,16 @@ def test_db_check_fails_when_the_audit_triggers_are_gone(
     finally:
         dispose_engines()
         get_settings.cache_clear()
+
+
+def test_restore_of_an_older_backup_needs_force(cli: CliRunner, migrated: Path,
+                                                 tmp_path: Path) -> None:
+    snap = tmp_path / "snap.db"
+    assert invoke(cli, "backup", str(snap)).exit_code == 0
+    assert add_alice(cli).exit_code == 0
+    output = assert_plain_failure(invoke(cli, "restore", str(snap), "--yes"))
+    assert "older than the live database" in output and "user.create × 1" in output
+    assert "--force" in output
+    result = invoke(cli, "restore", str(snap), "--yes", "--force")
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
