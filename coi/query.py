@@ -11,6 +11,12 @@ translated for each full-text backend.
 
 Operators are capitalised (a lower-case "or" is a word); words are case-insensitive.
 Japanese and other unsegmented scripts are matched as character bigrams (``coi.cjk``).
+
+A query is bounded so that no one can make the parser recurse without end or the database
+build a huge query: at most ``MAX_QUERY_CHARS`` characters, ``MAX_DEPTH`` levels of
+parentheses and NOT, ``MAX_TERMS`` words and a proximity of at most ``MAX_PROXIMITY``
+words (the COI portals' examples use 3 to 10; beyond a sentence or two, proximity means
+little, and on PostgreSQL each allowed distance is one more alternative in the tsquery).
 """
 
 from __future__ import annotations
@@ -20,9 +26,20 @@ from dataclasses import dataclass
 
 from coi.cjk import has_cjk, query_terms
 
+MAX_QUERY_CHARS = 1000
+MAX_DEPTH = 10
+MAX_TERMS = 50
+MAX_PROXIMITY = 50
+
 
 class QueryError(ValueError):
-    """A query the user must correct; the message says how."""
+    """A query the user must correct; the message says how. ``key`` and ``values`` name the
+    message in the workbench's catalogues (``coi.query_error.<key>``), when it has one."""
+
+    def __init__(self, message: str, key: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,14 @@ _TOKEN = re.compile(r'\s*(?:(?P<paren>[()])|"(?P<phrase>[^"]*)"(?:~(?P<near>\d+)
                     r'(?P<word>[^\s()"]+))')
 
 
+def _proximity(digits: str) -> int:
+    """The distance of ``"a b"~N``, refused above ``MAX_PROXIMITY``."""
+    if len(digits) > 6 or int(digits) > MAX_PROXIMITY:
+        raise QueryError(f"Proximity can be at most {MAX_PROXIMITY} words (~{MAX_PROXIMITY}).",
+                         "proximity", limit=MAX_PROXIMITY)
+    return int(digits)
+
+
 def _tokens(query: str) -> list[tuple[str, str, int | None]]:
     tokens: list[tuple[str, str, int | None]] = []
     position = 0
@@ -72,7 +97,7 @@ def _tokens(query: str) -> list[tuple[str, str, int | None]]:
             tokens.append(("paren", match.group("paren"), None))
         elif match.group("phrase") is not None:
             near = match.group("near")
-            tokens.append(("phrase", match.group("phrase"), int(near) if near else None))
+            tokens.append(("phrase", match.group("phrase"), _proximity(near) if near else None))
         else:
             tokens.append(("word", match.group("word"), None))
         position = match.end()
@@ -83,6 +108,14 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str, int | None]]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # parentheses and NOTs open around the current position
+
+    def enter(self) -> None:
+        """One level deeper; refused beyond ``MAX_DEPTH`` (so recursion stays shallow)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"The query nests parentheses or NOT more than {MAX_DEPTH} "
+                             "levels deep; simplify it.", "depth", limit=MAX_DEPTH)
 
     def peek(self) -> tuple[str, str, int | None] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -120,7 +153,10 @@ class _Parser:
         token = self.peek()
         if token == ("word", "NOT", None):
             self.take()
-            return Not(self.unary())
+            self.enter()
+            child = self.unary()
+            self.depth -= 1
+            return Not(child)
         return self.primary()
 
     def primary(self) -> Node:
@@ -130,10 +166,12 @@ class _Parser:
         if kind == "paren":
             if value == ")":
                 raise QueryError("A closing parenthesis comes before anything to group.")
+            self.enter()
             node = self.or_expr()
             if self.peek() != ("paren", ")", None):
                 raise QueryError("An opening parenthesis is never closed.")
             self.take()
+            self.depth -= 1
             return node
         if kind == "phrase":
             words = tuple(w for w in value.split() if w)
@@ -160,11 +198,24 @@ def _check_word(word: str, *, allow_prefix: bool) -> None:
         raise QueryError(f"{word} has no letters or digits to search for.")
 
 
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
 def parse(query: str) -> Node:
     """Parse a search query; raises QueryError with a message for the user."""
     if not query or not query.strip():
         raise QueryError("Type one or more words to search for.")
-    node = _Parser(_tokens(query)).parse()
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"The query is {len(query):,} characters long; keep it under "
+                         f"{MAX_QUERY_CHARS:,}.", "length", length=len(query),
+                         limit=MAX_QUERY_CHARS)
+    tokens = _tokens(query)
+    words = sum(len(value.split()) if kind == "phrase" else value not in _OPERATORS
+                for kind, value, _ in tokens if kind != "paren")
+    if words > MAX_TERMS:
+        raise QueryError(f"The query has {words} words; use at most {MAX_TERMS}.", "terms",
+                         count=words, limit=MAX_TERMS)
+    node = _Parser(tokens).parse()
     _check_positive(node)
     return node
 

@@ -31,6 +31,7 @@ from workbench.actor import Actor
 from workbench.clock import today
 from workbench.db import unit_of_work
 from workbench.errors import NotFound, StaleEdit, ValidationError
+from workbench.i18n import t
 from workbench.permissions import Action, require, require_case_id
 from workbench.settings import Settings, get_settings
 
@@ -311,7 +312,14 @@ def search(session: Session, *, actor: Actor, request: coi_search.SearchRequest,
                                  max_age_years=settings.coi_currency_years,
                                  with_facets=with_facets)
     except QueryError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(query_message(exc)) from None
+
+
+def query_message(error: QueryError) -> str:
+    """The message for a query the user must correct, from the catalogue when it has one."""
+    if error.key is None:
+        return str(error)
+    return t(f"coi.query_error.{error.key}", **error.values)
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -271,3 +271,20 @@ def test_both_sqlite_ranking_paths_agree(corpus, monkeypatch) -> None:  # noqa: 
     large = [labels[h.passage_id] for h in search(session, request, today=TODAY).hits]
     assert set(small) == set(large)
     assert small[0] == large[0] == "B1"
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("(" * 5000 + "police" + ")" * 5000, "keep it under 1,000"),
+    ("(" * 300 + "police" + ")" * 300, "more than 10 levels deep"),
+    ('"police torture"~5000000', "at most 50 words"),
+])
+def test_abusive_queries_get_a_plain_message_on_each_backend(corpus, query: str,
+                                                             message: str) -> None:  # noqa: ANN001
+    from workbench.coi_library import query_message
+
+    session, _ = corpus
+    with pytest.raises(QueryError) as refused:
+        search(session, SearchRequest(query=query), today=TODAY)
+    assert message in query_message(refused.value)
+    # the session is still usable: nothing reached the database half-built
+    assert search(session, SearchRequest(query='"police torture"~50'), today=TODAY) is not None

@@ -124,3 +124,43 @@ def test_index_form_and_query_terms() -> None:
     assert cjk.query_terms("Tokyo難民") == ["tokyo", "難民"]
     assert cjk.query_terms("well-founded") == ["well", "founded"]
     assert cjk.query_terms("難") == ["難"]
+
+
+# --- bounded queries ---------------------------------------------------------------------------
+
+
+def _refused(query: str) -> QueryError:
+    with pytest.raises(QueryError) as refused:
+        parse(query)
+    return refused.value
+
+
+def test_thousands_of_parentheses_are_refused_plainly() -> None:
+    error = _refused("(" * 5000 + "police" + ")" * 5000)
+    assert error.key == "length" and "under 1,000" in str(error)
+
+
+def test_nesting_below_the_length_limit_is_refused_before_python_recursion_gives_out() -> None:
+    error = _refused("(" * 490 + "police" + ")" * 490)
+    assert error.key == "depth" and "10 levels" in str(error)
+    assert _refused("NOT " * 200 + "police").key == "depth"
+
+
+def test_ten_levels_of_parentheses_are_allowed_and_eleven_are_not() -> None:
+    assert parse("(" * 10 + "police" + ")" * 10) == Term("police")
+    assert _refused("(" * 11 + "police" + ")" * 11).key == "depth"
+
+
+def test_huge_proximity_is_refused_and_fifty_is_allowed() -> None:
+    error = _refused('"police torture"~5000000')
+    assert error.key == "proximity" and error.values == {"limit": 50}
+    assert _refused('"police torture"~' + "9" * 5000).key in {"proximity", "length"}
+    assert parse('"police torture"~50') == Phrase(("police", "torture"), 50)
+    assert len(to_tsquery(parse('"police torture"~50'))) < 5000
+
+
+def test_too_many_words_are_refused() -> None:
+    assert parse(" ".join(["police"] * 50))
+    error = _refused(" OR ".join(["police"] * 51))
+    assert error.key == "terms" and error.values == {"count": 51, "limit": 50}
+    assert _refused('"' + " ".join(["police"] * 51) + '"').key == "terms"
