@@ -5,7 +5,8 @@ split and the evaluation report.
 ``id`` and ``narrative`` and optionally ``nationality``, ``application_number``,
 ``previous_narratives``, ``status_of_residence``, ``activities_ceased`` and
 ``reasonable_grounds_materials``; a malformed line is reported with its number and the rest are
-still processed.
+still processed. So is a line longer than ``MAX_LINE_BYTES`` (it is skipped without being held
+in memory whole) or nested too deeply for the JSON parser.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from rich.console import Console
 
 console = Console(stderr=True)
 BATCH_CHUNK = 256
+MAX_LINE_BYTES = 2 * 1024 * 1024
+_SKIP_CHUNK = 1 << 20
 
 
 def _triager(model_path: Path | None):  # noqa: ANN202
@@ -42,6 +46,8 @@ def parse_line(text: str) -> tuple[str, object]:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON ({exc.msg})") from exc
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
     if not isinstance(obj, dict):
         raise ValueError("a line must be a JSON object")
     rid = obj.get("id")
@@ -110,10 +116,29 @@ def _worker_run(chunk: list[tuple[str, object]]) -> list[dict]:
     return [output_line(rid, s) for (rid, _), s in zip(chunk, suggestions, strict=True)]
 
 
-def _chunks(lines: Iterator[tuple[int, str]], errors: list[tuple[int, str]]
+def read_lines(fh: BinaryIO, max_bytes: int = MAX_LINE_BYTES
+               ) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) for each line of ``fh``; the text is None for a line longer than
+    ``max_bytes``, whose rest is read past in bounded pieces, never held whole."""
+    number = 0
+    while raw := fh.readline(max_bytes + 1):
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while (rest := fh.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        yield number, raw.decode("utf-8", errors="replace")
+
+
+def _chunks(lines: Iterator[tuple[int, str | None]], errors: list[tuple[int, str]]
             ) -> Iterator[list[tuple[str, object]]]:
     chunk: list[tuple[str, object]] = []
     for number, text in lines:
+        if text is None:
+            errors.append((number, f"the line is longer than {MAX_LINE_BYTES // 1048576} MB; "
+                                   "it was skipped"))
+            continue
         if not text.strip():
             continue
         try:
@@ -134,10 +159,8 @@ def run_batch(source: Path, target: Path, *, model_path: Path | None = None,
     errors: list[tuple[int, str]] = []
     written = 0
     tmp = target.with_name(target.name + ".part")
-    with source.open(encoding="utf-8", errors="replace") as fh, tmp.open("w",
-                                                                         encoding="utf-8") as out:
-        lines = enumerate(fh, start=1)
-        chunks = _chunks(lines, errors)
+    with source.open("rb") as fh, tmp.open("w", encoding="utf-8") as out:
+        chunks = _chunks(read_lines(fh), errors)
         if workers > 1:
             with ProcessPoolExecutor(workers, initializer=_worker_init,
                                      initargs=(str(model_path) if model_path else None,)) as pool:

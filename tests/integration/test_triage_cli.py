@@ -213,3 +213,34 @@ def test_split_command_keeps_every_existing_assignment(tmp_path: Path,
     assert (rewritten.train, rewritten.test) == (fixed.train, fixed.test)
     assert hashlib.sha256(sp.SPLIT_FILE.read_bytes()).digest() == hashlib.sha256(
         shipped).digest()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_reports_too_deep_and_too_long_lines_and_triages_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    huge = json.dumps({"id": "huge", "narrative": "x" * (cli_triage.MAX_LINE_BYTES + 10)})
+    source = tmp_path / "abusive.jsonl"
+    source.write_text("\n".join([json.dumps(VALID[0]), deep, json.dumps(VALID[1]), huge,
+                                 json.dumps(VALID[3])]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(cli_triage, "BATCH_CHUNK", 1)
+    target = tmp_path / "out.jsonl"
+    result = run_batch(source, target, workers=workers)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert reported_lines(result.output) == {2, 4}
+    assert "nested too deeply" in result.output
+    assert "longer than 2 MB" in result.output
+    assert "3 suggestion(s) written" in result.output
+    assert [r["id"] for r in read_jsonl(target)] == ["debt-1", "repeat-2", "4"]
+
+
+def test_read_lines_skips_an_over_long_line_without_losing_the_next() -> None:
+    import io
+
+    data = io.BytesIO(b"short\n" + b"y" * 25 + b"\nlast")
+    assert list(cli_triage.read_lines(data, max_bytes=10)) == [
+        (1, "short\n"), (2, None), (3, "last")]
+    exact = io.BytesIO(b"0123456789\nnext\n")
+    assert list(cli_triage.read_lines(exact, max_bytes=10)) == [
+        (1, "0123456789\n"), (2, "next\n")]
