@@ -9,13 +9,13 @@ from workbench.i18n import t
 from workbench.ui import nav
 from workbench.ui.case_sections import header, sections_for
 from workbench.ui.errors import shown_errors
+from workbench.ui.params import id_param
 from workbench.ui.session import require_actor
 
 OPENED_KEY = "wb_opened_case"
 
 actor = require_actor()
-raw = st.query_params.get("case")
-case_id = int(raw) if raw and raw.isdigit() else None
+case_id = id_param("case")
 
 
 def lookup(form_key: str) -> None:

@@ -10,17 +10,12 @@ from workbench.i18n import t
 from workbench.permissions import Action, may
 from workbench.ui import coi
 from workbench.ui.errors import shown_errors
+from workbench.ui.params import id_param
 from workbench.ui.session import require_actor
 from workbench.ui.widgets import show_flash
 
-
-def _number(name: str) -> int | None:
-    raw = st.query_params.get(name)
-    return int(raw) if raw and raw.isdigit() else None
-
-
 actor = require_actor()
-document_id, passage_id = _number("doc"), _number("passage")
+document_id, passage_id = id_param("doc"), id_param("passage")
 target = coi.cite_target(actor)
 case_id = target.case_id if target else None
 

@@ -44,6 +44,7 @@ from workbench.errors import (
     ValidationError,
     from_pydantic,
 )
+from workbench.ids import check_id
 from workbench.permissions import Action, case_scope, require, require_case_id
 from workbench.settings import Settings, get_settings
 from workbench.versioning import stale_edit
@@ -176,7 +177,9 @@ class CaseFilter:
 
 def load_case(session: Session, actor: Actor, action: Action,
                application_id: int) -> Application:
-    """The case, if the actor may take ``action`` on it (refused and audited otherwise)."""
+    """The case, if the actor may take ``action`` on it (refused and audited otherwise). An id
+    no case can have is not found, for every role (it reveals nothing about other cases)."""
+    check_id(application_id, f"No case with id {application_id}.")
     return require_case_id(session, actor, action, session.get(Application, application_id),
                            application_id)
 

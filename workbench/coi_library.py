@@ -32,6 +32,7 @@ from workbench.clock import today
 from workbench.db import unit_of_work
 from workbench.errors import NotFound, StaleEdit, ValidationError
 from workbench.i18n import t
+from workbench.ids import check_id
 from workbench.permissions import Action, require, require_case_id
 from workbench.settings import Settings, get_settings
 
@@ -405,6 +406,7 @@ def list_documents(session: Session, *, actor: Actor, country: str | None = None
 
 
 def _document(session: Session, document_id: int) -> CoiDocument:
+    check_id(document_id, f"There is no COI document {document_id}.")
     doc = session.get(CoiDocument, document_id)
     if doc is None:
         raise NotFound(f"There is no COI document {document_id}.")

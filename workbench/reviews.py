@@ -54,6 +54,7 @@ from workbench import audit, clock
 from workbench.actor import Actor
 from workbench.cases import load_case, user_names
 from workbench.errors import NotFound, PermissionDenied, ValidationError
+from workbench.ids import check_id
 from workbench.permissions import Action, case_scope, require
 from workbench.settings import Settings, get_settings
 from workbench.versioning import bump, stale_edit
@@ -225,6 +226,7 @@ def _appeal_of(session: Session, application_id: int) -> Appeal | None:
 
 def _appeal(session: Session, actor: Actor, action: Action, appeal_id: int
             ) -> tuple[Appeal, Application]:
+    check_id(appeal_id, f"No appeal with id {appeal_id}.")
     row = session.get(Appeal, appeal_id)
     if row is None:
         require(actor, action, entity_type="appeal", entity_id=appeal_id)
@@ -497,6 +499,7 @@ def evidence_file(session: Session, *, actor: Actor, document_id: int,
                   settings: Settings | None = None) -> tuple[DocumentView, bytes]:
     """A document of an appeal, for those who reach the case; the opening is audited."""
     settings = settings or get_settings()
+    check_id(document_id, "No such document.")
     doc = session.get(AppealDocument, document_id)
     if doc is None:
         raise NotFound("No such document.")

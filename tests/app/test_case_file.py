@@ -315,6 +315,31 @@ def test_unknown_case_id_is_a_plain_message(received) -> None:  # noqa: ANN001
     assert [e.value for e in manager.error] == ["No case with id 9999."]
 
 
+@pytest.mark.parametrize("raw", ["99999999999999999999", "2147483648", "0", "9" * 5000])
+def test_a_case_id_no_case_can_have_is_not_found(received, raw: str) -> None:  # noqa: ANN001
+    for user in ("inq.one", "mgr.one"):
+        at = open_case_file(signed_in(user), raw)
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            "Not found: the address names a record that does not exist."]
+        assert not at.expander
+
+
+def test_oversized_ids_on_the_other_pages_are_not_found(received) -> None:  # noqa: ANN001
+    huge = "99999999999999999999"
+    for page, param in (("coi_document.py", "doc"), ("coi_document.py", "passage"),
+                        ("coi_library.py", "case"), ("appeal.py", "appeal"),
+                        ("interview.py", "case")):
+        at = signed_in("mgr.one")
+        at.query_params[param] = huge
+        if param == "passage":
+            at.query_params["doc"] = "1"
+        at = at.switch_page(f"../pages/{page}").run()
+        assert not at.exception, page
+        assert "Not found: the address names a record that does not exist." in [
+            e.value for e in at.error], page
+
+
 # --- lookup by case number ----------------------------------------------------------------
 
 

@@ -185,6 +185,17 @@ def test_an_unclosed_quote_is_explained_not_a_traceback(coi_app) -> None:  # noq
     assert not snippets(at)
 
 
+def test_a_deeply_nested_or_far_reaching_query_is_explained_not_a_crash(coi_app) -> None:  # noqa: ANN001
+    at = search(library(signed_in("inq.one")), "(" * 5000 + "Hazara" + ")" * 5000)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The query is 10,006 characters long; keep it under 1,000."]
+    at = search(at, '"forced recruitment"~5000000')
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Proximity can be at most 50 words (~50)."]
+    assert not snippets(at)
+
+
 def test_a_superseded_edition_warns_of_the_newer_one(coi_app) -> None:  # noqa: ANN001
     at = search(library(signed_in("inq.one")), '"Service Law" "not been brought into force"')
     assert not at.exception

@@ -424,3 +424,26 @@ def test_a_missing_case_id_looks_the_same_as_one_out_of_reach(engine, staff) -> 
     with pytest.raises(NotFound, match="No case with id 987654"):
         with unit_of_work(engine) as session:
             open_case(session, actor=staff.manager, application_id=987654)
+
+
+@pytest.mark.parametrize("oversized", [2**31, 2**63, 10**20])
+def test_an_id_beyond_the_id_columns_is_not_found_on_each_database(
+        engine, staff, oversized: int) -> None:  # noqa: ANN001
+    """No overflow error reaches the user: ids beyond the 32-bit id columns are not found,
+    for every role (such an id can name no case, so it reveals nothing)."""
+    from workbench import coi_library, reviews
+    from workbench.cases import get_application, open_case
+    from workbench.errors import NotFound
+
+    calls = [
+        lambda s, a: open_case(s, actor=a, application_id=oversized),
+        lambda s, a: get_application(s, actor=a, application_id=oversized),
+        lambda s, a: reviews.appeal_file(s, actor=a, appeal_id=oversized),
+        lambda s, a: reviews.evidence_file(s, actor=a, document_id=oversized),
+        lambda s, a: coi_library.open_document(s, actor=a, document_id=oversized),
+    ]
+    for actor in (staff.inquirer, staff.manager):
+        for call in calls:
+            with pytest.raises(NotFound):
+                with unit_of_work(engine) as session:
+                    call(session, actor)

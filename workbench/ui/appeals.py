@@ -38,6 +38,7 @@ from workbench.ui import nav
 from workbench.ui.coi import html_block, html_text, md_plain
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import STATE_COLOURS, fmt_date, fmt_datetime, outcome_label, state_label
+from workbench.ui.params import id_param
 from workbench.ui.widgets import flash, show_flash
 
 #: The appeal file as opened (the opening is audited once; the list page starts a new one).
@@ -259,8 +260,7 @@ def _workloads(panels: Sequence[PanelView]) -> None:
 
 
 def appeal_param() -> int | None:
-    raw = st.query_params.get("appeal")
-    return int(raw) if raw and raw.isdigit() else None
+    return id_param("appeal")
 
 
 def _load_file(actor: Actor, appeal_id: int) -> AppealFile:

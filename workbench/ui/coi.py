@@ -373,13 +373,14 @@ RECENT_COUNT = 15
 def cite_target(actor: Actor) -> CiteTarget | None:
     """The case named by ``?case=ID``, when the user may see it (else its error shows)."""
     from workbench.cases import get_application
+    from workbench.ui.params import id_param
 
-    raw = st.query_params.get("case")
-    if not raw or not raw.isdigit():
+    case_id = id_param("case")
+    if case_id is None:
         return None
     with shown_errors(stop=False):
         with unit_of_work(get_engine(), write=False) as session:
-            app = get_application(session, actor=actor, application_id=int(raw))
+            app = get_application(session, actor=actor, application_id=case_id)
         return CiteTarget(app.id, app.case_number)
     return None
 

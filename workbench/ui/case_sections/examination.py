@@ -22,6 +22,7 @@ from workbench.ui import nav
 from workbench.ui.coi import html_block, html_text, md_plain
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import STATE_COLOURS, fmt_date, fmt_datetime, outcome_label, state_label
+from workbench.ui.params import id_param
 
 #: The case file page keeps the same key: a case opened on any of its pages is audited once
 #: per session, not on every page change.
@@ -38,8 +39,7 @@ DECISION_COLOURS = {DecisionStatus.DRAFT: "gray", DecisionStatus.SUBMITTED: "vio
 
 
 def case_param() -> int | None:
-    raw = st.query_params.get("case")
-    return int(raw) if raw and raw.isdigit() else None
+    return id_param("case")
 
 
 def page_header(actor: Actor, case_id: int | None, current: str) -> CaseFile:
