@@ -14,13 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +25,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from models import Role, User
+from tests.e2e.streamlit_server import ServerFailed, streamlit_server
 from workbench import clock
 from workbench.actor import Actor
 from workbench.cases import register_application
@@ -48,7 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
-SERVER_START_TIMEOUT_S = 60
 #: Default wait for an element or a script run, in milliseconds.
 TIMEOUT_MS = 20_000
 
@@ -180,56 +174,16 @@ def e2e_db() -> Iterator[E2EDatabase]:
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def serve_app(e2e_db: E2EDatabase, log_path: Path, extra_env: dict[str, str] | None = None
               ) -> Iterator[str]:
     """``streamlit run`` on a free port against the e2e database; stopped on exit."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "WORKBENCH_DATABASE_URL": e2e_db.url,
-           "WORKBENCH_DATA_DIR": str(e2e_db.directory), "PYTHONUNBUFFERED": "1",
-           **(extra_env or {})}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "workbench/app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        # Other work may edit the sources during a run: never reload the app mid-test.
-        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                why = (f"exited with status {process.returncode}" if process.returncode
-                       is not None else f"did not answer within {SERVER_START_TIMEOUT_S} s")
-                pytest.fail(f"The Streamlit server {why}. Server log:\n"
-                            f"{log_path.read_text(errors='replace')}", pytrace=False)
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        with streamlit_server(e2e_db.url, e2e_db.directory, log_path,
+                              extra_env=extra_env) as server:
+            yield server.url
+    except ServerFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -309,14 +263,33 @@ def sign_in(page, base_url: str, username: str, password: str | None = None,  # 
             path: str = "/") -> None:
     """Open the app at ``path`` (signed out, every address shows the sign-in form), sign in
     and wait for the signed-in menu."""
-    from playwright.sync_api import expect
 
     page.goto(f"{base_url}{path}")
     wait_for_app(page)
+    submit_sign_in(page, username, password)
+
+
+def submit_sign_in(page, username: str, password: str | None = None) -> None:  # noqa: ANN001
+    """Fill in the sign-in form and wait until the browser has come back from the route that
+    sets the session cookie, signed in."""
+    from playwright.sync_api import expect
+
     page.get_by_role("textbox", name="User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(password or demo_password(username))
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation(url=lambda url: "/_wb/" not in url):
+        page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    wait_for_app(page)
+
+
+def sign_out(page) -> None:  # noqa: ANN001
+    """Sign out from the menu and wait for the sign-in page the browser is sent back to."""
+    from playwright.sync_api import expect
+
+    with page.expect_navigation(url=lambda url: "notice=signed_out" in url):
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in to the protection workbench")
+           ).to_be_visible()
     wait_for_app(page)
 
 
