@@ -86,7 +86,7 @@ def healthy(url: str, timeout: float = 2) -> bool:
 def streamlit_command(port: int, extra_args: Sequence[str] = ()) -> list[str]:
     """The ``streamlit run`` command line for the app on 127.0.0.1:``port``."""
     return [
-        sys.executable, "-m", "streamlit", "run", "workbench/server.py",
+        sys.executable, "-m", "streamlit", "run", APP_SCRIPT,
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         # Other work may edit the sources during a run: never reload the app mid-run.
