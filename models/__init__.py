@@ -58,6 +58,7 @@ from models.review import (
     PanelMember,
     PanelOpinion,
 )
+from models.sign_in import SignInSecret, SignInThrottle
 from models.status_event import StatusEvent, StatusEventRead
 from models.triage import (
     ACountry,
@@ -123,6 +124,8 @@ __all__ = [
     "ReviewRuling",
     "Role",
     "Sex",
+    "SignInSecret",
+    "SignInThrottle",
     "SortingCategory",
     "StatusEvent",
     "StatusEventRead",

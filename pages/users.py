@@ -3,11 +3,19 @@
 import streamlit as st
 
 from models import Role
-from workbench.auth import create_user, list_users, reset_password, set_active, update_user
+from workbench.auth import (
+    create_user,
+    list_users,
+    prepare_new_user,
+    prepare_password,
+    reset_password,
+    set_active,
+    update_user,
+)
 from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import enum_label, fmt_datetime
+from workbench.ui.format import enum_label
 from workbench.ui.session import require_actor
 from workbench.ui.widgets import flash, show_flash
 
@@ -23,7 +31,6 @@ st.dataframe([{
     t("users.username"): u.username, t("users.display_name"): u.display_name,
     t("users.role"): enum_label("role", u.role), t("users.office"): u.office or "—",
     t("users.active"): "✓" if u.is_active else "✗",
-    t("users.locked"): fmt_datetime(u.locked_until) if u.locked_until else "",
 } for u in users], hide_index=True, width="stretch", key="users_table")
 
 
@@ -45,11 +52,12 @@ with left, st.form("create_user", clear_on_submit=True):
     password = st.text_input(t("users.password"), type="password")
     if st.form_submit_button(t("users.submit_create"), type="primary"):
         with shown_errors(stop=False):
+            new_user = prepare_new_user({  # policy and hash before the transaction
+                "username": username, "display_name": display_name, "role": role,
+                "office": office or None, "expertise": expertise or None,
+                "password": password})
             with unit_of_work(get_engine()) as session:
-                created = create_user(session, actor=actor, data={
-                    "username": username, "display_name": display_name, "role": role,
-                    "office": office or None, "expertise": expertise or None,
-                    "password": password})
+                created = create_user(session, actor=actor, data=new_user)
             _done(t("users.created", username=created.username))
 
 with right:
@@ -70,9 +78,11 @@ with right:
             new_password = st.text_input(t("users.new_password"), type="password")
             if st.form_submit_button(t("users.submit_reset")):
                 with shown_errors(stop=False):
+                    prepared = prepare_password(new_password, username=target.username,
+                                                display_name=target.display_name)
                     with unit_of_work(get_engine()) as session:
                         reset_password(session, actor=actor, user_id=target.id,
-                                       new_password=new_password)
+                                       new_password=prepared)
                     _done(t("users.reset_done", username=target.username))
         version_key = f"wb_user_version_{target.id}"
         loaded_version = st.session_state.setdefault(version_key, target.version)

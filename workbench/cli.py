@@ -182,15 +182,16 @@ def users() -> None:
 def users_add(username: str, role: str, display_name: str, office: str | None,
               expertise: str | None, password: str | None) -> None:
     """Create an account."""
-    from workbench.auth import create_user
+    from workbench.auth import create_user, prepare_new_user
     from workbench.db import unit_of_work
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    new_user = prepare_new_user({  # the policy and the hash, before the transaction
+        "username": username, "display_name": display_name, "role": role,
+        "office": office, "expertise": expertise, "password": password})
     with unit_of_work(_engine()) as session:
-        user = create_user(session, actor=Actor.system("cli"), data={
-            "username": username, "display_name": display_name, "role": role,
-            "office": office, "expertise": expertise, "password": password})
+        user = create_user(session, actor=Actor.system("cli"), data=new_user)
     console.print(f"Created {user.username} ({user.role}).")
 
 
@@ -207,12 +208,11 @@ def users_list(as_json: bool) -> None:
         click.echo(json.dumps([u.model_dump(mode="json") for u in rows], indent=2))
         return
     table = Table()
-    for col in ("id", "user name", "name", "role", "office", "active", "locked until"):
+    for col in ("id", "user name", "name", "role", "office", "active"):
         table.add_column(col)
     for u in rows:
         table.add_row(str(u.id), u.username, u.display_name, str(u.role), u.office or "",
-                      "yes" if u.is_active else "no",
-                      u.locked_until.isoformat(timespec="minutes") if u.locked_until else "")
+                      "yes" if u.is_active else "no")
     Console().print(table)
 
 

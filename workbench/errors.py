@@ -38,10 +38,17 @@ class AuthenticationFailed(WorkbenchError):
     pass
 
 
-class AccountLocked(AuthenticationFailed):
-    def __init__(self, message: str, locked_until: datetime) -> None:
+class SignInThrottled(AuthenticationFailed):
+    """A sign-in attempt made before the wait after earlier failures ran out: refused without
+    checking the password. ``retry_after`` is the wait left, in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
-        self.locked_until = locked_until
+        self.retry_after = retry_after
+
+
+#: The old name: accounts no longer lock, attempts wait (see ``workbench.auth``).
+AccountLocked = SignInThrottled
 
 
 class InvalidTransition(WorkbenchError):

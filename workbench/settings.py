@@ -32,8 +32,20 @@ class Settings(BaseSettings):
     year_end_closure: bool = True
 
     # Accounts.
-    lockout_threshold: int = Field(default=5, ge=1)
-    lockout_minutes: int = Field(default=15, ge=1)
+    #: Failed sign-ins in a row for one account name (existing or not) before each further
+    #: attempt must wait; the wait starts at ``sign_in_delay_seconds`` and doubles with every
+    #: further failure up to ``sign_in_max_delay_seconds``. Nothing locks for good.
+    sign_in_free_failures: int = Field(default=5, ge=1)
+    #: The same for one client (network address) across all account names: higher, as an
+    #: office behind one address has many users.
+    sign_in_client_free_failures: int = Field(default=20, ge=1)
+    sign_in_delay_seconds: int = Field(default=5, ge=1)
+    sign_in_max_delay_seconds: int = Field(default=900, ge=1)
+    #: Failures older than this are forgotten.
+    sign_in_failure_memory_hours: int = Field(default=24, ge=1)
+    #: A client from which an account signed in within this many days skips the account's
+    #: wait (not its own): a guesser elsewhere cannot keep the owner out.
+    sign_in_known_client_days: int = Field(default=90, ge=1)
     idle_timeout_minutes: int = Field(default=30, ge=1)
 
     # COI library.

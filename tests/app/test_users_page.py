@@ -81,7 +81,8 @@ def test_too_short_password_creates_nothing(app_db) -> None:  # noqa: ANN001
     button(at, "Create account").click().run()
 
     assert not at.exception
-    assert [e.value for e in at.error] == ["password: String should have at least 10 characters"]
+    assert [e.value for e in at.error] == \
+        ["This password cannot be used: it needs at least 10 characters."]
     assert not at.success
     assert user_row(engine, "short.pw") is None
     assert "short.pw" not in _usernames(at)
@@ -128,7 +129,8 @@ def test_set_a_new_password(app_db) -> None:  # noqa: ANN001
     by_label(at.text_input, "New password").input(NEW_PASSWORD)
     button(at, "Set password").click().run()
 
-    assert [s.value for s in at.success] == ["Password set for inq.two. Unlocked."]
+    assert [s.value for s in at.success] == \
+        ["Password set for inq.two. Waiting times after failed sign-ins are cleared."]
     assert authenticate("inq.two", NEW_PASSWORD, engine=engine).username == "inq.two"
     with pytest.raises(AuthenticationFailed):
         authenticate("inq.two", PASSWORD, engine=engine)
@@ -140,7 +142,8 @@ def test_too_short_new_password_is_refused(app_db) -> None:  # noqa: ANN001
     at = _choose(_users(), "inq.two")
     by_label(at.text_input, "New password").input("short")
     button(at, "Set password").click().run()
-    assert [e.value for e in at.error] == ["A password needs at least 10 characters."]
+    assert [e.value for e in at.error] == \
+        ["This password cannot be used: it needs at least 10 characters."]
     assert authenticate("inq.two", PASSWORD, engine=engine).username == "inq.two"
 
 

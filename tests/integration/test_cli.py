@@ -17,7 +17,7 @@ from workbench.db import dispose_engines, get_engine
 from workbench.errors import AuthenticationFailed
 from workbench.settings import get_settings
 
-ALICE_PASSWORD = "alice-secret-passphrase"
+ALICE_PASSWORD = "lantern-orchard-quietly"
 
 
 def flat(text: str) -> str:

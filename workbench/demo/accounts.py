@@ -114,8 +114,6 @@ def ensure_demo_accounts(engine: Engine) -> list[DemoAccount]:
                         "expertise": a.expertise,
                         "password_hash": hash_password(a.password),
                         "is_active": True,
-                        "failed_attempts": 0,
-                        "locked_until": None,
                         "last_login_at": None,
                         "version": 1,
                         "created_at": now,
