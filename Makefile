@@ -29,7 +29,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/workbench db upgrade
 	$(BIN)/workbench demo load --if-empty --cases $(DEMO_CASES) --seed $(DEMO_SEED)
-	$(BIN)/python -m streamlit run workbench/app.py --server.address $(HOST) --server.port $(PORT)
+	$(BIN)/python -m streamlit run workbench/server.py --server.address $(HOST) --server.port $(PORT)
 
 test: install-test
 	$(BIN)/ruff check .

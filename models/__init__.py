@@ -58,6 +58,7 @@ from models.review import (
     PanelMember,
     PanelOpinion,
 )
+from models.session import UserSession
 from models.sign_in import SignInSecret, SignInThrottle
 from models.status_event import StatusEvent, StatusEventRead
 from models.triage import (
@@ -134,5 +135,6 @@ __all__ = [
     "User",
     "UserCreate",
     "UserRead",
+    "UserSession",
     "UserUpdate",
 ]

@@ -1,4 +1,4 @@
-"""Sign-out page: ends the session at once."""
+"""Sign-out page: ends the session everywhere at once."""
 
 import streamlit as st
 

@@ -1,7 +1,9 @@
-"""Streamlit entry point: checks the database, then shows the pages the user's role uses.
+"""Streamlit entry point: checks the database, resolves the signed-in session, then shows the
+pages the user's role uses.
 
-Run with ``make run`` or ``workbench serve``. Hiding a page is not the permission check:
-every service refuses what the role may not do.
+Served by ``workbench/server.py`` (``make run``, ``workbench serve``), which adds the routes
+that keep the session cookie. Hiding a page is not the permission check: every service
+refuses what the role may not do.
 """
 
 from __future__ import annotations

@@ -469,9 +469,9 @@ def restore_cmd(path: Path, yes: bool, force: bool) -> None:
 @click.option("--host", default="localhost", show_default=True)
 @click.option("--port", default=8501, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Start the Streamlit app."""
+    """Start the web server: the Streamlit app and its session-cookie routes."""
     _engine()
-    app = Path(__file__).with_name("app.py")
+    app = Path(__file__).with_name("server.py")
     os.execvp(sys.executable, [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", host, "--server.port", str(port), "--server.headless", "true",

@@ -4,7 +4,6 @@ behind it."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from models import Application, AuditEvent, StatusEvent, User
 from tests.conftest import insert_case
 from workbench.actor import Actor
 from workbench.db import unit_of_work
-from workbench.ui.session import ACTIVITY_KEY, ACTOR_KEY
+from workbench.ui.session import ACTOR_KEY
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 
@@ -107,7 +106,6 @@ def page_as(page_file: str, actor: Actor) -> AppTest:
     the role's menu does not offer, to show that the services themselves refuse."""
     at = AppTest.from_file(str(PAGES / page_file), default_timeout=30)
     at.session_state[ACTOR_KEY] = actor
-    at.session_state[ACTIVITY_KEY] = time.monotonic()
     return at.run()
 
 

@@ -6,12 +6,16 @@ from datetime import date
 
 import pytest
 import streamlit as st
+from sqlalchemy import update
 
+from models import Role, User
 from tests.app.conftest import new_app, signed_in
 from tests.app.helpers import audit_entries, details, messages
 from tests.conftest import PASSWORD
+from workbench import sessions
+from workbench.db import unit_of_work
 from workbench.settings import get_settings
-from workbench.ui.session import ACTIVITY_KEY, ACTOR_KEY
+from workbench.ui.session import ACTOR_KEY, TOKEN_KEY
 
 
 @pytest.fixture
@@ -21,16 +25,13 @@ def idle_minutes(app_db, monkeypatch):  # noqa: ANN001, ANN201
     return 5
 
 
-def _idle_for(at, minutes: float) -> None:  # noqa: ANN001
-    at.session_state[ACTIVITY_KEY] = at.session_state[ACTIVITY_KEY] - minutes * 60
-
-
-def test_idle_timeout_signs_out_with_a_notice(app_db, idle_minutes) -> None:  # noqa: ANN001
+def test_idle_timeout_signs_out_with_a_notice(app_db, idle_minutes, frozen_clock) -> None:  # noqa: ANN001
     engine, staff = app_db
+    frozen_clock.set_local(date(2024, 2, 14), 10, 0)
     at = signed_in("inq.one")
     assert at.title[0].value == "My cases"
 
-    _idle_for(at, idle_minutes + 1)
+    frozen_clock.advance(minutes=idle_minutes + 1)
     at.run()
 
     assert not at.exception
@@ -39,19 +40,59 @@ def test_idle_timeout_signs_out_with_a_notice(app_db, idle_minutes) -> None:  # 
         "You were signed out after 5 minutes without activity. Sign in again."]
     assert ACTOR_KEY not in at.session_state
     out = audit_entries(engine, "auth.sign_out", actor_id=staff.inquirer.id)
-    assert [details(e) for e in out] == [{"reason": "idle timeout"}]
+    assert [details(e)["reason"] for e in out] == ["idle timeout"]
 
     at.run()  # the notice is shown once
     assert not at.info
 
 
-def test_activity_within_the_timeout_keeps_the_session(app_db, idle_minutes) -> None:  # noqa: ANN001
+def test_activity_within_the_timeout_keeps_the_session(app_db, idle_minutes,  # noqa: ANN001
+                                                       frozen_clock) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    frozen_clock.set_local(date(2024, 2, 14), 10, 0)
+    at = signed_in("inq.one")
+    for _ in range(4):  # twenty minutes of work, never five minutes idle
+        frozen_clock.advance(minutes=idle_minutes - 1)
+        at.run()
+        assert at.title[0].value == "My cases"
+    assert not audit_entries(engine, "auth.sign_out")
+
+
+def test_a_disabled_account_is_signed_out_at_its_next_click(app_db) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    at = signed_in("mgr.one")
+    assert at.title[0].value == "Cases"
+    with unit_of_work(engine) as s:
+        s.execute(update(User).where(User.id == staff.manager.id).values(is_active=False))
+    at.run()
+    assert at.title[0].value == "Sign in to the protection workbench"
+    assert [i.value for i in at.info] == [
+        "Your account has been disabled. Ask an administrator if you need access."]
+    out = audit_entries(engine, "auth.sign_out", actor_id=staff.manager.id)
+    assert [details(e)["reason"] for e in out] == ["account disabled"]
+
+
+def test_a_changed_role_changes_the_menu_of_an_open_session(app_db, menus) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    at = signed_in("mgr.one")
+    assert "Dashboard" in menus[-1]["Work"]
+    with unit_of_work(engine) as s:
+        s.execute(update(User).where(User.id == staff.manager.id)
+                  .values(role=Role.INQUIRER))
+    at.run()
+    assert "Dashboard" not in menus[-1]["Work"]
+    assert at.session_state[ACTOR_KEY].role == Role.INQUIRER
+
+
+def test_sign_out_ends_the_session_on_the_server(app_db) -> None:  # noqa: ANN001
     engine, staff = app_db
     at = signed_in("inq.one")
-    _idle_for(at, idle_minutes - 1)
-    at.run()
-    assert at.title[0].value == "My cases"
-    assert not audit_entries(engine, "auth.sign_out")
+    token = at.session_state[TOKEN_KEY]
+    at.switch_page("../pages/sign_out.py").run()
+    assert at.title[0].value == "Sign in to the protection workbench"
+    assert [i.value for i in at.info] == ["You are signed out."]
+    # Another tab holding the same session is signed out too.
+    assert sessions.resolve(token, engine=engine).actor is None
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ from tests.e2e.conftest import (
     go_to,
     screenshot,
     sign_in,
+    sign_out,
+    submit_sign_in,
     wait_for_app,
 )
 from tests.e2e.test_workbench_browser import (
@@ -38,7 +40,6 @@ from tests.e2e.test_workbench_browser import (
     main,
     open_menu_page,
     select_grid_row,
-    sidebar_link,
 )
 from tests.integration.test_examination import cite_passage
 from workbench import clock, reviews
@@ -109,15 +110,8 @@ def appeal_case(e2e_db: E2EDatabase) -> AppealCase:
 
 def _switch_user(page: Page, username: str) -> None:
     """Sign out from the menu, then sign in as ``username`` on the sign-in page."""
-    sidebar_link(page, "Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to the protection workbench")
-           ).to_be_visible()
-    wait_for_app(page)
-    page.get_by_role("textbox", name="User name").fill(username)
-    page.get_by_role("textbox", name="Password").fill(demo_password(username))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
-    wait_for_app(page)
+    sign_out(page)
+    submit_sign_in(page, username)
 
 
 def _open_from_list(page: Page, menu: str, number: str, shot: str | None = None) -> None:

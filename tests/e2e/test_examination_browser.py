@@ -27,9 +27,10 @@ from tests.e2e.conftest import (
     go_to,
     screenshot,
     sign_in,
+    sign_out,
     wait_for_app,
 )
-from tests.e2e.test_workbench_browser import main, sidebar_link
+from tests.e2e.test_workbench_browser import main
 from tests.integration.test_examination import answer_required, cite_passage
 from tests.triage_support import tiny_model_path
 from workbench import assessments, clock, interviews, triage_desk
@@ -253,7 +254,7 @@ def test_examination_from_interview_to_the_served_notice(page: Page, base_url: s
     screenshot(page, "examination-05-submitted")
 
     # A manager approves it and serves the notice.
-    _click(page, sidebar_link(page, "Sign out"))
+    sign_out(page)
     sign_in(page, base_url, "manager1")
     go_to(page, f"/decision?case={case_id}")
     expect(body.get_by_text("Submitted for approval", exact=True)).to_be_visible()

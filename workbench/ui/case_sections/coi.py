@@ -29,7 +29,8 @@ from workbench.ui.coi import (
     rerun,
 )
 from workbench.ui.errors import shown_errors
-from workbench.ui.session import kept
+from workbench.ui.session import fragment, kept
+from workbench.ui.text import html_text, md, tm
 
 SUGGESTIONS = 5
 _NOTICE_KEY = "wb_coi_section_notice"
@@ -45,7 +46,7 @@ def _suggestions(session, actor: Actor, app) -> list:  # noqa: ANN001
                                              limit=SUGGESTIONS))
 
 
-@st.fragment
+@fragment
 def render(case: CaseFile, actor: Actor) -> None:
     app = case.application
     notice = st.session_state.pop(_NOTICE_KEY, None)

@@ -29,6 +29,8 @@ from workbench.ui.appeals import (
 )
 from workbench.ui.coi import md_plain
 from workbench.ui.errors import shown_errors
+from workbench.ui.session import fragment
+from workbench.ui.text import md
 from workbench.ui.format import fmt_date, fmt_datetime, state_label
 from workbench.workflow import outcome_reviewable
 
@@ -39,7 +41,7 @@ _DECIDED = (CaseState.DECIDED, CaseState.FINAL)
 _PENDING = (CaseState.SORTING, CaseState.UNDER_EXAMINATION)
 
 
-@st.fragment
+@fragment
 def render(case: CaseFile, actor: Actor) -> None:
     app = case.application
     notice = st.session_state.pop(_NOTICE_KEY, None)

@@ -25,6 +25,8 @@ from workbench.triage_desk import (
 )
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_datetime
+from workbench.ui.session import fragment
+from workbench.ui.text import md, tm
 from workbench.ui.triage import (
     _esc,
     category_text,
@@ -37,7 +39,7 @@ _NOTICE_KEY = "wb_triage_section_notice"
 _NOVELTY_KEY = "wb_triage_novelty"
 
 
-@st.fragment
+@fragment
 def render(case: CaseFile, actor: Actor) -> None:
     notice = st.session_state.pop(_NOTICE_KEY, None)
     if notice:

@@ -1,0 +1,71 @@
+"""The web server: the Streamlit app (``workbench/app.py``) and the route that sets the
+session cookie, which a page script cannot do because the cookie is HttpOnly.
+
+Served by ``streamlit run workbench/server.py`` (``make run``, ``workbench serve``).
+
+- ``GET /_wb/session?code=…&next=/path`` exchanges the one-time code made at sign-in for the
+  session token, sets it as an HttpOnly, SameSite=Strict cookie (Secure when the request came
+  over HTTPS, directly or through a proxy on this machine that says so) and goes on to
+  ``next``, which must be a path of this site.
+
+Signing out ends the session record; the cookie left in the browser names an ended session
+and signs nobody in again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from workbench import sessions
+
+SESSION_ROUTE = "/_wb/session"
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` when it is a path on this site, else the home page (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return "/"
+    return target
+
+
+def _is_https(request: Request) -> bool:
+    if request.url.scheme == "https":
+        return True
+    # A reverse proxy on this machine that ends TLS says so in X-Forwarded-Proto.
+    client = request.client.host if request.client else ""
+    return (client in _LOOPBACK
+            and request.headers.get("x-forwarded-proto", "").lower() == "https")
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def establish(request: Request) -> Response:
+    code = request.query_params.get("code", "")
+    token = await run_in_threadpool(sessions.redeem_handoff, code)
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    if token is not None:
+        response.set_cookie(sessions.COOKIE_NAME, token, httponly=True, samesite="strict",
+                            secure=_is_https(request), path="/")
+    return _no_store(response)
+
+
+ROUTES = [
+    Route(SESSION_ROUTE, establish, methods=["GET"]),
+]
+
+app = st.App(str(Path(__file__).with_name("app.py")), routes=ROUTES)
