@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from models import AuditEvent, CaseState
 from tests.app.conftest import new_app, signed_in
-from tests.conftest import insert_case
+from tests.conftest import PASSWORD, insert_case
 from workbench.db import dispose_engines, unit_of_work
 from workbench.settings import get_settings
 
@@ -26,6 +28,33 @@ def test_sign_in_page_is_shown_first(app_db) -> None:  # noqa: ANN001
 def test_wrong_password_shows_a_plain_message(app_db) -> None:  # noqa: ANN001
     at = signed_in("inq.one", "wrong-password-1")
     assert "Unknown user name or wrong password." in _texts(at)
+
+
+def test_repeated_failures_make_the_page_ask_to_wait_alike_for_any_name(
+    app_db, frozen_clock,  # noqa: ANN001
+) -> None:
+    frozen_clock.set_local(date(2024, 2, 14), 10, 0)
+    shown = {}
+    for username in ("inq.one", "no.such.user"):
+        at = signed_in(username, "wrong-password-1")
+        for _ in range(3):
+            at.button[0].click().run()
+        at.button[0].click().run()  # the fifth failure in a row
+        fifth = [e.value for e in at.error]
+        at.text_input[1].input(PASSWORD)  # even the right password is not checked now
+        at.button[0].click().run()
+        shown[username] = (fifth, [e.value for e in at.error])
+        assert at.title[0].value == "Sign in to the protection workbench"
+    assert shown["inq.one"] == shown["no.such.user"] == (
+        ["Unknown user name or wrong password. Too many failed attempts: wait 5 seconds "
+         "before the next one."],
+        ["Too many failed sign-ins. Try again in 5 seconds. Attempts made before then are "
+         "not checked."],
+    )
+    frozen_clock.advance(seconds=5)  # after the wait the right password signs in
+    at = signed_in("inq.one")
+    assert not at.error
+    assert at.title[0].value != "Sign in to the protection workbench"
 
 
 def test_inquirer_sees_only_their_cases(app_db) -> None:  # noqa: ANN001
