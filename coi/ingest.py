@@ -23,6 +23,7 @@ from sqlmodel import Session
 from coi import facets
 from coi.cjk import fold, index_form
 from coi.extracted import ExtractedDocument, ExtractError, Kind
+from coi.filenames import shown_name
 from models.coi import CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource
 
 SECTION_SEPARATOR = " › "
@@ -171,7 +172,8 @@ def _decide(session: Session, document: ExtractedDocument, fields: DocumentField
     title = pick("title", fields.title,
                  (found.get("title"), reasons.get("title", "recognised in the text")),
                  (meta.get("title"), "document metadata"),
-                 (Path(file_name).stem, "file name (no title found in the document)"))
+                 (shown_name(Path(file_name).stem),
+                  "file name (no title found in the document)"))
     published = _as_date(pick(
         "published", fields.published,
         (found.get("published"), reasons.get("published", "recognised in the text")),
@@ -230,7 +232,8 @@ def add_document(
     row = CoiDocument(
         sha256=sha256, source_id=decided.source.id if decided.source else None,
         title=decided.title, published_on=decided.published, language=decided.language,
-        doc_type=decided.doc_type, source_url=decided.url, file_name=Path(file_name).name[:255],
+        doc_type=decided.doc_type, source_url=decided.url,
+        file_name=shown_name(Path(file_name).name)[:255],
         media_type=document.kind, size_bytes=size_bytes, page_count=document.page_count,
         passage_count=len(document.passages),
         series_key=series_key(source_key, decided.title,

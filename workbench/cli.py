@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
@@ -318,10 +319,11 @@ def coi_ingest(paths: tuple[Path, ...], countries: tuple[str, ...], source_key: 
 
     Each file's outcome is reported; the command exits non-zero if any file failed,
     after ingesting the others."""
+    from coi.filenames import shown_name
     from coi.ingest import DocumentFields
     from workbench.coi_library import ingest_files, iter_files
 
-    files = iter_files(paths)
+    files, refused = iter_files(paths)
     if title and len(files) > 1:
         raise click.UsageError("--title applies to a single file.")
     fields = DocumentFields(title=title, source_key=source_key, published=_date_option(published),
@@ -332,15 +334,26 @@ def coi_ingest(paths: tuple[Path, ...], countries: tuple[str, ...], source_key: 
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("Ingesting", total=len(files))
 
-        def report(done: int, total: int, outcome) -> None:  # noqa: ANN001
+        def show(outcome) -> None:  # noqa: ANN001
             colour = {"added": "green", "duplicate": "yellow"}.get(outcome.status, "red")
-            progress.console.print(f"[{colour}]{outcome.status:9}[/{colour}] {outcome.path}: "
-                                   f"{outcome.message}")
+            progress.console.print(f"[{colour}]{outcome.status:9}[/{colour}] "
+                                   f"{escape(outcome.path)}: {escape(outcome.message)}")
+
+        def report(done: int, total: int, outcome) -> None:  # noqa: ANN001
+            show(outcome)
             progress.update(task, completed=done)
 
+        def swept(sweep) -> None:  # noqa: ANN001
+            progress.console.print(
+                f"File store: {len(sweep.removed)} file(s) left by an interrupted ingestion "
+                f"removed, {len(sweep.kept)} kept for their committed documents.")
+
+        for outcome in refused:
+            show(outcome)
         outcomes = ingest_files(engine, actor=Actor.system("coi-ingest"), paths=files,
-                                fields=fields, display_names=[str(f) for f in files],
-                                workers=workers, progress=report)
+                                fields=fields, display_names=[shown_name(str(f)) for f in files],
+                                workers=workers, progress=report, swept=swept)
+        outcomes = refused + outcomes
     added = sum(o.status == "added" for o in outcomes)
     duplicates = sum(o.status == "duplicate" for o in outcomes)
     failed = [o for o in outcomes if o.status == "failed"]

@@ -21,8 +21,9 @@ from coi import ingest as coi_ingest
 from coi import search as coi_search
 from coi import suggest as coi_suggest
 from coi.extracted import ExtractedDocument, ExtractError
+from coi.filenames import shown_name
 from coi.query import QueryError
-from coi.store import FileStore, sha256_of
+from coi.store import FileStore, SweepReport, sha256_of
 from models import Application, Person
 from models.coi import CoiCitation, CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource
 from models.types import utcnow
@@ -61,6 +62,7 @@ class FileOutcome:
 
 
 Progress = Callable[[int, int, FileOutcome], None]
+Swept = Callable[[SweepReport], None]
 
 
 def _describe(result: coi_ingest.IngestResult) -> str:
@@ -104,10 +106,15 @@ def ingest_files(
     workers: int | None = None,
     progress: Progress | None = None,
     settings: Settings | None = None,
+    swept: Swept | None = None,
 ) -> list[FileOutcome]:
     """Ingest each file in its own transaction; a failed file is reported and the others go
     on. Returns one outcome per path, in the order given. ``fields`` applies to every file,
-    or gives each file its own (a sequence as long as ``paths``)."""
+    or gives each file its own (a sequence as long as ``paths``). File names are shown
+    escaped (``coi.filenames.shown_name``) in outcomes, metadata and the audit log.
+
+    First the file store is swept of what an interrupted ingestion left (see
+    ``sweep_store``); ``swept`` hears of it when there was anything to settle."""
     settings = settings or get_settings()
     if fields is None or isinstance(fields, coi_ingest.DocumentFields):
         per_file = [fields or coi_ingest.DocumentFields()] * len(paths)
@@ -122,8 +129,12 @@ def ingest_files(
                 coi_ingest.source_by_key(session, key)
             except coi_ingest.UnknownSource as exc:
                 raise ValidationError(exc.message) from None
-    names = list(display_names) if display_names else [Path(p).name for p in paths]
+    names = [shown_name(str(n)) for n in
+             (display_names if display_names else [Path(p).name for p in paths])]
     store = FileStore(settings.resolved_coi_store)
+    report = sweep_store(engine, actor=actor, store=store)
+    if report and swept is not None:
+        swept(report)
     limit = settings.coi_max_file_mb * 1024 * 1024
     outcomes: list[FileOutcome | None] = [None] * len(paths)
     done = 0
@@ -184,10 +195,36 @@ def ingest_files(
     return [o for o in outcomes if o is not None]
 
 
+def sweep_store(engine: Engine, *, actor: Actor, store: FileStore) -> SweepReport:
+    """Settle the files an interrupted ingestion left in the store: remove those no document
+    refers to, keep (rename into place) those whose document was committed; audited when
+    there was anything to settle. Run at the start of every ingestion, the one place that
+    writes the store: the next ingestion after a crash cleans up before it adds files, and
+    readers of the library (the app, search) never touch the store's files."""
+    def referenced(shas: Iterable[str]) -> set[str]:
+        wanted = sorted(shas)
+        found: set[str] = set()
+        with unit_of_work(engine, write=False) as session:
+            for start in range(0, len(wanted), 500):
+                found.update(session.execute(select(CoiDocument.sha256).where(
+                    CoiDocument.sha256.in_(wanted[start:start + 500]))).scalars())
+        return found
+
+    report = store.sweep(referenced)
+    if report:
+        with unit_of_work(engine) as session:
+            audit.record(session, actor=actor, action="coi.store.sweep",
+                         entity_type="coi_document",
+                         details={"removed": list(report.removed), "kept": list(report.kept)})
+    return report
+
+
 def _store(engine: Engine, actor: Actor, path: Path, name: str, extracted: ExtractedDocument,
            sha: str, size: int, fields: coi_ingest.DocumentFields,
            store: FileStore) -> FileOutcome:
-    _, newly_stored = store.put(path, sha)
+    """Write the document's rows and its file: the file is staged under a pending name and
+    moved into place only after the rows are committed (removed if they are not)."""
+    staged = store.stage(path, sha)
     try:
         with unit_of_work(engine) as session:
             result = coi_ingest.add_document(
@@ -201,13 +238,18 @@ def _store(engine: Engine, actor: Actor, path: Path, name: str, extracted: Extra
                                       "supersedes": list(result.superseded),
                                       "superseded_by": result.superseded_by})
     except (ExtractError, coi_ingest.UnknownSource) as exc:
-        if newly_stored:
-            store.remove(sha)
+        if staged is not None:
+            staged.discard()
         return FileOutcome(name, "failed", exc.message)
-    except Exception:
-        if newly_stored:
-            store.remove(sha)
+    except BaseException:
+        if staged is not None:
+            staged.discard()
         raise
+    if staged is not None:
+        if result.status == "added":
+            staged.commit()
+        else:
+            staged.discard()
     return FileOutcome(name, result.status, _describe(result), document_id=result.document_id,
                        title=result.title, passages=result.passages,
                        superseded=result.superseded, superseded_by=result.superseded_by)
@@ -671,14 +713,43 @@ def library_counts(session: Session, *, actor: Actor) -> dict[str, int]:
     return coi_ingest.library_counts(session)
 
 
-def iter_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the files inside folders named (recursively, sorted)."""
-    out: list[Path] = []
+def iter_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Files named, and the files inside folders named (recursively, sorted), with the
+    refusals: inside a folder, a symbolic link whose target lies outside that folder is
+    refused (a link to /etc/passwd must not become a document), and a linked folder outside
+    it is not entered. A file named on its own is taken as given."""
+    files: list[Path] = []
+    refused: list[FileOutcome] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                              and not p.name.startswith(".")))
+            _walk_folder(path, files, refused)
         else:
-            out.append(path)
-    return out
+            files.append(path)
+    return files, refused
+
+
+def _walk_folder(folder: Path, files: list[Path], refused: list[FileOutcome]) -> None:
+    """Collect the files under ``folder`` into ``files`` without leaving it (see
+    ``iter_files``); each folder is entered once, so a link loop ends."""
+    root = folder.resolve()
+    seen: set[Path] = set()
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        real = current.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        for entry in sorted(current.iterdir()):
+            if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+                refused.append(FileOutcome(
+                    shown_name(str(entry)), "failed",
+                    "a symbolic link to a " + ("folder" if entry.is_dir() else "file")
+                    + " outside the folder being ingested; not followed"))
+            elif entry.is_dir():
+                pending.append(entry)
+            elif entry.is_file() and not entry.name.startswith("."):
+                found.append(entry)
+    files.extend(sorted(found))

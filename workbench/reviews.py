@@ -20,16 +20,16 @@ the counsellors' view of the appeal, the oral opinion statement, the opinions an
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlmodel import Session
 
+from coi.filenames import shown_name
+from coi.store import FileStore, Staged
 from models import (
     Appeal,
     AppealDocument,
@@ -384,7 +384,7 @@ def _check_evidence(items: Sequence[Evidence], settings: Settings) -> list[tuple
     limit = settings.appeal_max_file_mb * 1024 * 1024
     checked = []
     for item in items:
-        label = item.file_name or item.title or "a file"
+        label = shown_name(item.file_name or item.title or "a file")
         if not item.content:
             raise ValidationError(f"{label} is empty.")
         if len(item.content) > limit:
@@ -399,33 +399,75 @@ def _check_evidence(items: Sequence[Evidence], settings: Settings) -> list[tuple
     return checked
 
 
-def _store(content: bytes, sha: str, settings: Settings) -> None:
-    store = settings.resolved_appeal_store
-    store.mkdir(parents=True, exist_ok=True)
-    target = store / sha
-    if target.exists():
-        return
-    fd, tmp = tempfile.mkstemp(dir=store, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def evidence_store(settings: Settings) -> FileStore:
+    """The workbench's copies of appeal documents: ``<appeal store>/<sha256>``, private."""
+    return FileStore(settings.resolved_appeal_store, fanout=False, mode=0o600)
+
+
+def _sweep(session: Session, store: FileStore) -> None:
+    """Settle what an interrupted filing left in the store (``FileStore.sweep``): files no
+    appeal document refers to are removed, those of committed documents kept; audited."""
+    def referenced(shas: Iterable[str]) -> set[str]:
+        wanted = sorted(shas)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            found.update(session.execute(select(AppealDocument.sha256).where(
+                AppealDocument.sha256.in_(wanted[start:start + 500]))).scalars())
+        return found
+
+    report = store.sweep(referenced)
+    if report:
+        audit.record(session, actor=None, username="system", action="appeal.store.sweep",
+                     entity_type="appeal_document",
+                     details={"removed": list(report.removed), "kept": list(report.kept)})
+
+
+def _settle_with_transaction(session: Session, staged: list[Staged]) -> None:
+    """Move ``staged`` files into place when the session's transaction commits; remove them
+    when it ends otherwise (rolled back, or closed without a commit)."""
+    committed: list[bool] = []
+    settled: list[bool] = []
+
+    def on_commit(_session: Session) -> None:
+        committed.append(True)
+
+    def on_end(_session: Session, transaction) -> None:  # noqa: ANN001
+        if transaction.parent is not None or settled:
+            return
+        settled.append(True)  # the listeners stay on the short-lived session, idle
+        for item in staged:
+            if committed:
+                item.commit()
+            else:
+                item.discard()
+
+    event.listen(session, "after_commit", on_commit)
+    event.listen(session, "after_transaction_end", on_end)
 
 
 def _attach(session: Session, actor: Actor, appeal_id: int,
             checked: Sequence[tuple[Evidence, str, str]], settings: Settings) -> None:
-    """Keep the workbench's copy of each checked document and record it with the appeal."""
-    for item, kind, sha in checked:
-        _store(item.content, sha, settings)
-        session.add(AppealDocument(appeal_id=appeal_id, title=item.title.strip(),
-                                   file_name=Path(item.file_name or "document").name[:255],
-                                   media_type=kind, size_bytes=len(item.content), sha256=sha,
-                                   added_by_id=actor.id))
-    session.flush()
+    """Keep the workbench's copy of each checked document and record it with the appeal. The
+    copies take their final names only when the transaction commits."""
+    store = evidence_store(settings)
+    _sweep(session, store)
+    staged: list[Staged] = []
+    try:
+        for item, kind, sha in checked:
+            copy = store.stage(item.content, sha)
+            if copy is not None:
+                staged.append(copy)
+            session.add(AppealDocument(
+                appeal_id=appeal_id, title=item.title.strip(),
+                file_name=shown_name(Path(item.file_name or "document").name)[:255],
+                media_type=kind, size_bytes=len(item.content), sha256=sha,
+                added_by_id=actor.id))
+        session.flush()
+    except BaseException:
+        for copy in staged:
+            copy.discard()
+        raise
+    _settle_with_transaction(session, staged)
 
 
 def file_appeal(session: Session, *, actor: Actor, application_id: int, filed_date: date,
@@ -504,7 +546,7 @@ def evidence_file(session: Session, *, actor: Actor, document_id: int,
     if doc is None:
         raise NotFound("No such document.")
     row, app = _appeal(session, actor, Action.CASE_OPEN, doc.appeal_id)
-    path = settings.resolved_appeal_store / doc.sha256
+    path = evidence_store(settings).path_for(doc.sha256)
     try:
         content = path.read_bytes()
     except OSError:

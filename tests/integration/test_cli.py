@@ -356,3 +356,20 @@ def test_restore_of_an_older_backup_needs_force(cli: CliRunner, migrated: Path,
     result = invoke(cli, "restore", str(snap), "--yes", "--force")
     assert result.exit_code == 0, result.output
     assert "intact" in result.output
+
+
+def test_coi_ingest_of_a_folder_refuses_links_out_of_it_and_escapes_file_names(
+        cli: CliRunner, migrated: Path, coi_store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "\x1b[31mred\nfake-line.txt").write_text(
+        "Tamil returnees were questioned at the airport in Colombo.\n")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    result = invoke(cli, "coi", "ingest", str(folder), "--country", "Sri Lanka",
+                    "--workers", "1")
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    output = flat(result.output)
+    assert "\\x1b[31mred\\nfake-line.txt" in "".join(output.split())  # rich wraps lines
+    assert "passwd.txt: a symbolic link to a file outside the folder" in output
+    assert "1 added, 0 already in the library, 1 failed." in output

@@ -129,6 +129,45 @@ def test_new_evidence_is_checked_by_content_and_size(engine, staff, settings) ->
     assert audit_entries(engine, "appeal.evidence.open", entity_id=case)
 
 
+def _stored(settings) -> list[str]:  # noqa: ANN001
+    root = settings.resolved_appeal_store
+    return sorted(p.name for p in root.iterdir()) if root.is_dir() else []
+
+
+def test_evidence_of_a_filing_that_rolls_back_leaves_no_file(engine, staff, settings) -> None:  # noqa: ANN001
+    import hashlib
+
+    case = _refused_case(engine, staff, date(2025, 1, 24))
+    evidence = [reviews.Evidence("Statement", "statement.txt", b"I was arrested.")]
+    with pytest.raises(RuntimeError), unit_of_work(engine) as s:
+        reviews.file_appeal(s, actor=staff.manager, application_id=case,
+                            filed_date=date(2025, 1, 27), grounds="The COI was misread.",
+                            settings=settings, evidence=evidence)
+        assert len(_stored(settings)) == 1  # staged under a pending name, not yet in place
+        raise RuntimeError("the transaction fails after the evidence was attached")
+    assert _stored(settings) == [] and _state(engine, case) == CaseState.DECIDED
+    _file(engine, staff, case, date(2025, 1, 27), settings, evidence=evidence)
+    assert _stored(settings) == [hashlib.sha256(b"I was arrested.").hexdigest()]
+
+
+def test_a_killed_filing_leaves_nothing_after_the_next_one_and_names_are_escaped(
+        engine, staff, settings) -> None:  # noqa: ANN001
+    import hashlib
+    import os
+
+    store = reviews.evidence_store(settings)
+    os.close(store.stage(b"filed by a process that was killed").fd)
+    case = _refused_case(engine, staff, date(2025, 1, 24))
+    evidence = [reviews.Evidence("Statement", "\x1b[31mstatement\u202etxt.exe",
+                                 b"I was arrested.")]
+    view = _file(engine, staff, case, date(2025, 1, 27), settings, evidence=evidence)
+    assert _stored(settings) == [hashlib.sha256(b"I was arrested.").hexdigest()]
+    assert view.documents[0].file_name == "\\x1b[31mstatement\\u202etxt.exe"
+    [swept] = audit_entries(engine, "appeal.store.sweep")
+    assert json.loads(swept.details)["removed"] == [
+        hashlib.sha256(b"filed by a process that was killed").hexdigest()]
+
+
 # --- panels and allocation ----------------------------------------------------------------------
 
 
