@@ -12,6 +12,7 @@ from workbench.ui import coi
 from workbench.ui.errors import shown_errors
 from workbench.ui.params import id_param
 from workbench.ui.session import require_actor
+from workbench.ui.text import md
 from workbench.ui.widgets import show_flash
 
 actor = require_actor()
@@ -29,7 +30,7 @@ with shown_errors():
     with unit_of_work(get_engine(), write=False) as session:
         view = open_document(session, actor=actor, document_id=document_id)
 
-st.title(coi.md_plain(view.title), anchor=False)
+st.title(md(view.title), anchor=False)
 show_flash()
 if target is not None:
     coi.citing_banner(actor, target)

@@ -35,10 +35,11 @@ from workbench.reviews import (
 )
 from workbench.settings import get_settings
 from workbench.ui import nav
-from workbench.ui.coi import html_block, html_text, md_plain
+from workbench.ui.coi import html_block
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import STATE_COLOURS, fmt_date, fmt_datetime, outcome_label, state_label
 from workbench.ui.params import id_param
+from workbench.ui.text import html_text, md, tm
 from workbench.ui.widgets import flash, show_flash
 
 #: The appeal file as opened (the opening is audited once; the list page starts a new one).
@@ -93,12 +94,12 @@ def hearing_text(view: AppealView) -> str:
     """Where the oral opinion statement stands, in one line."""
     h = view.hearing
     if h is not None and h.skipped:
-        return t("appeal.hearing_skipped_line", reason=md_plain(h.skip_reason or "—"))
+        return t("appeal.hearing_skipped_line", reason=md(h.skip_reason or "—"))
     if h is not None and h.held_on:
         return t("appeal.hearing_held_line", date=fmt_date(h.held_on))
     if h is not None and h.scheduled_for:
         return t("appeal.hearing_scheduled_line", when=fmt_datetime(h.scheduled_for),
-                 place=md_plain(h.place))
+                 place=md(h.place))
     return hearing_label("requested" if view.hearing_requested else "not requested")
 
 
@@ -227,7 +228,7 @@ def _queue_table(items: Sequence[QueueItem]) -> None:
         st.caption(t("appeal.select_hint"))
         return
     chosen = items[rows[0]]
-    if st.button(t("appeal.open", number=chosen.case_number), type="primary",
+    if st.button(tm("appeal.open", number=chosen.case_number), type="primary",
                  icon=":material/gavel:", key="appeals_open"):
         open_appeal(chosen.appeal_id)
 
@@ -337,10 +338,10 @@ def _header(actor: Actor, view: AppealView) -> None:
               else t("appeal.no_deadline"))
     c3.metric(t("appeal.ruled_after") if view.ruled_at else t("appeal.age"),
               tn("appeal.days", view.age_days))
-    c4.metric(t("appeal.panel"), view.panel.name if view.panel else t("appeal.unallocated"))
+    c4.metric(t("appeal.panel"), md(view.panel.name) if view.panel else t("appeal.unallocated"))
     if view.late:
         st.warning(t("appeal.late_line", deadline=fmt_date(view.deadline),
-                     reason=md_plain(view.late_reason or "—")), icon=":material/schedule:")
+                     reason=md(view.late_reason or "—")), icon=":material/schedule:")
     links = st.container(horizontal=True)
     with links:
         _back_link(actor)
@@ -372,8 +373,8 @@ def _file_tab(actor: Actor, view: AppealView, file: AppealFile) -> None:
         st.caption(t("appeal.no_evidence"))
     for doc in view.documents:
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**{md_plain(doc.title)}**  \n"
-                      + t("appeal.evidence_line", name=md_plain(doc.file_name),
+        left.markdown(f"**{md(doc.title)}**  \n"
+                      + t("appeal.evidence_line", name=md(doc.file_name),
                           kind=doc.media_type.upper(), size=_size(doc.size_bytes),
                           date=fmt_datetime(doc.added_at)))
         right.download_button(t("appeal.download"), data=_evidence(actor, doc.id),
@@ -395,14 +396,14 @@ def _file_tab(actor: Actor, view: AppealView, file: AppealFile) -> None:
                      icon=":material/event_note:"):
         if not file.incidents:
             st.caption(t("appeal.none_recorded"))
-        st.markdown("\n".join(f"- {md_plain(i)}" for i in file.incidents))
+        st.markdown("\n".join(f"- {md(i)}" for i in file.incidents))
     with st.expander(tn("appeal.inconsistencies", len(file.inconsistencies)),
                      icon=":material/rule:"):
         if not file.inconsistencies:
             st.caption(t("appeal.none_recorded"))
         for matter, explanation in file.inconsistencies:
-            st.markdown(f"- **{md_plain(matter)}** — "
-                        + t("appeal.explanation", text=md_plain(explanation or "—")))
+            st.markdown(f"- **{md(matter)}** — "
+                        + t("appeal.explanation", text=md(explanation or "—")))
     with st.expander(t("appeal.narrative"), icon=":material/description:"):
         text_block(file.narrative, t("appeal.none_recorded"))
     with st.expander(tn("appeal.earlier", len(file.earlier_applications)),
@@ -438,7 +439,7 @@ def _citations(citations: Sequence[CitedPassage]) -> None:
         return
     for c in citations:
         with st.container(border=True):
-            reference = md_plain(c.reference)
+            reference = md(c.reference)
             if c.removed:
                 st.markdown(f"~~{reference}~~ · **{t('appeal.citation_removed')}**")
             else:
@@ -446,7 +447,7 @@ def _citations(citations: Sequence[CitedPassage]) -> None:
             html_block(f'<blockquote style="margin:.2em 0">{html_text(c.quote)}</blockquote>')
             meta = [t("appeal.cited_on", date=fmt_datetime(c.cited_at))]
             if c.finding:
-                meta.insert(0, t("appeal.supports", finding=md_plain(c.finding)))
+                meta.insert(0, t("appeal.supports", finding=md(c.finding)))
             st.caption(" · ".join(meta))
 
 
@@ -459,8 +460,8 @@ def _interview(file: AppealFile) -> None:
         if not by_section:
             st.caption(t("appeal.no_interview"))
         for section, rows in by_section.items():
-            st.markdown(f"**{md_plain(section)}**")
-            st.markdown("\n".join(f"- {md_plain(prompt)} — *{md_plain(answer or '—')}*"
+            st.markdown(f"**{md(section)}**")
+            st.markdown("\n".join(f"- {md(prompt)} — *{md(answer or '—')}*"
                                   for prompt, answer in rows))
 
 
@@ -482,9 +483,9 @@ def _panel_tab(actor: Actor, view: AppealView) -> None:
         st.info(t("appeal.not_allocated"), icon=":material/group_off:")
     else:
         with st.container(border=True):
-            st.markdown(f"**{md_plain(view.panel.name)}**"
-                        + (f" · {md_plain(view.panel.office)}" if view.panel.office else ""))
-            st.markdown("\n".join(f"- {md_plain(member_line(m))}" for m in view.panel.members))
+            st.markdown(f"**{md(view.panel.name)}**"
+                        + (f" · {md(view.panel.office)}" if view.panel.office else ""))
+            st.markdown("\n".join(f"- {md(member_line(m))}" for m in view.panel.members))
     if actor.role == Role.MANAGER:
         _allocation(actor, view)
     me = _member(actor, view)
@@ -513,7 +514,7 @@ def _allocation(actor: Actor, view: AppealView) -> None:
     current = next((c for c in choices if c.panel.id == view.panel.id), None)
     blocked = current is not None and not current.eligible
     if blocked:
-        st.warning(t("appeal.current_ineligible", why=md_plain("; ".join(current.why_not))),
+        st.warning(t("appeal.current_ineligible", why=md("; ".join(current.why_not))),
                    icon=":material/warning:")
     # Once allocated, moving the appeal is the exception: kept folded unless it must move.
     with st.expander(t("appeal.reallocate_heading"), expanded=blocked,
@@ -584,24 +585,24 @@ def _hearing_tab(actor: Actor, view: AppealView) -> None:
     if h is not None and (h.scheduled_for or h.skipped):
         with st.container(border=True):
             if h.skipped:
-                st.markdown(t("appeal.skipped_detail", reason=md_plain(h.skip_reason or "—")))
+                st.markdown(t("appeal.skipped_detail", reason=md(h.skip_reason or "—")))
             if h.scheduled_for:
                 st.markdown(t("appeal.scheduled_detail", when=fmt_datetime(h.scheduled_for),
-                              zone=get_settings().timezone, place=md_plain(h.place),
-                              lang=md_plain(h.language),
-                              interpreter=md_plain(h.interpreter or "—")))
+                              zone=get_settings().timezone, place=md(h.place),
+                              lang=md(h.language),
+                              interpreter=md(h.interpreter or "—")))
             if h.held_on:
                 st.markdown(t("appeal.held_detail", date=fmt_date(h.held_on),
-                              attendance=md_plain(h.attendance or "—"),
+                              attendance=md(h.attendance or "—"),
                               attended=yes_no(h.requester_attended)))
     else:
         st.info(t("appeal.hearing_none"), icon=":material/event:")
     if h is not None and h.entries:
         st.markdown(f"**{t('appeal.entries_heading')}**")
         for e in h.entries:
-            st.markdown(t("appeal.entry_q", n=e.position, who=md_plain(e.asked_by or "—"),
-                          text=md_plain(e.question)) + "  \n"
-                        + t("appeal.entry_a", text=md_plain(e.answer or "—")))
+            st.markdown(t("appeal.entry_q", n=e.position, who=md(e.asked_by or "—"),
+                          text=md(e.question)) + "  \n"
+                        + t("appeal.entry_a", text=md(e.answer or "—")))
     may_run = actor.role == Role.MANAGER or _member(actor, view) is not None
     if not may_run or view.state != CaseState.PANEL_ASSIGNED:
         if view.state == CaseState.REVIEW_FILED:
@@ -710,7 +711,7 @@ def _opinions_tab(actor: Actor, view: AppealView, file: AppealFile) -> None:
     st.markdown(t("appeal.opinions_progress", n=len(submitted)))
     by_author = {o.counsellor_id: o for o in submitted}
     st.markdown("\n".join(
-        f"- {md_plain(member_line(m))}: "
+        f"- {md(member_line(m))}: "
         + (t("appeal.opinion_submitted_on", date=fmt_datetime(by_author[m.user_id].submitted_at))
            if m.user_id in by_author else t("appeal.opinion_pending"))
         for m in view.panel.members))
@@ -734,13 +735,13 @@ def _opinions_tab(actor: Actor, view: AppealView, file: AppealFile) -> None:
 
 def _opinion_card(o: OpinionView, citations: dict[int, CitedPassage]) -> None:
     with st.container(border=True):
-        st.markdown(f"**{md_plain(o.counsellor)}** · {well_founded_label(o.well_founded)}")
+        st.markdown(f"**{md(o.counsellor)}** · {well_founded_label(o.well_founded)}")
         if o.submitted_at:
             st.caption(t("appeal.opinion_submitted_on", date=fmt_datetime(o.submitted_at)))
         text_block(o.reasons)
         if o.citation_ids:
             st.markdown("\n".join(
-                f"- {md_plain(citations[c].reference)}" if c in citations
+                f"- {md(citations[c].reference)}" if c in citations
                 else f"- {t('appeal.citation_unknown')}" for c in o.citation_ids))
 
 
@@ -819,7 +820,7 @@ def _panel_opinion(view: AppealView) -> None:
         if p.dissent:
             st.markdown(f"**{t('appeal.dissent')}**")
             text_block(p.dissent)
-        st.caption(t("appeal.recorded_by", name=md_plain(p.recorded_by or "—"),
+        st.caption(t("appeal.recorded_by", name=md(p.recorded_by or "—"),
                      date=fmt_datetime(p.recorded_at)))
 
 
@@ -965,7 +966,7 @@ def render_panels_page(actor: Actor) -> None:
                                       active=active, panel_id=picked,
                                       expected_version=expected if panel else None)
         _bump("panels")
-        flash(t("appeal.panel_saved", name=done.name))
+        flash(tm("appeal.panel_saved", name=done.name))
         st.rerun()
 
 

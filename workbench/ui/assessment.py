@@ -47,9 +47,9 @@ from workbench.ui.case_sections.examination import (
     show_notice,
     text_block,
 )
-from workbench.ui.coi import md_plain
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import outcome_label
+from workbench.ui.text import md
 
 INDICATORS = tuple(CredibilityIndicator)
 RATINGS = (IndicatorRating.SUPPORTS, IndicatorRating.NEUTRAL, IndicatorRating.UNDERMINES,
@@ -112,7 +112,7 @@ def _fact(actor: Actor, view: AssessmentView, fact: FactView, number: int) -> No
     head = st.container(horizontal=True, vertical_alignment="center", wrap=False)
     with head:
         _finding_badge(fact.finding)
-        st.markdown(f"**{t('assessment.fact_n', number=number)}** {md_plain(fact.statement)}",
+        st.markdown(f"**{t('assessment.fact_n', number=number)}** {md(fact.statement)}",
                     width="stretch")
     show_notice(f"as_fact_{fact.id}")
     if not view.editable:
@@ -292,7 +292,7 @@ def _element(actor: Actor, view: AssessmentView, element: Element, number: int) 
         else:
             st.badge(t("assessment.not_met"), color="red")
         st.markdown(f"**{number}. {t(f'assessment.element.{element.value}')}** — "
-                    f"{md_plain(ELEMENT_QUESTIONS[element])}", width="stretch")
+                    f"{md(ELEMENT_QUESTIONS[element])}", width="stretch")
     name = f"as_element_{view.application_id}_{element.value}"
     show_notice(name)
     ground = element == Element.CONVENTION_GROUND
@@ -352,14 +352,14 @@ def outcome_part(actor: Actor, view: AssessmentView) -> None:
         if proposal.outcome is not None:
             st.badge(outcome_label(proposal.outcome), color="violet",
                      icon=":material/lightbulb:")
-            st.markdown(md_plain(proposal.explanation))
+            st.markdown(md(proposal.explanation))
         else:
-            st.markdown(md_plain(proposal.explanation))
+            st.markdown(md(proposal.explanation))
         st.caption(t("assessment.proposal_hint"))
     if view.chosen_outcome:
         lines = [t("assessment.chosen", outcome=outcome_label(view.chosen_outcome))]
         if view.departure_reason:
-            lines.append(t("assessment.departed", reason=md_plain(view.departure_reason)))
+            lines.append(t("assessment.departed", reason=md(view.departure_reason)))
         if view.humanitarian_considered:
             lines.append(t("assessment.humanitarian_granted") if view.humanitarian_permission
                          else t("assessment.humanitarian_refused"))

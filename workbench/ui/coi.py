@@ -2,14 +2,12 @@
 labels, safe rendering of document text (every character escaped, matches in ``<mark>``),
 result cards, the "Cite in this case" form and the search kept in the user's session.
 
-Document text is untrusted: it reaches the browser only through ``html_text`` (HTML-escaped,
-on one line, so that Markdown never interprets it) inside a single raw HTML block.
+Document text and metadata are untrusted: they reach the browser only through
+``workbench.ui.text`` (``html_text`` inside a single raw HTML block, ``md``/``tm`` elsewhere).
 """
 
 from __future__ import annotations
 
-import html
-import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date
+from workbench.ui.text import html_text, md, tm
 
 PURPOSES = ("finding", "interview", "decision")
 
@@ -99,40 +98,15 @@ def fmt_day(moment: datetime | None) -> str:
     return fmt_date(moment.astimezone(get_settings().zone).date())
 
 
-# --- safe text -------------------------------------------------------------------------------
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
-_MD_COLON = re.compile(r":(?=[A-Za-z/])")  # :red[...], :material/icon:, :smile:
-
-
-def _escape(text: str) -> str:
-    # Streamlit rewrites ":material/...:" shortcodes even inside raw HTML: a colon before a
-    # letter is written as a character reference.
-    return _MD_COLON.sub("&#58;", html.escape(text, quote=True))
-
-
-def html_text(text: str) -> str:
-    """Untrusted text for an HTML block: escaped, on one line (a blank line would end the
-    raw HTML block and hand the rest to Markdown)."""
-    return " ".join(_escape(text).split())
+# --- safe text ---------------------------------------------------------------------------------
 
 
 def snippet_html(segments: Sequence[tuple[str, bool]]) -> str:
     parts = []
     for text, matched in segments:
-        escaped = _escape(text).replace("\n", " ")
+        escaped = html_text(text)
         parts.append(f"<mark>{escaped}</mark>" if matched else escaped)
     return "".join(parts)
-
-
-def md_plain(text: str) -> str:
-    """Text shown through a Markdown element (titles, alerts, captions) exactly as written,
-    on one line."""
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    text = _MD_COLON.sub(r"\\:", text)
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # not an ordered list
-    return re.sub(r"^([-+])", r"\\\1", text)  # not a bullet
 
 
 def html_block(inner: str) -> None:
@@ -212,7 +186,7 @@ def cite_control(actor: Actor, target: CiteTarget, passage_id: int, *, key: str,
         with unit_of_work(get_engine()) as session:
             cite(session, actor=actor, application_id=target.case_id, passage_id=passage_id,
                  finding=finding, purpose=purpose)
-        st.session_state[_CITED_KEY] = (key, t("coi.cited", case=target.case_number))
+        st.session_state[_CITED_KEY] = (key, tm("coi.cited", case=target.case_number))
         rerun(scope)
 
 
@@ -258,7 +232,7 @@ def hit_card(hit, *, key: str, actor: Actor, target: CiteTarget | None = None,  
         if hit.topics:
             html_block(chips_html(topic_label(tp) for tp in hit.topics))
         for warning in hit.warnings:
-            st.warning(md_plain(warning), icon=":material/history:")
+            st.warning(md(warning), icon=":material/history:")
         cols = st.columns([2, 2, 3])
         with cols[0]:
             document_link(hit.document_id, passage_id=hit.passage_id,
@@ -389,11 +363,11 @@ def citing_banner(actor: Actor, target: CiteTarget) -> None:
     with st.container(border=True):
         left, right = st.columns([3, 1])
         if may_cite(actor):
-            banner = t("coi.citing_for", case=target.case_number)
+            banner = tm("coi.citing_for", case=target.case_number)
             left.markdown(f":material/format_quote: **{banner}**")
             left.caption(t("coi.citing_hint"))
         else:
-            left.markdown(f"**{t('coi.searching_for', case=target.case_number)}**")
+            left.markdown(f"**{tm('coi.searching_for', case=target.case_number)}**")
         with right:
             st.page_link(nav.page("case"), label=t("coi.back_to_case"),
                          query_params={"case": str(target.case_id)},
@@ -641,8 +615,8 @@ def upload_panel(actor: Actor) -> None:
                                           name=""))
 
             def report(done: int, total: int, outcome) -> None:  # noqa: ANN001
-                bar.progress(done / total, text=t("coi.upload_progress", done=done,
-                                                  total=total, name=md_plain(outcome.path)))
+                bar.progress(done / total, text=tm("coi.upload_progress", done=done,
+                                                   total=total, name=outcome.path))
 
             outcomes = None
             with tempfile.TemporaryDirectory(prefix="coi-upload-") as folder:
@@ -741,13 +715,13 @@ def sources_panel(actor: Actor) -> None:
                                  description=description, url=url.strip() or None,
                                  reviewed_on=reviewed, expected_version=loaded)
     except WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         if current is not None:
             # The user has now been told: a second save is judged against what is stored.
             st.session_state[_SOURCE_VERSION_KEY][current.key] = current.version
         return
     st.session_state.get(_SOURCE_VERSION_KEY, {}).pop(result.key, None)
-    flash(t("coi.source_saved", name=result.name))
+    flash(tm("coi.source_saved", name=result.name))
     st.rerun()
 
 
@@ -791,7 +765,7 @@ def document_metadata(view) -> None:  # noqa: ANN001 - DocumentView
         ]
         html_block(_rows_html(rows))
         if view.notes:
-            st.caption(t("coi.meta_notes") + " " + md_plain("; ".join(
+            st.caption(t("coi.meta_notes") + " " + md("; ".join(
                 f"{field}: {why}" for field, why in sorted(view.notes.items()))))
     with right, st.container(border=True):
         source = view.source
@@ -799,8 +773,8 @@ def document_metadata(view) -> None:  # noqa: ANN001 - DocumentView
             st.markdown(f"**{t('coi.source')}**")
             st.caption(t("coi.no_source_known"))
         else:
-            st.markdown(f"**{t('coi.source')}:** {md_plain(source.name)} "
-                        f"({md_plain(source.short_name)}) · {kind_label(source.kind)}")
+            st.markdown(f"**{t('coi.source')}:** {md(source.name)} "
+                        f"({md(source.short_name)}) · {kind_label(source.kind)}")
             if source.mandate:
                 html_block(f"<div><b>{html_text(t('coi.source_mandate'))}:</b> "
                            f"{html_text(source.mandate)}</div>")
@@ -814,7 +788,7 @@ def editions(view, *, case_id: int | None) -> None:  # noqa: ANN001
     """Every edition of the report, which one is current, and a warning on a superseded one."""
     current = next((e for e in view.editions if e.current), None)
     if view.superseded_by is not None and current is not None:
-        st.warning(t("coi.doc_superseded", title=md_plain(current.title),
+        st.warning(tm("coi.doc_superseded", title=current.title,
                      date=fmt_date(current.published_on)), icon=":material/history:")
         document_link(current.id, case_id=case_id, label=t("coi.open_current"))
     if len(view.editions) <= 1:
@@ -831,9 +805,9 @@ def editions(view, *, case_id: int | None) -> None:  # noqa: ANN001
         if marks:
             label += f" — {', '.join(marks)}"
         if edition.id == view.id:
-            st.caption(md_plain(label))
+            st.caption(md(label))
         else:
-            document_link(edition.id, case_id=case_id, label=md_plain(label))
+            document_link(edition.id, case_id=case_id, label=md(label))
 
 
 def download(actor: Actor, view) -> None:  # noqa: ANN001
@@ -852,7 +826,7 @@ def download(actor: Actor, view) -> None:  # noqa: ANN001
             data = read()
         if data is None:
             return
-    st.download_button(t("coi.download", name=md_plain(view.file_name)), data=data or read,
+    st.download_button(tm("coi.download", name=view.file_name), data=data or read,
                        file_name=view.file_name, mime=mime, icon=":material/download:",
                        key=f"coi_download_{view.id}")
 
@@ -891,7 +865,7 @@ def passage_you_came_from(actor: Actor, view, passage_id: int,  # noqa: ANN001
 
     with st.container(border=True):
         place = pinpoint(passage.page, passage.paragraph, passage.section)
-        st.markdown(f"**{t('coi.came_from')}** · {md_plain(place)}")
+        st.markdown(f"**{t('coi.came_from')}** · {md(place)}")
         html_block(f'<div style="{_MARKED}">{html_text(passage.text)}</div>')
         if passage.topics:
             html_block(chips_html(topic_label(tp) for tp in passage.topics))
@@ -911,7 +885,7 @@ def document_text(view, passage_id: int | None) -> None:  # noqa: ANN001
     for index, (label, passages) in enumerate(groups):
         holds = any(p.id == passage_id for p in passages)
         opening = passage_id is None and index == 0
-        with st.expander(md_plain(label), expanded=few or holds or opening):
+        with st.expander(md(label), expanded=few or holds or opening):
             html_block("".join(_paragraph_html(p, p.id == passage_id) for p in passages))
 
 
@@ -979,7 +953,7 @@ def edit_document(actor: Actor, view) -> None:  # noqa: ANN001
             update_document(session, actor=actor, document_id=view.id,
                             expected_version=loaded, changes=changes)
     except WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         versions[view.id] = view.version  # judged against what is stored from now on
         return
     versions.pop(view.id, None)

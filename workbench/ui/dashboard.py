@@ -25,6 +25,7 @@ from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import enum_label, outcome_label, state_label
 from workbench.ui.session import kept
+from workbench.ui.text import md, tm
 
 FILTER_KEY = "wb_dash_filter"
 DRILL_KEY = "wb_dash_drill"
@@ -181,7 +182,7 @@ def show_drill(actor: Actor, f: DashboardFilter) -> None:
     figure, value, label = chosen
     with st.container(border=True):
         top, close = st.columns([6, 1])
-        top.subheader(t("dashboard.cases_for", what=label))
+        top.subheader(tm("dashboard.cases_for", what=label))
         if close.button(t("dashboard.close"), key="drill_close"):
             st.session_state.pop(DRILL_KEY, None)
             st.rerun()
@@ -410,7 +411,7 @@ def render(actor: Actor) -> None:
     st.title(t("dashboard.title"))
     with shown_errors():
         f = filter_bar(actor)
-    st.caption(_describe(f))
+    st.caption(md(_describe(f)))
     view = st.segmented_control(t("dashboard.view"), list(VIEWS),
                                 format_func=lambda v: t(f"dashboard.view_{v}"),
                                 default="backlog", key="dash_view",

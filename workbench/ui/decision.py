@@ -44,9 +44,9 @@ from workbench.ui.case_sections.examination import (
     show_notice,
     text_block,
 )
-from workbench.ui.coi import md_plain
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date, fmt_datetime, outcome_label
+from workbench.ui.text import md
 
 
 def render_page(actor: Actor, case_id: int | None) -> None:
@@ -111,7 +111,7 @@ def _returned(case: CaseFile, current: DecisionView | None) -> None:
     if steps and steps[-1].action == "return_draft":
         last = steps[-1]
         st.warning(t("decision.returned", name=last.actor_name or "—",
-                     date=fmt_datetime(last.occurred_at), reason=md_plain(last.reason or "—")),
+                     date=fmt_datetime(last.occurred_at), reason=md(last.reason or "—")),
                    icon=":material/undo:")
 
 
@@ -120,7 +120,7 @@ def _citation_lines(ids: Sequence[int], citations: Sequence[CitationOption]) -> 
     if not ids:
         st.caption(t("decision.no_citations"))
         return
-    st.markdown("\n".join(f"{n}. {md_plain(by_id[c].reference)}" if c in by_id
+    st.markdown("\n".join(f"{n}. {md(by_id[c].reference)}" if c in by_id
                           else f"{n}. {t('decision.citation_removed')}"
                           for n, c in enumerate(ids, start=1)))
 
@@ -192,7 +192,7 @@ def _submission(actor: Actor, d: DecisionDesk, draft: DecisionView | None) -> No
     st.subheader(t("decision.submit_heading"))
     if d.blockers:
         st.warning(t("decision.blockers") + "\n\n"
-                   + "\n".join(f"- {md_plain(b)}" for b in d.blockers),
+                   + "\n".join(f"- {md(b)}" for b in d.blockers),
                    icon=":material/checklist:")
     elif draft is None:
         st.info(t("decision.save_first"))
@@ -349,6 +349,6 @@ def _history(d: DecisionDesk, citations: Sequence[CitationOption]) -> None:
                 t("exam.notice_served", date=fmt_date(v.notice_date))
                 if v.notice_date else None])))
             if v.supersede_reason:
-                st.caption(t("decision.supersedes_because", reason=md_plain(v.supersede_reason)))
+                st.caption(t("decision.supersedes_because", reason=md(v.supersede_reason)))
             text_block(v.reasons)
             _citation_lines(v.citation_ids, citations)

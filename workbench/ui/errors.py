@@ -11,19 +11,21 @@ import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
+from workbench.ui.text import md
 
 log = logging.getLogger("workbench.ui")
 
 
 @contextmanager
 def shown_errors(stop: bool = True) -> Iterator[None]:
-    """Show a domain error as a message (and stop the page unless ``stop`` is False); log
-    anything unexpected under a reference number without personal data, and say so.
-    Streamlit's own stop and rerun signals are BaseExceptions and pass through."""
+    """Show a domain error as a message, literally since it may quote what a user typed
+    (and stop the page unless ``stop`` is False); log anything unexpected under a reference
+    number without personal data, and say so. Streamlit's own stop and rerun signals are
+    BaseExceptions and pass through."""
     try:
         yield
     except WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         if stop:
             st.stop()
     except Exception as exc:  # noqa: BLE001

@@ -54,9 +54,10 @@ from workbench.ui.case_sections.examination import (
     show_notice,
     text_block,
 )
-from workbench.ui.coi import chips_html, html_block, html_text, md_plain
+from workbench.ui.coi import chips_html, html_block
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date, fmt_datetime, state_label
+from workbench.ui.text import html_text, md
 
 log = logging.getLogger("workbench.ui")
 
@@ -411,7 +412,7 @@ def answer_words(question: qb.Question, value: Any, bank: qb.QuestionBank) -> st
 
 
 def _md(text: str) -> str:
-    return md_plain(text)
+    return md(text)
 
 
 def _choice_label(question: qb.Question, bank: qb.QuestionBank) -> Callable[[Any], str]:

@@ -7,8 +7,6 @@ Every action goes through ``workbench.triage_desk``, which checks permissions an
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -44,11 +42,11 @@ from workbench.triage_desk import (
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import CATEGORY_COLOURS, application_label, fmt_date, fmt_datetime
+from workbench.ui.text import html_text, md, tm
 from workbench.ui.widgets import flash, show_flash
 
 CASE_KEY = "triage_case"
 ROUND_KEY = "triage_round"
-_COLON = re.compile(r":(?=[A-Za-z/])")
 _CUE_STYLE = ('display:inline-block;padding:0 .45em;margin:0 .2em;border-radius:.7em;'
               'background:rgba(128,128,128,.18);font-size:.75em;vertical-align:middle')
 
@@ -57,8 +55,8 @@ _CUE_STYLE = ('display:inline-block;padding:0 .45em;margin:0 .2em;border-radius:
 
 
 def _esc(text: str) -> str:
-    # A colon before a letter would be read as a Streamlit shortcode even inside raw HTML.
-    return _COLON.sub("&#58;", html.escape(text, quote=True)).replace("\n", "<br>")
+    """Untrusted text inside the raw HTML of a marked narrative, line breaks kept."""
+    return html_text(text, breaks=True)
 
 
 def category_text(category: str | None) -> str:
@@ -149,24 +147,24 @@ def show_suggestion(s: SuggestionView | None, *, with_versions: bool = True) -> 
             st.badge(t("triage.third_or_later"), color="red")
     if s.abstained:
         st.warning(t("triage.abstained_because") + "\n\n" + "\n".join(
-            f"- {r}" for r in s.abstain_reasons or (t("triage.no_reason_given"),)))
+            f"- {md(r)}" for r in s.abstain_reasons or (t("triage.no_reason_given"),)))
     if s.reasons:
-        st.markdown(f"**{t('triage.grounds')}**\n\n" + "\n".join(f"- {r}" for r in s.reasons))
+        st.markdown(f"**{t('triage.grounds')}**\n\n" + "\n".join(f"- {md(r)}" for r in s.reasons))
     if s.third_or_later:
         key = ("triage.exception_applies" if s.third_or_later_exception
                else "triage.exception_not_applies")
         st.markdown(t(key))
     if s.category == "C" or s.repeats_case_number:
-        st.markdown(t("triage.repeats", case=s.repeats_case_number or "—",
+        st.markdown(tm("triage.repeats", case=s.repeats_case_number or "—",
                       share=f"{(s.new_share or 0):.0%}"))
     elif s.new_share is not None:
         st.caption(t("triage.new_share", share=f"{s.new_share:.0%}"))
     if s.a_list_reason and s.category == "A":
-        st.caption(t("triage.a_list_reason", reason=s.a_list_reason))
+        st.caption(tm("triage.a_list_reason", reason=s.a_list_reason))
     if with_versions:
-        st.caption(t("triage.versions", model=s.model_version, rules=s.rules_version,
-                     cues=s.cues_version, when=fmt_datetime(s.created_at),
-                     who=s.created_by or t("triage.system")))
+        st.caption(tm("triage.versions", model=s.model_version, rules=s.rules_version,
+                      cues=s.cues_version, when=fmt_datetime(s.created_at),
+                      who=s.created_by or t("triage.system")))
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -312,7 +310,8 @@ def _bulk_form(actor: Actor, chosen: list[QueueItem]) -> None:
 def _show_bulk_refusals() -> None:
     refused = st.session_state.pop("triage_bulk_refused", None)
     if refused:
-        st.warning(t("triage.bulk_refused") + "\n\n" + "\n".join(f"- {r}" for r in refused))
+        st.warning(t("triage.bulk_refused") + "\n\n"
+                   + "\n".join(f"- {md(r)}" for r in refused))
 
 
 # --- one case ---------------------------------------------------------------------------------
@@ -327,13 +326,13 @@ def case_panel(actor: Actor, case_id: int) -> None:
 
 def _case_body(actor: Actor, case: CaseTriage) -> None:
     head = st.columns([3, 1], vertical_alignment="center")
-    head[0].subheader(case.case_number)
+    head[0].subheader(md(case.case_number))
     head[1].page_link(nav.page("case", actor.role), label=t("triage.open_case_file"),
                       query_params={"case": str(case.application_id)},
                       icon=":material/folder_open:")
-    st.caption(t("triage.case_caption", nationality=case.nationality,
-                 number=application_label(case.application_number),
-                 lodged=fmt_date(case.lodged_date), deadline=fmt_date(case.sorting_deadline)))
+    st.caption(tm("triage.case_caption", nationality=case.nationality,
+                  number=application_label(case.application_number),
+                  lodged=fmt_date(case.lodged_date), deadline=fmt_date(case.sorting_deadline)))
     if case.suggestion is None:
         st.info(t("triage.no_suggestion"))
         if st.button(t("triage.run_one"), key=f"triage_run_one_{case.application_id}"):
@@ -381,14 +380,14 @@ def decision_controls(actor: Actor, case: CaseTriage, *, prefix: str = "triage")
                              category=chosen, reason=None if confirm_clicked else reason,
                              expected_version=loaded)
     except WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         st.session_state[version_key] = case.version
         return
     st.session_state.pop(version_key, None)
     st.session_state.pop(CASE_KEY, None)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     key = "triage.done_confirmed" if review.agreed else "triage.done_overridden"
-    flash(t(key, case=case.case_number,
+    flash(tm(key, case=case.case_number,
             category=t(f"category.{SortingCategory(review.decided_category).value}")))
     st.rerun()
 
@@ -407,13 +406,13 @@ def qc_panel(actor: Actor) -> None:
     for item in items:
         r = item.review
         with st.container(border=True):
-            st.markdown(t("triage.qc_item", case=item.case_number,
-                          nationality=item.nationality,
-                          decided=category_text(r.decided_category),
-                          suggested=category_text(r.suggested_category),
-                          reviewer=r.reviewer or "—", when=fmt_datetime(r.created_at)))
+            st.markdown(tm("triage.qc_item", case=item.case_number,
+                           nationality=item.nationality,
+                           decided=category_text(r.decided_category),
+                           suggested=category_text(r.suggested_category),
+                           reviewer=r.reviewer or "—", when=fmt_datetime(r.created_at)))
             if r.reason:
-                st.markdown(t("triage.qc_reason", reason=r.reason))
+                st.markdown(tm("triage.qc_reason", reason=r.reason))
             if item.suggestion is not None:
                 with st.expander(t("triage.qc_grounds")):
                     show_suggestion(item.suggestion)
@@ -433,7 +432,7 @@ def qc_panel(actor: Actor) -> None:
                     with unit_of_work(get_engine()) as session:
                         qc_record(session, actor=actor, review_id=r.id, verdict=verdict,
                                   note=note)
-                    flash(t("triage.qc_done", case=item.case_number))
+                    flash(tm("triage.qc_done", case=item.case_number))
                     st.rerun()
 
 
@@ -472,5 +471,5 @@ def a_list_panel(actor: Actor) -> None:
                                         code=entry.code if entry else new_code,
                                         reason=reason, since=since, active=active,
                                         expected_version=entry.version if entry else None)
-            flash(t("triage.a_saved", code=result.code))
+            flash(tm("triage.a_saved", code=result.code))
             st.rerun()

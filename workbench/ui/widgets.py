@@ -7,19 +7,21 @@ import streamlit as st
 from models import CaseState, SortingCategory
 from workbench.i18n import t
 from workbench.ui.format import category_label, state_label
+from workbench.ui.text import md
 
 _FLASH_KEY = "wb_flash"
 
 
 def flash(message: str) -> None:
-    """Show ``message`` as a success notice on the next run (after ``st.rerun``)."""
+    """Show ``message`` as a success notice on the next run (after ``st.rerun``): shown
+    literally unless it is ``Markdown`` (a message built with ``tm``)."""
     st.session_state[_FLASH_KEY] = message
 
 
 def show_flash() -> None:
     message = st.session_state.pop(_FLASH_KEY, None)
     if message:
-        st.success(message)
+        st.success(md(message))
 
 
 def filter_bar(prefix: str, *, last_label: str, last_chars: int | None = None

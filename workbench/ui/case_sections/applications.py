@@ -9,6 +9,7 @@ from workbench.cases import CaseFile
 from workbench.i18n import t
 from workbench.ui import nav
 from workbench.ui.format import application_label, fmt_date, outcome_label, state_label
+from workbench.ui.text import md
 
 
 def render(case: CaseFile, actor: Actor) -> None:
@@ -17,7 +18,7 @@ def render(case: CaseFile, actor: Actor) -> None:
         return
     for other in case.related:
         cols = st.columns([2, 1, 1, 2, 2])
-        label = f"{other.case_number}"
+        label = md(other.case_number)
         if other.accessible:
             cols[0].page_link(nav.page("case"), label=label, query_params={"case": str(other.id)})
         else:

@@ -8,6 +8,7 @@ from workbench.actor import Actor
 from workbench.cases import CaseFile
 from workbench.i18n import t
 from workbench.ui.format import enum_label, fmt_date
+from workbench.ui.text import md
 
 
 def render_claim(case: CaseFile, actor: Actor) -> None:
@@ -15,8 +16,8 @@ def render_claim(case: CaseFile, actor: Actor) -> None:
     if not narrative:
         st.info(t("claim.empty"))
         return
-    st.caption(f"{t('claim.language')}: {case.application.claim_language}")
-    st.markdown("\n\n".join(p.strip() for p in narrative.split("\n") if p.strip()))
+    st.caption(md(f"{t('claim.language')}: {case.application.claim_language}"))
+    st.markdown("\n\n".join(md(p) for p in narrative.splitlines() if p.strip()))
 
 
 def _yes(value: bool) -> str:
@@ -30,11 +31,11 @@ def render_circumstances(case: CaseFile, actor: Actor) -> None:
         str(person.birth_year) if person.birth_year else "—")
     left.markdown("\n".join([
         f"- **{t('case.born')}:** {born}",
-        f"- **{t('case.sex')}:** {person.sex}",
-        f"- **{t('case.nationality')}:** {person.nationality}",
-        f"- **{t('case.languages')}:** {', '.join(person.languages) or '—'}",
-        f"- **{t('case.aliases')}:** {', '.join(person.aliases) or '—'}",
-        f"- **{t('case.name_as_entered')}:** {app.name_as_entered or '—'}",
+        f"- **{t('case.sex')}:** {md(person.sex)}",
+        f"- **{t('case.nationality')}:** {md(person.nationality)}",
+        f"- **{t('case.languages')}:** {md(', '.join(person.languages) or '—')}",
+        f"- **{t('case.aliases')}:** {md(', '.join(person.aliases) or '—')}",
+        f"- **{t('case.name_as_entered')}:** {md(app.name_as_entered or '—')}",
         f"- **{t('case.dob_as_entered')}:** {fmt_date(app.date_of_birth_as_entered)}",
     ]))
     right.markdown("\n".join([

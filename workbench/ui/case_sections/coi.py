@@ -22,9 +22,7 @@ from workbench.ui.coi import (
     fmt_day,
     hit_card,
     html_block,
-    html_text,
     may_cite,
-    md_plain,
     purpose_label,
     rerun,
 )
@@ -85,10 +83,10 @@ def render(case: CaseFile, actor: Actor) -> None:
 def _citation(citation, case_id: int, actor: Actor, can_cite: bool) -> None:  # noqa: ANN001
     with st.container(border=True):
         html_block(f'<div style="font-size:.95em">{html_text(citation.reference)}</div>')
-        st.markdown(f"**{purpose_label(citation.purpose)}:** {md_plain(citation.finding)}"
+        st.markdown(f"**{purpose_label(citation.purpose)}:** {md(citation.finding)}"
                     if citation.finding else f"**{purpose_label(citation.purpose)}**")
-        st.caption(t("coi.cited_by", name=citation.created_by or t("timeline.system"),
-                     date=fmt_day(citation.created_at)))
+        st.caption(tm("coi.cited_by", name=citation.created_by or t("timeline.system"),
+                      date=fmt_day(citation.created_at)))
         if citation.newer_edition is not None:
             st.info(t("coi.citation_newer_edition"), icon=":material/update:")
         with st.expander(t("coi.quoted_passage"), expanded=False):
@@ -121,7 +119,7 @@ def _remove_control(citation, actor: Actor) -> None:  # noqa: ANN001
         with unit_of_work(get_engine()) as session:
             remove_citation(session, actor=actor, citation_id=citation.id, reason=reason)
     except WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
     st.session_state[_NOTICE_KEY] = t("coi.citation_removed")
     rerun("fragment")

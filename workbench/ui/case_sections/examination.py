@@ -19,10 +19,11 @@ from workbench.decisions import DecisionDesk, desk
 from workbench.i18n import t, tn
 from workbench.interviews import InterviewView, interview
 from workbench.ui import nav
-from workbench.ui.coi import html_block, html_text, md_plain
+from workbench.ui.coi import html_block
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import STATE_COLOURS, fmt_date, fmt_datetime, outcome_label, state_label
 from workbench.ui.params import id_param
+from workbench.ui.text import html_text, md
 
 #: The case file page keeps the same key: a case opened on any of its pages is audited once
 #: per session, not on every page change.
@@ -149,7 +150,7 @@ def _badge(label: str, colour: str) -> str:
 
 
 def _muted(text: str) -> str:
-    return f":gray[{md_plain(text)}]"
+    return f":gray[{md(text)}]"
 
 
 def _interview_lines(record: InterviewView) -> list[str]:

@@ -17,13 +17,14 @@ from workbench.ui.format import (
     outcome_label,
     state_label,
 )
+from workbench.ui.text import md
 
 
 def render(case: CaseFile) -> None:
     app, person = case.application, case.person
-    st.title(f"{person.family_name.upper()} {person.given_names}")
-    st.caption(f"{app.case_number} · {t(f'apptype.{app.application_type}')} · "
-               f"{application_label(app.application_number)} · {person.nationality}")
+    st.title(md(f"{person.family_name.upper()} {person.given_names}"))
+    st.caption(md(f"{app.case_number} · {t(f'apptype.{app.application_type}')} · "
+                  f"{application_label(app.application_number)} · {person.nationality}"))
     badges = st.container(horizontal=True)
     with badges:
         st.badge(state_label(app.state), color=STATE_COLOURS.get(app.state, "gray"))
@@ -63,9 +64,9 @@ def _clocks(case: CaseFile) -> None:
                           if review and today <= review else
                           t("case.clock_closed", date=fmt_date(review)) if review else None),
                    delta_color="off", delta_arrow="off")
-    st.caption(f"{t('case.inquirer')}: {case.assigned_inquirer or t('case.unassigned')} · "
-               f"{t('case.office')}: {case.application.office} · "
-               f"{t('case.version')} {case.application.version}")
+    st.caption(md(f"{t('case.inquirer')}: {case.assigned_inquirer or t('case.unassigned')} · "
+                  f"{t('case.office')}: {case.application.office} · "
+                  f"{t('case.version')} {case.application.version}"))
 
 
 def _sorting_delta(c: dict) -> str | None:

@@ -27,11 +27,10 @@ from workbench.ui.appeals import (
     ruling_label,
     well_founded_label,
 )
-from workbench.ui.coi import md_plain
 from workbench.ui.errors import shown_errors
+from workbench.ui.format import fmt_date, fmt_datetime, state_label
 from workbench.ui.session import fragment
 from workbench.ui.text import md
-from workbench.ui.format import fmt_date, fmt_datetime, state_label
 from workbench.workflow import outcome_reviewable
 
 _NOTICE_KEY = "wb_review_section_notice"
@@ -87,20 +86,20 @@ def _summary(view: AppealView) -> None:
           deadline=fmt_date(view.deadline) if view.deadline else t("appeal.no_deadline")),
     ]
     if view.late:
-        lines.append(t("appeal.section_late", reason=md_plain(view.late_reason or "—")))
+        lines.append(t("appeal.section_late", reason=md(view.late_reason or "—")))
     panel = view.panel
-    lines.append(t("appeal.section_panel", panel=md_plain(panel.name),
-                   presiding=md_plain(panel.presiding.name if panel.presiding else "—"))
+    lines.append(t("appeal.section_panel", panel=md(panel.name),
+                   presiding=md(panel.presiding.name if panel.presiding else "—"))
                  if panel else t("appeal.section_no_panel"))
     lines.append(t("appeal.section_hearing", hearing=hearing_text(view)))
     if view.panel_opinion is not None:
         p = view.panel_opinion
         lines.append(t("appeal.section_opinion", finding=well_founded_label(p.well_founded),
                        how=t("appeal.unanimous") if p.unanimous else t("appeal.by_majority"),
-                       summary=md_plain(p.summary)))
+                       summary=md(p.summary)))
     if view.ruling:
         lines.append(t("appeal.section_ruling", ruling=ruling_label(view.ruling),
-                       date=fmt_datetime(view.ruled_at), gist=md_plain(view.ruling_gist or "—")))
+                       date=fmt_datetime(view.ruled_at), gist=md(view.ruling_gist or "—")))
     st.markdown("\n".join(f"- {line}" for line in lines))
     st.page_link(nav.page("appeal"), label=t("appeal.open_appeal"),
                  query_params={"appeal": str(view.id)}, icon=":material/gavel:")

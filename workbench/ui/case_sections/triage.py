@@ -43,7 +43,7 @@ _NOVELTY_KEY = "wb_triage_novelty"
 def render(case: CaseFile, actor: Actor) -> None:
     notice = st.session_state.pop(_NOTICE_KEY, None)
     if notice:
-        st.success(notice)
+        st.success(md(notice))
     app = case.application
     view: CaseTriage | None = None
     with shown_errors(stop=False):
@@ -76,16 +76,16 @@ def _suggestion(view: CaseTriage, actor: Actor) -> None:
 
 def _reviews(view: CaseTriage) -> None:
     for r in view.reviews:
-        st.markdown(t("triage.section_sorted_by", category=category_text(r.decided_category),
-                      who=r.reviewer or "—", when=fmt_datetime(r.created_at)))
+        st.markdown(tm("triage.section_sorted_by", category=category_text(r.decided_category),
+                       who=r.reviewer or "—", when=fmt_datetime(r.created_at)))
         if not r.agreed:
-            st.markdown(t("triage.section_overridden",
-                          suggested=category_text(r.suggested_category),
-                          reason=r.reason or "—"))
+            st.markdown(tm("triage.section_overridden",
+                           suggested=category_text(r.suggested_category),
+                           reason=r.reason or "—"))
         if r.qc_verdict:
-            st.caption(t("triage.section_qc", verdict=t(f"triage.qc_{r.qc_verdict}"),
-                         who=r.qc_checker or "—",
-                         note=f": {r.qc_note}" if r.qc_note else ""))
+            st.caption(tm("triage.section_qc", verdict=t(f"triage.qc_{r.qc_verdict}"),
+                          who=r.qc_checker or "—",
+                          note=f": {r.qc_note}" if r.qc_note else ""))
         elif r.qc_sampled:
             st.caption(t("triage.section_qc_pending"))
 
@@ -102,12 +102,12 @@ def _identity(view: CaseTriage, actor: Actor) -> None:
         return
     for c in candidates:
         with st.container(border=True):
-            st.markdown(t("triage.identity_score", name=c.name, nationality=c.nationality,
-                          year=c.birth_year or "—", score=f"{c.score:.0%}"))
+            st.markdown(tm("triage.identity_score", name=c.name, nationality=c.nationality,
+                           year=c.birth_year or "—", score=f"{c.score:.0%}"))
             if c.reasons:
-                st.caption(" · ".join(c.reasons))
+                st.caption(md(" · ".join(c.reasons)))
             if c.case_numbers:
-                st.caption(t("triage.identity_cases", cases=", ".join(c.case_numbers)))
+                st.caption(tm("triage.identity_cases", cases=", ".join(c.case_numbers)))
             if c.link_status in ("confirmed", "rejected"):
                 st.caption(t(f"triage.identity_status_{c.link_status}"))
             if not may_decide(actor):
@@ -123,7 +123,7 @@ def _identity(view: CaseTriage, actor: Actor) -> None:
                     with unit_of_work(get_engine()) as session:
                         link_identity(session, actor=actor, person_id=view.person_id,
                                       other_person_id=c.person_id, confirm=same)
-                    st.session_state[_NOTICE_KEY] = t("triage.identity_done", name=c.name)
+                    st.session_state[_NOTICE_KEY] = tm("triage.identity_done", name=c.name)
                     st.session_state.pop(_NOVELTY_KEY, None)
                     st.rerun(scope="fragment")
 
@@ -151,7 +151,7 @@ def _novelty(view: CaseTriage, actor: Actor) -> None:
 
 
 def _novelty_text(novelty: NoveltyView) -> None:
-    st.caption(t("triage.novelty_legend", cases=", ".join(novelty.earlier_case_numbers)))
+    st.caption(tm("triage.novelty_legend", cases=", ".join(novelty.earlier_case_numbers)))
     parts = []
     for s in novelty.sentences:
         status = t(f"triage.novelty_status_{s.status}")
