@@ -47,10 +47,6 @@ class SignInThrottled(AuthenticationFailed):
         self.retry_after = retry_after
 
 
-#: The old name: accounts no longer lock, attempts wait (see ``workbench.auth``).
-AccountLocked = SignInThrottled
-
-
 class InvalidTransition(WorkbenchError):
     def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
         self.allowed = sorted(set(allowed))
