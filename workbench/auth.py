@@ -8,11 +8,12 @@ Sign-in under attack (issue 14):
   wait ``sign_in_delay_seconds``, doubling with each checked failure up to
   ``sign_in_max_delay_seconds``. An attempt during the wait is refused *without checking the
   password*, so a guesser gets a few attempts an hour, while the right password after the wait
-  still signs in: nobody can lock an account (admin included) by guessing. A client from which
-  the account signed in before (within ``sign_in_known_client_days``) skips the account's
-  wait, not its own, so the owner at their usual desk is not kept out even by a guesser who
-  times their attempts to the end of every wait; an administrator's new password clears the
-  account's waits for an owner on a new client.
+  still signs in: nobody can lock an account (admin included) by guessing. The wait is
+  checked again when the outcome is written, so guesses sent in parallel gain nothing. A
+  client from which the account signed in before (within ``sign_in_known_client_days``)
+  skips the account's wait, not its own, so the owner at their usual desk is not kept out
+  even by a guesser who times their attempts to the end of every wait; an administrator's
+  new password clears the account's waits for an owner on a new client.
 - **No enumeration.** Unknown, disabled and real names run the same code: the same throttle
   rows (keyed by an HMAC of the name, so unknown names are never stored in clear), the same
   argon2 verification (against a dummy hash when there is no usable account), the same
@@ -312,7 +313,11 @@ def authenticate(
     new_hash = hash_password(password) if correct and _hasher.check_needs_rehash(stored) \
         else None
 
-    # 3. A short write transaction: the outcome and its one audit event.
+    # 3. A short write transaction: the outcome and its one audit event. The throttle rows
+    #    are read again: an attempt that a concurrent failure put into a wait while this one
+    #    was being checked is refused like any attempt during a wait, right password or not,
+    #    so that parallel guesses gain nothing.
+    failed_wait = 0
     with unit_of_work(engine) as session:
         _serialise(session)
         now = clock.now_utc()
@@ -320,7 +325,12 @@ def authenticate(
         if correct and (user is None or not user.is_active or user.password_hash != stored):
             correct = False  # disabled or given a new password while this attempt was checked
         rows = _load_rows(session, keys)
-        if correct:
+        governing = _governing(rows, keys, now, settings)
+        wait = _wait_seconds(rows, governing, now, settings)
+        if wait:
+            _audit_attempt(session, who, username, "failed",
+                           {"reason": "waiting", "retry_after_seconds": wait})
+        elif correct:
             assert user is not None and who is not None
             _audit_attempt(session, who, username, "ok", None)
             if new_hash is not None:
@@ -330,20 +340,24 @@ def authenticate(
             _record_success(session, rows, keys, now,
                             clear_account=keys.account in governing)
             return who
-        if account is None:
-            reason = "unknown user"
-        elif not account.is_active or (user is not None and not user.is_active):
-            reason = "account disabled"
         else:
-            reason = "wrong password"
-        rows = _record_failure(session, rows, keys, now, settings)
-        wait = _wait_seconds(rows, _governing(rows, keys, now, settings), now, settings)
-        details: dict[str, object] = {"reason": reason}
-        if wait:
-            details["wait_seconds"] = wait
-        _audit_attempt(session, who, username, "failed", details)
+            if account is None:
+                reason = "unknown user"
+            elif not account.is_active or (user is not None and not user.is_active):
+                reason = "account disabled"
+            else:
+                reason = "wrong password"
+            rows = _record_failure(session, rows, keys, now, settings)
+            failed_wait = _wait_seconds(rows, _governing(rows, keys, now, settings), now,
+                                        settings)
+            details: dict[str, object] = {"reason": reason}
+            if failed_wait:
+                details["wait_seconds"] = failed_wait
+            _audit_attempt(session, who, username, "failed", details)
     if wait:
-        raise AuthenticationFailed(t("auth.failed_wait", wait=_duration(wait)))
+        raise SignInThrottled(t("auth.throttled", wait=_duration(wait)), retry_after=wait)
+    if failed_wait:
+        raise AuthenticationFailed(t("auth.failed_wait", wait=_duration(failed_wait)))
     raise AuthenticationFailed(t("auth.failed"))
 
 

@@ -322,6 +322,40 @@ def test_the_password_is_checked_outside_any_transaction(
     assert outcome == [("AuthenticationFailed", "Unknown user name or wrong password.")]
 
 
+def test_attempts_checked_in_parallel_cannot_slip_past_a_wait(
+    engine, staff: Staff, clock_at_t0: FrozenClock, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    """A guess that was being checked when a parallel failure started a wait is refused
+    like any attempt during the wait, even with the right password."""
+    for _ in range(4):
+        fail(engine, "inq.one")
+    verifying, release = threading.Event(), threading.Event()
+    real_verify = auth.verify_password
+    paused = []
+
+    def first_call_pauses(password_hash: str, password: str) -> bool:
+        if not paused:
+            paused.append(1)
+            verifying.set()
+            release.wait(timeout=10)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "verify_password", first_call_pauses)
+    outcome: list[tuple[str, str]] = []
+    right = threading.Thread(target=lambda: outcome.append(attempt(engine, "inq.one",
+                                                                   PASSWORD)))
+    right.start()
+    assert verifying.wait(timeout=10)
+    assert "wait 5 seconds" in attempt(engine, "inq.one")[1]  # the fifth failure
+    release.set()
+    right.join(timeout=30)
+    assert outcome and outcome[0][0] == "SignInThrottled"
+    assert audit_entries(engine, action="auth.sign_in", outcome="ok") == []
+    # it was not counted as a failure either: after the wait the next wait is still 10 s
+    clock_at_t0.advance(seconds=5)
+    assert "wait 10 seconds" in attempt(engine, "inq.one")[1]
+
+
 def test_account_administration_hashes_before_its_transaction(
     engine, staff: Staff, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
