@@ -58,7 +58,7 @@ from models.review import (
     PanelMember,
     PanelOpinion,
 )
-from models.session import UserSession
+from models.session import UserIdentity, UserSession
 from models.sign_in import SignInSecret, SignInThrottle
 from models.status_event import StatusEvent, StatusEventRead
 from models.triage import (
@@ -134,6 +134,7 @@ __all__ = [
     "TriageSuggestion",
     "User",
     "UserCreate",
+    "UserIdentity",
     "UserRead",
     "UserSession",
     "UserUpdate",

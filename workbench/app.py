@@ -17,6 +17,7 @@ from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.format import enum_label
 from workbench.ui.session import current_actor
+from workbench.ui.text import md, tm
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -31,7 +32,7 @@ def _checked_engine(url: str):  # noqa: ANN202
 try:
     _checked_engine(get_settings().resolved_database_url)
 except DatabaseNotMigrated as exc:
-    st.error(t("app.not_migrated", message=str(exc)))
+    st.error(tm("app.not_migrated", message=str(exc)))
     st.stop()
 
 actor = current_actor()
@@ -40,7 +41,7 @@ if actor is None:
     nav.remember_requested(navigation.url_path)
 else:
     with st.sidebar:
-        st.markdown(f"**{actor.display_name}**  \n{enum_label('role', actor.role)}")
+        st.markdown(f"**{md(actor.display_name)}**  \n{enum_label('role', actor.role)}")
     navigation = st.navigation(nav.pages_for(actor))
     nav.go_to_requested(actor)
 navigation.run()

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from workbench import sessions
+from workbench import oidc, sessions
 
 SESSION_ROUTE = "/_wb/session"
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -68,4 +68,7 @@ ROUTES = [
     Route(SESSION_ROUTE, establish, methods=["GET"]),
 ]
 
-app = st.App(str(Path(__file__).with_name("app.py")), routes=ROUTES)
+# The office's identity provider, when configured, reaches Streamlit's own sign-in
+# (``st.login``) as programmatic secrets, so no secrets file is needed.
+app = st.App(str(Path(__file__).with_name("app.py")), routes=ROUTES,
+             secrets=oidc.streamlit_secrets())

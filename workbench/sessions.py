@@ -69,6 +69,8 @@ class Resolved:
     actor: Actor | None
     reason: str | None = None
     session_id: int | None = None
+    #: When the session ended (None while it is open or when the token is unknown).
+    ended_at: datetime | None = None
 
 
 def start(actor: Actor, *, engine: Engine | None = None, via: str = "password") -> Started:
@@ -137,15 +139,15 @@ def resolve(token: str | None, *, engine: Engine | None = None,
         return Resolved(None, UNKNOWN)
     session_id, ended_at, last_seen, user = row
     if ended_at is not None:
-        return Resolved(None, ENDED, session_id)
+        return Resolved(None, ENDED, session_id, as_utc(ended_at))
     actor = Actor.of(user)
     if not user.is_active:
         end(session_id, actor=actor, reason="account disabled", engine=engine)
-        return Resolved(None, DISABLED, session_id)
+        return Resolved(None, DISABLED, session_id, now)
     idle = now - as_utc(last_seen)
     if idle > timedelta(minutes=settings.idle_timeout_minutes):
         end(session_id, actor=actor, reason="idle timeout", engine=engine)
-        return Resolved(None, IDLE, session_id)
+        return Resolved(None, IDLE, session_id, now)
     if idle >= TOUCH_EVERY:
         _touch(session_id, now, engine)
     return Resolved(actor, None, session_id)

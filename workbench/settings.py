@@ -48,6 +48,27 @@ class Settings(BaseSettings):
     sign_in_known_client_days: int = Field(default=90, ge=1)
     idle_timeout_minutes: int = Field(default=30, ge=1)
 
+    # Sign-in through the office's identity provider (OpenID Connect), beside the built-in
+    # accounts. Empty metadata URL: off.
+    #: The provider's discovery document (``…/.well-known/openid-configuration``).
+    oidc_metadata_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    #: This app's callback address as registered with the provider
+    #: (``http://HOST:PORT/oauth2callback``).
+    oidc_redirect_uri: str = ""
+    #: Signs the identity cookie of Streamlit's sign-in; every app process behind one
+    #: address needs the same value. Empty: a random value per process (one process only).
+    oidc_cookie_secret: str = ""
+    #: The label of the sign-in button ("Sign in with …").
+    oidc_label: str = "the office account"
+    #: The ID-token claim listing the user's groups.
+    oidc_groups_claim: str = "groups"
+    #: Provider group -> role (inquirer, manager, counsellor, admin), as JSON in the
+    #: environment. The first group of this mapping that the user is in decides the role;
+    #: a user in none of them is refused.
+    oidc_role_groups: dict[str, str] = Field(default_factory=dict)
+
     # COI library.
     #: Where the library keeps its own copy of every ingested file (empty: data_dir/coi-store).
     coi_store_dir: Path | None = None
@@ -86,6 +107,10 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone
         return value
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_metadata_url and self.oidc_client_id)
 
     @property
     def resolved_database_url(self) -> str:

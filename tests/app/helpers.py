@@ -3,7 +3,9 @@ behind it."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -50,6 +52,15 @@ def everything(at: AppTest) -> str:
             if getattr(node, "type", None) == "dataframe":
                 parts.append(node.value.to_string())
     return "\n".join(parts)
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(body: str) -> str:
+    """What a reader sees of Markdown escaped by ``workbench.ui.text.md``: the backslash
+    escapes, character references and invisible joiners taken out."""
+    return html.unescape(_ESCAPED.sub(r"\1", str(body)).replace("\u2060", ""))
 
 
 def badges(at: AppTest) -> list[str]:

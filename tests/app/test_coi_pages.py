@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models.coi import CoiDocument, CoiPassage
 from tests.app.conftest import signed_in
-from tests.app.helpers import everything, messages, open_case_file
+from tests.app.helpers import everything, messages, open_case_file, shown
 from tests.conftest import _make_staff, insert_case
 from workbench.cases import assign_cases
 from workbench.coi_library import ingest_files
@@ -180,7 +180,7 @@ def test_a_country_filter_narrows_the_results(coi_app) -> None:  # noqa: ANN001
 def test_an_unclosed_quote_is_explained_not_a_traceback(coi_app) -> None:  # noqa: ANN001
     at = search(library(signed_in("inq.one")), '"forced recruitment')
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         'A phrase is missing its closing quotation mark (").']
     assert not snippets(at)
 
@@ -188,11 +188,11 @@ def test_an_unclosed_quote_is_explained_not_a_traceback(coi_app) -> None:  # noq
 def test_a_deeply_nested_or_far_reaching_query_is_explained_not_a_crash(coi_app) -> None:  # noqa: ANN001
     at = search(library(signed_in("inq.one")), "(" * 5000 + "Hazara" + ")" * 5000)
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "The query is 10,006 characters long; keep it under 1,000."]
     at = search(at, '"forced recruitment"~5000000')
     assert not at.exception
-    assert [e.value for e in at.error] == ["Proximity can be at most 50 words (~50)."]
+    assert [shown(e.value) for e in at.error] == ["Proximity can be at most 50 words (~50)."]
     assert not snippets(at)
 
 
@@ -200,7 +200,7 @@ def test_a_superseded_edition_warns_of_the_newer_one(coi_app) -> None:  # noqa: 
     at = search(library(signed_in("inq.one")), '"Service Law" "not been brought into force"')
     assert not at.exception
     assert headers(at) == ["1. Myanmar: Country Focus 2023"]
-    warnings = [w.value for w in at.warning]
+    warnings = [shown(w.value) for w in at.warning]
     assert any("A newer edition exists: “Myanmar: Country Focus 2025” (2025-06-30)" in w
                for w in warnings)
     # Current editions only leaves it out.

@@ -1,4 +1,5 @@
-"""The signed-in session: idle timeout, each role's menu, and the lockout message."""
+"""The signed-in session: idle timeout, a disabled account or a changed role in an open session,
+sign-out, and each role's menu."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from sqlalchemy import update
 
 from models import Role, User
 from tests.app.conftest import new_app, signed_in
-from tests.app.helpers import audit_entries, details, messages
-from tests.conftest import PASSWORD
+from tests.app.helpers import audit_entries, details
 from workbench import sessions
 from workbench.db import unit_of_work
 from workbench.settings import get_settings
@@ -142,26 +142,4 @@ def test_signed_out_menu_is_only_sign_in(app_db, menus) -> None:  # noqa: ANN001
     at = new_app().run()
     # Every address leads to the sign-in page (a shared link continues after sign-in).
     assert set(menus[-1]) == {""} and set(menus[-1][""]) == {"Sign in"}
-    assert at.title[0].value == "Sign in to the protection workbench"
-
-
-def test_locked_account_shows_the_lockout_message_with_the_time(app_db, frozen_clock) -> None:  # noqa: ANN001
-    engine, staff = app_db
-    frozen_clock.set_local(date(2024, 2, 14), 10, 0)
-    at = signed_in("inq.one", "wrong-password-1")
-    for _ in range(3):
-        at.button[0].click().run()
-    assert "locked until" not in messages(at)
-
-    at.button[0].click().run()  # the fifth failure in a row
-
-    locked = ("Too many failed sign-ins: this account is locked until 2024-02-14 10:15 "
-              "(Asia/Tokyo). Ask an administrator if you need access sooner.")
-    assert [e.value for e in at.error] == [locked]
-    assert len(audit_entries(engine, "auth.lockout", actor_id=staff.inquirer.id)) == 1
-
-    frozen_clock.set_local(date(2024, 2, 14), 10, 5)
-    at.text_input[1].input(PASSWORD)
-    at.button[0].click().run()
-    assert [e.value for e in at.error] == [locked]
     assert at.title[0].value == "Sign in to the protection workbench"

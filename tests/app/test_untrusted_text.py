@@ -305,8 +305,6 @@ def test_the_override_reason_reaches_the_quality_check_as_text(hostile) -> None:
     assert not interpreted(at)
 
 
-@pytest.mark.xfail(strict=True, reason="workbench/app.py writes the display name into the "
-                   "sidebar unescaped (being rewritten elsewhere; it needs md(display_name))")
 def test_the_signed_in_line_shows_the_display_name_as_text(hostile) -> None:  # noqa: ANN001
     at = _open("mgr.one", "cases")
     assert [body for _, body, _ in rendered(at) if _signed_in_line(body)]

@@ -175,11 +175,12 @@ def e2e_db() -> Iterator[E2EDatabase]:
 
 
 @contextmanager
-def serve_app(e2e_db: E2EDatabase, log_path: Path, extra_env: dict[str, str] | None = None
-              ) -> Iterator[str]:
-    """``streamlit run`` on a free port against the e2e database; stopped on exit."""
+def serve_app(e2e_db: E2EDatabase, log_path: Path, extra_env: dict[str, str] | None = None,
+              port: int | None = None) -> Iterator[str]:
+    """``streamlit run`` on ``port`` (default: a free one) against the e2e database; stopped
+    on exit."""
     try:
-        with streamlit_server(e2e_db.url, e2e_db.directory, log_path,
+        with streamlit_server(e2e_db.url, e2e_db.directory, log_path, port=port,
                               extra_env=extra_env) as server:
             yield server.url
     except ServerFailed as exc:
@@ -277,7 +278,7 @@ def submit_sign_in(page, username: str, password: str | None = None) -> None:  #
     page.get_by_role("textbox", name="User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(password or demo_password(username))
     with page.expect_navigation(url=lambda url: "/_wb/" not in url):
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     wait_for_app(page)
 

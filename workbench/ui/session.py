@@ -23,6 +23,7 @@ import streamlit as st
 from workbench import auth, sessions
 from workbench.actor import Actor
 from workbench.db import get_engine
+from workbench.errors import AuthenticationFailed
 from workbench.i18n import t
 from workbench.settings import get_settings
 
@@ -33,6 +34,8 @@ ACTOR_KEY = "wb_actor"
 #: The token of the session this Streamlit session signed in, before the cookie is set.
 TOKEN_KEY = "wb_session_token"
 NOTICE_KEY = "wb_notice"
+#: The provider sign-in last refused in this browser session (issuer, subject, issued at).
+_REFUSED_KEY = "wb_oidc_refused"
 
 _REASON_NOTICES = {
     sessions.IDLE: "sign_in.idle",
@@ -54,27 +57,69 @@ def _token() -> str | None:
 
 def current_actor() -> Actor | None:
     """Resolve this browser's session now (one indexed query) and keep the actor for the
-    pages of this run; None, with the reason shown on the sign-in page, when it has ended."""
+    pages of this run; None, with the reason shown on the sign-in page, when it has ended.
+
+    With the office's identity provider on, a sign-in there just made (``st.user``) opens a
+    session too; a provider sign-in older than the end of this browser's last session does
+    not, so sign-out, the idle timeout and disabling hold for those users as well."""
     token = _token()
-    if token is None:
-        st.session_state.pop(ACTOR_KEY, None)
-        return None
-    resolved = sessions.resolve(token, engine=get_engine())
-    if resolved.actor is None:
+    resolved = sessions.resolve(token, engine=get_engine()) if token else None
+    if resolved is not None and resolved.actor is not None:
+        st.session_state[ACTOR_KEY] = resolved.actor
+        return resolved.actor
+    if resolved is not None:
         had_actor = ACTOR_KEY in st.session_state or TOKEN_KEY in st.session_state
         _forget()
         notice = _REASON_NOTICES.get(resolved.reason or "")
         if notice and (had_actor or resolved.reason != sessions.ENDED):
             st.session_state[NOTICE_KEY] = t(
                 notice, minutes=get_settings().idle_timeout_minutes)
+    else:
+        st.session_state.pop(ACTOR_KEY, None)
+    return _from_identity_provider(resolved.ended_at if resolved else None)
+
+
+def _provider_claims() -> dict | None:
+    """The verified ID-token claims of a sign-in at the office's identity provider."""
+    if not get_settings().oidc_enabled:
         return None
-    st.session_state[ACTOR_KEY] = resolved.actor
-    return resolved.actor
+    try:
+        if not st.user.is_logged_in:
+            return None
+        return st.user.to_dict()
+    except Exception:  # noqa: BLE001 - no sign-in configured in this run
+        return None
+
+
+def _from_identity_provider(session_ended_at) -> Actor | None:  # noqa: ANN001
+    claims = _provider_claims()
+    if claims is None:
+        return None
+    issued = claims.get("iat")
+    if session_ended_at is not None and (
+            not isinstance(issued, int | float)
+            or issued <= session_ended_at.timestamp()):
+        # A provider sign-in from before this browser's session ended (signed out, idle,
+        # disabled): it does not open a new session; the user signs in again.
+        return None
+    marker = (claims.get("iss"), claims.get("sub"), issued)
+    if st.session_state.get(_REFUSED_KEY) == marker:
+        return None  # refused already: not audited again on every click
+    from workbench import oidc
+
+    try:
+        actor = oidc.sign_in_with_claims(claims, engine=get_engine())
+    except AuthenticationFailed as exc:
+        st.session_state[NOTICE_KEY] = str(exc)
+        st.session_state[_REFUSED_KEY] = marker
+        return None
+    _open_session(actor, via="oidc")
+    return actor
 
 
 def _forget() -> None:
     """Clear this browser's session state but the page asked for and a pending notice."""
-    kept_keys = (_after_sign_in_key(), NOTICE_KEY)
+    kept_keys = (_after_sign_in_key(), NOTICE_KEY, _REFUSED_KEY)
     keep = {key: st.session_state[key] for key in kept_keys if key in st.session_state}
     st.session_state.clear()
     st.session_state.update(keep)
@@ -103,7 +148,19 @@ def sign_in(username: str, password: str) -> Actor:
     """Check the password, open a server-side session and send the browser to the route
     that sets its cookie, then on to the page the user asked for."""
     actor = auth.authenticate(username, password, engine=get_engine(), client=_client())
-    started = sessions.start(actor, engine=get_engine())
+    _open_session(actor, via="password")
+    return actor
+
+
+def sign_in_with_provider() -> None:
+    """Start the sign-in at the office's identity provider (it comes back to this app)."""
+    from workbench.oidc import PROVIDER
+
+    st.login(PROVIDER)
+
+
+def _open_session(actor: Actor, *, via: str) -> None:
+    started = sessions.start(actor, engine=get_engine(), via=via)
     requested = st.session_state.get(_after_sign_in_key())
     st.session_state.clear()
     if requested is not None:
@@ -115,20 +172,28 @@ def sign_in(username: str, password: str) -> Actor:
 
     query = urlencode({"code": started.handoff_code, "next": requested_path(requested)})
     redirect(f"{SESSION_ROUTE}?{query}")
-    return actor
 
 
 def _client() -> str | None:
-    """The address the browser connects from, for the sign-in throttle."""
+    """The address the browser connects from, for the sign-in throttle. Behind a reverse
+    proxy on this machine, the address the proxy says it forwards for."""
     try:
-        return st.context.ip_address
-    except Exception:  # noqa: BLE001
+        address = st.context.ip_address
+        headers = st.context.headers
+    except Exception:  # noqa: BLE001 - no request context (a bare script run)
         return None
+    if address in ("127.0.0.1", "::1") and headers is not None:
+        forwarded = headers.get("X-Real-IP") or (headers.get("X-Forwarded-For") or "")
+        forwarded = forwarded.split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
+    return address if isinstance(address, str) else None
 
 
 def sign_out(reason: str = "sign-out") -> None:
-    """End the session everywhere. The cookie may stay in the browser: it names an ended
-    session, which signs nobody in again."""
+    """End the session everywhere, and the provider sign-in of this browser with it. The
+    session cookie may stay in the browser: it names an ended session, which signs nobody
+    in again."""
     token = _token()
     actor = st.session_state.get(ACTOR_KEY)
     if token:
@@ -137,6 +202,8 @@ def sign_out(reason: str = "sign-out") -> None:
             sessions.end(resolved.session_id, actor=resolved.actor or actor, reason=reason,
                          engine=get_engine())
     st.session_state.clear()
+    if _provider_claims() is not None:
+        st.logout()
 
 
 def require_actor() -> Actor:

@@ -8,6 +8,9 @@ A reload or a second tab used to sign the user out, because the signed-in user l
 in one Streamlit session. A session record now lives in the database; the browser holds a
 random token naming it in an HttpOnly, SameSite=Strict cookie, and only hashes of the token
 and of the one-time code that sets the cookie are stored.
+
+Accounts at the office's identity provider (OpenID Connect issuer and subject) are linked to
+the workbench account they sign in as.
 """
 
 from alembic import op
@@ -43,9 +46,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_user_session_token_hash'), ['token_hash'],
                               unique=True)
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
+    op.create_table('user_identity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issuer', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('issuer', 'subject', name='uq_user_identity'),
+    )
+    with op.batch_alter_table('user_identity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_identity_user_id'), ['user_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('user_identity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_identity_user_id'))
+    op.drop_table('user_identity')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
         batch_op.drop_index(batch_op.f('ix_user_session_token_hash'))
