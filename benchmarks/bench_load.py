@@ -68,10 +68,21 @@ HEALTH_TIMEOUT_S = 5
 RSS_EVERY_S = 5
 NEWCOMER_EVERY_S = 30
 
-#: Records every change of the app's script state with the page's clock, so that the time of a
-#: page is taken from the click to the end of the script runs it caused.
+#: Records every change of the app's script state and every message the server sends on the
+#: app's websocket, with the page's clock: the time of a page runs from the click to the end of
+#: the script runs it caused. (A busy browser may handle a run's first and last messages
+#: before it draws, so the "running" state alone can be missed.)
 STATE_RECORDER = """
 window.__wbStates = [];
+window.__wbMessages = [];
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const socket = new NativeWebSocket(...args);
+  socket.addEventListener('message', () => window.__wbMessages.push(performance.now()));
+  return socket;
+};
+window.WebSocket.prototype = NativeWebSocket.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
 new MutationObserver(records => {
   for (const r of records) {
     if (r.attributeName === 'data-test-script-state') {
@@ -82,15 +93,16 @@ new MutationObserver(records => {
 }).observe(document, {attributes: true, subtree: true,
                       attributeFilter: ['data-test-script-state']});
 """
-#: True when a run started after ``since`` and the app has been idle for 150 ms since.
+#: True when the server answered after ``since`` and the app has been idle for 150 ms since.
 RUN_DONE = """
 since => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  const s = window.__wbStates.filter(e => e[1] >= since);
-  if (!s.some(e => e[0] === 'running')) return false;
-  return performance.now() - s[s.length - 1][1] >= 150;
+  const states = window.__wbStates.filter(e => e[1] >= since).map(e => e[1]);
+  const messages = window.__wbMessages.filter(t => t >= since);
+  if (!states.length && !messages.length) return false;
+  return performance.now() - Math.max(...states, ...messages) >= 150;
 }
 """
 
@@ -319,7 +331,8 @@ since => {
     connection: app && app.getAttribute('data-test-connection-state'),
     script: app && app.getAttribute('data-test-script-state'),
     url: location.pathname + location.search,
-    seen: window.__wbStates.filter(e => e[1] >= since).map(e => [e[0], Math.round(e[1] - since)])
+    seen: window.__wbStates.filter(e => e[1] >= since).map(e => [e[0], Math.round(e[1] - since)]),
+    messages: window.__wbMessages.filter(t => t >= since).length
   });
 }
 """
@@ -466,8 +479,8 @@ async def idle_reference(browser, base_url: str) -> float:  # noqa: ANN001
         await context.close()
 
 
-async def drive(base_url: str, args: argparse.Namespace, cases: dict[str, list[int]],
-                probe: Probe) -> dict:
+async def drive(base_url: str, users: int, duration: float, cases: dict[str, list[int]],
+                seed: int) -> dict:
     from playwright.async_api import async_playwright
 
     figures = Figures()
@@ -481,10 +494,10 @@ async def drive(base_url: str, args: argparse.Namespace, cases: dict[str, list[i
             print(f"idle reference page: {reference:.2f} s", flush=True)
             client_cpu_0 = cpu_seconds([os.getpid()])
             load_started = time.monotonic()
-            until = load_started + args.duration
+            until = load_started + duration
             await asyncio.gather(
-                *(user(n, browser, base_url, until, cases, figures, args.seed)
-                  for n in range(args.users)),
+                *(user(n, browser, base_url, until, cases, figures, seed)
+                  for n in range(users)),
                 newcomers(browser, base_url, until, figures))
             load_seconds = time.monotonic() - load_started
             client_cpu = cpu_seconds([os.getpid()]) - client_cpu_0
@@ -503,6 +516,35 @@ async def drive(base_url: str, args: argparse.Namespace, cases: dict[str, list[i
     return {"figures": figures, "reference_s": reference, "load_seconds": load_seconds,
             "client_cpu_s": client_cpu, "after_health_s": after_health,
             "after_health_ok": after_ok, "after_sign_in_s": after_sign_in}
+
+
+def run_load(base_url: str, *, users: int, duration: float, health_urls: list[str],
+             pids: list[int], cases: dict[str, list[int]] | None = None,
+             seed: int = 1) -> tuple[dict, Probe]:
+    """The load on ``base_url`` with the health and memory probe running beside it. The
+    browsers are driven from a thread of their own, so that this can be called from code that
+    already runs an event loop (a test beside Playwright's sync API)."""
+    probe = Probe(urls=health_urls, pids=pids)
+    prober = threading.Thread(target=probe.run, name="probe", daemon=True)
+    outcome: dict = {}
+
+    def load() -> None:
+        try:
+            outcome["result"] = asyncio.run(drive(base_url, users, duration, cases or {}, seed))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            outcome["error"] = exc
+
+    driver = threading.Thread(target=load, name="load")
+    prober.start()
+    try:
+        driver.start()
+        driver.join()
+    finally:
+        probe.stop()
+        prober.join(timeout=10)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"], probe
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -555,15 +597,10 @@ def main() -> None:
             for n in range(args.processes)]
         base_url = (stack.enter_context(nginx_proxy(servers, directory))
                     if args.processes == 2 else servers[0].url)
-        probe = Probe(urls=[s.url for s in servers], pids=[s.pid for s in servers])
-        thread = threading.Thread(target=probe.run, name="probe", daemon=True)
         server_cpu_0 = cpu_seconds([s.pid for s in servers])
-        thread.start()
-        try:
-            result = asyncio.run(drive(base_url, args, cases, probe))
-        finally:
-            probe.stop()
-            thread.join(timeout=10)
+        result, probe = run_load(base_url, users=args.users, duration=args.duration,
+                                 health_urls=[s.url for s in servers],
+                                 pids=[s.pid for s in servers], cases=cases, seed=args.seed)
         server_cpu = cpu_seconds([s.pid for s in servers]) - server_cpu_0
 
         rss_1min, rss_end = probe.rss_at(60), probe.rss[-1][1] if probe.rss else 0.0
