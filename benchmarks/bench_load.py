@@ -10,7 +10,8 @@ demo load``; SQLite in a temporary folder, or a fresh database in the PostgreSQL
 browser tests' starter (tests/e2e/streamlit_server.py), one process or two behind nginx
 (deploy/nginx-workbench.conf), then drives ``--users`` browser contexts of one headless
 Chromium (async Playwright): all sign in at once, then each opens a page of its role from the
-sidebar menu or a case by its address, waits until the app is idle, thinks 2-5 s and goes on.
+sidebar menu or a case by its address, waits until the app is idle, thinks 2-5 s and goes on,
+for ``--duration`` seconds after its own sign-in.
 Meanwhile a thread asks every process's ``/_stcore/health`` every 0.5 s, a newcomer signs in
 every 30 s in a fresh context, and the server's memory is read every 5 s. After the load: one
 health check and one sign-in, timed, then SIGTERM and the time the server took to stop.
@@ -379,9 +380,9 @@ async def sign_in(context, base_url: str, username: str) -> tuple[object, float]
     return page, time.monotonic() - started
 
 
-async def user(number: int, browser, base_url: str, until: float,  # noqa: ANN001
+async def user(number: int, browser, base_url: str, duration: float,  # noqa: ANN001
                cases: dict[str, list[int]], figures: Figures, seed: int) -> None:
-    """One user: sign in, then pages of the role until ``until``."""
+    """One user: sign in, then pages of the role for ``duration`` seconds."""
     username = ACCOUNTS[number % len(ACCOUNTS)]
     rng = random.Random(seed * 1000 + number)
     context = await browser.new_context(viewport=VIEWPORT, locale="en-GB",
@@ -395,6 +396,7 @@ async def user(number: int, browser, base_url: str, until: float,  # noqa: ANN00
                                   f"{str(exc).splitlines()[0][:160]}")
             return
         figures.sign_in_times.append(took)
+        until = time.monotonic() + duration
         links = page.get_by_test_id("stSidebarNav").get_by_role("link")
         names = [name for name in await links.all_inner_texts() if "Sign out" not in name]
         own_cases = cases.get(username, [])
@@ -440,12 +442,18 @@ async def newcomer(browser, base_url: str, username: str) -> float:  # noqa: ANN
         await context.close()
 
 
-async def newcomers(browser, base_url: str, until: float, figures: Figures) -> None:  # noqa: ANN001
-    """A newcomer every ``NEWCOMER_EVERY_S`` seconds, the first 5 s into the load."""
+async def newcomers(browser, base_url: str, done: asyncio.Event,  # noqa: ANN001
+                    figures: Figures) -> None:
+    """A newcomer every ``NEWCOMER_EVERY_S`` seconds, the first 5 s into the load, until the
+    users are ``done``."""
     number = 0
     next_at = time.monotonic() + 5
-    while next_at < until:
-        await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+    while True:
+        try:
+            await asyncio.wait_for(done.wait(), max(0.0, next_at - time.monotonic()))
+            return
+        except TimeoutError:
+            pass
         username = ACCOUNTS[number % len(ACCOUNTS)]
         started = time.monotonic()
         try:
@@ -494,11 +502,14 @@ async def drive(base_url: str, users: int, duration: float, cases: dict[str, lis
             print(f"idle reference page: {reference:.2f} s", flush=True)
             client_cpu_0 = cpu_seconds([os.getpid()])
             load_started = time.monotonic()
-            until = load_started + duration
-            await asyncio.gather(
-                *(user(n, browser, base_url, until, cases, figures, seed)
-                  for n in range(users)),
-                newcomers(browser, base_url, until, figures))
+            done = asyncio.Event()
+
+            async def all_users() -> None:
+                await asyncio.gather(*(user(n, browser, base_url, duration, cases, figures,
+                                            seed) for n in range(users)))
+                done.set()
+
+            await asyncio.gather(all_users(), newcomers(browser, base_url, done, figures))
             load_seconds = time.monotonic() - load_started
             client_cpu = cpu_seconds([os.getpid()]) - client_cpu_0
             # After the load: one health check and one sign-in, timed.
@@ -569,7 +580,8 @@ def log_counts(servers: list[RunningServer]) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--duration", type=float, default=60, help="seconds of load")
+    parser.add_argument("--duration", type=float, default=60,
+                        help="seconds each user moves between pages after signing in")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
     parser.add_argument("--cases", type=int, default=3000, help="demo cases (make run: 3000)")
