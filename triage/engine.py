@@ -65,6 +65,18 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class NotB:
+    """Why a claim with crime, extortion, debt or private-dispute cues was not suggested B:
+    the sentence that stopped it, or a Convention ground that is present but not linked."""
+
+    kind: str  # "linked_ground", "unlinked_ground" or "score"
+    message: str
+    sentence: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
 class Suggestion:
     category: str
     confidence: float
@@ -87,6 +99,7 @@ class Suggestion:
     cues_version: str
     language: str = "en"
     extra: dict = field(default_factory=dict)
+    not_b: tuple[NotB, ...] = ()
 
     @property
     def abstained(self) -> bool:
@@ -117,10 +130,21 @@ class Suggestion:
                 for e in self.evidence
             ],
             "language": self.language,
+            "not_b": [asdict(n) for n in self.not_b],
             "model_version": self.model_version,
             "rules_version": self.rules_version,
             "cues_version": self.cues_version,
         }
+
+
+def _quoted(note: NotB, limit: int = 240) -> str:
+    """A why-not-B note with its sentence, as a reason line."""
+    if not note.sentence:
+        return note.message
+    text = " ".join(note.sentence.split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return f"{note.message} \u201c{text}\u201d"
 
 
 def load_a_countries(path: Path = A_COUNTRIES_FILE) -> dict[str, str]:
@@ -178,7 +202,6 @@ class Triager:
 
     def _one(self, item: TriageInput, doc: Doc, p: dict[str, float], earlier: list[Doc]
              ) -> Suggestion:
-        hits = doc._.cues or []
         novelty = None
         p_no_news = None
         if item.application_number >= 2 and earlier:
@@ -197,10 +220,12 @@ class Triager:
             language=language_of(item.narrative or ""),
             tokens=_word_count(item.narrative or "", doc),
         )
-        nexus = features.nexus_sentences(hits)
+        clauses = features.read(doc)
+        nexus = {link.sentence for link in clauses.links}
         reading = Reading(probabilities=p, nexus=bool(nexus), novelty=novelty,
                           p_no_news=p_no_news)
         decision = self.rules.decide(facts, reading, self.a_countries)
+        not_b = self._why_not_b(doc, decision, clauses, p)
         third = item.application_number >= 3
         repeats = novelty.closest_earlier if (novelty and decision.category == "C") else None
         label = None
@@ -208,7 +233,8 @@ class Triager:
             label = item.previous_labels[repeats]
         return Suggestion(
             category=decision.category, confidence=decision.confidence, basis=decision.basis,
-            b_reason=decision.b_reason, leaning=decision.leaning, reasons=decision.reasons,
+            b_reason=decision.b_reason, leaning=decision.leaning,
+            reasons=decision.reasons + tuple(_quoted(n) for n in not_b),
             abstain_reasons=decision.abstain_reasons, probabilities=p,
             evidence=self._evidence(doc, decision, nexus, novelty),
             third_or_later=third,
@@ -220,7 +246,43 @@ class Triager:
             a_list_reason=decision.a_list_reason, model_version=self.model.version,
             rules_version=self.rules.version, cues_version=default_lexicon().version,
             language=facts.language,
+            not_b=not_b,
         )
+
+    @staticmethod
+    def _why_not_b(doc: Doc, decision: Decision, clauses: features.Reading,
+                   p: Mapping[str, float]) -> tuple[NotB, ...]:
+        """Where crime, extortion, debt or private-dispute cues are present but the suggestion
+        is not B: the sentence that stopped it, and any ground present but not linked."""
+        if decision.category == "B" or not clauses.crime or decision.category in ("C", "NA"):
+            return ()
+        sentences = list(doc.sents)
+
+        def sentence(index: int) -> tuple[str, int, int]:
+            sent = sentences[index]
+            return sent.text.strip(), sent.start_char, sent.end_char
+
+        out: list[NotB] = []
+        for link in clauses.links[:2]:
+            text, start, end = sentence(link.sentence)
+            how = {"motive": "names it as the reason for the harm",
+                   "clause": "ties it to the harm in the same clause",
+                   "state_political": "has a state agent act on a political organisation "
+                                      "or activity"}[link.how]
+            out.append(NotB("linked_ground", f"Not B: this sentence links a Convention ground "
+                            f"(\u201c{link.text}\u201d) to the harm: it {how}.",
+                            text, start, end))
+        if not out:
+            p_b = sum(v for k, v in p.items() if k.startswith("b_"))
+            out.append(NotB("score", f"Crime, extortion, debt or private-dispute cues are "
+                            f"present, but the claim as a whole does not read as outside the "
+                            f"Convention (probability of B {p_b:.0%})."))
+        for index in clauses.unlinked[:2]:
+            text, start, end = sentence(index)
+            out.append(NotB("unlinked_ground", "A Convention ground is mentioned here but not "
+                            "linked to the harm or the persecutor's motive: it did not stop B.",
+                            text, start, end))
+        return tuple(out)
 
     def _evidence(self, doc: Doc, decision: Decision, nexus: set[int],
                   novelty: Novelty | None) -> tuple[Evidence, ...]:
@@ -274,7 +336,7 @@ class Triager:
                 for h in hits if h.sentence == index)
             notes = []
             if index in nexus:
-                notes.append("Convention ground linked to harm or an agent")
+                notes.append("Convention ground linked to the harm or the persecutor's motive")
             seen = compared.get(index)
             if seen is not None:
                 notes.append("new since the earlier claims, material" if seen.material

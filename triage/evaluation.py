@@ -268,3 +268,133 @@ def format_report(data: dict, identity: dict | None = None) -> str:
             lines.append("- errors by kind: " + ", ".join(f"{k} {v}" for k, v in
                                                            sorted(misses.items())))
     return "\n".join(lines) + "\n"
+
+
+# --- the real decisions' test part ---------------------------------------------------------
+
+REAL_PRIORS = (0.01, 0.07)
+
+
+def _at_prior(recall: float, fpr: float, prior: float) -> float:
+    if not recall and not fpr:
+        return 0.0
+    return recall * prior / (recall * prior + fpr * (1 - prior))
+
+
+def _real_figures(y: np.ndarray, score: np.ndarray, chosen: np.ndarray) -> dict[str, float]:
+    tp = int((chosen & y).sum())
+    fp = int((chosen & ~y).sum())
+    positives, negatives = int(y.sum()), int((~y).sum())
+    recall = tp / positives if positives else 0.0
+    fpr = fp / negatives if negatives else 0.0
+    out = {"precision": tp / (tp + fp) if tp + fp else 0.0, "recall": recall, "tp": tp,
+           "fp": fp, "false_positive_rate": fpr}
+    if positives and negatives:
+        out["average_precision"] = float(average_precision_score(y, score))
+        precision_curve, recall_curve, _ = precision_recall_curve(y, score)
+        ok = precision_curve >= 0.90
+        out["recall_at_precision_90"] = float(recall_curve[ok].max()) if ok.any() else 0.0
+    for prior in REAL_PRIORS:
+        out[f"precision_at_{round(prior * 100)}pct_prior"] = _at_prior(recall, fpr, prior)
+    return out
+
+
+def real_report(triager: Triager, claims: Sequence, *, rounds: int = 1000,
+                seed: int = 7) -> dict:
+    """Category B on real decisions (``triage.realset.RealClaim``), run exactly as ``triage
+    batch`` runs them (narrative and nationality only): precision and recall of the B
+    suggestions, average precision and recall at precision 0.90 of p(B), precision at a 1 %
+    and a 7 % B prior, bootstrap 95 % intervals, and the errors by voice and by length."""
+    from triage.realset import length_bin
+
+    suggestions = triager.suggest_many([TriageInput(narrative=c.narrative,
+                                                    nationality=c.nationality)
+                                        for c in claims])
+    y = np.array([c.is_b for c in claims])
+    score = np.array([sum(v for k, v in s.probabilities.items() if k.startswith("b_"))
+                      for s in suggestions])
+    chosen = np.array([s.category == "B" for s in suggestions])
+    figures = _real_figures(y, score, chosen)
+    rng = np.random.default_rng(seed)
+    samples: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        idx = rng.integers(0, len(y), len(y))
+        if not y[idx].any() or y[idx].all():
+            continue
+        one = _real_figures(y[idx], score[idx], chosen[idx])
+        for key in ("recall", "average_precision", "recall_at_precision_90",
+                    "precision_at_1pct_prior", "precision_at_7pct_prior"):
+            samples.setdefault(key, []).append(one[key])
+        if one["tp"] + one["fp"]:
+            samples.setdefault("precision", []).append(one["precision"])
+    intervals = {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5)))
+                 for k, v in samples.items() if v}
+
+    def slices(key) -> dict[str, dict[str, float]]:  # noqa: ANN001
+        groups: dict[str, list[int]] = {}
+        for i, c in enumerate(claims):
+            groups.setdefault(key(c), []).append(i)
+        return {k: {"n": len(ix), "b": int(y[ix].sum()),
+                    "wrong_b": int((chosen[ix] & ~y[ix]).sum()),
+                    "missed_b": int((~chosen[ix] & y[ix]).sum()),
+                    "abstained": int(sum(suggestions[i].category == "ABSTAIN" for i in ix))}
+                for k, ix in sorted(groups.items())}
+
+    return {"n": len(claims), "b_count": int(y.sum()), "b": figures, "bootstrap_95": intervals,
+            "by_voice": slices(lambda c: c.voice),
+            "by_length": slices(lambda c: length_bin(c.narrative)),
+            "categories": dict(Counter(s.category for s in suggestions)),
+            "years": sorted({c.year for c in claims})}
+
+
+def format_real(data: dict, baseline: dict | None = None) -> str:
+    """The real decisions' section of the report (and the comparison with the model it would
+    replace, which decides whether the new one ships)."""
+    from triage.realset import ATTRIBUTION
+
+    b, ci = data["b"], data["bootstrap_95"]
+
+    def show(key: str, source: dict = b, intervals: dict = ci) -> str:
+        value = source.get(key)
+        if value is None:
+            return "n/a"
+        if key in intervals:
+            low, high = intervals[key]
+            return f"**{value:.3f}** ({low:.3f}–{high:.3f})"
+        return f"**{value:.3f}**"
+
+    lines = [f"## Real decisions, test part ({data['n']} decisions of "
+             f"{', '.join(map(str, data['years']))}; {data['b_count']} outside the Convention)",
+             "",
+             "Run as `triage batch` runs them: allegations only, narrative and nationality. "
+             f"Decisions from: {ATTRIBUTION}.", "",
+             "| figure | this model (95% CI) |" + (" replaced model |" if baseline else ""),
+             "|---|---|" + ("---|" if baseline else "")]
+    for label, key in (("B precision at the operating point", "precision"),
+                       ("B recall at the operating point", "recall"),
+                       ("average precision of p(B)", "average_precision"),
+                       ("recall at precision 0.90", "recall_at_precision_90"),
+                       ("B precision at a 1% prior", "precision_at_1pct_prior"),
+                       ("B precision at a 7% prior", "precision_at_7pct_prior")):
+        row = f"| {label} | {show(key)} |"
+        if baseline:
+            row += f" {show(key, baseline['b'], baseline['bootstrap_95'])} |"
+        lines.append(row)
+    lines.append(f"| B suggested (right / wrong) | {b['tp']} / {b['fp']} |" + (
+        f" {baseline['b']['tp']} / {baseline['b']['fp']} |" if baseline else ""))
+    if baseline:
+        ours = data["b"].get("average_precision", 0.0)
+        theirs = baseline["b"].get("average_precision", 0.0)
+        verdict = ("no worse than the model it replaces: it may ship" if ours >= theirs
+                   and data["b"]["precision"] >= baseline["b"]["precision"] - 1e-9
+                   or ours >= theirs + 0.05 else
+                   "WORSE than the model it replaces on the real set: do not ship it")
+        lines += ["", f"Against the replaced model ({baseline.get('model_version', '?')}): "
+                  f"**{verdict}**."]
+    for title, key in (("Errors by voice", "by_voice"), ("Errors by length", "by_length")):
+        lines += ["", f"{title}:", "", "| | n | B | wrong B | missed B | abstained |",
+                  "|---|---|---|---|---|---|"]
+        for name, row in data[key].items():
+            lines.append(f"| {name} | {row['n']} | {row['b']} | {row['wrong_b']} | "
+                         f"{row['missed_b']} | {row['abstained']} |")
+    return "\n".join(lines) + "\n"

@@ -10,7 +10,10 @@ next to state protection, and the narrative's length.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -90,3 +93,152 @@ def matrix(docs: list[Doc], lexicon: Lexicon | None = None) -> np.ndarray:
     if not docs:
         return np.zeros((0, len(feature_names(lexicon))), dtype=np.float32)
     return np.vstack([vector(doc, lexicon) for doc in docs])
+
+
+# --- Nexus read at the clause: a ground counts when it is the reason for the harm ---------
+
+#: Words before a ground (within :data:`_MOTIVE_WINDOW` tokens) that make it the reason for
+#: the harm or the persecutor's motive: "because of his political opinion", "targeted for
+#: being Tamil", "on account of her religion", "accused of supporting the PKK".
+_MOTIVE = ("because", "due to", "on account of", "by reason of", "on the basis of",
+           "on the grounds of", "for being", "for his", "for her", "for their", "for my",
+           "for your", "for the", "in retaliation for", "accused of", "accused him of",
+           "accused her of", "suspected of", "suspected him of", "suspected her of",
+           "as a", "as an", "targeted for", "punish", "owing to", "given his", "given her",
+           "since he was", "since she was", "about his", "about her", "about their",
+           "about the", "regarding his", "regarding her", "over his", "over her")
+_MOTIVE_WINDOW = 6
+#: Words before a ground that make it a mere mention: the persecutor's connections, the
+#: occasion or the place ("a gang leader with political connections", "during the election").
+_MENTION = ("connection", "connections", "connected", "patron", "ties", "tie", "backed",
+            "protected", "links", "linked", "friend", "relative", "cousin", "brother-in-law",
+            "during", "before", "after", "election", "elections", "campaign", "near",
+            "outside", "attended", "attend", "visit", "visited")
+_CLAUSE_BREAK = frozenset({",", ";", ":", "but", "when", "while", "although", "though",
+                           "whereas", "after", "before", "because", "so", "then", "until"})
+_CRIME_TYPES = frozenset({"b_general_insecurity", "b_private_trouble", "b_debt_property"})
+#: Non-state agents of crime: their presence in a sentence makes a state agent and a political
+#: cue there read as connections, not as political persecution.
+_CRIMINAL_AGENTS = ("gang", "cartel", "mafia", "maras", "mara", "criminal", "criminals",
+                    "extortion", "extort", "extorted", "extortionist", "extortionists",
+                    "smugglers", "traffickers", "kidnappers", "loan shark")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A sentence whose Convention ground is tied to the harm or the persecutor's motive."""
+
+    sentence: int
+    ground: str  # the cue type
+    text: str  # the ground's words
+    how: str  # "motive", "clause" or "state_political"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The clause-level reading of a doc that the veto and the explanations use."""
+
+    links: tuple[Link, ...]
+    unlinked: tuple[int, ...]  # sentences with a strong ground that is not linked
+    crime: tuple[int, ...]  # sentences with crime, extortion, debt or private-dispute cues
+    n_sentences: int
+
+
+def _words(doc: Doc, start: int, end: int) -> list[str]:
+    return [t.lower_ for t in doc[start:end] if not t.is_space]
+
+
+def _preceded_by(words: list[str], phrases: Sequence[str]) -> bool:
+    joined = " " + " ".join(words) + " "
+    return any(f" {p} " in joined or joined.rstrip().endswith(" " + p) for p in phrases)
+
+
+def read(doc: Doc) -> Reading:
+    """Which grounds are linked to the harm (by a motive word, by sharing a clause with a
+    harm, or as a state agent acting on a political organisation or activity), which are only
+    mentioned, and which sentences carry crime, extortion, debt or private-dispute cues."""
+    hits: list[CueHit] = doc._.cues or []
+    if not hits:
+        return Reading((), (), (), sum(1 for _ in doc.sents))
+    token_at = {t.idx: t.i for t in doc}
+    sentences = list(doc.sents)
+    by_sentence: dict[int, list[CueHit]] = defaultdict(list)
+    for hit in hits:
+        by_sentence[hit.sentence].append(hit)
+    links: list[Link] = []
+    unlinked: list[int] = []
+    crime: list[int] = []
+    for index, group in sorted(by_sentence.items()):
+        sent = sentences[index] if index < len(sentences) else None
+        if sent is None:
+            continue
+        lowered = sent.text.lower()
+        criminal = any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in _CRIMINAL_AGENTS)
+        if criminal or any(h.type in _CRIME_TYPES and h.asserted and not h.weak for h in group):
+            crime.append(index)
+        grounds = [h for h in group if h.family == "ground" and not h.negated
+                   and not h.weak and not h.question]
+        if not grounds:
+            continue
+        harms = [token_at.get(h.start) for h in group if h.family == "harm"
+                 and not h.negated and not h.question]
+        harms = [i for i in harms if i is not None]
+        state = any(h.type == "agent_state" and not h.negated for h in group)
+        found = None
+        for ground in grounds:
+            at = token_at.get(ground.start)
+            if at is None:
+                continue
+            before = _words(doc, max(sent.start, at - _MOTIVE_WINDOW), at)
+            if _preceded_by(before[-4:], _MENTION):
+                continue
+            if _preceded_by(before, _MOTIVE):
+                found = Link(index, ground.type, ground.text, "motive")
+                break
+            clause = _clause(doc, sent, at)
+            if any(clause[0] <= h < clause[1] for h in harms):
+                found = Link(index, ground.type, ground.text, "clause")
+                break
+            if state and ground.type == "ground_political" and not criminal:
+                found = Link(index, ground.type, ground.text, "state_political")
+                break
+        if found:
+            links.append(found)
+        else:
+            unlinked.append(index)
+    return Reading(tuple(links), tuple(unlinked), tuple(crime), len(sentences))
+
+
+def _clause(doc: Doc, sent, at: int) -> tuple[int, int]:  # noqa: ANN001
+    """Token range of the clause around token ``at`` within its sentence."""
+    start = at
+    while start > sent.start and doc[start - 1].lower_ not in _CLAUSE_BREAK:
+        start -= 1
+    end = at + 1
+    while end < sent.end and doc[end].lower_ not in _CLAUSE_BREAK:
+        end += 1
+    return start, end
+
+
+def linked_sentences(doc: Doc) -> set[int]:
+    """Sentences that link a Convention ground to the harm or the persecutor's motive: the
+    pattern that vetoes Category B."""
+    return {link.sentence for link in read(doc).links}
+
+
+def reading_vector(doc: Doc) -> np.ndarray:
+    """Length- and voice-independent numbers of the clause reading: shares of sentences with
+    a linked ground (by each route), an unlinked ground and crime cues, and whether any."""
+    reading = read(doc)
+    n = max(reading.n_sentences, 1)
+    how = [link.how for link in reading.links]
+    values = [len(reading.links) / n, how.count("motive") / n, how.count("clause") / n,
+              how.count("state_political") / n, len(reading.unlinked) / n,
+              len(reading.crime) / n, float(bool(reading.links)),
+              float(bool(reading.crime)), float(bool(reading.crime) and not reading.links)]
+    return np.asarray(values, dtype=np.float32)
+
+
+READING_FEATURES = ("linked_share", "motive_share", "clause_share", "state_political_share",
+                    "unlinked_share", "crime_share", "any_linked", "any_crime",
+                    "crime_without_link")

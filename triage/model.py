@@ -30,6 +30,8 @@ from spacy.tokens import Doc
 
 from triage import features
 from triage.corpus import DATA_DIR
+from triage.detector import BDetector
+from triage.detector import feature_names as detector_features
 
 MODEL_DIR = DATA_DIR / "model"
 MODEL_FILE = MODEL_DIR / "triage.skops"
@@ -87,6 +89,9 @@ class BasisModel:
     trained_on: dict = field(default_factory=dict)
     #: p(the repeat claim brings no material new facts) from triage.novelty.pair_features.
     repeat: LogisticRegression | None = None
+    #: p(B) trained on the narratives and real decisions; when present it sets the total
+    #: probability of the B classes (the classifier above still splits it among them).
+    b_detector: BDetector | None = None
 
     def p_no_news(self, pair_features: Sequence[float]) -> float | None:
         if self.repeat is None:
@@ -106,7 +111,24 @@ class BasisModel:
             return np.zeros((0, len(self.classes)))
         raw = self.classifier.predict_proba(self.design(docs))
         order = [list(self.classifier.classes_).index(c) for c in self.classes]
-        return raw[:, order]
+        probabilities = raw[:, order]
+        if self.b_detector is None:
+            return probabilities
+        return rescale_b(probabilities, self.b_detector.p_b(docs), self.classes)
+
+
+def rescale_b(probabilities: np.ndarray, p_b: np.ndarray, classes: Sequence[str]
+              ) -> np.ndarray:
+    """Probabilities whose B classes sum to ``p_b``, shared as the classifier shares them, and
+    whose other classes sum to ``1 - p_b``."""
+    is_b = np.array([c.startswith("b_") for c in classes])
+    out = probabilities.copy()
+    for mask, total in ((is_b, p_b), (~is_b, 1.0 - p_b)):
+        part = probabilities[:, mask]
+        sums = part.sum(axis=1, keepdims=True)
+        share = np.where(sums > 0, part / np.where(sums > 0, sums, 1.0), 1.0 / mask.sum())
+        out[:, mask] = share * total[:, None]
+    return out
 
 
 def marked_text(doc: Doc) -> str:
@@ -151,6 +173,7 @@ def fit(docs: Sequence[Doc], labels: Sequence[str], *, c: float = 4.0,
 
 
 _VECTORISER_PARAMS = ("lowercase", "strip_accents", "ngram_range", "analyzer", "min_df",
+                      "stop_words",
                       "max_features", "sublinear_tf", "norm", "use_idf", "smooth_idf")
 
 
@@ -182,7 +205,7 @@ def fingerprint(*parts: object) -> str:
 def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     bundle = {
-        "format": 1,
+        "format": 2,
         "version": model.version,
         "word": _pack(model.word),
         "char": _pack(model.char),
@@ -196,6 +219,12 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
         "novelty": dict(model.novelty),
         "trained_on": dict(model.trained_on),
         "repeat": model.repeat,
+        "b_detector": None if model.b_detector is None else {
+            "word": _pack(model.b_detector.word),
+            "classifier": model.b_detector.classifier,
+            "features": list(model.b_detector.features),
+            "trained_on": dict(model.b_detector.trained_on),
+        },
     }
     tmp = path.with_suffix(".tmp")
     sio.dump(bundle, tmp)
@@ -236,10 +265,12 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
         raise
     except Exception as exc:  # a corrupt or foreign file
         raise ModelFileError(f"{path.name} cannot be read as a triage model: {exc}") from exc
-    if not isinstance(bundle, dict) or bundle.get("format") != 1:
+    if not isinstance(bundle, dict) or bundle.get("format") not in (1, 2):
         raise ModelFileError(f"{path.name} is not a triage model of a known format.")
     expected = {"format", "version", "word", "char", "classifier", "classes", "cue_features",
                 "cues_version", "thresholds", "novelty", "trained_on", "repeat"}
+    if bundle.get("format") == 2:
+        expected.add("b_detector")
     if set(bundle) != expected:
         missing, extra = sorted(expected - set(bundle)), sorted(set(bundle) - expected)
         raise ModelFileError(f"{path.name} is not a complete triage model (missing {missing}, "
@@ -251,6 +282,18 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
     if tuple(bundle["cue_features"]) != current:
         raise ModelFileError(
             f"{path.name} was trained with a different cue lexicon; retrain the model.")
+    detector = None
+    packed = bundle.get("b_detector")
+    if packed is not None:
+        if not isinstance(packed, dict) or not isinstance(packed.get("classifier"),
+                                                          LogisticRegression):
+            raise ModelFileError(f"{path.name} holds an unexpected B detector.")
+        if tuple(packed["features"]) != tuple(detector_features()):
+            raise ModelFileError(
+                f"{path.name} was trained with a different cue lexicon; retrain the model.")
+        detector = BDetector(word=_unpack(packed["word"]), classifier=packed["classifier"],
+                             features=tuple(packed["features"]),
+                             trained_on=dict(packed["trained_on"]))
     return BasisModel(
         word=_unpack(bundle["word"]), char=_unpack(bundle["char"]),
         classifier=bundle["classifier"],
@@ -258,4 +301,5 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
         cues_version=bundle["cues_version"], version=bundle["version"],
         thresholds=Thresholds(**bundle["thresholds"]), novelty=dict(bundle["novelty"]),
         trained_on=dict(bundle["trained_on"]), repeat=bundle.get("repeat"),
+        b_detector=detector,
     )

@@ -15,18 +15,26 @@ from datetime import UTC, datetime
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
+from triage import detector as detector_mod
 from triage import model as model_mod
 from triage import nlp
 from triage.corpus import Record
 from triage.cues import default_lexicon
-from triage.features import nexus_sentences
+from triage.features import linked_sentences
 from triage.model import B_CLASSES, BasisModel, Thresholds
 from triage.novelty import compare
+from triage.realset import ATTRIBUTION, RealClaim
 
 #: Out-of-fold precision the B threshold must reach.
 B_TARGET_PRECISION = 0.95
 #: Share of true B claims allowed to fall below the "not B" threshold.
 B_MISS_ALLOWED = 0.05
+#: Out-of-fold precision the B threshold must reach on the real decisions' training part.
+REAL_TARGET_PRECISION = 0.90
+#: Weight of a real decision's row against a project narrative's in the B detector.
+REAL_WEIGHT = 3.0
+#: Regularisation of the B detector.
+DETECTOR_C = 4.0
 
 
 def basis_label(record: Record) -> str:
@@ -52,6 +60,83 @@ def _tune_b(p_b: np.ndarray, is_b: np.ndarray, vetoed: np.ndarray) -> Thresholds
     floor = float(b_scores[int(len(b_scores) * B_MISS_ALLOWED)]) if len(b_scores) else 0.3
     reject = float(np.clip(np.floor(floor * 100) / 100, 0.15, accept - 0.05))
     return Thresholds(b_accept=accept, b_reject=reject, min_confidence=0.5)
+
+
+def _tune_with_real(p_b: np.ndarray, is_b: np.ndarray, vetoed: np.ndarray,
+                    real_p: np.ndarray, real_b: np.ndarray, real_vetoed: np.ndarray
+                    ) -> Thresholds:
+    """The lowest B threshold at which the out-of-fold precision reaches the targets on the
+    narratives and on the real decisions' training part; the "not B" threshold lets at most
+    :data:`B_MISS_ALLOWED` of the narratives' B claims fall below it."""
+    accept = 0.95
+    for t in np.round(np.arange(0.30, 0.96, 0.01), 2):
+        chosen = (p_b >= t) & ~vetoed
+        real_chosen = (real_p >= t) & ~real_vetoed
+        if (chosen.sum() >= 5 and is_b[chosen].mean() >= B_TARGET_PRECISION
+                and real_chosen.sum() >= 3 and real_b[real_chosen].mean() >= REAL_TARGET_PRECISION):
+            accept = float(t)
+            break
+    b_scores = np.sort(p_b[is_b])
+    floor = float(b_scores[int(len(b_scores) * B_MISS_ALLOWED)]) if len(b_scores) else 0.3
+    reject = float(np.clip(np.floor(floor * 100) / 100, 0.10, accept - 0.05))
+    return Thresholds(b_accept=accept, b_reject=reject, min_confidence=0.5)
+
+
+def real_cuts(claims: Sequence[RealClaim]) -> list[tuple[int, str]]:
+    """(claim index, text) of the cuts a real decision trains on: the allegations, a wider
+    and noisier cut, and the first half of the allegations, so that the detector does not
+    depend on one extraction's boundaries."""
+    out = []
+    for i, claim in enumerate(claims):
+        out.append((i, claim.narrative))
+        if claim.wide and claim.wide != claim.narrative:
+            out.append((i, claim.wide))
+        half = claim.narrative[:max(300, len(claim.narrative) // 2)]
+        if half != claim.narrative:
+            out.append((i, half))
+    return out
+
+
+@dataclass
+class DetectorResult:
+    detector: detector_mod.BDetector
+    oof_narratives: np.ndarray
+    oof_real: np.ndarray  # on each real claim's allegations cut
+    notes: list[str]
+
+
+def train_detector(records: Sequence[Record], docs: Sequence, group_ids: Sequence[str],
+                   real: Sequence[RealClaim], *, folds: int = 5,
+                   progress: Callable[[str], None] = lambda _: None) -> DetectorResult:
+    """Fit the B detector on the narratives and the real decisions (each real decision a
+    group of its own, all its cuts on one side of every fold); out-of-fold p(B) for tuning."""
+    cuts = real_cuts(real)
+    progress(f"Reading {len(cuts)} cuts of {len(real)} real decisions")
+    real_docs = list(nlp.analyse_many([text for _, text in cuts]))
+    clean_row = {}
+    for row, (i, _) in enumerate(cuts):
+        clean_row.setdefault(i, row)
+    all_docs = list(docs) + real_docs
+    y = np.array([r.basis == "b" for r in records] + [real[i].is_b for i, _ in cuts])
+    weights = np.array([1.0] * len(records) + [REAL_WEIGHT] * len(cuts))
+    groups = list(group_ids) + [f"real:{real[i].id}" for i, _ in cuts]
+    oof = np.zeros(len(all_docs))
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=13)
+    for fold, (fit_idx, held_idx) in enumerate(splitter.split(all_docs, y, groups), start=1):
+        progress(f"B detector fold {fold}/{folds}")
+        fold_model = detector_mod.fit([all_docs[i] for i in fit_idx], y[fit_idx].tolist(),
+                                      weights[fit_idx].tolist(), c=DETECTOR_C)
+        oof[held_idx] = fold_model.p_b([all_docs[i] for i in held_idx])
+    progress("Fitting the B detector on everything")
+    final = detector_mod.fit(all_docs, y.tolist(), weights.tolist(), c=DETECTOR_C)
+    final.trained_on = {"narratives": len(records), "real_decisions": len(real),
+                        "real_cuts": len(cuts), "real_b": int(sum(c.is_b for c in real)),
+                        "real_weight": REAL_WEIGHT, "c": DETECTOR_C,
+                        "real_ids": sorted(c.id for c in real)}
+    real_oof = np.array([oof[len(records) + clean_row[i]] for i in range(len(real))])
+    return DetectorResult(final, oof[:len(records)], real_oof,
+                          [f"B detector: {len(records)} narratives and {len(real)} real "
+                           f"decisions ({len(cuts)} cuts)"])
 
 
 def _tune_novelty(records: Sequence[Record]) -> dict[str, float]:
@@ -101,7 +186,10 @@ def fit_repeat(records: Sequence[Record], novelty: dict[str, float]):
 
 def train(records: Sequence[Record], groups: dict[str, str], *,
           progress: Callable[[str], None] = lambda _: None, folds: int = 5,
-          c: float = 4.0, estimator: str = "logistic") -> TrainingResult:
+          c: float = 4.0, estimator: str = "logistic",
+          real: Sequence[RealClaim] = ()) -> TrainingResult:
+    """Train on ``records`` (the narratives' training split) and, when given, the labelled
+    real decisions of the real set's training part."""
     labels = [basis_label(r) for r in records]
     progress(f"Reading {len(records)} training narratives")
     docs = list(nlp.analyse_many([r.narrative for r in records]))
@@ -117,8 +205,19 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     b_columns = [model_mod.BASIS_CLASSES.index(k) for k in B_CLASSES]
     p_b = oof[:, b_columns].sum(axis=1)
     is_b = np.array([lab.startswith("b_") for lab in labels])
-    vetoed = np.array([bool(nexus_sentences(d._.cues or [])) for d in docs])
-    thresholds = _tune_b(p_b, is_b, vetoed)
+    vetoed = np.array([bool(linked_sentences(d)) for d in docs])
+    real = [c for c in real if c.label]
+    detected = None
+    if real:
+        detected = train_detector(records, docs, group_ids, real, folds=folds,
+                                  progress=progress)
+        p_b = detected.oof_narratives
+        real_docs = list(nlp.analyse_many([c.narrative for c in real]))
+        thresholds = _tune_with_real(
+            p_b, is_b, vetoed, detected.oof_real, np.array([c.is_b for c in real]),
+            np.array([bool(linked_sentences(d)) for d in real_docs]))
+    else:
+        thresholds = _tune_b(p_b, is_b, vetoed)
     progress("Tuning the repeat-claim comparison")
     novelty = _tune_novelty(records)
     progress("Fitting the repeat-claim classifier")
@@ -129,10 +228,11 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     final.thresholds = thresholds
     final.novelty = novelty
     final.repeat = repeat
+    final.b_detector = detected.detector if detected else None
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     final.version = "triage-{}-{}".format(stamp, model_mod.fingerprint(
         sorted(r.id for r in records), labels, c, estimator, default_lexicon().version,
-        nlp.PIPELINE_VERSION, novelty))
+        nlp.PIPELINE_VERSION, novelty, sorted(c.id for c in real), REAL_WEIGHT))
     final.trained_on = {
         "records": len(records),
         "record_ids": sorted(r.id for r in records),
@@ -143,7 +243,11 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
         "folds": folds,
         "oof_b_precision_at_accept": _precision(p_b, is_b, vetoed, thresholds.b_accept),
     }
-    notes = [f"B accepted at p(B) >= {thresholds.b_accept:.2f}, rejected below "
+    if detected:
+        final.trained_on["real_decisions"] = len(real)
+        final.trained_on["real_attribution"] = ATTRIBUTION
+    notes = [*(detected.notes if detected else []),
+             f"B accepted at p(B) >= {thresholds.b_accept:.2f}, rejected below "
              f"{thresholds.b_reject:.2f} (abstain between)",
              f"repeat comparison: repeated >= {novelty['repeated']}, "
              f"reworded >= {novelty['reworded']}"]

@@ -341,8 +341,16 @@ def train_command(target: Path | None, c: float) -> None:
     if problems:
         raise click.ClickException("; ".join(problems))
     training_records = [r for r in records if r.id in fixed.train]
+    from triage import realset
+
+    real = [claim for claim in realset.build() if claim.part == "train" and claim.label]
+    if real:
+        console.print(f"Training also on {len(real)} labelled real decisions of the real set's "
+                      f"training part ({realset.ATTRIBUTION})")
+    else:
+        console.print(f"No real decisions at {realset.REAL_DIR}: training on the narratives only")
     result = training.train(training_records, sp.groups(records), c=c, estimator="svm",
-                            progress=lambda m: console.print(m))
+                            progress=lambda m: console.print(m), real=real)
     path = model.save(result.model, target or model.MODEL_FILE)
     for note in result.notes:
         console.print(note)
@@ -357,7 +365,11 @@ def train_command(target: Path | None, c: float) -> None:
               help="Write the report here (default: next to the model, report.md/.json).")
 @click.option("--rounds", default=1000, show_default=True, type=click.IntRange(10, 100_000),
               help="Bootstrap resamples for the confidence intervals.")
-def evaluate_command(model_path: Path | None, report_path: Path | None, rounds: int) -> None:
+@click.option("--baseline", "baseline_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An earlier model to compare with on the real decisions' test part.")
+def evaluate_command(model_path: Path | None, report_path: Path | None, rounds: int,
+                     baseline_path: Path | None) -> None:
     """Evaluate on the held-out split and the name-pair test split; print and save the report."""
     from triage import corpus, evaluation, identity
     from triage import model as model_mod
@@ -379,11 +391,53 @@ def evaluate_command(model_path: Path | None, report_path: Path | None, rounds: 
                                   id_report.get("errors", {}).items()}
     data["model_version"] = triager.model.version
     data["rules_version"] = triager.rules.version
+    from triage import realset
+
+    real_text = ""
+    real_test = [c for c in realset.build() if c.part == "test" and c.label]
+    if real_test:
+        if {c.id for c in real_test} & set(
+                triager.model.b_detector.trained_on.get("real_ids", [])
+                 if triager.model.b_detector else []):
+            raise click.ClickException("The model was trained on real test decisions.")
+        data["real"] = evaluation.real_report(triager, real_test, rounds=rounds)
+        if baseline_path is not None:
+            baseline = _triager(baseline_path)
+            data["real_baseline"] = evaluation.real_report(baseline, real_test, rounds=rounds)
+            data["real_baseline"]["model_version"] = baseline.model.version
+        real_text = evaluation.format_real(data["real"], data.get("real_baseline"))
+    else:
+        real_text = (f"## Real decisions\n\nNot evaluated: no real decisions at "
+                     f"{realset.REAL_DIR}.\n")
     text = (f"# Triage evaluation: model {triager.model.version}, rules "
-            f"{triager.rules.version}\n\n" + evaluation.format_report(data, data["identity"]))
+            f"{triager.rules.version}\n\n" + evaluation.format_report(data, data["identity"])
+            + "\n" + real_text)
     click.echo(text)
     base = report_path or (model_path or model_mod.MODEL_FILE).with_name("report.md")
     base.write_text(text, encoding="utf-8")
     base.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str),
                                          encoding="utf-8")
     console.print(f"Report written to {base} and {base.with_suffix('.json')}")
+
+
+@triage_group.command("real-set")
+@click.option("--output", "target", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the set as JSON lines here (keep it out of the repository).")
+def real_set_command(target: Path | None) -> None:
+    """Read the real published decisions (../shared/real-claims) into the development set:
+    allegations only, labels from the findings, split by year; print the counts."""
+    from triage import realset
+
+    if not realset.available():
+        raise click.ClickException(f"No real decisions at {realset.REAL_DIR}.")
+    claims = realset.build()
+    click.echo(json.dumps(realset.summary(claims), indent=2))
+    if target is not None:
+        inside = Path(__file__).resolve().parent.parent
+        if inside in target.resolve().parents and "var" not in target.resolve().parts:
+            raise click.ClickException("Keep the real texts out of the repository (use var/ "
+                                       "or a folder outside it).")
+        realset.write_jsonl(claims, target)
+        console.print(f"{len(claims)} decisions written to {target}")
+    console.print(f"Source: {realset.ATTRIBUTION}")
