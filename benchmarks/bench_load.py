@@ -609,11 +609,14 @@ def main() -> None:
             for n in range(args.processes)]
         base_url = (stack.enter_context(nginx_proxy(servers, directory))
                     if args.processes == 2 else servers[0].url)
-        server_cpu_0 = cpu_seconds([s.pid for s in servers])
+        server_cpu_0 = [cpu_seconds([s.pid]) for s in servers]
         result, probe = run_load(base_url, users=args.users, duration=args.duration,
                                  health_urls=[s.url for s in servers],
                                  pids=[s.pid for s in servers], cases=cases, seed=args.seed)
-        server_cpu = cpu_seconds([s.pid for s in servers]) - server_cpu_0
+        # Per process: with two, both should have worked (the proxy spreads the browsers).
+        server_cpus = [cpu_seconds([s.pid]) - before
+                       for s, before in zip(servers, server_cpu_0, strict=True)]
+        server_cpu = sum(server_cpus)
 
         rss_1min, rss_end = probe.rss_at(60), probe.rss[-1][1] if probe.rss else 0.0
         logs = log_counts(servers)
@@ -664,7 +667,8 @@ def main() -> None:
           f"| {row['after_health_s']:.2f} / {row['after_sign_in_s']:.1f} "
           f"| {row['server_cpu_pct']:.0f}% | {row['client_cpu_pct']:.0f}% "
           f"| {', '.join(f'{s:.1f}' + (' (killed)' if k else '') for s, k in stops)} |")
-    print(f"server log: {logs}; health failures: {probe.health_failures}; "
+    print(f"server CPU seconds per process: {', '.join(f'{c:.0f}' for c in server_cpus)}; "
+          f"server log: {logs}; health failures: {probe.health_failures}; "
           f"load average at end: {os.getloadavg()[0]:.2f}")
     for error in figures.errors[:15]:
         print(f"  error: {error}")
