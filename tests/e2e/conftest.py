@@ -277,7 +277,7 @@ def submit_sign_in(page, username: str, password: str | None = None) -> None:  #
 
     page.get_by_role("textbox", name="User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(password or demo_password(username))
-    with page.expect_navigation(url=lambda url: "/_wb/" not in url):
+    with page.expect_navigation(url=lambda url: "/_wb/" not in url, wait_until="commit"):
         page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     wait_for_app(page)

@@ -67,15 +67,16 @@ def current_actor() -> Actor | None:
     if resolved is not None and resolved.actor is not None:
         st.session_state[ACTOR_KEY] = resolved.actor
         return resolved.actor
-    if resolved is not None:
-        had_actor = ACTOR_KEY in st.session_state or TOKEN_KEY in st.session_state
+    had_actor = ACTOR_KEY in st.session_state or TOKEN_KEY in st.session_state
+    if had_actor:
+        # Signed in until now: forget everything of that session. (A stale cookie alone,
+        # after a sign-out, must not clear the sign-in form being submitted.)
         _forget()
+    if resolved is not None:
         notice = _REASON_NOTICES.get(resolved.reason or "")
         if notice and (had_actor or resolved.reason != sessions.ENDED):
             st.session_state[NOTICE_KEY] = t(
                 notice, minutes=get_settings().idle_timeout_minutes)
-    else:
-        st.session_state.pop(ACTOR_KEY, None)
     return _from_identity_provider(resolved.ended_at if resolved else None)
 
 
