@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from triage.cues import Lexicon, default_lexicon
@@ -157,10 +158,24 @@ def read(doc: Doc) -> Reading:
     """Which grounds are linked to the harm (by a motive word, by sharing a clause with a
     harm, or as a state agent acting on a political organisation or activity), which are only
     mentioned, and which sentences carry crime, extortion, debt or private-dispute cues."""
+    cached = doc.user_data.get("triage_read")
+    if cached is not None:
+        return cached
+    reading = _read(doc)
+    doc.user_data["triage_read"] = reading
+    return reading
+
+
+def _read(doc: Doc) -> Reading:
     hits: list[CueHit] = doc._.cues or []
     if not hits:
         return Reading((), (), (), sum(1 for _ in doc.sents))
-    token_at = {t.idx: t.i for t in doc}
+    starts = doc.to_array(IDX).astype(np.int64)
+
+    def token_of(char: int) -> int | None:
+        at = int(np.searchsorted(starts, char))
+        return at if at < len(starts) and starts[at] == char else None
+
     sentences = list(doc.sents)
     by_sentence: dict[int, list[CueHit]] = defaultdict(list)
     for hit in hits:
@@ -180,13 +195,13 @@ def read(doc: Doc) -> Reading:
                    and not h.weak and not h.question]
         if not grounds:
             continue
-        harms = [token_at.get(h.start) for h in group if h.family == "harm"
+        harms = [token_of(h.start) for h in group if h.family == "harm"
                  and not h.negated and not h.question]
         harms = [i for i in harms if i is not None]
         state = any(h.type == "agent_state" and not h.negated for h in group)
         found = None
         for ground in grounds:
-            at = token_at.get(ground.start)
+            at = token_of(ground.start)
             if at is None:
                 continue
             before = _words(doc, max(sent.start, at - _MOTIVE_WINDOW), at)

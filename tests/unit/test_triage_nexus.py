@@ -51,3 +51,27 @@ def test_reading_vector_does_not_grow_with_length() -> None:
     longer = features.reading_vector(nlp.analyse(
         " ".join(["Soldiers beat him because of his political opinion. He fled."] * 5)))
     assert short == pytest.approx(longer)
+
+
+def test_the_suggestion_says_which_sentence_stopped_b() -> None:
+    from triage.engine import TriageInput, Triager
+
+    triager = Triager.from_files()
+    suggestion = triager.suggest(TriageInput(
+        narrative="The gang demanded money from my shop every week and beat me when I "
+                  "refused. Later soldiers arrested me because of my political opinion and "
+                  "tortured me in detention.", nationality="SLV"))
+    assert suggestion.category != "B"
+    linked = [n for n in suggestion.not_b if n.kind == "linked_ground"]
+    assert linked and "because of my political opinion" in (linked[0].sentence or "")
+    assert any(r.startswith("Not B:") for r in suggestion.reasons)
+    assert suggestion.to_record()["not_b"][0]["kind"] == "linked_ground"
+
+
+def test_no_why_not_b_without_crime_cues() -> None:
+    from triage.engine import TriageInput, Triager
+
+    suggestion = Triager.from_files().suggest(TriageInput(
+        narrative="Soldiers arrested me because of my political opinion and tortured me.",
+        nationality="MMR"))
+    assert suggestion.not_b == ()
