@@ -12,12 +12,23 @@ word such as 難民 inside 難民認定申請. So the text is normalised here, o
 * everything else is cut into letters-and-digits words, joined by single spaces.
 
 Both engines then see the same plain words and agree on what matches.
+
+Word forms (English): after the words of an English passage come the Snowball (Porter 2)
+stems of those words whose stem differs from the word, each written ``STEM_MARK`` + stem
+("returnees" adds ``00returne``). Exact words and phrases keep matching the words themselves
+in their own positions (the stems come after the last word, so they never sit inside a
+phrase); a single query word also matches its stem (:func:`word_alternatives`), so
+"returnee" finds "returnees" and "returned" finds "returning". Both databases index the same
+text, so both match the same forms.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
 
 # Han, Hiragana, Katakana (incl. the prolonged sound mark), Hangul, CJK compatibility.
 _CJK = (
@@ -70,9 +81,57 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def index_form(text: str) -> str:
-    """Text as it goes into the full-text index: its tokens separated by single spaces."""
-    return " ".join(tokens(text))
+#: Written before a stem in the index: a word of digits and letters that no text produces
+#: (a real "00..." word would need two leading zeros glued to letters).
+STEM_MARK = "00"
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str | None:
+    """The English Snowball stem of an index token, or None for a token that is not an
+    ASCII word of at least three letters (numbers, CJK bigrams, other scripts)."""
+    if len(word) < 3 or not word.isascii() or not word.isalpha():
+        return None
+    return _STEMMER.stemWord(word)
+
+
+def stem_tokens(words: list[str]) -> list[str]:
+    """``STEM_MARK`` + stem of each word whose stem differs from the word itself."""
+    out: list[str] = []
+    for word in words:
+        root = stem(word)
+        if root is not None and root != word:
+            out.append(STEM_MARK + root)
+    return out
+
+
+def index_form(text: str, *, stems: bool = True) -> str:
+    """Text as it goes into the full-text index: its tokens separated by single spaces,
+    then (``stems``, for English text) the stems of its inflected words."""
+    words = tokens(text)
+    if stems:
+        words += stem_tokens(words)
+    return " ".join(words)
+
+
+def word_alternatives(token: str) -> list[str]:
+    """The index tokens a single query word matches: the word itself, its stem as a word of
+    its own (when the stem is its own stem) and the stem marker form. Just the word when it
+    has no stem."""
+    root = stem(token)
+    if root is None:
+        return [token]
+    out = [token]
+    if root != token and stem(root) == root:
+        out.append(root)
+    out.append(STEM_MARK + root)
+    return out
+
+
+def is_stem_token(token: str) -> bool:
+    """Whether an index token is a stem written by :func:`index_form`."""
+    return token.startswith(STEM_MARK) and token[len(STEM_MARK):].isalpha()
 
 
 def query_terms(word: str) -> list[str]:

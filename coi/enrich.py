@@ -30,7 +30,7 @@ def enrich(document: ExtractedDocument) -> ExtractedDocument:
         "doc_type": found.doc_type,
         "reasons": dict(found.reasons),
     }
-    passages = [replace(p, index_text=index_form(p.text))
+    passages = [replace(p, index_text=index_form(p.text, stems=found.language == "en"))
                 for p in tag_passages(document.passages)]
     return replace(document, passages=passages,
                    metadata={**document.metadata, "recognised": recognised})

@@ -248,9 +248,15 @@ def add_document(
                                        is_primary=country == decided.primary))
     doc_terms = dict(countries=decided.countries, source_key=source_key,
                      doc_type=decided.doc_type, language=decided.language)
+    # The worker's index text stems English words; it is kept when the language it judged
+    # by is the language decided here, else rebuilt for the decided language.
+    judged_language = ((document.metadata or {}).get("recognised") or {}).get("language")
+    reuse = judged_language == decided.language
+    stems = decided.language == "en"
     rows = [
         (row.id, p.paragraph, p.page, SECTION_SEPARATOR.join(p.heading_path), p.text,
-         p.index_text or index_form(p.text), " ".join(p.topics),
+         p.index_text if p.index_text and reuse else index_form(p.text, stems=stems),
+         " ".join(p.topics),
          # A new document starts as the current edition; settle_editions refreshes these
          # tokens only if it turns out to be an older one.
          facets.facet_terms(**doc_terms, current=True, topics=p.topics))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coi.cjk import has_cjk, query_terms
+from coi.cjk import has_cjk, query_terms, word_alternatives
 
 MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 10
@@ -249,11 +249,24 @@ def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
     return _fts_quote(" ".join(terms))
 
 
+def term_alternatives(term: Term) -> list[str]:
+    """The index tokens a single-word ``term`` matches (the word and its stem forms, see
+    ``coi.cjk.word_alternatives``); [] for a wildcard or a word of several tokens, which
+    match as written."""
+    if term.prefix:
+        return []
+    terms = query_terms(term.word)
+    return word_alternatives(terms[0]) if len(terms) == 1 else []
+
+
 def to_fts5(node: Node) -> str:
     """An FTS5 MATCH expression for ``node`` against text indexed with ``cjk.index_form``."""
     if isinstance(node, Term):
         if node.prefix and not has_cjk(node.word):
             return _fts_phrase([node.word]) + "*"
+        forms = term_alternatives(node)
+        if len(forms) > 1:
+            return "(" + " OR ".join(_fts_quote(f) for f in forms) + ")"
         return _fts_phrase([node.word])
     if isinstance(node, Phrase):
         if node.within is None or len(node.words) < 2:
@@ -295,6 +308,9 @@ def to_tsquery(node: Node) -> str:
             terms = query_terms(node.word)
             lexemes = [_ts_lexeme(t) for t in terms[:-1]] + [_ts_lexeme(terms[-1]) + ":*"]
             return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        forms = term_alternatives(node)
+        if len(forms) > 1:
+            return "(" + " | ".join(_ts_lexeme(f) for f in forms) + ")"
         return _ts_sequence([node.word])
     if isinstance(node, Phrase):
         if node.within is None or len(node.words) < 2:

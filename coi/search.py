@@ -11,6 +11,7 @@ the same library; the tests run the same corpus through each.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from sqlmodel import Session
 
 from coi import facets
 from coi.citations import pinpoint
+from coi.cjk import word_alternatives
 from coi.query import Node, QueryError, parse, to_fts5, to_tsquery
 from coi.snippets import Pattern, Segment, patterns, snippet
 from models.coi import CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource, CoiTermStat
@@ -107,6 +109,9 @@ class SearchResult:
     total_capped: bool
     facet_counts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     elapsed_ms: float = 0.0
+    #: for a query with no hits: the query with each word the library lacks replaced by the
+    #: nearest spelling it holds (best first; empty when there is none)
+    suggestions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,20 +283,33 @@ def _query_words(node: Node) -> list[tuple[str, bool]]:
     return list(words)
 
 
+def _stemmed_words(node: Node) -> set[str]:
+    """Query words that also match other forms of the word (see ``coi.cjk``)."""
+    return {p.tokens[0] for p in patterns(node) if p.stemmed}
+
+
 def bm25_rerank(session: Session, node: Node, ids: list[int]) -> list[tuple[int, float]]:
-    """BM25 (k1 1.2, b 0.75) of the passages ``ids`` for the query's words, best first."""
+    """BM25 (k1 1.2, b 0.75) of the passages ``ids`` for the query's words, best first.
+
+    A word that matches its other forms counts every form as the word (its document
+    frequency is the sum of theirs, at most the number of passages)."""
     if not ids:
         return []
     words = _query_words(node)
+    stemmed = _stemmed_words(node)
     total = session.execute(text("SELECT coalesce(max(id), 0) FROM coi_passage")).scalar_one()
     exact = [w for w, prefix in words if not prefix]
+    forms: dict[str, list[str]] = {
+        w: word_alternatives(w) if w in stemmed else [w] for w in exact}
     df: dict[tuple[str, bool], int] = {}
     if exact:
+        wanted = sorted({f for w in exact for f in forms[w]})
         found = dict(session.execute(
             select(CoiTermStat.term, CoiTermStat.df)
             .where(CoiTermStat.term.in_(bindparam("terms", expanding=True))),
-            {"terms": exact}).all())
-        df.update({(w, False): found.get(w, 0) for w in exact})
+            {"terms": wanted}).all())
+        df.update({(w, False): min(total, sum(found.get(f, 0) for f in forms[w]))
+                   for w in exact})
     for word, prefix in words:
         if prefix:
             upper = word[:-1] + chr(ord(word[-1]) + 1)
@@ -307,14 +325,17 @@ def bm25_rerank(session: Session, node: Node, ids: list[int]) -> list[tuple[int,
             select(CoiPassage.id, CoiPassage.index_text)
             .where(CoiPassage.id.in_(bindparam("ids", expanding=True))), {"ids": chunk}))
     average = sum(len(t) for _, t in docs) / max(len(docs), 1) or 1.0
-    exact_set = {w for w, prefix in words if not prefix}
+    owner: dict[str, list[str]] = {}
+    for w in exact:
+        for f in forms[w]:
+            owner.setdefault(f, []).append(w)
     prefixes = [w for w, prefix in words if prefix]
     scored: list[tuple[float, int]] = []
     for pid, tokens in docs:
         counts: Counter[tuple[str, bool]] = Counter()
         for token in tokens:
-            if token in exact_set:
-                counts[(token, False)] += 1
+            for w in owner.get(token, ()):
+                counts[(w, False)] += 1
             for prefix in prefixes:
                 if token.startswith(prefix):
                     counts[(prefix, True)] += 1
@@ -544,5 +565,82 @@ def search(session: Session, request: SearchRequest, *, today: date, max_age_yea
         total = len(matched)
         if with_facets:
             counts = facet_counts(session, matched)
+    suggestions: tuple[str, ...] = ()
+    if not hits and request.offset == 0 and p.node is not None:
+        suggestions = tuple(spelling_suggestions(session, request.query))
     return SearchResult(hits=hits, total=total, total_capped=capped, facet_counts=counts,
-                        elapsed_ms=(time.perf_counter() - started) * 1000)
+                        elapsed_ms=(time.perf_counter() - started) * 1000,
+                        suggestions=suggestions)
+
+
+#: A spelling is offered when it is at least this similar (rapidfuzz ratio, 0-100).
+SPELLING_MIN_SCORE = 75
+_QUERY_WORD = re.compile(r'"[^"]*"|\S+')
+
+
+def _known(session: Session, terms: list[str]) -> set[str]:
+    if not terms:
+        return set()
+    return set(session.execute(
+        select(CoiTermStat.term).where(CoiTermStat.term.in_(bindparam("t", expanding=True))),
+        {"t": terms}).scalars())
+
+
+def nearest_spellings(session: Session, word: str, limit: int = 3) -> list[str]:
+    """Words of the library spelled most like ``word`` (same first letter, length within
+    two), most similar and then most common first."""
+    from rapidfuzz import fuzz
+
+    if len(word) < 3 or not word.isalpha():
+        return []
+    first = word[0]
+    upper = chr(ord(first) + 1)
+    rows = session.execute(
+        select(CoiTermStat.term, CoiTermStat.df)
+        .where(CoiTermStat.term >= first, CoiTermStat.term < upper,
+               func.length(CoiTermStat.term).between(len(word) - 2, len(word) + 2))).all()
+    scored = []
+    for term, df in rows:
+        if term == word or not term.isalpha():
+            continue
+        score = fuzz.ratio(word, term)
+        if score >= SPELLING_MIN_SCORE:
+            scored.append((-score, -df, term))
+    scored.sort()
+    return [term for _, _, term in scored[:limit]]
+
+
+def spelling_suggestions(session: Session, query: str, limit: int = 3) -> list[str]:
+    """``query`` with each plain word that no passage holds (in any form) replaced by the
+    nearest spelling in the library; operators, phrases and wildcards stay as typed."""
+    from coi.cjk import query_terms
+
+    parts = _QUERY_WORD.findall(query)
+    candidates: dict[int, str] = {}
+    for i, part in enumerate(parts):
+        if part.startswith('"') or part.endswith("*") or part in ("AND", "OR", "NOT"):
+            continue
+        terms = query_terms(part.strip("()"))
+        if len(terms) == 1 and terms[0].isalpha():
+            candidates[i] = terms[0]
+    known = _known(session, sorted({f for w in candidates.values()
+                                    for f in word_alternatives(w)}))
+    options: dict[int, list[str]] = {}
+    for i, word in candidates.items():
+        if any(f in known for f in word_alternatives(word)):
+            continue
+        near = nearest_spellings(session, word, limit)
+        if near:
+            options[i] = near
+    if not options:
+        return []
+    out: list[str] = []
+    for rank in range(limit):
+        fixed = list(parts)
+        for i, near in options.items():
+            word = near[min(rank, len(near) - 1)]
+            fixed[i] = parts[i].replace(parts[i].strip("()"), word)
+        text_ = " ".join(fixed)
+        if text_ not in out:
+            out.append(text_)
+    return out

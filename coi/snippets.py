@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from coi.cjk import _CJK, bigrams, fold, query_terms
+from coi.cjk import _CJK, bigrams, fold, query_terms, stem
 from coi.query import And, Node, Not, Or, Phrase, Term
 
 _LETTERS = f"[^\\W_{_CJK}]"
@@ -21,6 +21,7 @@ Segment = tuple[str, bool]  # (text, is a matched word)
 class Pattern:
     tokens: tuple[str, ...]
     prefix: bool = False  # the last token need only begin with tokens[-1]
+    stemmed: bool = False  # a single word that also matches words of the same stem
 
 
 def patterns(node: Node | None) -> list[Pattern]:
@@ -31,7 +32,9 @@ def patterns(node: Node | None) -> list[Pattern]:
         if isinstance(n, Term):
             terms = query_terms(n.word)
             if terms:
-                out.append(Pattern(tuple(terms), n.prefix and len(terms) >= 1))
+                out.append(Pattern(tuple(terms), n.prefix and len(terms) >= 1,
+                                   stemmed=not n.prefix and len(terms) == 1
+                                   and stem(terms[0]) is not None))
         elif isinstance(n, Phrase):
             if n.within is None:
                 terms = [t for w in n.words for t in query_terms(w)]
@@ -75,6 +78,9 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
 def _matches(spans: list[tuple[str, int, int]], pattern: Pattern) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     n = len(pattern.tokens)
+    if pattern.stemmed:
+        wanted, root = pattern.tokens[0], stem(pattern.tokens[0])
+        return [(s, e) for token, s, e in spans if token == wanted or stem(token) == root]
     for i in range(len(spans) - n + 1):
         ok = True
         for j, wanted in enumerate(pattern.tokens):

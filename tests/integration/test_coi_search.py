@@ -288,3 +288,40 @@ def test_abusive_queries_get_a_plain_message_on_each_backend(corpus, query: str,
     assert message in query_message(refused.value)
     # the session is still usable: nothing reached the database half-built
     assert search(session, SearchRequest(query='"police torture"~50'), today=TODAY) is not None
+
+
+# --- word forms and spellings (issue 17) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("returnee", {"A2", "B1"}),  # "Returnees", "returnees"
+    ("taliban hazara returnee", set()),  # no single passage names all three
+    ("returnee police", {"A2", "B1"}),
+    ("journalist", {"A4", "E2"}),  # "Journalists", "journalists"
+    ("deport", {"B1", "C1"}),  # "deported", "deportation"
+    ("detain", {"A4", "B1"}),  # "detained"
+    ('"returnee"', set()),  # an exact phrase stays exact
+    ('"returnees from Iran"', {"A2"}),
+    ("returnee*", {"A2", "B1"}),  # a wildcard matches the word's beginning, as before
+])
+def test_word_forms_match_on_each_backend(corpus, query: str, expected: set[str]) -> None:  # noqa: ANN001
+    assert found(corpus, q(query)) == expected
+
+
+def test_other_word_forms_are_marked_in_the_snippet(corpus) -> None:  # noqa: ANN001
+    session, _ = corpus
+    hits = search(session, q("returnee iran"), today=TODAY).hits
+    assert hits
+    assert all(any(m in marked(list(h.snippet)) for m in ("**Returnees**", "**returnees**"))
+               for h in hits)
+
+
+def test_no_hits_suggest_the_nearest_spellings_in_the_library(corpus) -> None:  # noqa: ANN001
+    session, _ = corpus
+    result = search(session, q("retunees polise"), today=TODAY)
+    assert result.hits == [] and result.suggestions
+    assert result.suggestions[0] == "returnees police"
+    assert found(corpus, q(result.suggestions[0])) == {"A2", "B1"}
+    # Words the library holds are left as typed, and a query with hits suggests nothing.
+    assert search(session, q("police"), today=TODAY).suggestions == ()
+    assert search(session, q("police xqzvw"), today=TODAY).suggestions == ()

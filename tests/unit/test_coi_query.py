@@ -105,8 +105,14 @@ def test_fts5_quotes_special_characters(index: sqlite3.Connection) -> None:
 
 
 def test_tsquery_translation() -> None:
-    assert to_tsquery(parse("Taliban OR ISKP")) == "(('taliban') | ('iskp'))"
-    assert to_tsquery(parse("journalist NOT sport")) == "(('journalist') & !('sport'))"
+    # A single word also matches its other forms (its stem, see coi.cjk); phrases do not.
+    assert to_tsquery(parse("Taliban OR ISKP")) == (
+        "(('taliban' | '00taliban') | ('iskp' | '00iskp'))")
+    assert to_tsquery(parse("journalist NOT sport")) == (
+        "(('journalist' | '00journalist') & !('sport' | '00sport'))")
+    assert to_tsquery(parse("returnees")) == "('returnees' | '00returne')"
+    assert to_fts5(parse("returned")) == '("returned" OR "return" OR "00return")'
+    assert to_tsquery(parse("2024")) == "('2024')"
     assert to_tsquery(parse('"forced marriage"')) == "('forced' <-> 'marriage')"
     assert to_tsquery(parse("persecut*")) == "'persecut':*"
     assert to_tsquery(parse("難民認定")) == "('難民' <-> '民認' <-> '認定')"
@@ -118,7 +124,14 @@ def test_tsquery_translation() -> None:
 def test_index_form_and_query_terms() -> None:
     assert cjk.index_form("難民認定") == "難民 民認 認定"
     assert cjk.index_form("UNHCR と難民") == "unhcr と難 難民"
-    assert cjk.index_form("Türkiye's well-founded fear (U.S.)") == "turkiye s well founded fear u s"
+    assert cjk.index_form("Türkiye's well-founded fear (U.S.)", stems=False) == (
+        "turkiye s well founded fear u s")
+    # English text: the stems of inflected words follow the words, in their own positions.
+    assert cjk.index_form("Returnees were detained") == (
+        "returnees were detained 00returne 00detain")
+    assert cjk.index_form("Returnees", stems=False) == "returnees"
+    assert cjk.word_alternatives("returnee") == ["returnee", "00returne"]
+    assert cjk.word_alternatives("2024") == ["2024"]
     assert cjk.index_form("ＵＮＨＣＲ　がんばる") == "unhcr がん んば ばる"
     assert cjk.query_terms("難民") == ["難民"]
     assert cjk.query_terms("Tokyo難民") == ["tokyo", "難民"]
