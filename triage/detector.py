@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from triage.cues import default_lexicon
 from triage.features import READING_FEATURES, reading_vector
+from triage.nlp import sentences_of, text_of
 
 _ANON = re.compile(r"\bX{2,}\w*|\b[A-Z]{2,3}\d-\d{5}\b")
 _PERSON = re.compile(
@@ -56,7 +57,7 @@ def cue_shares(doc: Doc) -> np.ndarray:
     question, nor only feared)."""
     names = default_lexicon().names
     index = {name: i for i, name in enumerate(names)}
-    n = max(sum(1 for _ in doc.sents), 1)
+    n = max(len(sentences_of(doc)), 1)
     seen: list[set[int]] = [set() for _ in names]
     for hit in doc._.cues or []:
         if not hit.negated and not hit.question:
@@ -86,7 +87,7 @@ class BDetector:
     trained_on: dict = field(default_factory=dict)
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
-        texts = [neutral_text(d.text) for d in docs]
+        texts = [neutral_text(text_of(d)) for d in docs]
         return sparse.hstack([self.word.transform(texts),
                               sparse.csr_matrix(numeric(docs) * NUMERIC_SCALE)], format="csr")
 
@@ -103,7 +104,7 @@ def fit(docs: Sequence[Doc], is_b: Sequence[bool], weights: Sequence[float] | No
     word = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
                            min_df=3, max_features=30_000, sublinear_tf=True,
                            stop_words="english")
-    word.fit([neutral_text(d.text) for d in docs])
+    word.fit([neutral_text(text_of(d)) for d in docs])
     classifier = LogisticRegression(C=c, max_iter=4000, class_weight="balanced")
     detector = BDetector(word=word, classifier=classifier)
     y = np.asarray([1 if b else 0 for b in is_b])

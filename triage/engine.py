@@ -256,11 +256,12 @@ class Triager:
         is not B: the sentence that stopped it, and any ground present but not linked."""
         if decision.category == "B" or not clauses.crime or decision.category in ("C", "NA"):
             return ()
-        sentences = list(doc.sents)
+        sentences = nlp.sentences_of(doc)
+        full = nlp.text_of(doc)
 
         def sentence(index: int) -> tuple[str, int, int]:
             sent = sentences[index]
-            return sent.text.strip(), sent.start_char, sent.end_char
+            return full[sent.start_char:sent.end_char].strip(), sent.start_char, sent.end_char
 
         out: list[NotB] = []
         for link in clauses.links[:2]:
@@ -287,7 +288,8 @@ class Triager:
     def _evidence(self, doc: Doc, decision: Decision, nexus: set[int],
                   novelty: Novelty | None) -> tuple[Evidence, ...]:
         hits = doc._.cues or []
-        sentences = list(doc.sents)
+        sentences = nlp.sentences_of(doc)
+        text = nlp.text_of(doc)
         if "repeat" in decision.focus and novelty is not None:
             ranked = sorted(novelty.sentences, key=lambda s: -s.similarity)[:MAX_EVIDENCE]
             def note(s) -> str:  # noqa: ANN001
@@ -305,12 +307,16 @@ class Triager:
         if novelty is not None:
             by_start = {n.start: n for n in novelty.sentences}
             for index, sent in enumerate(sentences):
-                lead = len(sent.text) - len(sent.text.lstrip())
+                sent_text = text[sent.start_char:sent.end_char]
+                lead = len(sent_text) - len(sent_text.lstrip())
                 if sent.start_char + lead in by_start:
                     compared[index] = by_start[sent.start_char + lead]
+        by_sentence: dict[int, list] = {}
+        for h in hits:
+            by_sentence.setdefault(h.sentence, []).append(h)
         scored: list[tuple[float, int]] = []
         for index in range(len(sentences)):
-            mine = [h for h in hits if h.sentence == index]
+            mine = by_sentence.get(index, [])
             if not mine:
                 continue
             score = 3.0 if index in compared and compared[index].material else 0.0
@@ -333,7 +339,7 @@ class Triager:
                 CueMark(h.type, self.labels.get(h.type, h.type), h.text,
                         h.start - sent.start_char, h.end - sent.start_char, h.negated,
                         h.hypothetical)
-                for h in hits if h.sentence == index)
+                for h in by_sentence.get(index, []))
             notes = []
             if index in nexus:
                 notes.append("Convention ground linked to the harm or the persecutor's motive")
@@ -342,6 +348,6 @@ class Triager:
                 notes.append("new since the earlier claims, material" if seen.material
                              else "new, not material" if seen.status == "new"
                              else f"repeats earlier claim no. {(seen.earlier or 0) + 1}")
-            evidence.append(Evidence(sent.text, sent.start_char, sent.end_char, marks,
-                                     note="; ".join(notes) or None))
+            evidence.append(Evidence(text[sent.start_char:sent.end_char], sent.start_char,
+                                     sent.end_char, marks, note="; ".join(notes) or None))
         return tuple(evidence)

@@ -21,7 +21,7 @@ from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from triage.cues import Lexicon, default_lexicon
-from triage.nlp import CueHit
+from triage.nlp import CueHit, sentences_of, text_of
 
 _STATES = ("asserted", "weak", "negated", "hypothetical")
 
@@ -85,7 +85,7 @@ def vector(doc: Doc, lexicon: Lexicon | None = None) -> np.ndarray:
     values[base + 3] = sum(1 for f in by_sentence.values() if "conflict" in f and "harm" in f)
     values[:base + 4] = np.log1p(values[:base + 4])
     values[base + 4] = math.log1p(len(doc))
-    values[base + 5] = math.log1p(sum(1 for _ in doc.sents))
+    values[base + 5] = math.log1p(len(sentences_of(doc)))
     return values
 
 
@@ -123,6 +123,8 @@ _CRIME_TYPES = frozenset({"b_general_insecurity", "b_private_trouble", "b_debt_p
 _CRIMINAL_AGENTS = ("gang", "cartel", "mafia", "maras", "mara", "criminal", "criminals",
                     "extortion", "extort", "extorted", "extortionist", "extortionists",
                     "smugglers", "traffickers", "kidnappers", "loan shark")
+_CRIMINAL = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _CRIMINAL_AGENTS) + r")\b",
+                       re.I)
 
 
 @dataclass(frozen=True)
@@ -169,14 +171,15 @@ def read(doc: Doc) -> Reading:
 def _read(doc: Doc) -> Reading:
     hits: list[CueHit] = doc._.cues or []
     if not hits:
-        return Reading((), (), (), sum(1 for _ in doc.sents))
+        return Reading((), (), (), len(sentences_of(doc)))
     starts = doc.to_array(IDX).astype(np.int64)
 
     def token_of(char: int) -> int | None:
         at = int(np.searchsorted(starts, char))
         return at if at < len(starts) and starts[at] == char else None
 
-    sentences = list(doc.sents)
+    sentences = sentences_of(doc)
+    text = text_of(doc)
     by_sentence: dict[int, list[CueHit]] = defaultdict(list)
     for hit in hits:
         by_sentence[hit.sentence].append(hit)
@@ -187,8 +190,7 @@ def _read(doc: Doc) -> Reading:
         sent = sentences[index] if index < len(sentences) else None
         if sent is None:
             continue
-        lowered = sent.text.lower()
-        criminal = any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in _CRIMINAL_AGENTS)
+        criminal = _CRIMINAL.search(text, sent.start_char, sent.end_char) is not None
         if criminal or any(h.type in _CRIME_TYPES and h.asserted and not h.weak for h in group):
             crime.append(index)
         grounds = [h for h in group if h.family == "ground" and not h.negated

@@ -26,12 +26,14 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
+from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 
 from triage import features
 from triage.corpus import DATA_DIR
 from triage.detector import BDetector
 from triage.detector import feature_names as detector_features
+from triage.nlp import text_of
 
 MODEL_DIR = DATA_DIR / "model"
 MODEL_FILE = MODEL_DIR / "triage.skops"
@@ -139,8 +141,11 @@ def marked_text(doc: Doc) -> str:
         if hit.negated:
             negated.update(range(hit.start, hit.end))
     if not negated:
-        return doc.text
-    return " ".join(f"neg_{t.text}" if t.idx in negated else t.text for t in doc)
+        return text_of(doc)
+    strings = doc.vocab.strings
+    rows = doc.to_array([IDX, ORTH]).tolist()
+    return " ".join(f"neg_{strings[orth]}" if idx in negated else strings[orth]
+                    for idx, orth in rows)
 
 
 def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:

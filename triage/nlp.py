@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -51,21 +51,29 @@ _LIST_GLUE = frozenset({",", "or", "and", "nor", "/", "his", "her", "their", "it
 
 def _question_tokens(doc: Doc, sentences: list) -> set[int]:
     """Tokens inside questions put to the applicant: a sentence ending in "?", a "Q:" line,
-    or the clause after "asked whether / if / about" (up to the next comma or semicolon)."""
+    or the clause after "asked whether / if / about" (up to the next comma or semicolon).
+    Read from the token arrays (no Token objects: they cost more than the rest)."""
     inside: set[int] = set()
+    if not len(doc):
+        return inside
+    strings = doc.vocab.strings
+    arrays = doc.to_array([ORTH, LOWER, IS_SPACE])
+    orth = [strings[int(o)] for o in arrays[:, 0]]
+    lower = [strings[int(o)] for o in arrays[:, 1]]
+    space = arrays[:, 2].astype(bool).tolist()
     for sent in sentences:
-        words = [t for t in sent if not t.is_space]
+        words = [i for i in range(sent.start, sent.end) if not space[i]]
         if not words:
             continue
-        if words[-1].text == "?" or (words[0].lower_ == "q" and len(words) > 1
-                                     and words[1].text in (":", ".")):
+        if orth[words[-1]] == "?" or (lower[words[0]] == "q" and len(words) > 1
+                                      and orth[words[1]] in (":", ".")):
             inside.update(range(sent.start, sent.end))
             continue
         for t in words[:-1]:
-            if t.lower_ in ("asked", "asking", "questioned") and doc[t.i + 1].lower_ in \
+            if lower[t] in ("asked", "asking", "questioned") and lower[t + 1] in \
                     _QUESTION_OPENERS:
-                i = t.i + 1
-                while i < sent.end and doc[i].text not in (",", ";", ":"):
+                i = t + 1
+                while i < sent.end and orth[i] not in (",", ";", ":"):
                     inside.add(i)
                     i += 1
     return inside
@@ -132,11 +140,10 @@ def _norm(doc: Doc) -> Doc:
     """Each word's NORM becomes its stem. The norm is set once per vocabulary entry (tokens
     read it from there), so a word seen before costs nothing."""
     vocab = doc.vocab
-    for orth in np.unique(doc.to_array(ORTH)).tolist():
-        if orth not in _NORMED:
-            lexeme = vocab[orth]
-            lexeme.norm_ = stem(lexeme.lower_)
-            _NORMED.add(orth)
+    for orth in set(doc.to_array(ORTH).tolist()) - _NORMED:
+        lexeme = vocab[orth]
+        lexeme.norm_ = stem(lexeme.lower_)
+        _NORMED.add(orth)
     return doc
 
 
@@ -236,7 +243,7 @@ class CueComponent:
                    for term in cue.ja_terms]
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = list(doc.sents)
+        sentences = sentences_of(doc)
         sentence_of = [0] * len(doc)
         for index, sent in enumerate(sentences):
             for i in range(sent.start, sent.end):
@@ -267,7 +274,7 @@ class CueComponent:
             hits.append(CueHit(name, family, span.text, span.start_char, span.end_char, sent,
                                negated, hypothetical or question, weak, question))
         hits = _spread_negation(doc, hits, spans)
-        if _CJK.search(doc.text):
+        if _CJK.search(text_of(doc)):
             hits.extend(self._japanese(doc, sentences))
         hits.sort(key=lambda h: (h.start, h.type))
         doc._.cues = hits
@@ -291,7 +298,7 @@ class CueComponent:
         return False
 
     def _japanese(self, doc: Doc, sentences: list) -> list[CueHit]:
-        text = doc.text
+        text = text_of(doc)
         neg = self.lexicon.negation.ja
         hyp = self.lexicon.hypothetical.ja
         hits = []
@@ -346,9 +353,36 @@ def pipeline() -> Language:
     return build()
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text. ``Doc.text`` rebuilds it token by token (a Python object per token);
+    the docs made here keep the text they were made from (spaCy never changes it)."""
+    text = doc.user_data.get("triage_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["triage_text"] = text
+    return text
+
+
+def sentences_of(doc: Doc) -> list:
+    """The doc's sentences, built once per doc."""
+    sentences = doc.user_data.get("triage_sentences")
+    if sentences is None:
+        sentences = list(doc.sents) if len(doc) else []
+        doc.user_data["triage_sentences"] = sentences
+    return sentences
+
+
+def _made(texts: Iterable[str]) -> Iterator[Doc]:
+    nlp = pipeline()
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data["triage_text"] = text
+        yield doc
+
+
 def analyse(text: str) -> Doc:
-    return pipeline()(text)
+    return next(analyse_many([text]))
 
 
 def analyse_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
-    yield from pipeline().pipe(texts, batch_size=batch_size)
+    yield from pipeline().pipe(_made(texts), batch_size=batch_size)

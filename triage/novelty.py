@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from spacy.tokens import Doc
 
 from triage.cues import stem
+from triage.nlp import sentences_of, text_of
 
 REPEATED = 0.55
 REWORDED = 0.33
@@ -97,20 +98,27 @@ def _similarity(a_text: str, a_bag: Counter, b_text: str, b_bag: Counter) -> flo
     return max(cosine, fuzz.token_sort_ratio(keys_a, keys_b) / 100.0 * 0.9)
 
 
+def _sentence_texts(doc: Doc) -> list[str]:
+    text = text_of(doc)
+    return [text[s.start_char:s.end_char] for s in sentences_of(doc)]
+
+
 def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
             reworded: float = REWORDED) -> Novelty:
     """Sentence-level novelty of ``new`` against the ``earlier`` claims (oldest first)."""
     earlier_sentences = [
-        (index, sent.text.strip(), _bag(sent.text))
-        for index, doc in enumerate(earlier) for sent in doc.sents if sent.text.strip()
+        (index, raw.strip(), _bag(raw))
+        for index, doc in enumerate(earlier) for raw in _sentence_texts(doc) if raw.strip()
     ]
     hits = new._.cues or []
     results: list[SentenceNovelty] = []
     per_claim_chars = Counter()
     total_chars = 0
     new_chars = 0
-    for sentence_index, sent in enumerate(new.sents):
-        text = sent.text.strip()
+    new_text = text_of(new)
+    for sentence_index, sent in enumerate(sentences_of(new)):
+        raw = new_text[sent.start_char:sent.end_char]
+        text = raw.strip()
         if not text:
             continue
         bag = _bag(text)
@@ -135,7 +143,7 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
             new_chars += length
         elif best_index is not None:
             per_claim_chars[best_index] += length
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        start = sent.start_char + (len(raw) - len(raw.lstrip()))
         results.append(SentenceNovelty(text, start, start + len(text), status,
                                        round(best, 3), best_index, best_text, material,
                                        cue_types))
@@ -171,12 +179,12 @@ def pair_features(new: Doc, earlier: Sequence[Doc], novelty: Novelty) -> list[fl
               if not h.negated and not h.weak and h.family in strong}
     now = {h.type for h in (new._.cues or []) if not h.negated and not h.weak
            and h.family in strong}
-    earlier_years = [int(y) for doc in earlier for y in _YEAR.findall(doc.text)]
+    earlier_years = [int(y) for doc in earlier for y in _YEAR.findall(text_of(doc))]
     latest = max(earlier_years) if earlier_years else 0
-    later_years = sum(1 for y in _YEAR.findall(new.text) if int(y) > latest) if latest else 0
+    later_years = sum(1 for y in _YEAR.findall(text_of(new)) if int(y) > latest) if latest else 0
     new_cues = sum(1 for h in (new._.cues or []) if h.family == "new" and not h.negated)
     similarities = [s.similarity for s in novelty.sentences]
-    earlier_length = sum(len(doc.text) for doc in earlier) or 1
+    earlier_length = sum(len(text_of(doc)) for doc in earlier) or 1
     return [
         novelty.new_share,
         math.log1p(novelty.material_new),
@@ -184,7 +192,7 @@ def pair_features(new: Doc, earlier: Sequence[Doc], novelty: Novelty) -> list[fl
         math.log1p(len(now - before)),
         math.log1p(min(later_years, 10)),
         math.log1p(new_cues),
-        math.log1p(len(_NO_CHANGE.findall(new.text))),
+        math.log1p(len(_NO_CHANGE.findall(text_of(new)))),
         sum(similarities) / len(similarities) if similarities else 0.0,
-        math.log(max(len(new.text), 1) / earlier_length),
+        math.log(max(len(text_of(new)), 1) / earlier_length),
     ]

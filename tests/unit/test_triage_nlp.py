@@ -318,3 +318,19 @@ def test_japanese_sentences_are_split_at_their_end_marks(pipeline: Language) -> 
     doc = pipeline("私は借金があります。債権者に脅されました！日本で働きたいです？")
     assert [s.text for s in doc.sents] == ["私は借金があります。", "債権者に脅されました！",
                                            "日本で働きたいです？"]
+
+
+def test_cached_text_and_sentences_match_spacy() -> None:
+    """The pipeline keeps each doc's text and sentences (spaCy rebuilds them token by token);
+    they must be exactly what spaCy would give, or offsets would shift."""
+    from triage.model import marked_text
+
+    texts = ["  He never joined any party.\n\nThe gang   extorted him; he   refused to pay!  ",
+             "Q: were you harmed because of your religion? A: no.", "", "私は逮捕された。"]
+    for doc in nlp.analyse_many(texts):
+        assert nlp.text_of(doc) == doc.text
+        assert [s.text for s in nlp.sentences_of(doc)] == [s.text for s in doc.sents]
+        negated = {i for h in doc._.cues or [] if h.negated for i in range(h.start, h.end)}
+        expected = (" ".join(f"neg_{t.text}" if t.idx in negated else t.text for t in doc)
+                    if negated else doc.text)
+        assert marked_text(doc) == expected
