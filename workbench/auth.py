@@ -32,7 +32,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import os
 import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -62,15 +64,24 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
 
 
+#: At most one argon2 computation per core at a time. Each takes 64 MiB and a few hundred
+#: milliseconds of one core; a rush of sign-ins (the morning start of an office) would
+#: otherwise share the cores until all of them finish late together, with the memory of all
+#: at once. Queued here, they finish one after another, the first ones quickly.
+_HASHING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
 def hash_password(password: str) -> str:
     """An argon2 hash of ``password`` (tens of milliseconds: call it outside transactions)."""
-    return _hasher.hash(password)
+    with _HASHING:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Whether ``password`` matches ``password_hash`` (False for a malformed hash)."""
     try:
-        return _hasher.verify(password_hash, password)
+        with _HASHING:
+            return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

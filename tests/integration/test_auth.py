@@ -568,3 +568,35 @@ def test_messages_do_not_reveal_which_accounts_exist(engine, staff: Staff) -> No
         auth.set_active(session, actor=staff.admin, username="inq.two", active=False)
     disabled = fail(engine, "inq.two", PASSWORD)
     assert str(unknown) == str(wrong) == str(disabled)
+
+
+def test_password_checks_queue_one_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rush of sign-ins runs at most one argon2 computation per core at a time."""
+    import os
+    import threading
+    import time
+
+    from workbench import auth as auth_module
+
+    running, peak, lock = [0], [0], threading.Lock()
+
+    def slow_verify(_hash: str, _password: str) -> bool:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return False
+
+    class SlowHasher:
+        verify = staticmethod(slow_verify)
+
+    monkeypatch.setattr(auth_module, "_hasher", SlowHasher())
+    threads = [threading.Thread(target=auth_module.verify_password, args=("h", "p"))
+               for _ in range(4 * (os.cpu_count() or 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= peak[0] <= (os.cpu_count() or 1)
