@@ -77,6 +77,21 @@ def test_sign_in_with_the_right_password_succeeds_and_is_audited(
     assert last == T0
 
 
+def test_a_hash_made_with_older_parameters_is_renewed_at_sign_in(
+    engine, staff: Staff, clock_at_t0: FrozenClock,  # noqa: ANN001
+) -> None:
+    from argon2 import PasswordHasher
+
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(PASSWORD)
+    with unit_of_work(engine) as session:
+        session.execute(text('UPDATE "user" SET password_hash = :h WHERE username = :u'),
+                        {"h": old, "u": "inq.one"})
+    sign_in(engine, "inq.one", PASSWORD)
+    renewed = user_row(engine, "inq.one")["password_hash"]
+    assert renewed != old and "m=19456,t=2,p=1" in renewed
+    assert sign_in(engine, "inq.one", PASSWORD).username == "inq.one"
+
+
 def test_user_name_is_matched_case_insensitively_and_trimmed(
     engine, staff: Staff,  # noqa: ANN001
 ) -> None:
