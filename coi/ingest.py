@@ -178,6 +178,8 @@ def _decide(session: Session, document: ExtractedDocument, fields: DocumentField
         "published", fields.published,
         (found.get("published"), reasons.get("published", "recognised in the text")),
         (meta.get("published"), "document metadata")))
+    if published is None and reasons.get("published"):
+        notes["published"] = reasons["published"]  # why there is no date
     countries = pick("countries", fields.countries,
                      (found.get("countries"), reasons.get("countries", "named in the text")))
     countries = [c.upper() for c in (countries or [])]

@@ -40,6 +40,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from coi import printed
 from coi.extracted import ExtractedDocument, ExtractedPage, ExtractError, Passage
 from coi.text_clean import (
     _SENTENCE_END,
@@ -312,16 +313,32 @@ def _column_text(
             line_top = max(r[3] for r in line)
             while pending and pending[0].bbox[3] >= line_top:
                 out += ["", *pending.pop(0).lines, ""]
-            parts = []
-            for lft, btm, rgt, top in sorted(line):
-                txt = textpage.get_text_bounded(lft + 0.2, btm + 0.2, rgt - 0.2, top - 0.2)
-                parts.append(" ".join(txt.split()))
-            out.append(" ".join(p for p in parts if p))
+            out.append(_line_text(textpage, sorted(line)))
         for table in pending:
             out += ["", *table.lines, ""]
         if key[0] % 2:
             out.append("")
     return "\n".join(out)
+
+
+def _line_text(textpage: pdfium.PdfTextPage, line: list[Rect]) -> str:
+    """The text of one line's segments (sorted left to right). Segments that touch are read
+    as one box: browsers print letter-spaced and kerned words as one segment per character
+    or two ("1 1 / 2 2", "Af fairs" when each is read and joined with spaces), and a box
+    read on its own may also pick up the edge of its neighbour ("Tu Tu rkey")."""
+    groups: list[list[float]] = []
+    for lft, btm, rgt, top in line:
+        gap = 1.0 * max(top - btm, 1.0)
+        if groups and lft - groups[-1][2] <= gap:
+            g = groups[-1]
+            g[1], g[2], g[3] = min(g[1], btm), max(g[2], rgt), max(g[3], top)
+        else:
+            groups.append([lft, btm, rgt, top])
+    parts = []
+    for lft, btm, rgt, top in groups:
+        txt = textpage.get_text_bounded(lft + 0.2, btm + 0.2, rgt - 0.2, top - 0.2)
+        parts.append(" ".join(txt.split()))
+    return " ".join(p for p in parts if p)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -826,6 +843,24 @@ def _page_text(
 # Public entry point
 
 
+def _printed_metadata(metadata: dict[str, object], info: printed.PrintedPage,
+                      title: str | None) -> dict[str, object]:
+    """Metadata of a web page printed by a browser: the PDF's title is the tab title and its
+    dates are when it was printed, so they give way to what the content says."""
+    out = {k: v for k, v in metadata.items()
+           if k not in ("title", "creation_date", "modification_date")}
+    out["printed"] = {"tab_title": info.tab_title, "site_name": info.site_name,
+                      "address": info.url, "print_date": info.print_date}
+    if title:
+        out["title"] = title
+    if info.site_name:
+        out["publisher"] = info.site_name
+    url = printed.web_url(info.url)
+    if url:
+        out["url"] = url
+    return out
+
+
 def extract_pdf(path: Path, *, tables: bool = True) -> ExtractedDocument:
     """Extract cleaned page text, metadata and numbered passages from the PDF at ``path``.
 
@@ -865,6 +900,11 @@ def extract_pdf(path: Path, *, tables: bool = True) -> ExtractedDocument:
         raise PdfExtractError(
             "the PDF has no text layer (image-only, e.g. a scan); it needs OCR before ingestion"
         )
+    info = printed.detect(line_pages)
+    if info is not None:
+        tidy = printed.clean(line_pages, info)
+        line_pages = tidy.pages
+        metadata = _printed_metadata(metadata, info, tidy.title)
     cleaned = remove_running_lines(line_pages)
     typical = typical_line_length(
         [line for lines in cleaned for line in lines if not line.startswith(_ROW_MARK)]

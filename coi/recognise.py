@@ -75,6 +75,7 @@ __all__ = [
     "find_date",
     "is_junk_title",
     "recognise",
+    "source_countries",
 ]
 
 DOC_TYPES = (
@@ -188,6 +189,13 @@ def _title_like(text: str) -> bool:
 
 def _title(document: ExtractedDocument) -> tuple[str | None, str]:
     meta_title = document.metadata.get("title") if document.metadata else None
+    printed = (document.metadata or {}).get("printed")
+    if meta_title is not None and isinstance(printed, dict):
+        tab = printed.get("tab_title")
+        return _clean(meta_title)[:_TITLE_MAX], (
+            "the report's first heading on a web page printed by a browser"
+            + (f" (the tab title {_clean(str(tab))[:80]!r} printed in the header is not "
+               "used)" if tab else ""))
     if meta_title is not None:
         if not is_junk_title(meta_title):
             return _clean(meta_title)[:_TITLE_MAX], "title given by the document's metadata"
@@ -410,6 +418,10 @@ def _published(document: ExtractedDocument) -> tuple[date | None, str]:
     found = find_date(_opening(document, _DATE_WINDOW))
     if found is not None:
         return found
+    if metadata.get("printed"):
+        return None, (
+            "a web page printed by a browser that states no publication date in its content "
+            "(the date in the print's header is the day it was printed, not published)")
     created = _as_date(metadata.get("creation_date"))
     if created is not None:
         return created, (
@@ -670,6 +682,58 @@ def _lead_text(document: ExtractedDocument, title: str | None) -> str:
     return ""
 
 
+#: The publisher's own country is listed when it holds this share of the mentions.
+ABOUT_HOME_SHARE = 1 / 3
+_GOV_DOMAINS = {"gov": "USA", "mil": "USA"}
+
+
+def _country_names() -> dict[str, str]:
+    from coi.gazetteer import countries
+
+    return {_clean(n).casefold(): c.code for c in countries() for n in c.names if len(n) >= 2}
+
+
+def _names_in(value: str) -> set[str]:
+    """Countries a name such as "United States Department of State" or "UK Home Office"
+    contains (the gazetteer drops such institution names from running text on purpose)."""
+    names = _country_names()
+    words = re.findall(r"[\w.]+", value)
+    found: set[str] = set()
+    for size in range(min(6, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i:i + size])
+            if phrase[:1].isupper() and phrase.casefold() in names:
+                found.add(names[phrase.casefold()])
+    return found
+
+
+def source_countries(metadata: dict) -> set[str]:
+    """Countries the source names itself by: those named in its publisher or site name
+    ("United States Department of State", "UK Home Office") and the country of its web
+    address (a country-code domain such as .uk or .jp, or .gov and .mil for the United
+    States)."""
+    from coi.gazetteer import lookup
+
+    found: set[str] = set()
+    printed = metadata.get("printed") if isinstance(metadata.get("printed"), dict) else {}
+    for key in ("publisher", "site_name"):
+        value = metadata.get(key) or (printed or {}).get(key)
+        if isinstance(value, str) and value:
+            found.update(_names_in(value))
+    url = metadata.get("url")
+    if isinstance(url, str) and url:
+        host = (urlparse(url).hostname or "").lower()
+        labels = host.split(".")
+        tld = labels[-1] if labels else ""
+        if tld in _GOV_DOMAINS:
+            found.add(_GOV_DOMAINS[tld])
+        elif len(tld) == 2 and tld not in ("eu", "io", "tv", "me", "co"):
+            country = lookup("GB" if tld == "uk" else tld.upper())
+            if country is not None:
+                found.add(country.code)
+    return found
+
+
 def _first_country(text: str) -> str | None:
     mentions = country_mentions(text)
     return mentions[0][1] if mentions else None
@@ -724,16 +788,27 @@ def _countries(
         why = (f"no country dominates: {by_code(top).name} has {scores[top] / total:.0%} of "
                "the weighted mentions")
 
+    home = source_countries(document.metadata or {})
+    if primary in home and title_counts.get(primary, 0) == 0 and (
+            lead != primary or body[primary] < ABOUT_HOME_SHARE * sum(body.values())):
+        # The publisher's own country is the subject only when the title names it, or the
+        # opening names it first and it holds a third of the mentions.
+        why = f"{by_code(primary).name} is where the publisher is; " + why
+        primary = None
     anchor = scores[primary] if primary else scores[top]
     listed = [primary] if primary else []
     for code in ranked:
         if code == primary or len(listed) >= LISTED_MAX:
             continue
+        if code in home and scores[code] < ABOUT_HOME_SHARE * total:
+            continue  # named as the publisher's home, not what the content is about
         if scores[code] >= max(LISTED_MIN, LISTED_SHARE * anchor):
             listed.append(code)
     countries_reason = (
         f"weighted mentions (title x{TITLE_WEIGHT}, headings x{HEADING_WEIGHT}): "
         + ", ".join(f"{c} {scores[c]}" for c in ranked[:6])
+        + (f"; the publisher's country ({_names(sorted(home))}) is listed only when the "
+           "content is about it" if home else "")
         + (f"; listed: {_names(listed)}" if listed else "; none substantial enough to list")
     )
     return listed, primary, countries_reason, why

@@ -19,10 +19,12 @@ if target is not None:
     coi.citing_banner(actor, target)
 
 if may(actor, Action.COI_INGEST):
-    search_tab, add_tab, sources_tab = st.tabs(
-        [t("coi.tab_search"), t("coi.tab_add"), t("coi.tab_sources")])
+    search_tab, add_tab, review_tab, sources_tab = st.tabs(
+        [t("coi.tab_search"), t("coi.tab_add"), t("coi.tab_review"), t("coi.tab_sources")])
     with add_tab:
         coi.upload_panel(actor)
+    with review_tab:
+        coi.review_panel(actor)
     with sources_tab:
         coi.sources_panel(actor)
     with search_tab:

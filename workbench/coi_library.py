@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from coi import citations as coi_citations
 from coi import ingest as coi_ingest
+from coi import review as coi_review
 from coi import search as coi_search
 from coi import suggest as coi_suggest
 from coi.extracted import ExtractedDocument, ExtractError
@@ -485,7 +486,9 @@ def open_document(session: Session, *, actor: Actor, document_id: int,
         edition=doc.edition, superseded_by=doc.superseded_by_id,
         editions=tuple(EditionView(e.id, e.title, e.published_on, e.edition,
                                    e.superseded_by_id is None) for e in editions),
-        notes=json.loads(doc.metadata_notes or "{}"), version=doc.version, passages=passages,
+        notes={k: v for k, v in json.loads(doc.metadata_notes or "{}").items()
+               if not k.startswith("_")},
+        version=doc.version, passages=passages,
         cited=cited,
     )
 
@@ -613,6 +616,110 @@ def update_document(session: Session, *, actor: Actor, document_id: int,
     return open_document(session, actor=actor, document_id=doc.id, with_passages=False)
 
 
+# --- metadata to review ----------------------------------------------------------------------
+
+_REVIEWED = "_reviewed"  # metadata_notes key: flags an administrator kept as they are
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A document whose metadata looks wrong, with what looks wrong and the fixes offered."""
+
+    document_id: int
+    title: str
+    published_on: date | None
+    ingested_at: datetime
+    countries: tuple[str, ...]
+    version: int
+    flags: tuple[coi_review.Flag, ...]
+
+
+def _site_names(session: Session) -> list[str]:
+    names: list[str] = []
+    for name, short in session.execute(select(CoiSource.name, CoiSource.short_name)).all():
+        names += [n for n in (name, short) if n]
+    return names
+
+
+def _review_item(session: Session, doc: CoiDocument, countries: Sequence[str],
+                 site_names: Sequence[str]) -> ReviewItem:
+    notes = json.loads(doc.metadata_notes or "{}")
+    reviewed = [c for c in str(notes.get(_REVIEWED, "")).split(",") if c]
+    first = session.execute(
+        select(CoiPassage.section, CoiPassage.text).where(CoiPassage.document_id == doc.id)
+        .order_by(CoiPassage.paragraph).limit(5)).all()
+    heading = next((sec.split(coi_ingest.SECTION_SEPARATOR)[0] for sec, _ in first if sec),
+                   None)
+    flags = coi_review.metadata_flags(
+        title=doc.title, published=doc.published_on, added_on=doc.ingested_at.date(),
+        countries=countries, site_names=site_names, first_heading=heading,
+        opening_text="\n\n".join(text for _, text in first), reviewed=reviewed)
+    return ReviewItem(doc.id, doc.title, doc.published_on, doc.ingested_at, tuple(countries),
+                      doc.version, tuple(flags))
+
+
+def review_flags(session: Session, *, actor: Actor, document_id: int) -> ReviewItem:
+    """What looks wrong in one document's metadata (no flags: nothing to review)."""
+    require(actor, Action.COI_EDIT, entity_type="coi_document", entity_id=document_id)
+    doc = _document(session, document_id)
+    countries = coi_search.document_countries(session, [doc.id]).get(doc.id, [])
+    return _review_item(session, doc, countries, _site_names(session))
+
+
+def needs_review(session: Session, *, actor: Actor, limit: int = 200) -> list[ReviewItem]:
+    """Documents with suspect metadata, most recently added first."""
+    require(actor, Action.COI_EDIT)
+    site_names = _site_names(session)
+    docs = session.execute(select(CoiDocument).order_by(
+        CoiDocument.ingested_at.desc(), CoiDocument.id.desc())).scalars().all()
+    countries = coi_search.document_countries(session, [d.id for d in docs])
+    out: list[ReviewItem] = []
+    for doc in docs:
+        item = _review_item(session, doc, countries.get(doc.id, []), site_names)
+        if item.flags:
+            out.append(item)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def resolve_flag(session: Session, *, actor: Actor, document_id: int, expected_version: int,
+                 code: str, accept: bool) -> DocumentView:
+    """One click on a flag: ``accept`` applies its suggestion (no date; the suggested title;
+    the suggested countries), otherwise the value is kept as it is and the flag goes away."""
+    require(actor, Action.COI_EDIT, entity_type="coi_document", entity_id=document_id)
+    item = review_flags(session, actor=actor, document_id=document_id)
+    flag = next((f for f in item.flags if f.code == code), None)
+    if flag is None:
+        raise ValidationError(t("coi.review_gone"))
+    if accept:
+        if flag.suggestion is None:
+            raise ValidationError(t("coi.review_no_suggestion"))
+        if flag.field == "published":
+            changes = DocumentChanges(clear_published=True)
+        elif flag.field == "title":
+            changes = DocumentChanges(title=flag.suggestion)
+        else:
+            changes = DocumentChanges(countries=tuple(flag.suggestion.split(", ")))
+        return update_document(session, actor=actor, document_id=document_id,
+                               expected_version=expected_version, changes=changes)
+    doc = _document(session, document_id)
+    if doc.version != expected_version:
+        raise StaleEdit(entity="COI document", expected_version=expected_version,
+                        current_version=doc.version, changed_by=None,
+                        changed_at=doc.updated_at)
+    notes = json.loads(doc.metadata_notes or "{}")
+    kept = [c for c in str(notes.get(_REVIEWED, "")).split(",") if c]
+    notes[_REVIEWED] = ",".join(dict.fromkeys([*kept, code]))
+    doc.metadata_notes = json.dumps(notes, ensure_ascii=False)
+    doc.version += 1
+    doc.updated_at = utcnow()
+    session.add(doc)
+    audit.record(session, actor=actor, action="coi.document.review", entity_type="coi_document",
+                 entity_id=doc.id, details={"kept": code})
+    return open_document(session, actor=actor, document_id=doc.id, with_passages=False)
+
+
 # --- citations -------------------------------------------------------------------------------
 
 
@@ -706,6 +813,24 @@ def suggestions_for_case(session: Session, *, actor: Actor, application_id: int,
     return coi_suggest.suggest(session, nationality=person.nationality,
                                narrative=app.claim_narrative or "", today=today(settings),
                                limit=limit, max_age_years=settings.coi_currency_years)
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What the library starts from when opened from a case."""
+
+    nationality: str | None
+    query: str  # the claim's key terms, as alternatives ("hazara OR returnee OR ...")
+
+
+def case_search(session: Session, *, actor: Actor, application_id: int,
+                terms: int = 6) -> CaseSearch:
+    """The applicant's nationality and the claim's key terms, for a search from a case."""
+    require(actor, Action.COI_SEARCH)
+    app = _case(session, actor, Action.CASE_OPEN, application_id)
+    person = session.get(Person, app.person_id)
+    words = coi_suggest.claim_terms(app.claim_narrative or "", limit=terms)
+    return CaseSearch(person.nationality if person else None, " OR ".join(words))
 
 
 def library_counts(session: Session, *, actor: Actor) -> dict[str, int]:

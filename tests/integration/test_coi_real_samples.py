@@ -69,3 +69,39 @@ def test_printed_reports_ingest_without_site_chrome(engine, settings) -> None:  
             query='"freedom of expression"', countries=FacetFilter(("NPL",)),
             country_only=False)).hits
         assert nepal and all(h.page is not None for h in nepal)
+
+
+def test_printed_reports_get_the_reports_own_details(engine, settings) -> None:  # noqa: ANN001
+    """Issue 17: a State Department report printed from a browser goes in with the report's
+    title, no publication date rather than the day it was printed, its own country only, the
+    State Department as its source, and no site chrome among its passages."""
+    from workbench.demo.coi_samples import COI_DATA_DIR
+
+    with unit_of_work(engine) as session:
+        coi_library.load_sources_file(session, actor=SYSTEM, path=COI_DATA_DIR / "sources.toml")
+    paths = [SAMPLES / "pdf" / "usdos-hrr-2023-afghanistan.pdf",
+             SAMPLES / "pdf" / "usdos-hrr-2023-sri-lanka.pdf"]
+    outcomes = coi_library.ingest_files(engine, actor=SYSTEM, paths=paths, settings=settings)
+    assert [o.status for o in outcomes] == ["added", "added"], [o.message for o in outcomes]
+    with unit_of_work(engine, write=False) as session:
+        afg, lka = (coi_library.open_document(session, actor=SYSTEM, document_id=o.document_id)
+                    for o in outcomes)
+        assert afg.title == "2023 Country Reports on Human Rights Practices: Afghanistan"
+        assert lka.title == "2023 Country Reports on Human Rights Practices: Sri Lanka"
+        assert afg.published_on is None and "printed" in afg.notes["published"]
+        assert afg.countries == ("AFG",) and lka.countries == ("LKA",)
+        assert afg.source is not None and afg.source.key == "usdos"
+        assert not any("official website" in p.text.lower() for p in afg.passages)
+        hits = coi_library.search(session, actor=SYSTEM, request=SearchRequest(
+            query='"official website"')).hits
+        assert hits == []
+        # Word forms: "detainee" also finds the report's "detainees"; the phrase stays exact.
+        forms = coi_library.search(session, actor=SYSTEM, request=SearchRequest(
+            query="taliban detainee", countries=FacetFilter(("AFG",)), limit=200)).hits
+        exact = coi_library.search(session, actor=SYSTEM, request=SearchRequest(
+            query='taliban "detainee"', countries=FacetFilter(("AFG",)), limit=200)).hits
+        assert any("detainees" in h.text.lower() for h in forms)
+        assert {h.passage_id for h in exact} < {h.passage_id for h in forms}
+        # Nothing looks wrong any more: no print date, no site name as title, a country.
+        item = coi_library.review_flags(session, actor=SYSTEM, document_id=afg.id)
+        assert item.flags == ()

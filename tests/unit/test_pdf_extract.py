@@ -277,8 +277,17 @@ def _sample(name: str) -> Path:
 def test_state_department_printout_loses_running_lines(name: str) -> None:
     doc = extract_pdf(_sample(name))
     assert doc.page_count >= 8
-    assert "United States Department of State" in str(doc.metadata.get("title", ""))
+    # The report's own title, not the browser tab's ("Afghanistan - United States ...").
+    title = str(doc.metadata.get("title", ""))
+    assert re.fullmatch(r"20\d\d Country Reports on Human Rights Practices: .+", title), title
+    assert doc.metadata["publisher"] == "United States Department of State"
+    assert "creation_date" not in doc.metadata  # the print date is no publication date
     text = all_passage_text(doc)
+    # Site chrome before the report and the footer menu after it are not passages.
+    assert "official website" not in text.lower()
+    assert "Skip to content" not in text
+    assert not any(p.text.startswith(("1. EXECUTIVE SUMMARY", "Download Report"))
+                   for p in doc.passages)
     assert "file:///" not in text
     assert not re.search(r"\.html \d+/\d+", text)
     assert not re.search(r"\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2} [AP]M", text)

@@ -368,9 +368,14 @@ def test_usdos_samples(name: str, country: str) -> None:
 
         r = recognise(extract_pdf(pdf))
         assert r.primary_country == country
+        assert r.countries == [country]  # not the United States, the publisher's country
         assert r.doc_type == "country_report"
-        assert r.published is not None  # the print date, and the reason says so
-        assert "creation date" in r.reasons["published"]
+        assert r.title is not None and r.title.endswith(
+            "Country Reports on Human Rights Practices: " + r.title.split(": ", 1)[1])
+        assert r.title.startswith(name.split("-")[2])  # the report's year, not the tab's
+        # The print states no publication date: none rather than the day it was printed.
+        assert r.published is None
+        assert "printed" in r.reasons["published"]
 
 
 @needs_samples
@@ -385,3 +390,47 @@ def test_eu_regulation_sample() -> None:
     assert r.published == date(2024, 5, 14)
     assert r.primary_country is None
     assert r.title is not None and r.title.startswith("Regulation (EU) 2024/1347")
+
+
+# --- suspect metadata (coi.review, issue 17) ---------------------------------------------------
+
+
+def test_metadata_flags_name_what_looks_wrong_and_suggest_a_fix() -> None:
+    from coi.review import metadata_flags
+
+    sites = ["United States Department of State", "USDOS"]
+    flags = metadata_flags(
+        title="Afghanistan - United States Department of State", published=date(2026, 11, 22),
+        added_on=date(2026, 11, 22), countries=[], site_names=sites,
+        opening_text="The Taliban detained returnees in Afghanistan and Afghanistan.")
+    assert [(f.code, f.suggestion) for f in flags] == [
+        ("published_on_ingestion_day", ""), ("title_site_name", "Afghanistan"),
+        ("no_country", "AFG")]
+    future = metadata_flags(title="USDOS", published=date(2027, 1, 1),
+                            added_on=date(2026, 11, 22), countries=["AFG"], site_names=sites,
+                            first_heading="2023 Country Reports: Afghanistan")
+    assert [(f.code, f.suggestion) for f in future] == [
+        ("published_future", ""), ("title_site_name", "2023 Country Reports: Afghanistan")]
+    # Sound metadata has no flags; a flag an administrator kept is not raised again.
+    assert metadata_flags(title="2023 Country Reports on Human Rights Practices: Nepal",
+                          published=date(2024, 4, 17), added_on=date(2026, 11, 22),
+                          countries=["NPL"], site_names=sites) == []
+    assert metadata_flags(title="Nepal report", published=date(2026, 11, 22),
+                          added_on=date(2026, 11, 22), countries=["NPL"], site_names=sites,
+                          reviewed=["published_on_ingestion_day"]) == []
+
+
+def test_the_publishers_country_is_listed_only_when_the_content_is_about_it() -> None:
+    body = [Passage("Eritrea requires indefinite national service. Deserters from the army of "
+                    "Eritrea are detained. Claims lodged in the United Kingdom were refused; "
+                    "the United Kingdom returns few people to Eritrea.", None, 1)]
+    meta = {"publisher": "United Kingdom Home Office", "url": "https://www.gov.uk/x"}
+    note = ExtractedDocument(pages=[], page_count=None, kind="html", passages=body,
+                             metadata={**meta, "title": "Eritrea: national service"})
+    assert recognise(note).countries == ["ERI"]
+    about_home = ExtractedDocument(
+        pages=[], page_count=None, kind="html", metadata={**meta, "title": "UK asylum statistics"},
+        passages=[Passage("The United Kingdom received 80,000 asylum claims. The United "
+                          "Kingdom granted half of them; Eritrea was a top nationality.",
+                          None, 1)])
+    assert recognise(about_home).primary_country == "GBR"

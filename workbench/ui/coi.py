@@ -418,6 +418,8 @@ def search_panel(actor: Actor, target: CiteTarget | None) -> None:
     from workbench.coi_library import case_citations, list_sources, search
 
     state = SearchState()
+    if target is not None:
+        _from_case(actor, target, state)
     page = int(st.session_state.get(PAGE_KEY, 1) or 1)
     request = _request(state, 1)
     if st.session_state.get(LAST_REQUEST_KEY) != request:
@@ -464,6 +466,46 @@ def search_panel(actor: Actor, target: CiteTarget | None) -> None:
         _recent(actor, target)
         return
     _results(actor, target, result, page, cited)
+
+
+_SEEDED_KEY = "wb_coi_case_seeded"
+_CASE_TERMS_KEY = "wb_coi_case_terms"
+
+
+def _set_query(state: SearchState, query: str) -> None:
+    """Put ``query`` in the search box (a button callback: runs before the box is drawn)."""
+    key = st.session_state.get(_WIDGETS_KEY, {}).get("query")
+    if key:
+        st.session_state.pop(key, None)
+    state.values["query"] = query
+
+
+def _from_case(actor: Actor, target: CiteTarget, state: SearchState) -> None:
+    """Opened from a case: the first time, the search is filtered to the applicant's
+    nationality; the claim's key terms are offered as the query."""
+    from workbench.coi_library import case_search
+
+    seeded = st.session_state.setdefault(_SEEDED_KEY, {})
+    if target.case_id not in seeded:
+        with shown_errors(stop=False):
+            with unit_of_work(get_engine(), write=False) as session:
+                found = case_search(session, actor=actor, application_id=target.case_id)
+            seeded[target.case_id] = (found.nationality, found.query)
+            if found.nationality:
+                for key in st.session_state.get(_WIDGETS_KEY, {}).values():
+                    st.session_state.pop(key, None)
+                st.session_state.pop(_WIDGETS_KEY, None)
+                fresh = _fresh()
+                fresh["countries"] = [found.nationality]
+                st.session_state[STATE_KEY] = fresh
+                state.values = fresh
+                state._widgets = st.session_state.setdefault(_WIDGETS_KEY, {})
+    nationality, query = seeded.get(target.case_id, (None, ""))
+    if nationality and nationality in (state["countries"] or []):
+        st.caption(tm("coi.case_filtered", country=country_name(nationality)))
+    if query and str(state["query"] or "") != query:
+        st.button(tm("coi.case_terms", terms=query), key="coi_case_terms",
+                  icon=":material/manage_search:", on_click=_set_query, args=(state, query))
 
 
 def _filters(state: SearchState, counts: dict[str, dict[str, int]] | None,
@@ -523,7 +565,14 @@ def _filters(state: SearchState, counts: dict[str, dict[str, int]] | None,
 def _results(actor: Actor, target: CiteTarget | None, result, page: int,  # noqa: ANN001
              cited: set[int]) -> None:
     if not result.hits:
-        st.info(t("coi.no_hits"))
+        if result.suggestions:
+            st.info(t("coi.did_you_mean"))
+            state = SearchState()
+            for n, suggestion in enumerate(result.suggestions):
+                st.button(md(suggestion), key=f"coi_suggest_{n}", on_click=_set_query,
+                          args=(state, suggestion), icon=":material/spellcheck:")
+        else:
+            st.info(t("coi.no_hits"))
         return
     pages = max(1, -(-result.total // PAGE_SIZE))
     total = f"{result.total:,}{'+' if result.total_capped else ''}"
@@ -649,6 +698,88 @@ def upload_panel(actor: Actor) -> None:
             t("coi.upload_document"): str(document_id) if document_id else "—",
         } for name, status, message, document_id in outcomes],
             hide_index=True, width="stretch", key="coi_upload_outcomes")
+        added_ids = [d for _, status, _, d in outcomes if status == "added" and d]
+        if added_ids:
+            _added_documents(actor, added_ids)
+
+
+def _added_documents(actor: Actor, document_ids: Sequence[int]) -> None:
+    """A link to each document just added, with what looks wrong in its details."""
+    from workbench.coi_library import review_flags
+
+    items = []
+    with shown_errors(stop=False):
+        with unit_of_work(get_engine(), write=False) as session:
+            items = [review_flags(session, actor=actor, document_id=d) for d in document_ids]
+    for item in items:
+        with st.container(border=True):
+            document_link(item.document_id, label=md(item.title))
+            if item.flags:
+                review_card(actor, item, key=f"added_{item.document_id}", heading=False)
+
+
+def _flag_text(item, flag) -> str:  # noqa: ANN001 - ReviewItem, Flag
+    return tm(f"coi.review_{flag.code}", date=fmt_date(item.published_on), title=item.title)
+
+
+def _fix_label(flag) -> str:  # noqa: ANN001 - Flag
+    if flag.field == "published":
+        return t("coi.review_fix_published")
+    if flag.field == "title":
+        return tm("coi.review_fix_title", value=flag.suggestion or "")
+    return tm("coi.review_fix_countries", value=country_list(
+        (flag.suggestion or "").split(", ")))
+
+
+def _resolve(actor: Actor, document_id: int, version: int, code: str, accept: bool) -> None:
+    """A flag's button (a callback): apply the suggestion or keep the value."""
+    from workbench.coi_library import resolve_flag
+
+    with shown_errors(stop=False):
+        with unit_of_work(get_engine()) as session:
+            view = resolve_flag(session, actor=actor, document_id=document_id,
+                                expected_version=version, code=code, accept=accept)
+        st.session_state[_REVIEW_DONE_KEY] = tm(
+            "coi.review_fixed" if accept else "coi.review_kept", title=view.title)
+
+
+_REVIEW_DONE_KEY = "wb_coi_review_done"
+
+
+def review_card(actor: Actor, item, *, key: str, heading: bool = True) -> None:  # noqa: ANN001
+    """One document's flags, each with its one-click fix and "keep as it is"."""
+    if heading:
+        document_link(item.document_id, label=md(item.title))
+    for flag in item.flags:
+        st.warning(_flag_text(item, flag), icon=":material/report:")
+        fix, keep = st.columns(2)
+        if flag.suggestion is not None:
+            fix.button(_fix_label(flag), key=f"coi_fix_{key}_{flag.code}", type="primary",
+                       on_click=_resolve,
+                       args=(actor, item.document_id, item.version, flag.code, True))
+        keep.button(t("coi.review_keep"), key=f"coi_keep_{key}_{flag.code}",
+                    on_click=_resolve,
+                    args=(actor, item.document_id, item.version, flag.code, False))
+
+
+def review_panel(actor: Actor) -> None:
+    """The documents whose details need a look (see ``coi.review``)."""
+    from workbench.coi_library import needs_review
+
+    done = st.session_state.pop(_REVIEW_DONE_KEY, None)
+    if done:
+        st.success(done)
+    st.caption(t("coi.review_intro"))
+    items = []
+    with shown_errors(stop=False):
+        with unit_of_work(get_engine(), write=False) as session:
+            items = needs_review(session, actor=actor)
+    if not items:
+        st.info(t("coi.review_none"))
+        return
+    for item in items:
+        with st.container(border=True):
+            review_card(actor, item, key=f"review_{item.document_id}")
 
 
 _SOURCE_VERSION_KEY = "wb_coi_source_version"
