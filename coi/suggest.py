@@ -21,7 +21,7 @@ from datetime import date
 from sqlmodel import Session
 
 from coi import facets
-from coi.cjk import has_cjk, tokens
+from coi.cjk import has_cjk, stem, tokens
 from coi.query import Or, Term
 from coi.search import Plan, SearchHit, backend_for, load_hits
 
@@ -132,7 +132,10 @@ def suggest(session: Session, *, nationality: str | None, narrative: str, today:
         text_score = candidates[hit.passage_id]
         shared = tuple(t for t in topic_codes if t in hit.topics)
         passage_words = set(tokens(hit.text))
-        matched = tuple(w for w in words if w in passage_words)
+        passage_stems = {stem(w) for w in passage_words} - {None}
+        matched = tuple(w for w in words
+                        if w in passage_words or (stem(w) is not None
+                                                  and stem(w) in passage_stems))
         score = W_TEXT * text_score
         score += W_TOPIC * len(shared) / max(len(wanted_topics), 1)
         score += W_TOPIC2 * min(len(shared), 2)
