@@ -9,7 +9,8 @@ a page read in columns may cut them ("file:///a/b-" and "c.html").
 
 :func:`detect` looks at the first and last ``EDGE`` lines of every page and calls the
 document printed when at least half of its pages carry a page counter "n/m" with m the page
-count, and a header date or an address. :func:`clean` then removes, from every page:
+count and a header date and time (a report's own footer with its address and "3/10" is not a
+print's). :func:`clean` then removes, from every page:
 
 * the header and footer lines (a date and time with or without the title after it, the
   address whole or in pieces, the counter);
@@ -39,6 +40,8 @@ from urllib.parse import urlparse
 from coi.recognise import find_date
 
 EDGE = 4
+#: How ``coi.pdf_extract`` marks a table row's placeholder line.
+TABLE_ROW_MARK = "\ue000"
 
 _COUNTER = re.compile(r"^(\d{1,4})\s*/\s*(\d{1,4})$")
 _PRINT_DATE = re.compile(
@@ -106,8 +109,8 @@ def detect(pages: list[list[str]]) -> PrintedPage | None:
         dates += has_date
         urls += has_url
     half = max(1, (total + 1) // 2)
-    if counters < half or (dates < half and urls < half):
-        return None
+    if counters < half or dates < half:
+        return None  # a report's own footer ("www.example.org  3/10") is not a print's
     tab_title = max(titles, key=lambda t: (titles[t], len(t))) if titles else None
     subject, site = split_tab_title(tab_title)
     url = max(addresses, key=lambda a: (addresses[a], len(a))) if addresses else None
@@ -291,6 +294,8 @@ def clean(pages: list[list[str]], info: PrintedPage) -> Cleaned:
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
 
     def ends_report(lines: list[str], i: int) -> bool:
+        if lines[i].startswith(TABLE_ROW_MARK):
+            return True  # a table row (coi.pdf_extract's placeholder) is the report's
         if not _SENTENCE_END.search(lines[i]):
             return False
         if i > 0 and len(lines[i - 1]) >= 0.8 * full and not _SENTENCE_END.search(lines[i - 1]):

@@ -156,7 +156,7 @@ def _lines(total: int, body: list[str]) -> list[list[str]]:
              f"https://www.example.org/reports/topic {n}/{total}"] for n in range(1, total + 1)]
 
 
-def test_detect_needs_counters_and_a_header_or_address() -> None:
+def test_detect_needs_counters_and_a_print_date() -> None:
     info = printed.detect(_lines(3, ["Some text of the report."]))
     assert info is not None
     assert info.tab_title == "Topic - Example Agency"
@@ -167,6 +167,9 @@ def test_detect_needs_counters_and_a_header_or_address() -> None:
     # An ordinary PDF with page numbers but no print header or address is not a printout.
     plain = [["Report text.", f"{n}/3"] for n in range(1, 4)]
     assert printed.detect(plain) is None
+    # A report's own footer (its address and "n/m") without a print date is not a print.
+    footer = [["Report text.", f"https://www.example.org/report {n}/3"] for n in range(1, 4)]
+    assert printed.detect(footer) is None
     # Counters that do not match the page count are not a browser's.
     assert printed.detect(_lines(3, ["x"])[:2]) is None
 
