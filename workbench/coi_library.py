@@ -645,15 +645,20 @@ def _review_item(session: Session, doc: CoiDocument, countries: Sequence[str],
                  site_names: Sequence[str]) -> ReviewItem:
     notes = json.loads(doc.metadata_notes or "{}")
     reviewed = [c for c in str(notes.get(_REVIEWED, "")).split(",") if c]
-    first = session.execute(
-        select(CoiPassage.section, CoiPassage.text).where(CoiPassage.document_id == doc.id)
-        .order_by(CoiPassage.paragraph).limit(5)).all()
-    heading = next((sec.split(coi_ingest.SECTION_SEPARATOR)[0] for sec, _ in first if sec),
-                   None)
     flags = coi_review.metadata_flags(
         title=doc.title, published=doc.published_on, added_on=doc.ingested_at.date(),
-        countries=countries, site_names=site_names, first_heading=heading,
-        opening_text="\n\n".join(text for _, text in first), reviewed=reviewed)
+        countries=countries, site_names=site_names, reviewed=reviewed)
+    if any(f.suggestion is None for f in flags):
+        # Only then read the opening passages, for a title or countries to suggest.
+        first = session.execute(
+            select(CoiPassage.section, CoiPassage.text).where(CoiPassage.document_id == doc.id)
+            .order_by(CoiPassage.paragraph).limit(5)).all()
+        heading = next((sec.split(coi_ingest.SECTION_SEPARATOR)[0] for sec, _ in first
+                        if sec), None)
+        flags = coi_review.metadata_flags(
+            title=doc.title, published=doc.published_on, added_on=doc.ingested_at.date(),
+            countries=countries, site_names=site_names, first_heading=heading,
+            opening_text="\n\n".join(text for _, text in first), reviewed=reviewed)
     return ReviewItem(doc.id, doc.title, doc.published_on, doc.ingested_at, tuple(countries),
                       doc.version, tuple(flags))
 

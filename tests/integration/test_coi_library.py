@@ -263,3 +263,39 @@ def test_admin_corrects_metadata_and_search_follows(library) -> None:  # noqa: A
     with pytest.raises(NotFound):
         with unit_of_work(engine) as session:
             coi_library.open_document(session, actor=staff.admin, document_id=99_999)
+
+
+def test_suspect_details_are_listed_fixed_or_kept(library) -> None:  # noqa: ANN001
+    """Issue 17: a date on the day the document was added, a site's name as the title and no
+    country are listed for review; one click fixes each or keeps it, with an audit entry."""
+    engine, admin = library.engine, library.staff.admin
+    with unit_of_work(engine) as s:
+        doc = s.execute(select(CoiDocument).order_by(CoiDocument.id)).scalars().first()
+        doc.published_on = doc.ingested_at.date()
+        doc.title = "Human Rights Watch"
+        s.add(doc)
+        doc_id = doc.id
+    with unit_of_work(engine, write=False) as s:
+        items = {i.document_id: i for i in coi_library.needs_review(s, actor=admin)}
+        assert {f.code for f in items[doc_id].flags} == {"published_on_ingestion_day",
+                                                         "title_site_name"}
+        title_flag = next(f for f in items[doc_id].flags if f.code == "title_site_name")
+        assert title_flag.suggestion  # the document's first heading
+        with pytest.raises(PermissionDenied):
+            coi_library.needs_review(s, actor=library.staff.inquirer)
+    with unit_of_work(engine) as s:
+        view = coi_library.resolve_flag(s, actor=admin, document_id=doc_id,
+                                        expected_version=items[doc_id].version,
+                                        code="title_site_name", accept=True)
+        assert view.title == title_flag.suggestion
+    with unit_of_work(engine) as s:
+        view = coi_library.resolve_flag(s, actor=admin, document_id=doc_id,
+                                        expected_version=view.version,
+                                        code="published_on_ingestion_day", accept=False)
+        assert view.published_on is not None and "_reviewed" not in view.notes
+    with unit_of_work(engine, write=False) as s:
+        assert doc_id not in {i.document_id for i in coi_library.needs_review(s, actor=admin)}
+        actions = [e.action for e in s.execute(select(AuditEvent).where(
+            AuditEvent.entity_type == "coi_document",
+            AuditEvent.entity_id == str(doc_id))).scalars()]
+    assert "coi.document.update" in actions and "coi.document.review" in actions
