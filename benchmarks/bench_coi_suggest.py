@@ -48,7 +48,42 @@ def main() -> None:
                   f"nDCG@10 {q.ndcg:.2f}")
         print(f"mean over {len(report.queries)} queries: recall@10 {report.recall:.3f}, "
               f"nDCG@10 {report.ndcg:.3f}")
+        with unit_of_work(engine, write=False) as session:
+            for forms in (True, False):
+                recall, ndcg_ = case_query_search(session, forms=forms)
+                print(f"library search from a case (the claim's key terms with OR, the "
+                      f"nationality as filter), word forms {'on' if forms else 'off'}: "
+                      f"recall@10 {recall:.3f}, nDCG@10 {ndcg_:.3f}")
         engine.dispose()
+
+
+def case_query_search(session, *, forms: bool) -> tuple[float, float]:  # noqa: ANN001
+    """The judged set through the library search a case opens (issue 17): the claim's six
+    key terms as alternatives, filtered to the nationality, ranked by relevance. ``forms``
+    off asks for the words only as written (the index is the same)."""
+    from unittest import mock
+
+    import coi.query
+    import coi.search
+    from coi.evaluation import ndcg, resolve
+    from coi.search import FacetFilter, SearchRequest, search
+    from coi.suggest import claim_terms
+
+    queries = load_judged(COI_DATA_DIR / "judged.toml")
+    recalls, ndcgs = [], []
+    with (mock.patch.object(coi.query, "term_alternatives",
+                            coi.query.term_alternatives if forms else (lambda term: [])),
+          mock.patch.object(coi.search, "word_alternatives",
+                            coi.search.word_alternatives if forms else (lambda w: [w]))):
+        for q in queries:
+            grades = resolve(session, q)
+            request = SearchRequest(query=" OR ".join(claim_terms(q.narrative, limit=6)),
+                                    countries=FacetFilter((q.nationality,)), limit=10)
+            ranked = [h.passage_id for h in search(session, request, today=date(2026, 11, 23),
+                                                   with_facets=False).hits]
+            recalls.append(sum(1 for pid in ranked if pid in grades) / len(grades))
+            ndcgs.append(ndcg(ranked, grades, 10))
+    return sum(recalls) / len(recalls), sum(ndcgs) / len(ndcgs)
 
 
 if __name__ == "__main__":
