@@ -22,6 +22,9 @@ class UserSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     #: SHA-256 (hex) of the one-time code that hands the token to the browser as a cookie.
     handoff_hash: str | None = Field(default=None, max_length=64, unique=True)
+    #: The token sealed with a key derived from the one-time code (hex), so that the route
+    #: can hand the browser the very token the signing-in page holds; cleared once used.
+    handoff_sealed: str | None = Field(default=None, max_length=128)
     handoff_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     #: How the user signed in: "password" or "oidc".
     via: str = Field(default="password", max_length=16)

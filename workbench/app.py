@@ -1,8 +1,8 @@
 """Streamlit entry point: checks the database, resolves the signed-in session, then shows the
 pages the user's role uses.
 
-Served by ``workbench/server.py`` (``make run``, ``workbench serve``), which adds the routes
-that keep the session cookie. Hiding a page is not the permission check: every service
+Served by ``workbench/server.py`` (``make run``, ``workbench serve``), which adds the route
+that sets the session cookie. Hiding a page is not the permission check: every service
 refuses what the role may not do.
 """
 
@@ -16,7 +16,7 @@ from workbench.i18n import t
 from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.format import enum_label
-from workbench.ui.session import current_actor
+from workbench.ui.session import current_actor, hand_over_cookie
 from workbench.ui.text import md, tm
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
@@ -42,6 +42,7 @@ if actor is None:
 else:
     with st.sidebar:
         st.markdown(f"**{md(actor.display_name)}**  \n{enum_label('role', actor.role)}")
+        hand_over_cookie()
     navigation = st.navigation(nav.pages_for(actor))
     nav.go_to_requested(actor)
 navigation.run()

@@ -3,10 +3,10 @@ session cookie, which a page script cannot do because the cookie is HttpOnly.
 
 Served by ``streamlit run workbench/server.py`` (``make run``, ``workbench serve``).
 
-- ``GET /_wb/session?code=…&next=/path`` exchanges the one-time code made at sign-in for the
-  session token, sets it as an HttpOnly, SameSite=Strict cookie (Secure when the request came
-  over HTTPS, directly or through a proxy on this machine that says so) and goes on to
-  ``next``, which must be a path of this site.
+- ``POST /_wb/session?code=…`` exchanges the one-time code made at sign-in for the session
+  token and sets it as an HttpOnly, SameSite=Strict cookie (Secure when the request came over
+  HTTPS, directly or through a proxy on this machine that says so). The signed-in page calls
+  it once in the background (``workbench.ui.session.hand_over_cookie``); it answers 204.
 
 Signing out ends the session record; the cookie left in the browser names an ended session
 and signs nobody in again.
@@ -15,28 +15,17 @@ and signs nobody in again.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from workbench import oidc, sessions
 
 SESSION_ROUTE = "/_wb/session"
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-
-
-def safe_next(target: str | None) -> str:
-    """``target`` when it is a path on this site, else the home page (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return "/"
-    return target
 
 
 def _is_https(request: Request) -> bool:
@@ -57,7 +46,7 @@ def _no_store(response: Response) -> Response:
 async def establish(request: Request) -> Response:
     code = request.query_params.get("code", "")
     token = await run_in_threadpool(sessions.redeem_handoff, code)
-    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    response = Response(status_code=204 if token is not None else 403)
     if token is not None:
         response.set_cookie(sessions.COOKIE_NAME, token, httponly=True, samesite="strict",
                             secure=_is_https(request), path="/")
@@ -65,7 +54,7 @@ async def establish(request: Request) -> Response:
 
 
 ROUTES = [
-    Route(SESSION_ROUTE, establish, methods=["GET"]),
+    Route(SESSION_ROUTE, establish, methods=["POST"]),
 ]
 
 # The office's identity provider, when configured, reaches Streamlit's own sign-in

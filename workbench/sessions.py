@@ -52,10 +52,27 @@ def _new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _pad(code: str, length: int) -> bytes:
+    return hashlib.shake_256(b"wb-session-handoff:" + code.encode("utf-8")).digest(length)
+
+
+def _seal(token: str, code: str) -> str:
+    """``token`` encrypted with a one-time pad derived from ``code`` (hex). The database
+    holds the code only as a hash, so the sealed token is useless without the browser's
+    code."""
+    data = token.encode("ascii")
+    return bytes(a ^ b for a, b in zip(data, _pad(code, len(data)), strict=True)).hex()
+
+
+def _unseal(sealed: str, code: str) -> str:
+    data = bytes.fromhex(sealed)
+    return bytes(a ^ b for a, b in zip(data, _pad(code, len(data)), strict=True)).decode("ascii")
+
+
 @dataclass(frozen=True)
 class Started:
-    """A new session: the token this Streamlit session keeps, and the one-time code that
-    hands a fresh token to the browser as a cookie."""
+    """A new session: the token this Streamlit session keeps, and the one-time code with
+    which the browser fetches the same token as its cookie."""
 
     session_id: int
     token: str
@@ -80,6 +97,7 @@ def start(actor: Actor, *, engine: Engine | None = None, via: str = "password") 
     with unit_of_work(engine) as session:
         record = UserSession(
             user_id=actor.id, token_hash=_digest(token), handoff_hash=_digest(code),
+            handoff_sealed=_seal(token, code),
             handoff_expires_at=now + timedelta(seconds=HANDOFF_SECONDS), via=via,
             created_at=now, last_seen_at=now,
         )
@@ -91,32 +109,29 @@ def start(actor: Actor, *, engine: Engine | None = None, via: str = "password") 
 
 
 def redeem_handoff(code: str, *, engine: Engine | None = None) -> str | None:
-    """Exchange a one-time code for the token the browser keeps in its cookie.
-
-    The code works once and for ``HANDOFF_SECONDS``. The token is renewed here, so the
-    token the signing-in page held stops working: that page is replaced by the reload the
-    cookie is set on, and no token ever travels in an address."""
+    """The session token for the browser's cookie, in exchange for the one-time code made at
+    sign-in. The code works once, for ``HANDOFF_SECONDS``, and only while the session is
+    open; the token never travels in an address."""
     if not code or len(code) > 100:
         return None
     now = clock.now_utc()
-    token = _new_secret()
     with unit_of_work(engine) as session:
         record = session.execute(
             select(UserSession).where(UserSession.handoff_hash == _digest(code))
         ).scalar_one_or_none()
         if record is None:
             return None
-        expired = (record.handoff_expires_at is None
-                   or as_utc(record.handoff_expires_at) < now or record.ended_at is not None)
+        usable = (record.handoff_expires_at is not None and record.handoff_sealed
+                  and as_utc(record.handoff_expires_at) >= now and record.ended_at is None)
+        sealed = record.handoff_sealed
         record.handoff_hash = None
+        record.handoff_sealed = None
         record.handoff_expires_at = None
-        if expired:
-            session.add(record)
-            return None
-        record.token_hash = _digest(token)
-        record.last_seen_at = now
         session.add(record)
-    return token
+    if not usable:
+        return None
+    token = _unseal(sealed, code)
+    return token if _digest(token) == record.token_hash else None
 
 
 def resolve(token: str | None, *, engine: Engine | None = None,
@@ -169,7 +184,8 @@ def end(session_id: int, *, actor: Actor | None, reason: str,
         changed = session.execute(
             update(UserSession).where(UserSession.id == session_id,
                                       UserSession.ended_at.is_(None))
-            .values(ended_at=now, end_reason=reason[:32], handoff_hash=None)
+            .values(ended_at=now, end_reason=reason[:32], handoff_hash=None,
+                    handoff_sealed=None)
         ).rowcount
         if changed:
             audit.record(session, actor=actor, action="auth.sign_out", entity_type="user",
@@ -184,5 +200,6 @@ def end_all_for_user(session, *, user_id: int, reason: str) -> int:  # noqa: ANN
     return session.execute(
         update(UserSession).where(UserSession.user_id == user_id,
                                   UserSession.ended_at.is_(None))
-        .values(ended_at=clock.now_utc(), end_reason=reason[:32], handoff_hash=None)
+        .values(ended_at=clock.now_utc(), end_reason=reason[:32], handoff_hash=None,
+                handoff_sealed=None)
     ).rowcount

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -104,19 +103,6 @@ def remember_requested(url_path: str) -> None:
     spec = next((p for p in PAGES if p.url_path == url_path), None)
     if spec is not None:
         st.session_state[AFTER_SIGN_IN_KEY] = (spec.key, st.query_params.to_dict())
-
-
-def requested_path(requested: tuple[str, dict] | None) -> str:
-    """The address of a page remembered by ``remember_requested``, for the browser to load
-    after sign-in ("/" when none was asked for)."""
-    if requested is None:
-        return "/"
-    key, params = requested
-    spec = next((p for p in PAGES if p.key == key), None)
-    if spec is None:
-        return "/"
-    query = urlencode({k: v for k, v in params.items() if isinstance(v, str)})
-    return f"/{spec.url_path}" + (f"?{query}" if query else "")
 
 
 def go_to_requested(actor: Actor) -> None:

@@ -16,7 +16,6 @@ import functools
 import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -34,6 +33,8 @@ ACTOR_KEY = "wb_actor"
 #: The token of the session this Streamlit session signed in, before the cookie is set.
 TOKEN_KEY = "wb_session_token"
 NOTICE_KEY = "wb_notice"
+#: The one-time code the browser exchanges for its cookie, until it has been sent.
+_HANDOFF_KEY = "wb_session_handoff"
 #: The provider sign-in last refused in this browser session (issuer, subject, issued at).
 _REFUSED_KEY = "wb_oidc_refused"
 
@@ -132,19 +133,6 @@ def _after_sign_in_key() -> str:
     return AFTER_SIGN_IN_KEY
 
 
-def redirect(url: str) -> None:
-    """Send the browser to ``url`` (a route of this server) as a full page load."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return
-    message = ForwardMsg()
-    message.auth_redirect.url = url
-    ctx.enqueue(message)
-
-
 def sign_in(username: str, password: str) -> Actor:
     """Check the password, open a server-side session and send the browser to the route
     that sets its cookie, then on to the page the user asked for."""
@@ -168,11 +156,22 @@ def _open_session(actor: Actor, *, via: str) -> None:
         st.session_state[_after_sign_in_key()] = requested
     st.session_state[TOKEN_KEY] = started.token
     st.session_state[ACTOR_KEY] = actor
-    from workbench.server import SESSION_ROUTE
-    from workbench.ui.nav import requested_path
+    st.session_state[_HANDOFF_KEY] = started.handoff_code
 
-    query = urlencode({"code": started.handoff_code, "next": requested_path(requested)})
-    redirect(f"{SESSION_ROUTE}?{query}")
+
+def hand_over_cookie() -> None:
+    """Once after sign-in: the browser exchanges the one-time code for its session cookie
+    in the background (the server's route sets it; a page script cannot set an HttpOnly
+    cookie), so that a reload or a second tab stays signed in. No page load is spent."""
+    code = st.session_state.pop(_HANDOFF_KEY, None)
+    if not code:
+        return
+    from workbench.server import SESSION_ROUTE
+
+    # The code is URL-safe base64 (letters, digits, - and _): nothing to escape.
+    st.html(f"<script>fetch('{SESSION_ROUTE}?code={code}', {{method: 'POST', "
+            "credentials: 'same-origin', cache: 'no-store'});</script>",
+            unsafe_allow_javascript=True)
 
 
 def _client() -> str | None:

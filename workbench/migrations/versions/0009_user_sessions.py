@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('handoff_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('handoff_sealed', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('handoff_expires_at', models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('via', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
