@@ -1,6 +1,7 @@
 """Triage speed: batch throughput over a JSONL export and the latency of one suggestion.
 
     .venv/bin/python benchmarks/bench_triage.py [--applications 10000] [--workers 2]
+        [--model A.skops --model B.skops]   # several models in the same run, ratio to the first
 
 The applications are the project's labelled narratives (data/triage/narratives), repeated
 until the count is reached, so lengths, voices and repeat claims are as in the data; each copy
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -53,8 +55,13 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--single", type=int, default=300, help="single-suggestion samples")
+    parser.add_argument("--model", action="append", type=Path, default=None,
+                        help="model file (repeat to compare models in one run; default: the "
+                             "shipped model)")
     args = parser.parse_args()
+    models = args.model or [None]
     print(machine())
+    rates: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
         texts = write_input(source, args.applications)
@@ -69,33 +76,40 @@ def main() -> None:
         reference = len(texts) / (time.perf_counter() - start)
         print(f"reference: spaCy tokenizer alone, one core: {reference:,.0f} texts/s")
 
-        start = time.perf_counter()
-        written, errors = run_batch(source, target, workers=args.workers)
-        elapsed = time.perf_counter() - start
-        rate = written / elapsed
-        print(f"batch triage, {args.workers} worker(s): {written:,} in {elapsed:.1f} s = "
-              f"{rate:,.0f} applications/s (ratio to the tokenizer reference "
-              f"{rate / reference:.3f}); {len(errors)} line errors")
-        with target.open(encoding="utf-8") as fh:
-            categories = [json.loads(line)["category"] for line in fh]
-        counts = {c: categories.count(c) for c in sorted(set(categories))}
-        print(f"categories written: {counts}")
+        for model in models:
+            name = str(model or "shipped model")
+            print(f"--- {name}; load average {os.getloadavg()[0]:.1f} on "
+                  f"{os.cpu_count()} cores")
+            start = time.perf_counter()
+            written, errors = run_batch(source, target, workers=args.workers, model_path=model)
+            elapsed = time.perf_counter() - start
+            rate = rates[name] = written / elapsed
+            print(f"batch triage, {args.workers} worker(s): {written:,} in {elapsed:.1f} s = "
+                  f"{rate:,.0f} applications/s (ratio to the tokenizer reference "
+                  f"{rate / reference:.3f}; to the first model "
+                  f"{rate / next(iter(rates.values())):.2f}); {len(errors)} line errors; "
+                  f"load average now {os.getloadavg()[0]:.1f}")
+            with target.open(encoding="utf-8") as fh:
+                categories = [json.loads(line)["category"] for line in fh]
+            counts = {c: categories.count(c) for c in sorted(set(categories))}
+            print(f"categories written: {counts}")
 
-    triager = Triager.from_files()
     records = corpus.load()
     inputs = [to_input(r) for r in records]
-    for item in inputs[:20]:
-        triager.suggest(item)  # warm-up
-    samples = []
-    for i in range(args.single):
-        item = inputs[(i * 7) % len(inputs)]
-        start = time.perf_counter()
-        triager.suggest(item)
-        samples.append((time.perf_counter() - start) * 1000)
-    s = summarise(samples)
-    print(f"one suggestion after warm-up ({args.single} samples): median {s['median']:.1f} ms,"
-          f" p95 {s['p95']:.1f} ms, max {max(samples):.1f} ms; mean "
-          f"{statistics.fmean(samples):.1f} ms")
+    for model in models:
+        triager = Triager.from_files(model)
+        for item in inputs[:20]:
+            triager.suggest(item)  # warm-up
+        samples = []
+        for i in range(args.single):
+            item = inputs[(i * 7) % len(inputs)]
+            start = time.perf_counter()
+            triager.suggest(item)
+            samples.append((time.perf_counter() - start) * 1000)
+        s = summarise(samples)
+        print(f"{model or 'shipped model'}: one suggestion after warm-up ({args.single} "
+              f"samples): median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms, max "
+              f"{max(samples):.1f} ms; mean {statistics.fmean(samples):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -79,12 +79,49 @@ def numeric(docs: Sequence[Doc]) -> np.ndarray:
 NUMERIC_SCALE = 2.0
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def stack_design(p_detector: np.ndarray, p_classifier: np.ndarray) -> np.ndarray:
+    """What the combination reads: the two probabilities of B as log-odds."""
+    return np.column_stack([_logit(p_detector), _logit(p_classifier)])
+
+
 @dataclass
 class BDetector:
+    """p(B) of the detector; with ``style`` and ``stack``, combined with the basis classifier's
+    p(B): a text written like the real decisions (``style``: p(real-style) from the words as
+    written, voice included) is read by the detector, a text like the project's narratives by
+    a logistic combination of both (``stack``, fitted on out-of-fold predictions of the
+    narratives); in between, mixed in proportion. Nothing about a text's source is needed at
+    inference."""
+
     word: TfidfVectorizer
     classifier: LogisticRegression
     features: tuple[str, ...] = field(default_factory=lambda: tuple(feature_names()))
     trained_on: dict = field(default_factory=dict)
+    style_word: TfidfVectorizer | None = None
+    style: LogisticRegression | None = None
+    stack: LogisticRegression | None = None
+
+    def p_style(self, docs: Sequence[Doc]) -> np.ndarray:
+        """p(the text is written like a real decision's allegations)."""
+        if self.style is None or self.style_word is None or not docs:
+            return np.ones(len(docs))
+        x = self.style_word.transform([text_of(d) for d in docs])
+        return self.style.predict_proba(x)[:, list(self.style.classes_).index(1)]
+
+    def combine(self, docs: Sequence[Doc], p_classifier: np.ndarray) -> np.ndarray:
+        """p(B) for ``docs`` given the basis classifier's p(B) for them."""
+        own = self.p_b(docs)
+        if self.stack is None or not docs:
+            return own
+        stacked = self.stack.predict_proba(stack_design(own, p_classifier))[
+            :, list(self.stack.classes_).index(1)]
+        real_style = self.p_style(docs)
+        return real_style * own + (1 - real_style) * stacked
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
         texts = [neutral_text(text_of(d)) for d in docs]
@@ -111,3 +148,23 @@ def fit(docs: Sequence[Doc], is_b: Sequence[bool], weights: Sequence[float] | No
     classifier.fit(detector.design(docs), y,
                    sample_weight=None if weights is None else np.asarray(weights, dtype=float))
     return detector
+
+
+def fit_style(texts: Sequence[str], is_real: Sequence[bool]
+              ) -> tuple[TfidfVectorizer, LogisticRegression]:
+    """The style gate: real decisions' allegations (1) against the project's narratives (0),
+    read from single words as written (voice included, unlike the detector)."""
+    word = TfidfVectorizer(lowercase=True, strip_accents=None, ngram_range=(1, 1), min_df=3,
+                           max_features=5_000, sublinear_tf=True)
+    x = word.fit_transform(texts)
+    style = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    style.fit(x, np.asarray([1 if r else 0 for r in is_real]))
+    return word, style
+
+
+def fit_stack(p_detector: np.ndarray, p_classifier: np.ndarray, is_b: Sequence[bool]
+              ) -> LogisticRegression:
+    """The combination of the detector's and the basis classifier's p(B) on the narratives."""
+    stack = LogisticRegression(C=1.0, max_iter=2000)
+    stack.fit(stack_design(p_detector, p_classifier), np.asarray([1 if b else 0 for b in is_b]))
+    return stack

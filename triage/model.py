@@ -116,7 +116,9 @@ class BasisModel:
         probabilities = raw[:, order]
         if self.b_detector is None:
             return probabilities
-        return rescale_b(probabilities, self.b_detector.p_b(docs), self.classes)
+        is_b = np.array([c.startswith("b_") for c in self.classes])
+        p_b = self.b_detector.combine(docs, probabilities[:, is_b].sum(axis=1))
+        return rescale_b(probabilities, p_b, self.classes)
 
 
 def rescale_b(probabilities: np.ndarray, p_b: np.ndarray, classes: Sequence[str]
@@ -229,6 +231,10 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
             "classifier": model.b_detector.classifier,
             "features": list(model.b_detector.features),
             "trained_on": dict(model.b_detector.trained_on),
+            "style_word": (None if model.b_detector.style_word is None
+                           else _pack(model.b_detector.style_word)),
+            "style": model.b_detector.style,
+            "stack": model.b_detector.stack,
         },
     }
     tmp = path.with_suffix(".tmp")
@@ -291,14 +297,19 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
     packed = bundle.get("b_detector")
     if packed is not None:
         if not isinstance(packed, dict) or not isinstance(packed.get("classifier"),
-                                                          LogisticRegression):
+                                                          LogisticRegression) or not all(
+                packed.get(k) is None or isinstance(packed[k], LogisticRegression)
+                for k in ("style", "stack")):
             raise ModelFileError(f"{path.name} holds an unexpected B detector.")
         if tuple(packed["features"]) != tuple(detector_features()):
             raise ModelFileError(
                 f"{path.name} was trained with a different cue lexicon; retrain the model.")
         detector = BDetector(word=_unpack(packed["word"]), classifier=packed["classifier"],
                              features=tuple(packed["features"]),
-                             trained_on=dict(packed["trained_on"]))
+                             trained_on=dict(packed["trained_on"]),
+                             style_word=(_unpack(packed["style_word"])
+                                         if packed.get("style_word") is not None else None),
+                             style=packed.get("style"), stack=packed.get("stack"))
     return BasisModel(
         word=_unpack(bundle["word"]), char=_unpack(bundle["char"]),
         classifier=bundle["classifier"],
