@@ -13,8 +13,9 @@ in the same run: the bare FTS5 MATCH of the same words without facet or hydratio
     .venv/bin/python benchmarks/bench_coi_search.py --passages 1000000 --queries 200
     .venv/bin/python benchmarks/bench_coi_search.py --passages 1000000 --postgres URL
 
-With ``--postgres URL`` (an empty database the benchmark migrates) the same library is loaded
-with COPY, the GIN indexes built after the load, and the PostgreSQL backend measured; with
+With ``--postgres URL`` (a database the benchmark creates when missing, and migrates) the
+same library is loaded with COPY, the GIN indexes built after the load, and the PostgreSQL
+backend measured; with
 ``--reuse`` an already loaded database is queried again. Index text is built as ingestion
 builds it (``coi.cjk.index_form``: the words, then the stems of inflected English words).
 """
@@ -148,6 +149,12 @@ def build_postgres(url: str, passages: int, seed: int) -> float:
 
     from workbench.db import upgrade
 
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    base, _, name = dsn.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                             (name,)).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
     upgrade(url)
     rng = np.random.default_rng(seed)
     vocab = WORDS + [f"x{n}" for n in range(40_000)]
@@ -155,7 +162,6 @@ def build_postgres(url: str, passages: int, seed: int) -> float:
     weights /= weights.sum()
     docs = passages // PER_DOC
     started = time.perf_counter()
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("INSERT INTO coi_source (id, key, name, short_name, kind, mandate, "
                     "description, version, updated_at) VALUES (1, 'usdos', 'Source', 'SRC', "
