@@ -126,6 +126,39 @@ def _source_from_publisher(session: Session, publisher: str | None) -> CoiSource
     return None
 
 
+def _host(url: str | None) -> str:
+    """The host of a web address without "www." ("state.gov"), or ""."""
+    from urllib.parse import urlparse
+
+    if not url:
+        return ""
+    host = (urlparse(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _source_from_url(session: Session, url: str | None) -> CoiSource | None:
+    """The registry source whose own address has the host (and path, when it has one) of
+    ``url``: a page of www.state.gov is the State Department's; None when none or several
+    sources match."""
+    from urllib.parse import urlparse
+
+    host = _host(url)
+    if not host:
+        return None
+    path = urlparse(url).path or "/"
+
+    def owns(source: CoiSource) -> bool:
+        own = _host(source.url)
+        if not own or not (host == own or host.endswith("." + own)):
+            return False
+        # A source at a path of a shared site (gov.uk/.../home-office) owns that path only.
+        own_path = urlparse(source.url).path.rstrip("/")
+        return not own_path or path.startswith(own_path)
+
+    found = [s for s in session.execute(select(CoiSource)).scalars() if owns(s)]
+    return found[0] if len(found) == 1 else None
+
+
 def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -202,6 +235,10 @@ def _decide(session: Session, document: ExtractedDocument, fields: DocumentField
         source = _source_from_publisher(session, meta.get("publisher"))
         if source is not None:
             notes["source"] = "publisher named by the document"
+        else:
+            source = _source_from_url(session, url if isinstance(url, str) else None)
+            if source is not None:
+                notes["source"] = "the document's web address is the source's"
     return _Decided(
         title=str(title)[:500], published=published, countries=countries, primary=primary,
         language=str(language or "en")[:8], doc_type=doc_type, url=url, source=source,

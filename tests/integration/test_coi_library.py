@@ -299,3 +299,29 @@ def test_suspect_details_are_listed_fixed_or_kept(library) -> None:  # noqa: ANN
             AuditEvent.entity_type == "coi_document",
             AuditEvent.entity_id == str(doc_id))).scalars()]
     assert "coi.document.update" in actions and "coi.document.review" in actions
+
+
+def test_the_source_comes_from_the_web_address_when_no_publisher_is_named(
+        engine, settings, tmp_path) -> None:  # noqa: ANN001
+    """Issue 17: a page of www.state.gov that names no publisher is the State Department's;
+    a page of a site no source owns gets no source."""
+    with unit_of_work(engine) as session:
+        coi_library.load_sources_file(session, actor=SYSTEM, path=COI_DATA_DIR / "sources.toml")
+    pages = []
+    for name, url in (("dos.html", "https://www.state.gov/reports/2025-report/chad/"),
+                      ("other.html", "https://news.example.org/chad")):
+        page = tmp_path / name
+        page.write_text(
+            f'<html><head><title>Chad report</title><link rel="canonical" href="{url}">'
+            "</head><body><h1>Chad: conditions in 2025</h1><p>Published 3 March 2025</p>"
+            "<p>Chad held elections in which opposition parties were restricted by the "
+            "authorities in several provinces of Chad.</p></body></html>", encoding="utf-8")
+        pages.append(page)
+    outcomes = coi_library.ingest_files(engine, actor=SYSTEM, paths=pages, settings=settings)
+    assert [o.status for o in outcomes] == ["added", "added"], [o.message for o in outcomes]
+    with unit_of_work(engine, write=False) as session:
+        dos, other = (coi_library.open_document(session, actor=SYSTEM,
+                                                document_id=o.document_id) for o in outcomes)
+    assert dos.source is not None and dos.source.key == "usdos"
+    assert "web address" in dos.notes["source"]
+    assert other.source is None
