@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -98,8 +99,12 @@ class BasisModel:
     def p_no_news(self, pair_features: Sequence[float]) -> float | None:
         if self.repeat is None:
             return None
-        row = np.asarray([pair_features], dtype=float)
-        return float(self.repeat.predict_proba(row)[0, list(self.repeat.classes_).index(1)])
+        # The logistic function by hand: scikit-learn's input checks on a single row cost more
+        # than the whole repeat-claim comparison.
+        z = float(np.dot(np.asarray(pair_features, dtype=float), self.repeat.coef_[0])
+                  + self.repeat.intercept_[0])
+        p_second = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+        return p_second if list(self.repeat.classes_).index(1) == 1 else 1.0 - p_second
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
         texts = [marked_text(doc) for doc in docs]
