@@ -326,6 +326,31 @@ def add_term_stats(session: Session, index_texts: Iterable[str]) -> None:
                  "ON CONFLICT (term) DO UPDATE SET df = coi_term_stat.df + excluded.df", items)
 
 
+def reindex_document(session: Session, document_id: int, language: str) -> int:
+    """Rebuild the index text of a document's passages for ``language`` (English stems
+    its words, other languages do not) and adjust ``coi_term_stat``; both search indexes
+    follow the column. Returns the number of passages whose index text changed."""
+    stems = language == "en"
+    rows = session.execute(select(CoiPassage.id, CoiPassage.text, CoiPassage.index_text)
+                           .where(CoiPassage.document_id == document_id)).all()
+    changed: list[tuple[str, int]] = []
+    delta: Counter[str] = Counter()
+    for pid, text_, old in rows:
+        new = index_form(text_, stems=stems)
+        if new != old:
+            changed.append((new, pid))
+            before, after = set(old.split()), set(new.split())
+            delta.update({t: 1 for t in after - before if len(t) <= 200})
+            delta.subtract({t: 1 for t in before - after if len(t) <= 200})
+    if not changed:
+        return 0
+    _executemany(session, "UPDATE coi_passage SET index_text = ? WHERE id = ?", changed)
+    items = sorted((t, n) for t, n in delta.items() if n)
+    _executemany(session, "INSERT INTO coi_term_stat (term, df) VALUES (?, ?) "
+                 "ON CONFLICT (term) DO UPDATE SET df = coi_term_stat.df + excluded.df", items)
+    return len(changed)
+
+
 def _executemany(session: Session, sql: str, rows: list[tuple]) -> None:
     """Many rows through the database driver directly (``?`` placeholders): bulk writes of
     passages and term counts skip the ORM's per-row work."""

@@ -37,6 +37,8 @@ if target is not None:
 coi.editions(view, case_id=case_id)
 if passage_id is not None:
     coi.passage_you_came_from(actor, view, passage_id, target)
+if may(actor, Action.COI_EDIT):
+    coi.document_flags(actor, view.id)
 coi.document_metadata(view)
 coi.download(actor, view)
 if may(actor, Action.COI_EDIT):

@@ -557,7 +557,11 @@ def update_document(session: Session, *, actor: Actor, document_id: int,
     elif changes.published_on is not None:
         set_field("published", "published_on", changes.published_on)
     if changes.language is not None:
+        was = doc.language
         set_field("language", "language", changes.language.strip().lower()[:8] or "en")
+        if (was == "en") != (doc.language == "en"):
+            session.flush()
+            coi_ingest.reindex_document(session, doc.id, doc.language)  # stems or none
     if changes.doc_type is not None:
         if changes.doc_type and changes.doc_type not in coi_ingest.DOC_TYPES:
             raise ValidationError(f"Type must be one of: {', '.join(coi_ingest.DOC_TYPES)}.")

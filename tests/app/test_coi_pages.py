@@ -493,3 +493,23 @@ def test_the_upload_result_links_to_each_new_document_and_flags_it(coi_app) -> N
     links = [p for p in at.get("page_link") if p.proto.query_string == f"doc={doc_id}"]
     assert links, "no link to the new document"
     assert at.button(key=f"coi_fix_added_{doc_id}_title_site_name")
+
+
+def test_the_document_page_flags_suspect_details_for_administrators(coi_app) -> None:  # noqa: ANN001
+    engine, _ = coi_app
+    doc_id = _suspect(engine, "Myanmar: Country Focus 2025")
+    def page(user: str):  # noqa: ANN202
+        at = signed_in(user)
+        at.query_params["doc"] = str(doc_id)
+        return at.switch_page("../pages/coi_document.py").run()
+
+    def flagged(at) -> bool:  # noqa: ANN001
+        return any("is the day the document was added" in w.value for w in at.warning)
+
+    assert not flagged(page("inq.one"))
+    at = page("adm.one")
+    assert not at.exception and flagged(at)
+    at.button(key=f"coi_fix_doc_{doc_id}_published_on_ingestion_day").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Corrected: ") for s in at.success)
+    assert not flagged(at)

@@ -325,3 +325,23 @@ def test_no_hits_suggest_the_nearest_spellings_in_the_library(corpus) -> None:  
     # Words the library holds are left as typed, and a query with hits suggests nothing.
     assert search(session, q("police"), today=TODAY).suggestions == ()
     assert search(session, q("police xqzvw"), today=TODAY).suggestions == ()
+
+
+def test_a_corrected_language_reindexes_word_forms(corpus) -> None:  # noqa: ANN001
+    """Stems are indexed for English only: a document corrected to another language stops
+    matching other forms of its words (its words themselves still match), and back."""
+    from coi.ingest import reindex_document
+    from models.coi import CoiDocument
+
+    session, labels = corpus
+    doc_b = next(session.get(CoiPassage, pid).document_id for pid, v in labels.items()
+                 if v == "B1")
+    assert "B1" in found(corpus, q("returnee"))
+    reindex_document(session, doc_b, "fr")
+    session.get(CoiDocument, doc_b).language = "fr"
+    session.flush()
+    assert "B1" not in found(corpus, q("returnee"))
+    assert "B1" in found(corpus, q("returnees"))
+    reindex_document(session, doc_b, "en")
+    session.flush()
+    assert "B1" in found(corpus, q("returnee"))

@@ -762,13 +762,30 @@ def review_card(actor: Actor, item, *, key: str, heading: bool = True) -> None: 
                     args=(actor, item.document_id, item.version, flag.code, False))
 
 
+def review_notice() -> None:
+    """The outcome of the last flag clicked, once."""
+    done = st.session_state.pop(_REVIEW_DONE_KEY, None)
+    if done:
+        st.success(done)
+
+
+def document_flags(actor: Actor, document_id: int) -> None:
+    """On a document's page, for administrators: what looks wrong in its details."""
+    from workbench.coi_library import review_flags
+
+    review_notice()
+    with shown_errors(stop=False):
+        with unit_of_work(get_engine(), write=False) as session:
+            item = review_flags(session, actor=actor, document_id=document_id)
+        if item.flags:
+            review_card(actor, item, key=f"doc_{document_id}", heading=False)
+
+
 def review_panel(actor: Actor) -> None:
     """The documents whose details need a look (see ``coi.review``)."""
     from workbench.coi_library import needs_review
 
-    done = st.session_state.pop(_REVIEW_DONE_KEY, None)
-    if done:
-        st.success(done)
+    review_notice()
     st.caption(t("coi.review_intro"))
     items = []
     with shown_errors(stop=False):
