@@ -337,7 +337,8 @@ def coi_ingest(paths: tuple[Path, ...], countries: tuple[str, ...], source_key: 
         def show(outcome) -> None:  # noqa: ANN001
             colour = {"added": "green", "duplicate": "yellow"}.get(outcome.status, "red")
             progress.console.print(f"[{colour}]{outcome.status:9}[/{colour}] "
-                                   f"{escape(outcome.path)}: {escape(outcome.message)}")
+                                   f"{escape(outcome.path)}: {escape(outcome.message)}",
+                                   soft_wrap=True)  # a long path is never broken mid-line
 
         def report(done: int, total: int, outcome) -> None:  # noqa: ANN001
             show(outcome)
