@@ -10,6 +10,10 @@ Flags (each with a suggested correction where one can be made):
     The publication date is the day the document was added: usually the day a web page was
     printed or saved (the date a browser prints in its header, a file's creation date), not
     when the report came out. Suggestion: no date.
+``no_published_date``
+    No publication date could be read (a printed web page whose content states none): the
+    currency warnings and the sort by date cannot place it. No suggestion: the administrator
+    types the date the publisher gives, or keeps it unknown.
 ``title_site_name``
     The title is a site's or publisher's name ("United States Department of State"), or a
     browser tab title "Subject - Site name": it does not say which report this is.
@@ -30,9 +34,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-FLAGS = ("published_future", "published_on_ingestion_day", "title_site_name", "no_country")
+FLAGS = ("published_future", "published_on_ingestion_day", "no_published_date",
+         "title_site_name", "no_country")
 FIELD_OF = {"published_future": "published", "published_on_ingestion_day": "published",
-            "title_site_name": "title", "no_country": "countries"}
+            "no_published_date": "published", "title_site_name": "title",
+            "no_country": "countries"}
 _SEPARATORS = (" - ", " | ", " – ", " — ", " :: ")
 
 
@@ -76,6 +82,8 @@ def metadata_flags(*, title: str, published: date | None, added_on: date,
         flags.append(Flag("published_future", "published", ""))
     elif published is not None and published == added_on:
         flags.append(Flag("published_on_ingestion_day", "published", ""))
+    elif published is None:
+        flags.append(Flag("no_published_date", "published", None))
     is_site, subject = site_title(title, site_names)
     if is_site:
         suggestion = subject

@@ -434,3 +434,17 @@ def test_the_publishers_country_is_listed_only_when_the_content_is_about_it() ->
                           "Kingdom granted half of them; Eritrea was a top nationality.",
                           None, 1)])
     assert recognise(about_home).primary_country == "GBR"
+
+
+def test_a_document_without_a_publication_date_is_flagged_for_a_person() -> None:
+    from coi.review import metadata_flags
+
+    flags = metadata_flags(title="2023 Country Reports on Human Rights Practices: Nepal",
+                           published=None, added_on=date(2026, 11, 22), countries=["NPL"],
+                           site_names=["USDOS"])
+    # Nothing to suggest: the administrator types the publisher's date or keeps it unknown.
+    assert [(f.code, f.field, f.suggestion) for f in flags] == [
+        ("no_published_date", "published", None)]
+    assert metadata_flags(title="2023 Country Reports on Human Rights Practices: Nepal",
+                          published=None, added_on=date(2026, 11, 22), countries=["NPL"],
+                          site_names=["USDOS"], reviewed=["no_published_date"]) == []
