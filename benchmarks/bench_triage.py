@@ -32,6 +32,23 @@ from triage.evaluation import to_input  # noqa: E402
 from workbench.cli_triage import run_batch  # noqa: E402
 
 
+def write_real_input(path: Path, count: int) -> list[str]:
+    """The allegations of the real decisions (../shared/real-claims, read in place and written
+    only to a temporary file), repeated, as the final judging feeds them: id, narrative and
+    nationality only."""
+    from triage import realset
+
+    claims = realset.build()
+    texts = []
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(count):
+            claim = claims[i % len(claims)]
+            fh.write(json.dumps({"id": f"bench-{i:06d}", "narrative": claim.narrative,
+                                 "nationality": claim.nationality}, ensure_ascii=False) + "\n")
+            texts.append(claim.narrative)
+    return texts
+
+
 def write_input(path: Path, count: int) -> list[str]:
     records = corpus.load()
     texts = []
@@ -58,13 +75,22 @@ def main() -> None:
     parser.add_argument("--model", action="append", type=Path, default=None,
                         help="model file (repeat to compare models in one run; default: the "
                              "shipped model)")
+    parser.add_argument("--real", action="store_true",
+                        help="the real decisions' allegations instead of the narratives "
+                             "(batch only; needs ../shared/real-claims)")
     args = parser.parse_args()
+    if args.real:
+        from triage import realset
+
+        if not realset.available():
+            print(f"No real decisions at {realset.REAL_DIR}: nothing to measure.")
+            return
     models = args.model or [None]
     print(machine())
     rates: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
-        texts = write_input(source, args.applications)
+        texts = (write_real_input if args.real else write_input)(source, args.applications)
         words = sum(len(t.split()) for t in texts)
         print(f"{args.applications:,} applications, {words / len(texts):.0f} words on average")
 
@@ -94,6 +120,8 @@ def main() -> None:
             counts = {c: categories.count(c) for c in sorted(set(categories))}
             print(f"categories written: {counts}")
 
+    if args.real:
+        return
     records = corpus.load()
     inputs = [to_input(r) for r in records]
     for model in models:
