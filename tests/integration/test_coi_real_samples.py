@@ -102,6 +102,7 @@ def test_printed_reports_get_the_reports_own_details(engine, settings) -> None: 
             query='taliban "detainee"', countries=FacetFilter(("AFG",)), limit=200)).hits
         assert any("detainees" in h.text.lower() for h in forms)
         assert {h.passage_id for h in exact} < {h.passage_id for h in forms}
-        # Nothing looks wrong any more: no print date, no site name as title, a country.
+        # No print date, no site name as title, a country: only the missing date is left for
+        # a person to fill in, since the printed content states none.
         item = coi_library.review_flags(session, actor=SYSTEM, document_id=afg.id)
-        assert item.flags == ()
+        assert [f.code for f in item.flags] == ["no_published_date"]
