@@ -40,9 +40,9 @@ if actor is None:
     navigation = st.navigation(nav.signed_out_pages(), position="hidden")
     nav.remember_requested(navigation.url_path)
 else:
+    navigation = st.navigation(nav.pages_for(actor))
+    nav.go_to_requested(actor)
     with st.sidebar:
         st.markdown(f"**{md(actor.display_name)}**  \n{enum_label('role', actor.role)}")
         hand_over_cookie()
-    navigation = st.navigation(nav.pages_for(actor))
-    nav.go_to_requested(actor)
 navigation.run()

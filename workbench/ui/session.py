@@ -156,15 +156,22 @@ def _open_session(actor: Actor, *, via: str) -> None:
         st.session_state[_after_sign_in_key()] = requested
     st.session_state[TOKEN_KEY] = started.token
     st.session_state[ACTOR_KEY] = actor
-    st.session_state[_HANDOFF_KEY] = started.handoff_code
+    st.session_state[_HANDOFF_KEY] = (started.handoff_code,
+                                      time.monotonic() + sessions.HANDOFF_SECONDS)
 
 
 def hand_over_cookie() -> None:
-    """Once after sign-in: the browser exchanges the one-time code for its session cookie
-    in the background (the server's route sets it; a page script cannot set an HttpOnly
-    cookie), so that a reload or a second tab stays signed in. No page load is spent."""
-    code = st.session_state.pop(_HANDOFF_KEY, None)
-    if not code:
+    """After sign-in: the browser exchanges the one-time code for its session cookie in the
+    background (the server's route sets it; a page script cannot set an HttpOnly cookie), so
+    that a reload or a second tab stays signed in. No page load is spent. The request is
+    sent with every run for the code's lifetime, because a run cut short by a page switch or
+    a rerun never reaches the browser; once the code is spent the route refuses it."""
+    handoff = st.session_state.get(_HANDOFF_KEY)
+    if not handoff:
+        return
+    code, until = handoff
+    if time.monotonic() > until:
+        del st.session_state[_HANDOFF_KEY]
         return
     from workbench.server import SESSION_ROUTE
 
