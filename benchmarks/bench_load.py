@@ -561,6 +561,19 @@ def run_load(base_url: str, *, users: int, duration: float, health_urls: list[st
 # --- report ------------------------------------------------------------------------------------
 
 
+def script_runs(paths: list[Path]) -> list[float]:
+    """Durations of the app's script runs that ran to the end, from the servers' run logs
+    (``WORKBENCH_RUN_TIMING_LOG``; runs cut short by a rerun or page switch left out)."""
+    durations: list[float] = []
+    for path in paths:
+        if path.exists():
+            for line in path.read_text(encoding="ascii").splitlines():
+                _, seconds, outcome = line.split()
+                if outcome == "done":
+                    durations.append(float(seconds))
+    return durations
+
+
 def percentile(samples: list[float], share: float) -> float:
     if not samples:
         return float("nan")
@@ -604,8 +617,10 @@ def main() -> None:
         cases = case_ids(url)
         server_env = {"STREAMLIT_SERVER_COOKIE_SECRET": os.urandom(16).hex(),
                       **dict(item.split("=", 1) for item in args.server_env)}
+        run_logs = [directory / f"runs-{n}.log" for n in range(args.processes)]
         servers = [stack.enter_context(streamlit_server(
-            url, directory, directory / f"streamlit-{n}.log", extra_env=server_env))
+            url, directory, directory / f"streamlit-{n}.log",
+            extra_env={**server_env, "WORKBENCH_RUN_TIMING_LOG": str(run_logs[n])}))
             for n in range(args.processes)]
         base_url = (stack.enter_context(nginx_proxy(servers, directory))
                     if args.processes == 2 else servers[0].url)
@@ -619,6 +634,7 @@ def main() -> None:
         server_cpu = sum(server_cpus)
 
         rss_1min, rss_end = probe.rss_at(60), probe.rss[-1][1] if probe.rss else 0.0
+        runs = script_runs(run_logs)
         logs = log_counts(servers)
         if args.keep_logs:
             args.keep_logs.mkdir(parents=True, exist_ok=True)
@@ -649,6 +665,9 @@ def main() -> None:
         "server_cpu_pct": 100 * server_cpu / seconds,
         "client_cpu_pct": 100 * result["client_cpu_s"] / seconds,
         "log": logs,
+        "server_runs": len(runs),
+        "server_run_p50_s": percentile(runs, 0.5), "server_run_p95_s": percentile(runs, 0.95),
+        "server_run_max_s": max(runs) if runs else float("nan"),
     }
     print()
     print("| users | db | processes | seconds | pages | errors | page p50 / p95 / max (s) "
@@ -667,6 +686,9 @@ def main() -> None:
           f"| {row['after_health_s']:.2f} / {row['after_sign_in_s']:.1f} "
           f"| {row['server_cpu_pct']:.0f}% | {row['client_cpu_pct']:.0f}% "
           f"| {', '.join(f'{s:.1f}' + (' (killed)' if k else '') for s, k in stops)} |")
+    print(f"server script runs (the server's own time for a page, apart from the network and "
+          f"the browser): {len(runs)} runs, p50 {row['server_run_p50_s']:.3f} s, p95 "
+          f"{row['server_run_p95_s']:.3f} s, max {row['server_run_max_s']:.3f} s")
     print(f"server CPU seconds per process: {', '.join(f'{c:.0f}' for c in server_cpus)}; "
           f"server log: {logs}; health failures: {probe.health_failures}; "
           f"load average at end: {os.getloadavg()[0]:.2f}")

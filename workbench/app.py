@@ -18,6 +18,7 @@ from workbench.ui import nav
 from workbench.ui.format import enum_label
 from workbench.ui.session import current_actor, hand_over_cookie
 from workbench.ui.text import md, tm
+from workbench.ui.timing import timed_run
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -29,20 +30,21 @@ def _checked_engine(url: str):  # noqa: ANN202
     return engine
 
 
-try:
-    _checked_engine(get_settings().resolved_database_url)
-except DatabaseNotMigrated as exc:
-    st.error(tm("app.not_migrated", message=str(exc)))
-    st.stop()
+with timed_run():
+    try:
+        _checked_engine(get_settings().resolved_database_url)
+    except DatabaseNotMigrated as exc:
+        st.error(tm("app.not_migrated", message=str(exc)))
+        st.stop()
 
-actor = current_actor()
-if actor is None:
-    navigation = st.navigation(nav.signed_out_pages(), position="hidden")
-    nav.remember_requested(navigation.url_path)
-else:
-    navigation = st.navigation(nav.pages_for(actor))
-    nav.go_to_requested(actor)
-    with st.sidebar:
-        st.markdown(f"**{md(actor.display_name)}**  \n{enum_label('role', actor.role)}")
-        hand_over_cookie()
-navigation.run()
+    actor = current_actor()
+    if actor is None:
+        navigation = st.navigation(nav.signed_out_pages(), position="hidden")
+        nav.remember_requested(navigation.url_path)
+    else:
+        navigation = st.navigation(nav.pages_for(actor))
+        nav.go_to_requested(actor)
+        with st.sidebar:
+            st.markdown(f"**{md(actor.display_name)}**  \n{enum_label('role', actor.role)}")
+            hand_over_cookie()
+    navigation.run()

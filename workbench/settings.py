@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     appeal_max_file_mb: int = Field(default=20, ge=1)
     appeal_max_files: int = Field(default=100, ge=1)
 
+    #: When set, every script run of the app appends its duration to this file (for the
+    #: load benchmark: how long the server itself takes, apart from the browser's work).
+    run_timing_log: Path | None = None
+
     #: SQLite busy timeout (milliseconds) while waiting for the single writer.
     sqlite_busy_timeout_ms: int = 15_000
 
