@@ -31,7 +31,7 @@ from models.types import utcnow
 from workbench import audit
 from workbench.actor import Actor
 from workbench.clock import today
-from workbench.db import unit_of_work
+from workbench.db import present, unit_of_work
 from workbench.errors import NotFound, StaleEdit, ValidationError
 from workbench.i18n import t
 from workbench.ids import check_id
@@ -203,13 +203,8 @@ def sweep_store(engine: Engine, *, actor: Actor, store: FileStore) -> SweepRepor
     writes the store: the next ingestion after a crash cleans up before it adds files, and
     readers of the library (the app, search) never touch the store's files."""
     def referenced(shas: Iterable[str]) -> set[str]:
-        wanted = sorted(shas)
-        found: set[str] = set()
         with unit_of_work(engine, write=False) as session:
-            for start in range(0, len(wanted), 500):
-                found.update(session.execute(select(CoiDocument.sha256).where(
-                    CoiDocument.sha256.in_(wanted[start:start + 500]))).scalars())
-        return found
+            return present(session, CoiDocument.sha256, shas)
 
     report = store.sweep(referenced)
     if report:

@@ -9,11 +9,11 @@ writers that matter (the audit chain) with a row lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -119,6 +119,16 @@ def unit_of_work(engine: Engine | None = None, *, write: bool = True) -> Iterato
         raise
     finally:
         session.close()
+
+
+def present(session: Session, column, values: Iterable) -> set:  # noqa: ANN001
+    """Which of ``values`` occur in ``column``, asked in chunks that every database takes."""
+    wanted = sorted(set(values))
+    found: set = set()
+    for start in range(0, len(wanted), 500):
+        found.update(session.execute(
+            select(column).where(column.in_(wanted[start:start + 500]))).scalars())
+    return found
 
 
 def _record_refusal(engine: Engine, entry: dict) -> None:

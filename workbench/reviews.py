@@ -20,7 +20,7 @@ the counsellors' view of the appeal, the oral opinion statement, the opinions an
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -53,6 +53,7 @@ from models import (
 from workbench import audit, clock
 from workbench.actor import Actor
 from workbench.cases import load_case, user_names
+from workbench.db import present
 from workbench.errors import NotFound, PermissionDenied, ValidationError
 from workbench.ids import check_id
 from workbench.permissions import Action, case_scope, require
@@ -407,15 +408,7 @@ def evidence_store(settings: Settings) -> FileStore:
 def _sweep(session: Session, store: FileStore) -> None:
     """Settle what an interrupted filing left in the store (``FileStore.sweep``): files no
     appeal document refers to are removed, those of committed documents kept; audited."""
-    def referenced(shas: Iterable[str]) -> set[str]:
-        wanted = sorted(shas)
-        found: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            found.update(session.execute(select(AppealDocument.sha256).where(
-                AppealDocument.sha256.in_(wanted[start:start + 500]))).scalars())
-        return found
-
-    report = store.sweep(referenced)
+    report = store.sweep(lambda shas: present(session, AppealDocument.sha256, shas))
     if report:
         audit.record(session, actor=None, username="system", action="appeal.store.sweep",
                      entity_type="appeal_document",
