@@ -62,9 +62,16 @@ def _tune_b(p_b: np.ndarray, is_b: np.ndarray, vetoed: np.ndarray) -> Thresholds
         if chosen.sum() >= 5 and is_b[chosen].mean() >= B_TARGET_PRECISION:
             accept = float(t)
             break
+    return _thresholds(p_b, is_b, accept, lowest_reject=0.15)
+
+
+def _thresholds(p_b: np.ndarray, is_b: np.ndarray, accept: float, *,
+                lowest_reject: float) -> Thresholds:
+    """``accept`` with the "not B" threshold below it: at most :data:`B_MISS_ALLOWED` of
+    the narratives' B claims fall under it, never under ``lowest_reject``."""
     b_scores = np.sort(p_b[is_b])
     floor = float(b_scores[int(len(b_scores) * B_MISS_ALLOWED)]) if len(b_scores) else 0.3
-    reject = float(np.clip(np.floor(floor * 100) / 100, 0.15, accept - 0.05))
+    reject = float(np.clip(np.floor(floor * 100) / 100, lowest_reject, accept - 0.05))
     return Thresholds(b_accept=accept, b_reject=reject, min_confidence=0.5)
 
 
@@ -89,10 +96,7 @@ def _tune_with_real(p_b: np.ndarray, is_b: np.ndarray, vetoed: np.ndarray,
                 and tp >= 3 and mix_precision >= REAL_TARGET_PRECISION):
             accept = float(t)
             break
-    b_scores = np.sort(p_b[is_b])
-    floor = float(b_scores[int(len(b_scores) * B_MISS_ALLOWED)]) if len(b_scores) else 0.3
-    reject = float(np.clip(np.floor(floor * 100) / 100, 0.10, accept - 0.05))
-    return Thresholds(b_accept=accept, b_reject=reject, min_confidence=0.5)
+    return _thresholds(p_b, is_b, accept, lowest_reject=0.10)
 
 
 def real_cuts(claims: Sequence[RealClaim]) -> list[tuple[int, str]]:
