@@ -28,6 +28,8 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=255)
     is_active: bool = True
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The language the user chose for the workbench (``en``, ``ja``); None: not chosen.
+    language: str | None = Field(default=None, max_length=8)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
