@@ -28,8 +28,9 @@ from types import MappingProxyType
 
 __all__ = [
     "ANSWER_TYPES", "BANK_DIR", "CUE_TYPES", "ELEMENTS", "PROFILES_QUESTION", "BankError",
-    "Condition", "Profile", "Question", "QuestionBank", "Section", "available_versions",
-    "current_version", "load_bank", "profiles_raised", "suggested_questions",
+    "LANGUAGES", "Condition", "Profile", "Question", "QuestionBank", "Section",
+    "available_versions", "current_version", "language_code", "load_bank", "profiles_raised",
+    "suggested_questions",
 ]
 
 BANK_DIR = Path(__file__).resolve().parent.parent / "data" / "eligibility" / "bank"
@@ -55,10 +56,18 @@ PROFILES_QUESTION = "opening.profiles_raised"
 CORE_SECTIONS = ("fear_on_return", "convention_grounds", "agents_protection",
                  "internal_relocation")
 
-_TOP_KEYS = ("version", "title", "profiles", "section")
-_PROFILE_KEYS = ("label", "guidance", "cues", "keywords")
-_SECTION_KEYS = ("id", "title", "guidance", "when", "question")
-_QUESTION_KEYS = ("id", "prompt", "guidance", "type", "required", "element", "choices", "when")
+# The languages a bank's texts can be given in. English is always there; a bank that gives
+# one Japanese text gives them all (``title_ja``, ``label_ja``, ``prompt_ja``, ``choices_ja``…).
+LANGUAGES: tuple[str, ...] = ("en", "ja")
+DEFAULT_LANGUAGE = "en"
+
+_TOP_KEYS = ("version", "title", "title_ja", "profiles", "section")
+_PROFILE_KEYS = ("label", "label_ja", "guidance", "guidance_ja", "cues", "keywords")
+_SECTION_KEYS = ("id", "title", "title_ja", "guidance", "guidance_ja", "when", "question")
+_QUESTION_KEYS = ("id", "prompt", "prompt_ja", "guidance", "guidance_ja", "type", "required",
+                  "element", "choices", "choices_ja", "when")
+# Japanese texts must be written in Japanese: at least one kana or kanji.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _CONDITION_KEYS = ("profiles", "question", "equals", "includes", "answered")
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -114,8 +123,33 @@ class Condition:
         return _same_value(value, self.equals)
 
 
+def language_code(language: str | None) -> str:
+    """``en`` or ``ja`` for a language tag (``ja-JP`` → ``ja``); anything else is English."""
+    code = re.split(r"[-_]", (language or "").strip().lower(), maxsplit=1)[0]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _in(english: str, japanese: str | None, language: str | None) -> str:
+    """The text in ``language``: the Japanese one when asked for and given, else English
+    (a bank from before Japanese was added has English only)."""
+    if japanese and language_code(language) == "ja":
+        return japanese
+    return english
+
+
+def choice_words(value: object) -> str:
+    """A stored choice value as English words: ``particular_social_group`` → ``Particular
+    social group``."""
+    return str(value).replace("_", " ").capitalize()
+
+
 @dataclass(frozen=True)
 class Question:
+    """One question. ``prompt``, ``guidance`` and ``choices`` are the English texts and the
+    stored values; ``prompt_ja``, ``guidance_ja`` and ``choices_ja`` (parallel to ``choices``)
+    are the Japanese texts of a bilingual bank. An answer always stores the value from
+    ``choices``, whatever language it was given in."""
+
     id: str
     section_id: str
     prompt: str
@@ -125,6 +159,33 @@ class Question:
     element: str | None = None
     choices: tuple[str, ...] = ()
     when: Condition | None = None
+    prompt_ja: str | None = None
+    guidance_ja: str | None = None
+    choices_ja: tuple[str, ...] = ()
+
+    def prompt_in(self, language: str | None) -> str:
+        return _in(self.prompt, self.prompt_ja, language)
+
+    def guidance_in(self, language: str | None) -> str:
+        return _in(self.guidance, self.guidance_ja, language)
+
+    def choice_label(self, value: object, language: str | None = DEFAULT_LANGUAGE) -> str:
+        """How a stored choice value reads in ``language`` (English words from the value
+        itself; the parallel ``choices_ja`` entry in Japanese). A value that is not among the
+        choices is shown as it is stored."""
+        if value in self.choices:
+            if language_code(language) == "ja" and self.choices_ja:
+                return self.choices_ja[self.choices.index(value)]
+            return choice_words(value)
+        return str(value)
+
+    def choice_value(self, label: str, language: str | None = DEFAULT_LANGUAGE) -> str:
+        """The stored value for a choice shown as ``label`` in ``language`` (``ValueError``
+        when no choice reads so)."""
+        for value in self.choices:
+            if self.choice_label(value, language) == label or value == label:
+                return value
+        raise ValueError(f'"{label}" is not a choice of question "{self.id}"')
 
 
 @dataclass(frozen=True)
@@ -134,6 +195,14 @@ class Section:
     guidance: str
     when: Condition | None
     questions: tuple[Question, ...]
+    title_ja: str | None = None
+    guidance_ja: str | None = None
+
+    def title_in(self, language: str | None) -> str:
+        return _in(self.title, self.title_ja, language)
+
+    def guidance_in(self, language: str | None) -> str:
+        return _in(self.guidance, self.guidance_ja, language)
 
 
 @dataclass(frozen=True)
@@ -143,6 +212,14 @@ class Profile:
     guidance: str
     cues: tuple[str, ...]
     keywords: tuple[str, ...]
+    label_ja: str | None = None
+    guidance_ja: str | None = None
+
+    def label_in(self, language: str | None) -> str:
+        return _in(self.label, self.label_ja, language)
+
+    def guidance_in(self, language: str | None) -> str:
+        return _in(self.guidance, self.guidance_ja, language)
 
 
 @dataclass(frozen=True)
@@ -151,9 +228,19 @@ class QuestionBank:
     title: str
     sections: tuple[Section, ...]
     profiles: Mapping[str, Profile]
+    title_ja: str | None = None
     _index: Mapping[str, Question] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages this bank's texts are given in (English, and Japanese when the
+        bank is bilingual)."""
+        return LANGUAGES if self.title_ja else (DEFAULT_LANGUAGE,)
+
+    def title_in(self, language: str | None) -> str:
+        return _in(self.title, self.title_ja, language)
 
     def __post_init__(self) -> None:
         index = {q.id: q for section in self.sections for q in section.questions}
@@ -489,6 +576,14 @@ class _Source:
                 return number
         return None
 
+    def first_japanese_line(self) -> int | None:
+        """The first line that sets a Japanese text (a ``*_ja`` key)."""
+        pattern = re.compile(r"^\s*[a-z]+_ja\s*=")
+        for number, line in enumerate(self.lines, start=1):
+            if pattern.match(line):
+                return number
+        return None
+
     def id_line(self, ident: str) -> int | None:
         pattern = re.compile(rf"^\s*id\s*=\s*[\"']{re.escape(ident)}[\"']")
         for number, line in enumerate(self.lines, start=1):
@@ -502,11 +597,35 @@ class _Source:
 # --------------------------------------------------------------------------------------------
 
 
+def _gives_japanese(data: Mapping) -> bool:
+    """Whether any entry of a parsed bank sets a Japanese text (a key ending in ``_ja``)."""
+    def has(table: object) -> bool:
+        return isinstance(table, Mapping) and any(
+            isinstance(key, str) and key.endswith("_ja") for key in table)
+
+    if has(data):
+        return True
+    profiles = data.get("profiles")
+    if isinstance(profiles, Mapping) and any(has(p) for p in profiles.values()):
+        return True
+    sections = data.get("section")
+    if not isinstance(sections, list):
+        return False
+    for section in sections:
+        if has(section):
+            return True
+        questions = section.get("question") if isinstance(section, Mapping) else None
+        if isinstance(questions, list) and any(has(q) for q in questions):
+            return True
+    return False
+
+
 class _Parser:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.text = text
         self.source = _Source(text)
+        self.bilingual = False  # the file gives Japanese texts: then every text has one
 
     def fail(self, line: int | None, message: str) -> BankError:
         return BankError(self.path, line, message)
@@ -543,10 +662,13 @@ class _Parser:
         if not _VERSION.match(version):
             raise self.fail(self._line(0, "version"), f'version "{version}" is not a valid name')
         title = self._string(data, "title", 0, "the bank")
+        self.bilingual = _gives_japanese(data)
+        title_ja = self._japanese(data, "title_ja", 0, "the bank")
 
         profiles = self._profiles(data.get("profiles", {}))
         sections = self._sections(data.get("section"), profiles)
-        return QuestionBank(version=version, title=title, sections=sections, profiles=profiles)
+        return QuestionBank(version=version, title=title, sections=sections, profiles=profiles,
+                            title_ja=title_ja)
 
     def _syntax_error(self, text: str) -> BankError:
         match = re.search(r"\s*\(at line (\d+), column (\d+)\)\s*$", text)
@@ -587,6 +709,53 @@ class _Parser:
             raise self.fail(self._line(start, key, ident), f'{what}: "{key}" is empty')
         return value.strip()
 
+    def _japanese(self, table: Mapping, key: str, start: int | None, what: str,
+                  ident: str | None = None) -> str | None:
+        """The Japanese text ``key`` (``title_ja``, ``prompt_ja``…): required in a bank that
+        gives any Japanese text, and written in Japanese."""
+        if not self.bilingual:
+            return None
+        if key not in table:
+            first = self.source.first_japanese_line()
+            where = f" (line {first})" if first else ""
+            raise self.fail(
+                self._line(start, None, ident),
+                f'{what}: missing "{key}"; this bank gives Japanese texts{where}, so every '
+                "text needs its Japanese beside the English one",
+            )
+        text = self._string(table, key, start, what, ident)
+        if not _JAPANESE.search(text):
+            raise self.fail(self._line(start, key, ident),
+                            f'{what}: "{key}" must be written in Japanese')
+        return text
+
+    def _japanese_choices(self, table: Mapping, choices: tuple[str, ...], start: int | None,
+                          what: str, ident: str) -> tuple[str, ...]:
+        """``choices_ja``: one Japanese label per choice, in the same order."""
+        if not self.bilingual:
+            return ()
+        if "choices_ja" not in table:
+            raise self.fail(
+                self._line(start, "choices", ident),
+                f'{what}: missing "choices_ja"; this bank gives Japanese texts, so each '
+                "choice needs its Japanese label (in the order of \"choices\")",
+            )
+        labels = self._strings(table, "choices_ja", start, what)
+        line = self._line(start, "choices_ja", ident)
+        if len(labels) != len(choices):
+            raise self.fail(
+                line,
+                f'{what}: "choices_ja" has {len(labels)} labels for {len(choices)} choices; '
+                "give one Japanese label per choice, in the same order",
+            )
+        if len(set(labels)) != len(labels):
+            raise self.fail(line, f'{what}: "choices_ja" lists a label twice')
+        for label in labels:
+            if not _JAPANESE.search(label):
+                raise self.fail(line, f'{what}: "choices_ja" label "{label}" must be written '
+                                      "in Japanese")
+        return labels
+
     def _strings(self, table: Mapping, key: str, start: int | None, what: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(
@@ -610,7 +779,9 @@ class _Parser:
                 raise self.fail(start, f"{what} must be a table")
             self._check_keys(entry, _PROFILE_KEYS, start, what)
             label = self._string(entry, "label", start, what)
+            label_ja = self._japanese(entry, "label_ja", start, what)
             guidance = self._string(entry, "guidance", start, what)
+            guidance_ja = self._japanese(entry, "guidance_ja", start, what)
             cues = self._strings(entry, "cues", start, what)
             for cue in cues:
                 if cue not in CUE_TYPES:
@@ -625,7 +796,8 @@ class _Parser:
                         self._line(start, "keywords"),
                         f'{what}: keyword "{keyword}" must be lower case',
                     )
-            profiles[code] = Profile(code, label, guidance, cues, keywords)
+            profiles[code] = Profile(code, label, guidance, cues, keywords, label_ja,
+                                     guidance_ja)
         return profiles
 
     # -- sections and questions --
@@ -667,7 +839,9 @@ class _Parser:
                 raise self.fail(self._line(start, "id", sid), f'duplicate section id "{sid}"')
             section_ids.add(sid)
             title = self._string(entry, "title", start, what, sid)
+            title_ja = self._japanese(entry, "title_ja", start, what, sid)
             guidance = self._string(entry, "guidance", start, what, sid)
+            guidance_ja = self._japanese(entry, "guidance_ja", start, what, sid)
             when = None
             if "when" in entry:
                 when = self._condition(entry["when"], start, what, sid, seen, all_ids, profiles)
@@ -700,7 +874,8 @@ class _Parser:
                     incidents = question
                 seen[question.id] = question
                 questions.append(question)
-            sections.append(Section(sid, title, guidance, when, tuple(questions)))
+            sections.append(Section(sid, title, guidance, when, tuple(questions), title_ja,
+                                    guidance_ja))
 
         self._check_profiles_question(seen, profiles)
         return tuple(sections)
@@ -732,7 +907,9 @@ class _Parser:
         if qid in seen:
             raise self.fail(self._line(start, "id", qid), f'duplicate question id "{qid}"')
         prompt = self._string(entry, "prompt", start, what, qid)
+        prompt_ja = self._japanese(entry, "prompt_ja", start, what, qid)
         guidance = self._string(entry, "guidance", start, what, qid)
+        guidance_ja = self._japanese(entry, "guidance_ja", start, what, qid)
         kind = self._string(entry, "type", start, what, qid)
         if kind not in ANSWER_TYPES:
             raise self.fail(
@@ -750,6 +927,7 @@ class _Parser:
                 f'{what}: unknown element "{element}"; expected one of {", ".join(ELEMENTS)}',
             )
         choices: tuple[str, ...] = ()
+        choices_ja: tuple[str, ...] = ()
         if kind in CHOICE_TYPES:
             if "choices" not in entry:
                 raise self.fail(self._line(start, "type", qid),
@@ -760,13 +938,18 @@ class _Parser:
             if len(set(choices)) != len(choices):
                 raise self.fail(self._line(start, "choices", qid),
                                 f'{what}: "choices" lists a value twice')
-        elif "choices" in entry:
-            raise self.fail(self._line(start, "choices", qid),
-                            f'{what}: "choices" is only for types choice and multi_choice')
+            choices_ja = self._japanese_choices(entry, choices, start, what, qid)
+        else:
+            for key in ("choices", "choices_ja"):
+                if key in entry:
+                    raise self.fail(self._line(start, key, qid),
+                                    f'{what}: "{key}" is only for types choice and '
+                                    "multi_choice")
         when = None
         if "when" in entry:
             when = self._condition(entry["when"], start, what, qid, seen, all_ids, profiles)
-        return Question(qid, sid, prompt, guidance, kind, required, element, choices, when)
+        return Question(qid, sid, prompt, guidance, kind, required, element, choices, when,
+                        prompt_ja, guidance_ja, choices_ja)
 
     def _condition(self, raw: object, start: int | None, what: str, ident: str,
                    seen: Mapping[str, Question], all_ids: set[str],
