@@ -442,7 +442,7 @@ def notice_pdf(session: Session, *, actor: Actor, application_id: int,
                decision_id: int | None = None, settings: Settings | None = None) -> bytes:
     """The notice of decision (the final one, or a given one) as a PDF. Printing is
     audited."""
-    from workbench import pdf_documents as pdf
+    from workbench import documents as pdf
 
     settings = settings or get_settings()
     require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)

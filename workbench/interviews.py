@@ -567,7 +567,7 @@ def answer_lines(view: InterviewView) -> list[tuple[str, str, str]]:
 def interview_pdf(session: Session, *, actor: Actor, application_id: int,
                   settings: Settings | None = None) -> bytes:
     """The interview record as a PDF (pages numbered, signature lines). Printing is audited."""
-    from workbench import pdf_documents as pdf
+    from workbench import documents as pdf
 
     settings = settings or get_settings()
     require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)

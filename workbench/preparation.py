@@ -142,7 +142,7 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
 def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int,
                           settings: Settings | None = None) -> bytes:
     """The preparation sheet as a PDF; printing it is audited."""
-    from workbench import pdf_documents as pdf
+    from workbench import documents as pdf
 
     settings = settings or get_settings()
     require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)

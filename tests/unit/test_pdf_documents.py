@@ -1,4 +1,4 @@
-"""Unit tests for workbench.pdf_documents: the PDFs are read back with pdfplumber and checked
+"""Unit tests for workbench.documents: the PDFs are read back with pdfplumber and checked
 for what a reader would notice (text, tables, page headers and numbering, metadata)."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from workbench import pdf_documents as pd
+from workbench import documents as pd
+from workbench.documents import fonts
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 PAGE_RE = re.compile(r"Page (\d+) of (\d+)")
@@ -209,9 +210,9 @@ def sheet(**changes: object) -> pd.PreparationSheetDoc:
 def no_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Font discovery that finds nothing: no env font, no fc-list, no known font paths."""
     monkeypatch.delenv(pd.FONT_ENV, raising=False)
-    monkeypatch.setattr(pd, "_fc_list_japanese", lambda: [])
-    monkeypatch.setattr(pd, "_JAPANESE_PATHS", ())
-    monkeypatch.setattr(pd, "_DEJAVU_PATHS", ())
+    monkeypatch.setattr(fonts, "_fc_list_japanese", lambda: [])
+    monkeypatch.setattr(fonts, "_JAPANESE_PATHS", ())
+    monkeypatch.setattr(fonts, "_DEJAVU_PATHS", ())
     pd.discover_fonts.cache_clear()
     yield
     pd.discover_fonts.cache_clear()
