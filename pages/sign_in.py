@@ -5,9 +5,12 @@ import streamlit as st
 from workbench.errors import AuthenticationFailed
 from workbench.i18n import t
 from workbench.settings import get_settings
+from workbench.ui import language
 from workbench.ui.session import NOTICE_KEY, sign_in, sign_in_with_provider
 from workbench.ui.text import md
 
+with st.sidebar:
+    language.switch(None)
 st.title(t("sign_in.heading"))
 notice = st.session_state.pop(NOTICE_KEY, None)
 if notice:

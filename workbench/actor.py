@@ -16,6 +16,8 @@ class Actor:
     display_name: str
     role: Role | None
     is_system: bool = False
+    #: The language the user chose for the workbench; None: not chosen.
+    language: str | None = None
 
     @classmethod
     def system(cls, purpose: str = "system") -> Actor:
@@ -27,4 +29,4 @@ class Actor:
     @classmethod
     def of(cls, user: User) -> Actor:
         return cls(id=user.id, username=user.username, display_name=user.display_name,
-                   role=Role(user.role))
+                   role=Role(user.role), language=user.language)

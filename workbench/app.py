@@ -14,13 +14,11 @@ from workbench.db import ensure_migrated, get_engine
 from workbench.errors import DatabaseNotMigrated
 from workbench.i18n import t
 from workbench.settings import get_settings
-from workbench.ui import nav
+from workbench.ui import language, nav
 from workbench.ui.format import enum_label
 from workbench.ui.session import current_actor, hand_over_cookie
 from workbench.ui.text import md, tm
 from workbench.ui.timing import timed_run
-
-st.set_page_config(page_title=t("app.title"), layout="wide")
 
 
 @st.cache_resource
@@ -38,6 +36,8 @@ with timed_run():
         st.stop()
 
     actor = current_actor()
+    language.apply(actor)
+    st.set_page_config(page_title=t("app.title"), layout="wide")
     if actor is None:
         navigation = st.navigation(nav.signed_out_pages(), position="hidden")
         nav.remember_requested(navigation.url_path)
@@ -47,4 +47,5 @@ with timed_run():
         with st.sidebar:
             st.markdown(f"**{md(actor.display_name)}**  \n{enum_label('role', actor.role)}")
             hand_over_cookie()
+            language.switch(actor)
     navigation.run()

@@ -51,12 +51,13 @@ from workbench.db import get_engine, unit_of_work
 from workbench.errors import (
     AuthenticationFailed,
     NotFound,
+    PermissionDenied,
     SignInThrottled,
     StaleEdit,
     ValidationError,
     from_pydantic,
 )
-from workbench.i18n import t, tn
+from workbench.i18n import supported, t, tn
 from workbench.settings import Settings, get_settings
 
 #: argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane): about 35 ms a
@@ -510,6 +511,23 @@ def update_user(
     audit.record(session, actor=actor, action="user.update", entity_type="user",
                  entity_id=user.id, details={"fields": sorted(values)})
     return _read(user)
+
+
+def set_language(session: Session, *, actor: Actor, language: str | None) -> None:
+    """The signed-in user's own choice of language for the workbench (None: no choice, the
+    office setting or the browser decides). Anyone may set their own; nobody another's."""
+    if actor.id is None:
+        raise PermissionDenied("Only a signed-in user has a language to choose.")
+    if language is not None and supported(language) is None:
+        raise ValidationError(f"The workbench does not speak {language!r}.")
+    user = _get_user(session, actor.id)
+    if user.language == language:
+        return
+    before, user.language = user.language, language
+    user.updated_at = clock.now_utc()
+    session.add(user)
+    audit.record(session, actor=actor, action="user.language", entity_type="user",
+                 entity_id=user.id, details={"from": before, "to": language})
 
 
 def set_active(session: Session, *, actor: Actor, username: str, active: bool) -> UserRead:

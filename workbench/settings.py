@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     #: SQLAlchemy URL. Empty means a SQLite file ``workbench.db`` in ``data_dir``.
     database_url: str = ""
     data_dir: Path = DEFAULT_DATA_DIR
+    #: The office's language for the workbench (``ja`` or ``en``): what a user who has not
+    #: chosen one sees. Empty: the browser's language decides, else English.
+    language: str = ""
     #: Office time zone used to show times and to decide what "today" is.
     timezone: str = "Asia/Tokyo"
     #: Country whose public holidays extend deadlines that end on a closed day.
@@ -105,6 +108,14 @@ class Settings(BaseSettings):
 
     #: SQLite busy timeout (milliseconds) while waiting for the single writer.
     sqlite_busy_timeout_ms: int = 15_000
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value and value not in ("en", "ja"):
+            raise ValueError("language must be 'ja', 'en' or empty (the browser's language)")
+        return value
 
     @field_validator("timezone")
     @classmethod

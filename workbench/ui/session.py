@@ -121,7 +121,9 @@ def _from_identity_provider(session_ended_at) -> Actor | None:  # noqa: ANN001
 
 def _forget() -> None:
     """Clear this browser's session state but the page asked for and a pending notice."""
-    kept_keys = (_after_sign_in_key(), NOTICE_KEY, _REFUSED_KEY)
+    from workbench.ui.language import CHOSEN_KEY
+
+    kept_keys = (_after_sign_in_key(), NOTICE_KEY, _REFUSED_KEY, CHOSEN_KEY)
     keep = {key: st.session_state[key] for key in kept_keys if key in st.session_state}
     st.session_state.clear()
     st.session_state.update(keep)
@@ -150,10 +152,12 @@ def sign_in_with_provider() -> None:
 
 def _open_session(actor: Actor, *, via: str) -> None:
     started = sessions.start(actor, engine=get_engine(), via=via)
-    requested = st.session_state.get(_after_sign_in_key())
+    from workbench.ui.language import CHOSEN_KEY
+
+    kept = {key: st.session_state[key] for key in (_after_sign_in_key(), CHOSEN_KEY)
+            if st.session_state.get(key) is not None}
     st.session_state.clear()
-    if requested is not None:
-        st.session_state[_after_sign_in_key()] = requested
+    st.session_state.update(kept)
     st.session_state[TOKEN_KEY] = started.token
     st.session_state[ACTOR_KEY] = actor
     st.session_state[_HANDOFF_KEY] = (started.handoff_code,
