@@ -27,7 +27,14 @@ from anyascii import anyascii
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableHeadingsDisplay, TextMode, XPos, YPos
 
-from workbench.documents.fonts import FontFile, FontSet, discover_fonts, without_full_width_scripts
+from workbench.documents.fonts import (
+    FontFile,
+    FontSet,
+    IdentityOutputProducer,
+    discover_fonts,
+    use_cid_codes,
+    without_full_width_scripts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +200,8 @@ class _Pdf(FPDF):
             bold = False
             if font.bold_path:
                 try:
-                    self.add_font(family, "B", font.bold_path, collection_font_number=font.index,
+                    self.add_font(family, "B", font.bold_path,
+                                  collection_font_number=font.bold_index,
                                   unicode_range=subset)
                     bold = True
                 except Exception:
@@ -202,6 +210,8 @@ class _Pdf(FPDF):
         if not families:
             self._cmaps: tuple[dict[int, object], ...] = ()
             return
+        for registered in self.fonts.values():
+            use_cid_codes(registered)  # CID-keyed CFF fonts (Noto CJK): text that reads back
         self.core = False
         self.real_bold = families[0][2]
         self._cmaps = tuple(self.fonts[family.lower()].cmap for family, _, _ in families)
@@ -566,7 +576,7 @@ class _Pdf(FPDF):
                 "were transliterated"
             )
         self.set_subject("; ".join(notes))
-        return bytes(self.output())
+        return bytes(self.output(output_producer_class=IdentityOutputProducer))
 
 
 def _new_pdf(title: str, case_number: str, **kwargs: str) -> _Pdf:
