@@ -9,6 +9,13 @@ whose family and given names were entered the other way round still lands in the
 Candidates from the blocks must also lie within one year of the query's birth year (no
 constraint when either side has no year).
 
+Japanese readings (``triage.readings``): a record may carry the katakana reading of the name
+and the name in kanji. The folded reading and the folded kanji are blocking keys of their own,
+so that two records whose Latin spellings have nothing in common but whose readings agree are
+still compared. In the score the same reading, or the same kanji, supports the match; kanji
+that differ weigh against it (a different reading does not: two clerks transcribe a foreign
+name into katakana in different ways).
+
 ``score(a, b)`` returns a :class:`Match`: a score between 0 and 1, the decision against
 :data:`MATCH_THRESHOLD` and short reasons a clerk can read.  A person confirms every link;
 the matcher only proposes.
@@ -36,6 +43,8 @@ from pathlib import Path
 from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
+
+from triage.readings import kana_key, kanji_key
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triage"
 PAIRS_FILE = DATA_DIR / "name_pairs.jsonl"
@@ -68,6 +77,8 @@ class IdentityRecord:
     nationality: str = ""
     sex: str = "U"
     aliases: tuple[str, ...] = ()
+    name_kana: str | None = None
+    name_kanji: str | None = None
 
 
 @dataclass(frozen=True)
@@ -293,13 +304,16 @@ class _Features:
     year: int | None
     sex: str
     nationality: str
+    kana: str = ""
+    kanji: str = ""
 
 
 def _features(record: IdentityRecord) -> _Features:
     sex = (record.sex or "U").upper()
     return _Features(record, name_forms(record), _original_key(record.name_original),
                      birth_year_of(record), sex if sex in SEXES else "U",
-                     (record.nationality or "").upper())
+                     (record.nationality or "").upper(), kana_key(record.name_kana),
+                     kanji_key(record.name_kanji))
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,13 +330,27 @@ def _token_keys(forms: Sequence[NameForm]) -> set[str]:
     return keys
 
 
+def _reading_keys(kana: str, kanji: str) -> set[str]:
+    """Blocking keys of the Japanese readings: ``kana:グエンヴァンアン``, ``kanji:張偉``."""
+    keys = set()
+    if len(kana) >= 2:
+        keys.add(f"kana:{kana}")
+    if kanji:
+        keys.add(f"kanji:{kanji}")
+    return keys
+
+
 def blocking_keys(record: IdentityRecord) -> set[str]:
-    """Stable blocking keys, one per name token (aliases included): ``"AFG:krm"``.
+    """Stable blocking keys, one per name token (aliases included): ``"AFG:krm"``, and one
+    each for the katakana reading and the kanji name when the record has them
+    (``"VNM:kana:グエンヴァンアン"``).
 
     Two records are candidates when they share a key and their birth years lie within
     :data:`YEAR_WINDOW` of each other (or either year is unknown)."""
     nat = (record.nationality or "").upper() or "UNK"
-    return {f"{nat}:{k}" for k in _token_keys(name_forms(record))}
+    keys = _token_keys(name_forms(record)) | _reading_keys(kana_key(record.name_kana),
+                                                          kanji_key(record.name_kanji))
+    return {f"{nat}:{k}" for k in keys}
 
 
 def years_compatible(a: int | None, b: int | None, window: int = YEAR_WINDOW) -> bool:
@@ -548,6 +576,9 @@ class Params:
     token_differ: float = -6.0
     original_same: float = 1.5
     original_differ: float = -1.0
+    kana_same: float = 2.0
+    kanji_same: float = 2.5
+    kanji_differ: float = -7.0
     dob_exact: float = 3.0
     dob_swapped: float = 2.0
     dob_one_day: float = 1.5
@@ -580,11 +611,18 @@ def _score_features(fa: _Features, fb: _Features, threshold: float | None = None
                 best, best_val = r, val
     assert best is not None
     reasons: list[str] = []
-    logit = P.bias
-    logit += P.name_slope * (best.sim - P.name_mid)
-    logit += min(0.0, P.worst_slope * (best.worst - P.worst_mid))
-    logit += P.unmatched * best.unmatched
-    logit += P.token_differ * best.differ_count
+    name_logit = P.name_slope * (best.sim - P.name_mid)
+    name_logit += min(0.0, P.worst_slope * (best.worst - P.worst_mid))
+    name_logit += P.unmatched * best.unmatched
+    name_logit += P.token_differ * best.differ_count
+    same_kana = bool(fa.kana) and fa.kana == fb.kana
+    same_kanji = bool(fa.kanji) and fa.kanji == fb.kanji
+    kanji_conflict = bool(fa.kanji and fb.kanji) and not same_kanji
+    if (same_kana or same_kanji) and not kanji_conflict:
+        # The same reading or the same characters: Latin spellings that differ are two ways
+        # of writing one name in the Latin alphabet, not evidence of two people.
+        name_logit = max(name_logit, 0.0)
+    logit = P.bias + name_logit
     if best.exact and not best.alias:
         reasons.append("same name")
     else:
@@ -613,6 +651,16 @@ def _score_features(fa: _Features, fb: _Features, threshold: float | None = None
         elif fuzz.token_sort_ratio(fa.original, fb.original) < 80:
             logit += P.original_differ
             reasons.append("names in the original script differ")
+    if same_kana:
+        logit += P.kana_same
+        reasons.append(f"same katakana reading ({fa.record.name_kana})")
+    if same_kanji:
+        logit += P.kanji_same
+        reasons.append(f"same name in kanji ({fa.record.name_kanji})")
+    elif kanji_conflict:
+        logit += P.kanji_differ
+        reasons.append(f"names in kanji differ ({fa.record.name_kanji} / "
+                       f"{fb.record.name_kanji})")
     dob = _dob_compare(fa.record, fb.record)
     logit += dob.evidence
     if dob.reason:
@@ -730,7 +778,7 @@ class IdentityIndex:
             self.records.append(record)
             self._features.append(feats)
             nat = feats.nationality or "UNK"
-            for k in _token_keys(feats.forms):
+            for k in _token_keys(feats.forms) | _reading_keys(feats.kana, feats.kanji):
                 key = f"{nat}:{k}"
                 if feats.year is None:
                     no_year[key].append(row)
@@ -803,7 +851,8 @@ def _record_from_json(obj: dict, rid: str) -> IdentityRecord:
         name_original=obj.get("name_original"),
         date_of_birth=date.fromisoformat(dob) if dob else None,
         birth_year=obj.get("birth_year"), nationality=obj.get("nationality") or "",
-        sex=obj.get("sex") or "U", aliases=tuple(obj.get("aliases") or ()))
+        sex=obj.get("sex") or "U", aliases=tuple(obj.get("aliases") or ()),
+        name_kana=obj.get("name_kana"), name_kanji=obj.get("name_kanji"))
 
 
 def load_pairs(path: str | Path = PAIRS_FILE, split: str | None = None) -> list[LabelledPair]:
