@@ -2,7 +2,11 @@
 belongs to and the terms that signal it, plus the negation and hypothetical triggers.
 
 Terms are kept as stem sequences so that the spaCy matcher in :mod:`triage.nlp` matches
-inflected forms; Japanese terms stay as substrings. The stemmer is deliberately light (plural
+inflected forms; Japanese terms are kept as written here and analysed by SudachiPy when the
+pipeline is built (:mod:`triage.japanese`), so they match normalised forms. The ``[japanese]``
+table holds how Japanese negation, conditions, fears and hedges are read and the words that
+make a Convention ground the motive of the harm; ``[never_b]`` the terms of the subjects a claim
+about which is never Category B. The stemmer is deliberately light (plural
 -s, -ed, -ing, a final -e): a full Porter or Snowball stemmer conflates words the cues must keep
 apart ("national" and "nationality", "protests" and "Protestant", "active" and "activism").
 """
@@ -38,6 +42,28 @@ class CueType:
     terms: tuple[tuple[str, ...], ...]
     weak_terms: tuple[tuple[str, ...], ...]
     ja_terms: tuple[str, ...]
+    ja_weak_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class JapaneseRules:
+    """How Japanese negation, conditions, fears, hedges and motives are read (``[japanese]``)."""
+
+    negators: frozenset[str] = frozenset()
+    denials: frozenset[str] = frozenset()
+    not_negation: tuple[str, ...] = ()
+    reporting: frozenset[str] = frozenset()
+    reporting_window: int = 60
+    clause_ends: frozenset[str] = frozenset()
+    window: int = 16
+    conditionals: frozenset[str] = frozenset()
+    not_conditional: tuple[str, ...] = ()
+    fears: tuple[str, ...] = ()
+    hedges: tuple[str, ...] = ()
+    questions: frozenset[str] = frozenset()
+    motive: tuple[str, ...] = ()
+    mention: tuple[str, ...] = ()
+    criminal: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,10 @@ class Lexicon:
     cue_types: tuple[CueType, ...]
     negation: Triggers
     hypothetical: Triggers
+    japanese: JapaneseRules = JapaneseRules()
+    #: subject ("demonstration", "religious_community", "ethnic_group") → its terms, English
+    #: ones as stem sequences and Japanese ones as written.
+    never_b: tuple[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...] = ()
 
     def by_name(self) -> dict[str, CueType]:
         return {c.name: c for c in self.cue_types}
@@ -143,18 +173,67 @@ def parse(data: dict) -> Lexicon:
             raise CueLexiconError(f"[cue.{name}] needs a non-empty 'terms' list")
         _strings(entry.get("weak"), f"[cue.{name}] 'weak'")
         _strings(entry.get("ja"), f"[cue.{name}] 'ja'")
+        _strings(entry.get("ja_weak"), f"[cue.{name}] 'ja_weak'")
         cue_types.append(CueType(
             name=name, family=family, label=str(entry.get("label", name)),
             b_reason=entry.get("b_reason"),
             terms=tuple(stems(t) for t in terms),
             weak_terms=tuple(stems(t) for t in entry.get("weak", [])),
             ja_terms=tuple(entry.get("ja", [])),
+            ja_weak_terms=tuple(entry.get("ja_weak", [])),
         ))
     if not cue_types:
         raise CueLexiconError("the cue file defines no [cue.*] entries")
     return Lexicon(version=str(data.get("version", "0")), cue_types=tuple(cue_types),
                    negation=_triggers(data.get("negation", {}), "negation"),
-                   hypothetical=_triggers(data.get("hypothetical", {}), "hypothetical"))
+                   hypothetical=_triggers(data.get("hypothetical", {}), "hypothetical"),
+                   japanese=_japanese(data.get("japanese", {})),
+                   never_b=_never_b(data.get("never_b", {}), cue_types))
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _japanese(section: dict) -> JapaneseRules:
+    if not isinstance(section, dict):
+        raise CueLexiconError("[japanese] must be a table")
+    lists = ("negators", "denials", "not_negation", "reporting", "clause_ends", "conditionals",
+             "not_conditional", "fears", "hedges", "questions", "motive", "mention", "criminal")
+    for key in set(section) - set(lists) - {"window", "reporting_window"}:
+        raise CueLexiconError(f"[japanese] has an unknown key {key!r}")
+    values = {key: _strings(section.get(key), f"[japanese] '{key}'") for key in lists}
+    try:
+        window, reporting_window = int(section.get("window", 16)), int(
+            section.get("reporting_window", 60))
+    except (TypeError, ValueError) as exc:
+        raise CueLexiconError(f"[japanese] is malformed: {exc}") from exc
+    sets = ("negators", "denials", "reporting", "clause_ends", "conditionals", "questions")
+    return JapaneseRules(
+        window=window, reporting_window=reporting_window,
+        **{key: frozenset(v) if key in sets else tuple(v) for key, v in values.items()})
+
+
+def _never_b(section: dict, cue_types: list[CueType]
+             ) -> tuple[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...]:
+    if not isinstance(section, dict):
+        raise CueLexiconError("[never_b] must be a table")
+    english = {t for c in cue_types for t in c.terms + c.weak_terms}
+    japanese = {t for c in cue_types for t in c.ja_terms + c.ja_weak_terms}
+    out = []
+    for subject, terms in section.items():
+        terms = _strings(terms, f"[never_b] '{subject}'")
+        en, ja = [], []
+        for term in terms:
+            if _CJK.search(term):
+                if term not in japanese:
+                    raise CueLexiconError(f"[never_b] '{subject}': {term!r} is no cue's term")
+                ja.append(term)
+            else:
+                if stems(term) not in english:
+                    raise CueLexiconError(f"[never_b] '{subject}': {term!r} is no cue's term")
+                en.append(stems(term))
+        out.append((subject, tuple(en), tuple(ja)))
+    return tuple(out)
 
 
 def load(path: Path = CUES_FILE) -> Lexicon:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from triage.cues import default_lexicon
 from triage.features import READING_FEATURES, reading_vector
-from triage.nlp import sentences_of, text_of
+from triage.nlp import sentences_of, words_text
 
 _ANON = re.compile(r"\bX{2,}\w*|\b[A-Z]{2,3}\d-\d{5}\b")
 _PERSON = re.compile(
@@ -110,7 +110,7 @@ class BDetector:
         """p(the text is written like a real decision's allegations)."""
         if self.style is None or self.style_word is None or not docs:
             return np.ones(len(docs))
-        x = self.style_word.transform([text_of(d) for d in docs])
+        x = self.style_word.transform([words_text(d) for d in docs])
         return self.style.predict_proba(x)[:, list(self.style.classes_).index(1)]
 
     def combine(self, docs: Sequence[Doc], p_classifier: np.ndarray) -> np.ndarray:
@@ -124,7 +124,7 @@ class BDetector:
         return real_style * own + (1 - real_style) * stacked
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
-        texts = [neutral_text(text_of(d)) for d in docs]
+        texts = [neutral_text(words_text(d)) for d in docs]
         return sparse.hstack([self.word.transform(texts),
                               sparse.csr_matrix(numeric(docs) * NUMERIC_SCALE)], format="csr")
 
@@ -141,7 +141,7 @@ def fit(docs: Sequence[Doc], is_b: Sequence[bool], weights: Sequence[float] | No
     word = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
                            min_df=3, max_features=30_000, sublinear_tf=True,
                            stop_words="english")
-    word.fit([neutral_text(text_of(d)) for d in docs])
+    word.fit([neutral_text(words_text(d)) for d in docs])
     classifier = LogisticRegression(C=c, max_iter=4000, class_weight="balanced")
     detector = BDetector(word=word, classifier=classifier)
     y = np.asarray([1 if b else 0 for b in is_b])

@@ -222,8 +222,9 @@ class Triager:
         )
         clauses = features.read(doc)
         nexus = {link.sentence for link in clauses.links}
+        about = tuple(dict.fromkeys(subject for _, subject in clauses.about))
         reading = Reading(probabilities=p, nexus=bool(nexus), novelty=novelty,
-                          p_no_news=p_no_news)
+                          p_no_news=p_no_news, about=about)
         decision = self.rules.decide(facts, reading, self.a_countries)
         not_b = self._why_not_b(doc, decision, clauses, p)
         third = item.application_number >= 3

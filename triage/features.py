@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from spacy.attrs import IDX
+from spacy.attrs import IDX, ORTH, TAG
 from spacy.tokens import Doc
 
-from triage.cues import Lexicon, default_lexicon
+from triage.cues import JapaneseRules, Lexicon, default_lexicon
 from triage.nlp import CueHit, sentences_of, text_of
 
 _STATES = ("asserted", "weak", "negated", "hypothetical")
@@ -52,7 +52,7 @@ def nexus_sentences(hits: list[CueHit]) -> set[int]:
     found = set()
     for sentence, group in by_sentence.items():
         ground = any(h.family == "ground" and not h.negated and not h.weak
-                     and not h.question for h in group)
+                     and not h.question and not h.hedged for h in group)
         actor = any(h.family == "harm" and not h.negated and not h.question for h in group)
         if ground and actor:
             found.add(sentence)
@@ -145,6 +145,9 @@ class Reading:
     unlinked: tuple[int, ...]  # sentences with a strong ground that is not linked
     crime: tuple[int, ...]  # sentences with crime, extortion, debt or private-dispute cues
     n_sentences: int
+    #: (sentence, subject) where the claim is about a political demonstration, a religious
+    #: community or an ethnic group (cues.toml [never_b]): such a claim is never B.
+    about: tuple[tuple[int, str], ...] = ()
 
 
 def _words(doc: Doc, start: int, end: int) -> list[str]:
@@ -172,6 +175,8 @@ def _read(doc: Doc) -> Reading:
     hits: list[CueHit] = doc._.cues or []
     if not hits:
         return Reading((), (), (), len(sentences_of(doc)))
+    if doc.user_data.get("triage_lang") == "ja":
+        return _read_japanese(doc, hits, default_lexicon().japanese)
     starts = doc.to_array(IDX).astype(np.int64)
 
     def token_of(char: int) -> int | None:
@@ -186,6 +191,7 @@ def _read(doc: Doc) -> Reading:
     links: list[Link] = []
     unlinked: list[int] = []
     crime: list[int] = []
+    about: list[tuple[int, str]] = []
     for index, group in sorted(by_sentence.items()):
         sent = sentences[index] if index < len(sentences) else None
         if sent is None:
@@ -193,37 +199,159 @@ def _read(doc: Doc) -> Reading:
         criminal = _CRIMINAL.search(text, sent.start_char, sent.end_char) is not None
         if criminal or any(h.type in _CRIME_TYPES and h.asserted and not h.weak for h in group):
             crime.append(index)
-        grounds = [h for h in group if h.family == "ground" and not h.negated
-                   and not h.weak and not h.question]
-        if not grounds:
-            continue
         harms = [token_of(h.start) for h in group if h.family == "harm"
                  and not h.negated and not h.question]
         harms = [i for i in harms if i is not None]
         state = any(h.type == "agent_state" and not h.negated for h in group)
+        insecurity = _insecure(group)
+
+        def link(hit: CueHit, political: bool) -> str | None:
+            at = token_of(hit.start)
+            if at is None:
+                return None
+            before = _words(doc, max(sent.start, at - _MOTIVE_WINDOW), at)  # noqa: B023
+            if _preceded_by(before[-4:], _MENTION):
+                return None
+            if _preceded_by(before, _MOTIVE):
+                return "motive"
+            clause = _clause(doc, sent, at)  # noqa: B023
+            if any(clause[0] <= h < clause[1] for h in harms):  # noqa: B023
+                return "clause"
+            if state and political and not criminal:  # noqa: B023
+                return "state_political"
+            return None
+
+        if not criminal and not insecurity:
+            about.extend((index, subject) for subject in _about(group, link))
+        grounds = [h for h in group if h.family == "ground" and not h.negated
+                   and not h.weak and not h.question and not h.hedged]
+        if not grounds:
+            continue
         found = None
         for ground in grounds:
-            at = token_of(ground.start)
-            if at is None:
-                continue
-            before = _words(doc, max(sent.start, at - _MOTIVE_WINDOW), at)
-            if _preceded_by(before[-4:], _MENTION):
-                continue
-            if _preceded_by(before, _MOTIVE):
-                found = Link(index, ground.type, ground.text, "motive")
-                break
-            clause = _clause(doc, sent, at)
-            if any(clause[0] <= h < clause[1] for h in harms):
-                found = Link(index, ground.type, ground.text, "clause")
-                break
-            if state and ground.type == "ground_political" and not criminal:
-                found = Link(index, ground.type, ground.text, "state_political")
+            how = link(ground, ground.type == "ground_political")
+            if how:
+                found = Link(index, ground.type, ground.text, how)
                 break
         if found:
             links.append(found)
         else:
             unlinked.append(index)
-    return Reading(tuple(links), tuple(unlinked), tuple(crime), len(sentences))
+    return Reading(tuple(links), tuple(unlinked), tuple(crime), len(sentences), tuple(about))
+
+
+def _insecure(group: list[CueHit]) -> bool:
+    """General insecurity or the conflict asserted in the sentence (a bombing, terrorism,
+    crime, shelling): a mosque or a rally named there is where it struck, not what the claim
+    is about."""
+    return any(h.type in ("b_general_insecurity", "conflict") and not h.negated
+               and not h.weak for h in group)
+
+
+def _about(group: list[CueHit], link) -> list[str]:  # noqa: ANN001
+    """Subjects of :data:`Reading.about` in one sentence: a demonstration, religious community
+    or ethnic group linked to the harm like a Convention ground (loose terms such as "church"
+    included). Where the sentence also tells a debt, hardship or private dispute, only a
+    motive counts ("neighbours beat him because he is a Christian"), not a harm nearby."""
+    private = any(h.family == "b" and not h.negated and not h.weak for h in group)
+    out = []
+    for h in group:
+        if h.subject is None or h.negated or h.question or h.hedged:
+            continue
+        how = link(h, h.subject == "demonstration")
+        if how == "motive" or (how and not private):
+            out.append(h.subject)
+    return out
+
+
+def _read_japanese(doc: Doc, hits: list[CueHit], rules: JapaneseRules) -> Reading:
+    """The clause reading of a Japanese doc. Japanese puts the reason after the ground
+    ("宗教を理由に", "クルド人であるために", "スパイだとして", "反政府派とみなされ"), so a ground is
+    linked when a motive word follows it in its clause, when its clause holds the harm, or
+    when a state agent acts on a political organisation or activity in its sentence; a place
+    or an occasion after it ("教会の近くで", "選挙の際") makes it a mention."""
+    sentences = sentences_of(doc)
+    text = text_of(doc)
+    strings = doc.vocab.strings
+    arrays = doc.to_array([IDX, ORTH, TAG])
+    starts = arrays[:, 0].astype(np.int64)
+    orth = [strings[int(v)] for v in arrays[:, 1]]
+    tag = [strings[int(v)] for v in arrays[:, 2]]
+    breaks = [i for i in range(len(orth)) if (orth[i] in "、，,；;：:。！？!?" and not (
+        i and orth[i - 1] in ("たり", "だり"))) or (
+        tag[i] == "助詞-接続助詞" and orth[i] in rules.clause_ends)]
+    break_chars = np.asarray([starts[i] for i in breaks] + [len(text)], dtype=np.int64)
+    motive = _japanese_pattern(rules.motive)
+    mention = _japanese_pattern(rules.mention)
+    criminal_words = _japanese_pattern(rules.criminal)
+
+    def clause_of(char: int) -> tuple[int, int]:
+        """Character range of the clause holding ``char``."""
+        at = int(np.searchsorted(break_chars, char, side="right"))
+        begin = int(break_chars[at - 1]) + 1 if at > 0 else 0
+        return begin, int(break_chars[at]) if at < len(break_chars) else len(text)
+
+    by_sentence: dict[int, list[CueHit]] = defaultdict(list)
+    for hit in hits:
+        by_sentence[hit.sentence].append(hit)
+    links: list[Link] = []
+    unlinked: list[int] = []
+    crime: list[int] = []
+    about: list[tuple[int, str]] = []
+    for index, group in sorted(by_sentence.items()):
+        if index >= len(sentences):
+            continue
+        sent = sentences[index]
+        criminal = bool(criminal_words and criminal_words.search(text, sent.start_char,
+                                                                 sent.end_char))
+        if criminal or any(h.type in _CRIME_TYPES and h.asserted and not h.weak for h in group):
+            crime.append(index)
+        harms = [h.start for h in group if h.family == "harm" and not h.negated
+                 and not h.question]
+        state = any(h.type == "agent_state" and not h.negated for h in group)
+
+        def tail(h: CueHit, limit: int = 24) -> str:
+            end = min(clause_of(h.start)[1] + 1, h.end + limit, sent.end_char)  # noqa: B023
+            return text[h.end:end]
+
+        def mentioned(h: CueHit) -> bool:
+            return bool(mention and mention.search(tail(h)[:8]))
+
+        def link(hit: CueHit, political: bool) -> str | None:
+            if mentioned(hit):
+                return None
+            if motive and motive.search(tail(hit)):
+                return "motive"
+            begin, end = clause_of(hit.start)
+            if any(begin <= h < end for h in harms):  # noqa: B023
+                return "clause"
+            if state and political and not criminal:  # noqa: B023
+                return "state_political"
+            return None
+
+        if not criminal and not _insecure(group):
+            about.extend((index, subject) for subject in _about(group, link))
+        grounds = [h for h in group if h.family == "ground" and not h.negated
+                   and not h.weak and not h.question and not h.hedged]
+        if not grounds:
+            continue
+        found = None
+        for ground in grounds:
+            how = link(ground, ground.type == "ground_political")
+            if how:
+                found = Link(index, ground.type, ground.text, how)
+                break
+        if found:
+            links.append(found)
+        else:
+            unlinked.append(index)
+    return Reading(tuple(links), tuple(unlinked), tuple(crime), len(sentences), tuple(about))
+
+
+@lru_cache(maxsize=16)
+def _japanese_pattern(items: tuple[str, ...]) -> re.Pattern | None:
+    items = sorted(set(items), key=len, reverse=True)
+    return re.compile("|".join(re.escape(i) for i in items)) if items else None
 
 
 def _clause(doc: Doc, sent, at: int) -> tuple[int, int]:  # noqa: ANN001

@@ -27,14 +27,14 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
-from spacy.attrs import IDX, ORTH
+from spacy.attrs import IDX, IS_SPACE, NORM, ORTH
 from spacy.tokens import Doc
 
 from triage import features
 from triage.corpus import DATA_DIR
 from triage.detector import BDetector
 from triage.detector import feature_names as detector_features
-from triage.nlp import text_of
+from triage.nlp import text_of, words_text
 
 MODEL_DIR = DATA_DIR / "model"
 MODEL_FILE = MODEL_DIR / "triage.skops"
@@ -147,6 +147,14 @@ def marked_text(doc: Doc) -> str:
     for hit in doc._.cues or []:
         if hit.negated:
             negated.update(range(hit.start, hit.end))
+    if doc.user_data.get("triage_lang") == "ja":
+        # Japanese: the normalised words, spaced (連行されました → 連行 為る れる ます た).
+        if not negated:
+            return words_text(doc)
+        strings = doc.vocab.strings
+        rows = doc.to_array([IDX, NORM, IS_SPACE]).tolist()
+        return " ".join(f"neg_{strings[norm]}" if idx in negated else strings[norm]
+                        for idx, norm, space in rows if not space)
     if not negated:
         return text_of(doc)
     strings = doc.vocab.strings

@@ -1,39 +1,52 @@
 """The triage spaCy pipeline: ``spacy.blank("en")`` plus the project's own components, so
 nothing is downloaded at run time.
 
-Pipeline: ``triage_norm`` (each token's NORM becomes its stem) → ``triage_sentences`` →
-``triage_cues`` (PhraseMatcher over the stems for every cue type of ``data/triage/cues.toml``,
-substring search for the Japanese terms, then negation and hypothetical marking). The result is
-``doc._.cues``: a list of :class:`CueHit`, each with its sentence.
+Tokenizer: spaCy's English rules, or for a mostly Japanese text SudachiPy's morphemes with their
+normalised forms as NORM (:mod:`triage.japanese`). Pipeline: ``triage_norm`` (each English
+token's NORM becomes its stem) → ``triage_sentences`` → ``triage_cues`` (PhraseMatcher over the
+stems, and over the Japanese normalised forms, for every cue type of ``data/triage/cues.toml``,
+then negation and hypothetical marking). The result is ``doc._.cues``: a list of
+:class:`CueHit`, each with its sentence.
 
 Negation follows NegEx: a trigger ("not", "never", "no one", …) negates a cue that follows it
 in the same clause within ``window`` tokens; a terminator ("but", "however", …) ends its reach;
 look-alikes ("not only", "no doubt") do not negate; a few phrases after a cue ("… was not the
 reason") negate backwards. A cue after "if", "would", "will", "afraid", … is hypothetical: a
 fear or a possibility, not an event that happened.
+
+Japanese negates and hedges after the predicate, so its markers reach backwards over their own
+clause (to the previous reading comma, end mark or clause-ending particle such as が, ので, ば):
+〜ない, 〜ず(に), 〜ぬ, 〜ません, 〜ことはない, 〜とは言えない, 〜わけではない, 〜はずがない,
+〜ではなく; a denied report (〜とは述べていない) reaches over the whole reported claim. Obligation
+(〜なければならない), かもしれない, "don't know why" and the like do not negate. A condition
+(〜ば, 〜たら, 〜なら, 〜場合, もし) makes the rest of its sentence hypothetical unless the
+sentence tells what happened (past predicate: 家に帰ったら警察が待っていた); a fear (おそれ,
+怖い, 〜と思う) makes its clause hypothetical, and so does a hedge (かもしれない, 〜らしい), which
+also marks the cue ``hedged``: not sure it happened or why, so a hedged ground is no basis.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LOWER, NORM, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
-from triage.cues import Lexicon, Triggers, default_lexicon, stem
+from triage import japanese
+from triage.cues import JapaneseRules, Lexicon, Triggers, default_lexicon, stem
 from triage.cues import load as load_lexicon
 
 #: Changes whenever the components change what they produce; part of the model version.
-PIPELINE_VERSION = "2026.12.2"
+PIPELINE_VERSION = "2026.12.3"
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _JA_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -65,7 +78,7 @@ def _question_tokens(doc: Doc, sentences: list) -> set[int]:
         words = [i for i in range(sent.start, sent.end) if not space[i]]
         if not words:
             continue
-        if orth[words[-1]] == "?" or (lower[words[0]] == "q" and len(words) > 1
+        if orth[words[-1]] in ("?", "？") or (lower[words[0]] == "q" and len(words) > 1
                                       and orth[words[1]] in (":", ".")):
             inside.update(range(sent.start, sent.end))
             continue
@@ -102,8 +115,7 @@ def _spread_negation(doc: Doc, hits: list[CueHit], spans: list[tuple[int, int, i
         between = doc[previous:start]
         if len(between) <= 8 and all(t.lower_ in _LIST_GLUE for t in between) and any(
                 t.lower_ in (",", "or", "nor", "and") for t in between):
-            out[k] = CueHit(h.type, h.family, h.text, h.start, h.end, h.sentence, True,
-                            h.hypothetical, h.weak, h.question)
+            out[k] = replace(h, negated=True)
             last_negated_end[h.sentence] = end
     return out
 
@@ -122,6 +134,8 @@ class CueHit:
     hypothetical: bool = False
     weak: bool = False
     question: bool = False  # inside a question put to the applicant, not a statement
+    hedged: bool = False  # Japanese: the applicant is not sure it happened or why
+    subject: str | None = None  # a [never_b] subject: demonstration, religious community …
 
     @property
     def asserted(self) -> bool:
@@ -224,23 +238,37 @@ class CueComponent:
     def __init__(self, nlp: Language, lexicon: Lexicon):
         self.lexicon = lexicon
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.labels: dict[int, tuple[str, str, bool]] = {}
+        self.ja_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.labels: dict[int, tuple[str, str, bool, str | None]] = {}
+        en_subject = {term: subject for subject, en, _ in lexicon.never_b for term in en}
+        ja_subject = {term: subject for subject, _, ja in lexicon.never_b for term in ja}
+
+        def add(matcher: PhraseMatcher, prefix: str, cue, weak: bool,  # noqa: ANN001
+                patterns: dict[tuple[str, ...], str | None]) -> None:
+            by_subject: dict[str | None, list[Doc]] = {}
+            for words, subject in patterns.items():
+                if not words:
+                    continue
+                d = Doc(nlp.vocab, words=list(words))
+                for t in d:
+                    t.norm_ = t.text
+                by_subject.setdefault(subject, []).append(d)
+            for subject, docs in by_subject.items():
+                key = f"{prefix}{cue.name}|{'weak' if weak else 'strong'}|{subject or ''}"
+                matcher.add(key, docs)
+                self.labels[nlp.vocab.strings[key]] = (cue.name, cue.family, weak, subject)
+
         for cue in lexicon.cue_types:
-            for weak, terms in ((False, cue.terms), (True, cue.weak_terms)):
-                docs = []
-                for term in terms:
-                    d = Doc(nlp.vocab, words=list(term))
-                    for t in d:
-                        t.norm_ = t.text
-                    docs.append(d)
-                if docs:
-                    key = f"{cue.name}|{'weak' if weak else 'strong'}"
-                    self.matcher.add(key, docs)
-                    self.labels[nlp.vocab.strings[key]] = (cue.name, cue.family, weak)
+            for weak, terms, ja_terms in ((False, cue.terms, cue.ja_terms),
+                                          (True, cue.weak_terms, cue.ja_weak_terms)):
+                add(self.matcher, "", cue, weak, {t: en_subject.get(t) for t in terms})
+                add(self.ja_matcher, "ja:", cue, weak,
+                    {japanese.term_norms(t): ja_subject.get(t) for t in ja_terms})
         self.negation = _TriggerMatcher(nlp, "neg", lexicon.negation)
         self.hypothetical = _TriggerMatcher(nlp, "hyp", lexicon.hypothetical)
         self.ja = [(cue.name, cue.family, term) for cue in lexicon.cue_types
                    for term in cue.ja_terms]
+        self.ja_rules = _JapaneseMarkers(lexicon.japanese)
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = sentences_of(doc)
@@ -257,7 +285,7 @@ class CueComponent:
         # state agent, a harm and (as a phrase) state protection.
         hits: list[CueHit] = []
         for match_id, start, end in spans:
-            name, family, weak = self.labels[match_id]
+            name, family, weak, subject = self.labels[match_id]
             sent = sentence_of[start]
             negated = self._reaches(doc, start, neg_before, sent, sentence_of, terminators,
                                     self.lexicon.negation.window)
@@ -272,9 +300,12 @@ class CueComponent:
             span = doc[start:end]
             question = start in questions
             hits.append(CueHit(name, family, span.text, span.start_char, span.end_char, sent,
-                               negated, hypothetical or question, weak, question))
+                               negated, hypothetical or question, weak, question,
+                               subject=subject))
         hits = _spread_negation(doc, hits, spans)
-        if _CJK.search(text_of(doc)):
+        if doc.user_data.get("triage_lang") == "ja":
+            hits.extend(self._japanese_morphemes(doc, sentences))
+        elif _CJK.search(text_of(doc)):
             hits.extend(self._japanese(doc, sentences))
         hits.sort(key=lambda h: (h.start, h.type))
         doc._.cues = hits
@@ -297,7 +328,51 @@ class CueComponent:
             position -= 1
         return False
 
+    def _japanese_morphemes(self, doc: Doc, sentences: list) -> list[CueHit]:
+        """Cues of a doc made of Sudachi morphemes, matched on normalised forms, with Japanese
+        negation, conditions, fears, hedges and questions read per clause."""
+        matches = self.ja_matcher(doc)
+        if not matches:
+            return []
+        strings = doc.vocab.strings
+        arrays = doc.to_array([ORTH, NORM, TAG, IDX])
+        orth = [strings[int(v)] for v in arrays[:, 0]]
+        norm = [strings[int(v)] for v in arrays[:, 1]]
+        tag = [strings[int(v)] for v in arrays[:, 2]]
+        starts = arrays[:, 3].astype(np.int64)
+        text = text_of(doc)
+        # A term inside a longer compound word of another term is that word, not the term:
+        # 政府 in 反政府, 治安 in 治安部隊, 民族 in 少数民族 counted once.
+        compounds = {(s, e) for _, s, e in matches if e - s > 1 and all(
+            tag[i].startswith(("名詞", "接頭辞", "接尾辞")) for i in range(s, e))}
+        # … and a term inside a longer term of its own type is that term (仕事 in 仕事がない).
+        spans_of: dict[str, list[tuple[int, int]]] = {}
+        for m, s, e in matches:
+            spans_of.setdefault(self.labels[m][0], []).append((s, e))
+        kept = [(m, s, e) for m, s, e in matches if not any(
+            cs <= s and e <= ce and ce - cs > e - s for cs, ce in compounds) and not any(
+            cs <= s and e <= ce and ce - cs > e - s for cs, ce in spans_of[self.labels[m][0]])]
+        marks = self.ja_rules.read(text, orth, norm, tag, starts, sentences)
+        hits = []
+        seen = set()
+        for match_id, start, end in kept:
+            name, family, weak, subject = self.labels[match_id]
+            if (name, start, end) in seen:
+                continue
+            seen.add((name, start, end))
+            sent = marks.sentence_of[start]
+            negated = marks.negated(start, end)
+            question = marks.question(start)
+            hedged = marks.hedged(start, end) and not negated
+            hypothetical = marks.hypothetical(start, end) or hedged or question
+            begin = int(starts[start])
+            finish = int(starts[end - 1]) + len(orth[end - 1])
+            hits.append(CueHit(name, family, text[begin:finish], begin, finish, sent, negated,
+                               hypothetical, weak, question, hedged, subject))
+        return hits
+
     def _japanese(self, doc: Doc, sentences: list) -> list[CueHit]:
+        """Japanese words inside an English text: the terms found as substrings."""
         text = text_of(doc)
         neg = self.lexicon.negation.ja
         hyp = self.lexicon.hypothetical.ja
@@ -321,6 +396,180 @@ class CueComponent:
         return hits
 
 
+_JA_BREAK_PUNCT = frozenset("、，,；;：:「」『』（）()")
+
+
+def _alternation(items: Iterable[str]) -> re.Pattern | None:
+    items = sorted({i for i in items if i}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(i) for i in items)) if items else None
+
+
+class _JapaneseMarkers:
+    """The ``[japanese]`` rules of the cue file, prepared: single-morpheme markers by their
+    normalised form, longer ones by their written form."""
+
+    def __init__(self, rules: JapaneseRules):
+        self.rules = rules
+
+        def split(items: Iterable[str]) -> tuple[frozenset[str], re.Pattern | None]:
+            single, longer = set(), []
+            for item in items:
+                norms = japanese.term_norms(item)
+                if norms == (item,):  # one morpheme written in its normalised form
+                    single.add(norms[0])
+                else:
+                    longer.append(item)
+            return frozenset(single), _alternation(longer)
+
+        self.fear_norms, self.fear_text = split(rules.fears)
+        self.hedge_norms, self.hedge_text = split(rules.hedges)
+        self.not_negation = _alternation(rules.not_negation)
+        self.not_conditional = _alternation(rules.not_conditional)
+        self.reporting = frozenset(n for r in rules.reporting for n in japanese.term_norms(r)[:1])
+        self.questions = frozenset(n for q in rules.questions for n in japanese.term_norms(q)[:1])
+        self.denials = frozenset(n for d in rules.denials for n in japanese.term_norms(d)[:1])
+        self.adverb_hedges = frozenset({"恐らく", "多分", "おそらく", "たぶん"})
+
+    def read(self, text: str, orth: list[str], norm: list[str], tag: list[str],
+             starts: np.ndarray, sentences: list) -> _JapaneseMarks:
+        rules = self.rules
+        n = len(orth)
+        sentence_of = [0] * n
+        marks = _JapaneseMarks(sentence_of)
+
+        def tokens_of(pattern: re.Pattern | None, begin: int, end: int) -> set[int]:
+            found: set[int] = set()
+            if pattern is None:
+                return found
+            for m in pattern.finditer(text, begin, end):
+                first = int(np.searchsorted(starts, m.start(), side="right")) - 1
+                last = int(np.searchsorted(starts, m.end(), side="left"))
+                found.update(range(max(first, 0), last))
+            return found
+
+        for index, sent in enumerate(sentences):
+            s0, s1 = sent.start, sent.end
+            for i in range(s0, s1):
+                sentence_of[i] = index
+            begin, end = sent.start_char, sent.end_char
+            # "〜たり、〜たりしたことはない": the comma of a たり list does not end the clause.
+            breaks = [i for i in range(s0, s1) if (orth[i] in _JA_BREAK_PUNCT and not (
+                i > s0 and orth[i - 1] in ("たり", "だり"))) or (
+                tag[i] == "助詞-接続助詞" and orth[i] in rules.clause_ends)]
+            conj_breaks = [i for i in breaks if orth[i] not in _JA_BREAK_PUNCT]
+
+            def clause_start(j: int, among: list[int] = breaks, first: int = s0) -> int:  # noqa: B006
+                start = first
+                for b in among:
+                    if b < j:
+                        start = b + 1
+                    else:
+                        break
+                return start
+
+            # Negation: back over the clause, a denied report over the reported claim.
+            pseudo = tokens_of(self.not_negation, begin, end)
+            for j in range(s0, s1):
+                denial = norm[j] in self.denials
+                if not denial and (norm[j] not in rules.negators or j in pseudo or not tag[
+                        j].startswith(("助動詞", "形容詞"))):
+                    continue
+                k = j - 1
+                while k > s0 and (tag[k].startswith(("助動詞", "助詞", "接尾辞"))
+                                  or tag[k] == "動詞-非自立可能"):
+                    k -= 1
+                if norm[k] in self.reporting:
+                    start = max(clause_start(j, conj_breaks), j - rules.reporting_window)
+                else:
+                    start = max(clause_start(j), j - rules.window)
+                marks.negations.append((start, j))
+            # Conditions: forward to the end of the sentence, unless it tells what happened.
+            not_conditional = tokens_of(self.not_conditional, begin, end)
+            for j in range(s0, s1):
+                if orth[j] not in rules.conditionals or j in not_conditional:
+                    continue
+                if orth[j] in ("もし", "仮に"):
+                    start = j
+                elif orth[j] == "場合" or tag[j].startswith(("助詞", "助動詞")):
+                    start = clause_start(j)
+                else:
+                    continue
+                if self._past(orth, norm, tag, j, s1):
+                    continue
+                marks.conditions.append((start, s1))
+            # Fears and hedges: back over their clause (an adverb hedge: forward over it).
+            fears = {j for j in range(s0, s1) if norm[j] in self.fear_norms}
+            fears |= tokens_of(self.fear_text, begin, end)
+            for j in sorted(fears):
+                marks.fears.append((max(clause_start(j), j - rules.window), j))
+            hedges = {j for j in range(s0, s1) if norm[j] in self.hedge_norms}
+            hedges |= tokens_of(self.hedge_text, begin, end)
+            for j in sorted(hedges):
+                if norm[j] in self.adverb_hedges or orth[j] in self.adverb_hedges:
+                    stop = next((b for b in breaks if b > j), s1)
+                    marks.hedges.append((j, stop))
+                else:
+                    marks.hedges.append((max(clause_start(j), j - rules.window), j + 1))
+            # Questions put to the applicant: "…かとの質問に", "…か尋ねた", or a "？".
+            last = s1 - 1
+            while last > s0 and (orth[last].isspace() or orth[last] in "。"):
+                last -= 1
+            if orth[last] in ("?", "？"):
+                marks.questions.append((s0, s1))
+            for j in range(s0, s1):
+                if orth[j] == "か" and tag[j].startswith("助詞") and any(
+                        norm[k] in self.questions for k in range(j + 1, min(j + 5, s1))):
+                    marks.questions.append((clause_start(j), j))
+        return marks
+
+    def _past(self, orth: list[str], norm: list[str], tag: list[str], j: int, end: int
+              ) -> bool:
+        """Whether the predicate after a condition at ``j`` is in the past (the sentence tells
+        what happened), looked at before a closing report (〜旨供述した, 〜と述べた)."""
+        stop = end
+        for k in range(j + 1, end):
+            if norm[k] == "旨" or (orth[k] == "と" and tag[k].startswith("助詞") and any(
+                    norm[m] in self.reporting or norm[m] in ("思う", "考える")
+                    for m in range(k + 1, min(k + 4, end)))):
+                stop = k
+        words = [k for k in range(j + 1, stop) if not tag[k].startswith("補助記号")
+                 and not orth[k].isspace()]
+        return any(norm[k] == "た" and orth[k] in ("た", "だ") for k in words[-3:])
+
+
+@dataclass
+class _JapaneseMarks:
+    sentence_of: list[int]
+    negations: list[tuple[int, int]] = None  # (scope start, negator): reaches back
+    conditions: list[tuple[int, int]] = None  # (start, end): covers
+    fears: list[tuple[int, int]] = None  # (scope start, marker): reaches back
+    hedges: list[tuple[int, int]] = None  # (start, end): covers
+    questions: list[tuple[int, int]] = None
+
+    def __post_init__(self) -> None:
+        self.negations, self.conditions, self.fears = [], [], []
+        self.hedges, self.questions = [], []
+
+    def negated(self, start: int, end: int) -> bool:
+        """A negator after the cue (never one inside it: 安全ではない is the term) whose
+        clause holds the cue."""
+        return any(s <= start and j >= end for s, j in self.negations)
+
+    def _feared(self, start: int, end: int) -> bool:
+        return any(s <= start < e for s, e in self.conditions) or any(
+            s <= start and j >= end for s, j in self.fears)
+
+    def hypothetical(self, start: int, end: int) -> bool:
+        return self._feared(start, end)
+
+    def hedged(self, start: int, end: int) -> bool:
+        """Hedged, and not the fear of what would happen (帰国すれば殺されるかもしれない)."""
+        return any(s <= start < e for s, e in self.hedges) and not self._feared(start, end)
+
+    def question(self, start: int) -> bool:
+        return any(s <= start < e for s, e in self.questions)
+
+
 def _sentence_index(sentences: list, char: int) -> int:
     for index, sent in enumerate(sentences):
         if sent.start_char <= char < sent.end_char:
@@ -340,6 +589,8 @@ def build(cues_path: Path | None = None) -> Language:
     # sentence is one sentence to the pipeline (and to the repeat-claim comparison).
     infixes = [*nlp.Defaults.infixes, r"[。！？]"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # A mostly Japanese text is cut into Sudachi's morphemes instead (triage.japanese).
+    nlp.tokenizer = japanese.Tokenizer(nlp.tokenizer, nlp.vocab)
     nlp.add_pipe("triage_norm")
     nlp.add_pipe("triage_sentences")
     nlp.add_pipe("triage_cues", config={"cues_path": str(cues_path) if cues_path else None})
@@ -361,6 +612,21 @@ def text_of(doc: Doc) -> str:
         text = doc.text
         doc.user_data["triage_text"] = text
     return text
+
+
+def words_text(doc: Doc) -> str:
+    """The text as the word vectorisers read it: an English doc as written, a Japanese one as
+    its morphemes' normalised forms separated by spaces (Japanese has no spaces between
+    words, so a vectoriser would otherwise read whole runs of text as one word)."""
+    if doc.user_data.get("triage_lang") != "ja":
+        return text_of(doc)
+    cached = doc.user_data.get("triage_words")
+    if cached is None:
+        strings = doc.vocab.strings
+        rows = doc.to_array([NORM, IS_SPACE]).tolist()
+        cached = " ".join(strings[norm] for norm, space in rows if not space)
+        doc.user_data["triage_words"] = cached
+    return cached
 
 
 def sentences_of(doc: Doc) -> list:

@@ -1,13 +1,16 @@
 """What a repeat claim adds to the earlier ones, sentence by sentence.
 
 Each sentence of the new claim is compared with every sentence of each earlier claim on the
-stems of its content words (cosine of the stem counts and rapidfuzz's token-set ratio, the
-larger of the two). A sentence is ``repeated`` when it is close to an earlier one, ``reworded``
-when it is only partly so and ``new`` otherwise. A new sentence is ``material`` when it carries
-an asserted cue of harm, an agent, a Convention ground or the conflict, or speaks of something
-that happened since the last application; thanks, pleas and life in Japan are not material. A
-sentence that is not retold almost word for word and tells of harm dated after the earlier
-claim ("last month", "since my last application") is new: familiar words, a new event.
+stems of its content words (for Japanese: Sudachi's normalised forms of its nouns, verbs and
+adjectives, so that 逮捕されました and 逮捕された are one word and the officer's frame
+申請者は…旨供述した counts for nothing): cosine of the counts and rapidfuzz's token-sort
+ratio, the larger of the two. A sentence is ``repeated`` when it is close to an earlier one,
+``reworded`` when it is only partly so and ``new`` otherwise. A new sentence is ``material``
+when it carries an asserted cue of harm, an agent, a Convention ground or the conflict, or
+speaks of something that happened since the last application; thanks, pleas and life in Japan
+are not material. A sentence that is not retold almost word for word and tells of harm dated
+after the earlier claim ("last month", "since my last application") is new: familiar words, a
+new event.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from spacy.attrs import NORM, TAG
 from spacy.tokens import Doc
 
 from triage.cues import stem
@@ -103,12 +107,44 @@ def _sentence_texts(doc: Doc) -> list[str]:
     return [text[s.start_char:s.end_char] for s in sentences_of(doc)]
 
 
+#: Japanese content words that carry no fact of the claim: the officer's and the applicant's
+#: frame (申請者は…旨供述した, 私は…と述べた) and empty nouns.
+_JA_STOP = frozenset(
+    "申請 者 申請者 本人 私 自分 彼 彼女 旨 供述 述べる 申し立てる 申立て 主張 説明 話す 言う 証言 "
+    "陳述 こと 事 もの 物 ため 為 よう 様 所 ところ 時 とき 中 前 後 方 際 等 など 的 上 下 "
+    "思う 考える 分かる 知る 有る 居る 為る 成る 来る 行く 無い 良い".split())
+_JA_CONTENT = ("名詞", "動詞-一般", "形容詞-一般", "形状詞", "接頭辞")
+
+
+def _bags(doc: Doc) -> list[Counter]:
+    """The content-word bag of each sentence of ``doc`` (cached on the doc)."""
+    cached = doc.user_data.get("triage_bags")
+    if cached is not None:
+        return cached
+    sentences = sentences_of(doc)
+    if doc.user_data.get("triage_lang") != "ja":
+        text = text_of(doc)
+        bags = [_bag(text[s.start_char:s.end_char].strip()) for s in sentences]
+    else:
+        strings = doc.vocab.strings
+        arrays = doc.to_array([NORM, TAG])
+        norm = [strings[int(v)] for v in arrays[:, 0]]
+        tag = [strings[int(v)] for v in arrays[:, 1]]
+        bags = [Counter(norm[i].lower() for i in range(s.start, s.end)
+                        if tag[i].startswith(_JA_CONTENT) and norm[i] not in _JA_STOP
+                        and not norm[i].isspace())
+                for s in sentences]
+    doc.user_data["triage_bags"] = bags
+    return bags
+
+
 def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
             reworded: float = REWORDED) -> Novelty:
     """Sentence-level novelty of ``new`` against the ``earlier`` claims (oldest first)."""
     earlier_sentences = [
-        (index, raw.strip(), _bag(raw))
-        for index, doc in enumerate(earlier) for raw in _sentence_texts(doc) if raw.strip()
+        (index, raw.strip(), bag)
+        for index, doc in enumerate(earlier)
+        for raw, bag in zip(_sentence_texts(doc), _bags(doc), strict=True) if raw.strip()
     ]
     hits = new._.cues or []
     results: list[SentenceNovelty] = []
@@ -116,12 +152,13 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
     total_chars = 0
     new_chars = 0
     new_text = text_of(new)
+    new_bags = _bags(new)
     for sentence_index, sent in enumerate(sentences_of(new)):
         raw = new_text[sent.start_char:sent.end_char]
         text = raw.strip()
         if not text:
             continue
-        bag = _bag(text)
+        bag = new_bags[sentence_index]
         best, best_index, best_text = 0.0, None, None
         for index, other_text, other_bag in earlier_sentences:
             score = _similarity(text, bag, other_text, other_bag)
@@ -157,12 +194,25 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
     )
 
 
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+#: Japanese era years: 平成31年 is 2019, 令和5年 2023 (元年 is the first year).
+_ERA = re.compile(r"(平成|令和)(元|\d{1,2})年")
+_ERA_START = {"平成": 1988, "令和": 2018}
+
+
+def _years(text: str) -> list[int]:
+    years = [int(y) for y in _YEAR.findall(text)]
+    years += [_ERA_START[era] + (1 if n == "元" else int(n)) for era, n in _ERA.findall(text)]
+    return years
+
 _NO_CHANGE = re.compile(
     r"\b(?:not changed|has not changed|hasn't changed|no change|nothing (?:has )?changed|"
     r"nothing new|same (?:reason|reasons|problem|problems|story|claim|situation|as before)|"
     r"still the same|as (?:i|he|she) (?:said|stated|explained) before|as before|"
-    r"again the same|repeat(?:s|ed)? (?:the|his|her|my) (?:earlier|previous|first))\b",
+    r"again the same|repeat(?:s|ed)? (?:the|his|her|my) (?:earlier|previous|first))\b"
+    r"|変わ(?:って|り)(?:い|は|が)?(?:ない|ありません|ません|ず)|変わらな|変化(?:は|が)?(?:ない|ありません)"
+    r"|前回(?:の申請)?(?:時)?と(?:同じ|同様)|同(?:じ|様の)(?:理由|主張|内容|事情|話)"
+    r"|繰り返し(?:述べ|主張)|従前(?:の|と同様)",
     re.IGNORECASE)
 
 PAIR_FEATURES = ("new_share", "material_new", "new_sentences", "new_cue_types", "later_years",
@@ -179,9 +229,9 @@ def pair_features(new: Doc, earlier: Sequence[Doc], novelty: Novelty) -> list[fl
               if not h.negated and not h.weak and h.family in strong}
     now = {h.type for h in (new._.cues or []) if not h.negated and not h.weak
            and h.family in strong}
-    earlier_years = [int(y) for doc in earlier for y in _YEAR.findall(text_of(doc))]
+    earlier_years = [y for doc in earlier for y in _years(text_of(doc))]
     latest = max(earlier_years) if earlier_years else 0
-    later_years = sum(1 for y in _YEAR.findall(text_of(new)) if int(y) > latest) if latest else 0
+    later_years = sum(1 for y in _years(text_of(new)) if y > latest) if latest else 0
     new_cues = sum(1 for h in (new._.cues or []) if h.family == "new" and not h.negated)
     similarities = [s.similarity for s in novelty.sentences]
     earlier_length = sum(len(text_of(doc)) for doc in earlier) or 1

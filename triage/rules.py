@@ -15,7 +15,7 @@ from datetime import date
 from triage.model import Thresholds
 from triage.novelty import Novelty
 
-RULES_VERSION = "jp-2018-sorting/2026.12.1"
+RULES_VERSION = "jp-2018-sorting/2026.12.2"
 
 #: The 2023 amendment's exception to the suspensive effect (DOMAIN.md §3.2) applies to
 #: applications lodged from this date.
@@ -68,6 +68,9 @@ class Reading:
     nexus: bool  # a Convention ground asserted with harm in one sentence
     novelty: Novelty | None
     p_no_news: float | None = None  # repeat claims: p(no material new facts)
+    #: what the claim is about among the subjects that are never B: "demonstration",
+    #: "religious_community", "ethnic_group" (triage.features.Reading.about)
+    about: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,14 +138,14 @@ class JapanSorting:
                 # Harm the claim itself dates after the earlier application: a person must
                 # judge whether it is material, so never C outright.
                 p_same = min(p_same, REPEAT_UNSURE[1] - 0.01)
-            if facts.language != "en":
-                # Japanese is compared by character pairs, which cannot tell a new event told
-                # with the old names and places from a retelling.
+            if facts.language not in READ_LANGUAGES:
+                # English and Japanese are compared word by word (Japanese on Sudachi's
+                # normalised content words); other languages are not read.
                 return Decision(
                     "ABSTAIN", round(max(p_same, 1 - p_same), 3), basis, None,
                     "C" if p_same >= REPEAT_UNSURE[1] else None, (),
-                    ("A repeat claim not in English: the comparison with the earlier claims "
-                     "reads it only roughly, so a person must compare them.",),
+                    ("A repeat claim in a language the model does not read: a person must "
+                     "compare it with the earlier claims.",),
                     a_list_reason=a_reason, focus=("repeat",))
             if REPEAT_UNSURE[0] <= p_same < REPEAT_UNSURE[1]:
                 return Decision(
@@ -170,8 +173,15 @@ class JapanSorting:
                                     "the model reads; a person must sort it.",),
                             a_list_reason=a_reason)
 
-        # Rule 2: B only when the classifier is sure and no Convention nexus is asserted.
+        # Rule 2: B only when the classifier is sure and no Convention nexus is asserted, and
+        # never for a claim about a demonstration, a religious community or an ethnic group.
         if p_b >= self.t.b_accept:
+            if reading.about:
+                return Decision(
+                    "ABSTAIN", round(p_b, 3), "b", b_reason, None, notes,
+                    ("The claim reads as outside the Convention grounds, but it is about "
+                     f"{_ABOUT[reading.about[0]]}, which is never Category B: a person must "
+                     "sort it.",), a_list_reason=a_reason, focus=("b", "ground"))
             if reading.nexus:
                 return Decision(
                     "ABSTAIN", round(p_b, 3), "b", b_reason, "B", notes,
@@ -217,6 +227,10 @@ class JapanSorting:
                         notes + (grounds_note, f"{category}: {why}."),
                         focus=("ground", "conflict", "harm"))
 
+
+_ABOUT = {"demonstration": "a political demonstration",
+          "religious_community": "a religious community",
+          "ethnic_group": "an ethnic group"}
 
 B_REASON_LABELS = {
     "debt_property": "a debt, inheritance or property dispute",

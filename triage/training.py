@@ -141,7 +141,7 @@ def train_detector(records: Sequence[Record], docs: Sequence, group_ids: Sequenc
     groups = list(group_ids) + [f"real:{real[i].id}" for i, _ in cuts]
     oof = np.zeros(len(all_docs))
     style_oof = np.zeros(len(all_docs))
-    texts = [nlp.text_of(d) for d in all_docs]
+    texts = [nlp.words_text(d) for d in all_docs]
     is_real = np.array([False] * len(records) + [True] * len(cuts))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=13)
     for fold, (fit_idx, held_idx) in enumerate(splitter.split(all_docs, y, groups), start=1):

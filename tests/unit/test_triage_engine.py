@@ -192,12 +192,14 @@ def test_a_japanese_debt_claim_is_b_with_its_reason(triager: Triager) -> None:
     assert all(h.negated for h in grounds)
 
 
-def test_a_japanese_repeat_claim_is_left_to_a_person(triager: Triager) -> None:
+def test_a_japanese_repeat_claim_with_new_harm_is_compared_and_not_c(triager: Triager
+                                                                       ) -> None:
     news = JAPANESE_DEBT + "先月、金貸しの手下が兄を殴り、家に火をつけました。"
     s = triager.suggest(visitor(news, application_number=2, previous_narratives=(JAPANESE_DEBT,)))
-    assert s.category == "ABSTAIN"
-    assert any("not in English" in r for r in s.abstain_reasons)
-    assert s.new_share is not None  # the comparison is still shown
+    assert s.category != "C", (s.reasons, s.abstain_reasons)
+    assert not any("does not read" in r for r in s.abstain_reasons)
+    assert s.new_share is not None and s.new_share > 0  # the comparison is shown
+    assert any(n.status == "new" and n.material for n in s.novelty.sentences)
 
 
 def test_a_narrative_in_another_script_abstains(triager: Triager) -> None:

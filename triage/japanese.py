@@ -1,0 +1,147 @@
+"""Japanese morphological analysis for the triage pipeline: SudachiPy with its core dictionary
+(``sudachidict_core``, installed from the package registry; nothing is downloaded at run time).
+
+SudachiPy is called directly rather than through ``spacy.blank("ja")``: spaCy's Japanese
+tokenizer wraps the same analyser but builds a detailed tuple per morpheme (readings, inflection,
+sub-tokens of three split modes) that the triage never reads, and it would make Japanese a second
+pipeline with its own vocabulary. Here a Japanese narrative becomes a spaCy ``Doc`` of the one
+triage pipeline: each token is one Sudachi morpheme (split mode A, the shortest units, so that
+警察官 holds 警察 and 少数民族 holds 民族), its NORM is Sudachi's normalised form (連行された,
+連行されました and 連行され all hold the token 連行; 殴られた holds 殴る) and its TAG the
+part of speech (``名詞-普通名詞``, ``助動詞`` …). Cue terms are analysed the same way, so a term
+matches whole morphemes and never the inside of a longer word (夫 is not in 大丈夫 or 工夫).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+from spacy.attrs import NORM
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+#: Sudachi refuses inputs over 49,149 bytes; texts are cut at sentence ends below this.
+_MAX_CHARS = 12_000
+_CUT = re.compile(r"[。！？!?\n]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def is_japanese(text: str) -> bool:
+    """Whether the text is mostly Japanese (the rule of ``triage.engine.language_of``)."""
+    cjk = len(_CJK.findall(text))
+    return cjk > 0 and cjk > len(_LATIN.findall(text)) / 3
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():  # noqa: ANN202 - sudachipy's Tokenizer
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+
+
+@lru_cache(maxsize=1)
+def _pos_names() -> dict[int, str]:
+    return {}
+
+
+def _pos(morpheme) -> str:  # noqa: ANN001
+    """``major-minor`` part of speech, cached by Sudachi's id (one tuple per id, not per word)."""
+    names = _pos_names()
+    key = morpheme.part_of_speech_id()
+    name = names.get(key)
+    if name is None:
+        parts = morpheme.part_of_speech()
+        name = parts[0] if parts[1] == "*" else f"{parts[0]}-{parts[1]}"
+        names[key] = name
+    return name
+
+
+def _chunks(text: str) -> list[str]:
+    if len(text) <= _MAX_CHARS:
+        return [text]
+    out, start = [], 0
+    while start < len(text):
+        end = min(start + _MAX_CHARS, len(text))
+        if end < len(text):
+            cut = None
+            for m in _CUT.finditer(text, start + _MAX_CHARS // 2, end):
+                cut = m.end()
+            end = cut or end
+        out.append(text[start:end])
+        start = end
+    return out
+
+
+def morphemes(text: str) -> list[tuple[str, str, str]]:
+    """(surface, normalised form, part of speech) of each morpheme; the surfaces joined give
+    the text back exactly."""
+    tokenizer = _tokenizer()
+    out = []
+    for chunk in _chunks(text):
+        for m in tokenizer.tokenize(chunk):
+            out.append((m.surface(), m.normalized_form(), _pos(m)))
+    return out
+
+
+def norm_of(surface: str, normalised: str) -> str:
+    """The matching form of one morpheme: Sudachi's normalised form for Japanese, the
+    lower-cased word for Latin script (the English stems come from ``triage_norm``)."""
+    return normalised if _CJK.search(surface) else surface.lower()
+
+
+@lru_cache(maxsize=4096)
+def term_norms(term: str) -> tuple[str, ...]:
+    """A cue term as the sequence of normalised forms the matcher compares."""
+    return tuple(norm_of(s, n) for s, n, pos in morphemes(term) if not s.isspace())
+
+
+def make_doc(vocab: Vocab, text: str) -> Doc:
+    """A spaCy doc of Sudachi morphemes: text exactly as given, NORM the normalised form of
+    Japanese words, TAG the part of speech, ``user_data['triage_lang'] = 'ja'``."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    tags: list[str] = []
+    norms: list[str] = []
+    for surface, normalised, pos in morphemes(text):
+        if not surface:  # Sudachi gives some joined forms an empty morpheme
+            continue
+        if surface == " " and words and not spaces[-1] and not words[-1].isspace():
+            spaces[-1] = True
+            continue
+        words.append(surface)
+        spaces.append(False)
+        tags.append(pos)
+        norms.append(norm_of(surface, normalised))
+    doc = Doc(vocab, words=words, spaces=spaces, tags=tags or None)
+    doc.user_data["triage_lang"] = "ja"
+    japanese = [i for i, (w, n) in enumerate(zip(words, norms, strict=True))
+                if n != w.lower() and _CJK.search(w)]
+    if japanese:
+        strings = vocab.strings
+        # 0 leaves a token to its word's norm (the English stem that triage_norm sets).
+        values = np.zeros((len(doc), 1), dtype=np.uint64)
+        for i in japanese:
+            values[i, 0] = strings.add(norms[i])
+        doc.from_array([NORM], values)
+    return doc
+
+
+class Tokenizer:
+    """The pipeline's tokenizer: Sudachi for a mostly Japanese text, spaCy's English rules for
+    everything else."""
+
+    def __init__(self, english, vocab: Vocab):  # noqa: ANN001 - spacy.tokenizer.Tokenizer
+        self.english = english
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        if is_japanese(text):
+            return make_doc(self.vocab, text)
+        return self.english(text)
+
+    def pipe(self, texts, batch_size: int = 1000):  # noqa: ANN001, ANN201
+        for text in texts:
+            yield self(text)
