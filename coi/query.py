@@ -10,7 +10,9 @@ translated for each full-text backend.
     (Hazara OR Shia) attack   parentheses group
 
 Operators are capitalised (a lower-case "or" is a word); words are case-insensitive.
-Japanese and other unsegmented scripts are matched as character bigrams (``coi.cjk``).
+Japanese and other unsegmented scripts are matched as ``coi.cjk`` indexes them (character
+bigrams, or Japanese words in their normalised forms); a Japanese query word matches any of
+its forms (a kana query also the kanji spelling's reading).
 
 A query is bounded so that no one can make the parser recurse without end or the database
 build a huge query: at most ``MAX_QUERY_CHARS`` characters, ``MAX_DEPTH`` levels of
@@ -24,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coi.cjk import has_cjk, query_terms, word_alternatives
+from coi.cjk import has_cjk, query_forms, query_terms, word_alternatives
 
 MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 10
@@ -259,15 +261,24 @@ def term_alternatives(term: Term) -> list[str]:
     return word_alternatives(terms[0]) if len(terms) == 1 else []
 
 
+def term_forms(term: Term) -> list[list[str]]:
+    """The token sequences ``term`` matches, any one of them: a word's stem forms (one token
+    each), a Japanese word's alternatives (``coi.cjk.query_forms``), else the word's tokens."""
+    single = term_alternatives(term)
+    if len(single) > 1:
+        return [[t] for t in single]
+    return query_forms(term.word)
+
+
 def to_fts5(node: Node) -> str:
     """An FTS5 MATCH expression for ``node`` against text indexed with ``cjk.index_form``."""
     if isinstance(node, Term):
         if node.prefix and not has_cjk(node.word):
             return _fts_phrase([node.word]) + "*"
-        forms = term_alternatives(node)
+        forms = term_forms(node)
         if len(forms) > 1:
-            return "(" + " OR ".join(_fts_quote(f) for f in forms) + ")"
-        return _fts_phrase([node.word])
+            return "(" + " OR ".join(_fts_quote(" ".join(f)) for f in forms) + ")"
+        return _fts_quote(" ".join(forms[0]))
     if isinstance(node, Phrase):
         if node.within is None or len(node.words) < 2:
             return _fts_phrase(node.words)
@@ -294,6 +305,13 @@ def _ts_lexeme(term: str) -> str:
     return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
+def _ts_tokens(terms: list[str]) -> str:
+    """Index tokens in sequence: one lexeme, or a ``<->`` phrase in parentheses."""
+    if len(terms) == 1:
+        return _ts_lexeme(terms[0])
+    return "(" + " <-> ".join(_ts_lexeme(t) for t in terms) + ")"
+
+
 def _ts_sequence(words: tuple[str, ...] | list[str]) -> str:
     terms: list[str] = []
     for word in words:
@@ -308,10 +326,10 @@ def to_tsquery(node: Node) -> str:
             terms = query_terms(node.word)
             lexemes = [_ts_lexeme(t) for t in terms[:-1]] + [_ts_lexeme(terms[-1]) + ":*"]
             return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
-        forms = term_alternatives(node)
+        forms = term_forms(node)
         if len(forms) > 1:
-            return "(" + " | ".join(_ts_lexeme(f) for f in forms) + ")"
-        return _ts_sequence([node.word])
+            return "(" + " | ".join(_ts_tokens(f) for f in forms) + ")"
+        return "(" + " <-> ".join(_ts_lexeme(t) for t in forms[0]) + ")"
     if isinstance(node, Phrase):
         if node.within is None or len(node.words) < 2:
             return _ts_sequence(node.words)

@@ -5,10 +5,23 @@ show exactly the same snippet for the same passage."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from coi.cjk import _CJK, bigrams, fold, query_terms, stem
+from coi.cjk import (
+    _CJK,
+    BIGRAMS,
+    READING_MARK,
+    WORD_MARK,
+    WORDS,
+    bigrams,
+    fold,
+    is_japanese_run,
+    ja_method,
+    japanese_words,
+    query_forms,
+    query_terms,
+    stem,
+)
 from coi.query import And, Node, Not, Or, Phrase, Term
 
 _LETTERS = f"[^\\W_{_CJK}]"
@@ -30,11 +43,13 @@ def patterns(node: Node | None) -> list[Pattern]:
 
     def walk(n: Node) -> None:
         if isinstance(n, Term):
-            terms = query_terms(n.word)
-            if terms:
-                out.append(Pattern(tuple(terms), n.prefix and len(terms) >= 1,
-                                   stemmed=not n.prefix and len(terms) == 1
-                                   and stem(terms[0]) is not None))
+            forms = query_forms(n.word)
+            if len(forms) == 1 and len(forms[0]) == 1 and not n.prefix \
+                    and stem(forms[0][0]) is not None:
+                out.append(Pattern(tuple(forms[0]), stemmed=True))
+                return
+            for terms in forms:
+                out.append(Pattern(tuple(terms), n.prefix))
         elif isinstance(n, Phrase):
             if n.within is None:
                 terms = [t for w in n.words for t in query_terms(w)]
@@ -57,14 +72,37 @@ def patterns(node: Node | None) -> list[Pattern]:
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
-    """Index tokens of ``text`` with their character offsets in the original text."""
+    """Index tokens of ``text`` with their character offsets in the original text (the
+    in-place tokens; see ``token_streams`` for the marked words and readings)."""
+    return token_streams(text)[0]
+
+
+def token_streams(text: str) -> list[list[tuple[str, int, int]]]:
+    """The token sequences of ``text`` a query pattern can match, each token with its
+    character offsets: the in-place tokens, then (Japanese indexed by words) the marked
+    words and the readings, each a sequence of its own as in the index."""
     spans: list[tuple[str, int, int]] = []
+    marked: list[tuple[str, int, int]] = []
+    readings: list[tuple[str, int, int]] = []
+    method = ja_method()
     for match in _SPAN.finditer(text):
         start = match.start()
         if match.group("cjk") is not None:
             run = match.group("cjk")
-            folded = unicodedata.normalize("NFKC", run)
-            if len(folded) != len(run):  # width changes: mark the whole run
+            folded = fold(run)
+            same_width = len(folded) == len(run)
+            if method == BIGRAMS or not is_japanese_run(folded):
+                words = []
+            else:
+                words = [(w, start + w.start, start + w.end) if same_width
+                         else (w, start, match.end()) for w in japanese_words(folded)]
+                readings.extend((READING_MARK + w.reading, s, e) for w, s, e in words
+                                if w.reading)
+            if method == WORDS and words:
+                spans.extend((w.form, s, e) for w, s, e in words)
+                continue
+            marked.extend((WORD_MARK + w.form, s, e) for w, s, e in words)
+            if not same_width:  # width changes: mark the whole run
                 spans.extend((b, start, match.end()) for b in bigrams(folded))
                 continue
             for i, pair in enumerate(bigrams(folded)):
@@ -72,7 +110,7 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
         else:
             for token in fold(match.group()).split():
                 spans.append((token, start, match.end()))
-    return spans
+    return [spans, marked, readings]
 
 
 def _matches(spans: list[tuple[str, int, int]], pattern: Pattern) -> list[tuple[int, int]]:
@@ -98,8 +136,8 @@ def highlight(text: str, pats: list[Pattern]) -> list[tuple[int, int]]:
     """Character ranges of ``text`` matched by any pattern, merged and sorted."""
     if not pats:
         return []
-    spans = token_spans(text)
-    ranges = sorted(r for p in pats for r in _matches(spans, p))
+    streams = token_streams(text)
+    ranges = sorted(r for p in pats for spans in streams for r in _matches(spans, p))
     merged: list[tuple[int, int]] = []
     for start, end in ranges:
         if merged and start <= merged[-1][1]:
