@@ -5,7 +5,8 @@ assessment, and the decisions drafted, approved, served and superseded.
 Every row that a user edits carries ``version`` for optimistic locking (a save from an older
 version is refused with who changed it and when). Answers keep the question-bank version the
 interview was taken with (``InterviewRecord.bank_version``), so an old record still shows the
-questions it was taken with.
+questions it was taken with, and the language it was taken in (``record_language``), so it
+shows and prints the bank's texts in that language.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ class InterviewRecord(_Edited, table=True):
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id")
     bank_version: str = Field(max_length=32)
+    #: The language the record is taken and printed in (``en`` or ``ja``): the question bank's
+    #: texts are shown in it, whoever reads the record. Chosen when the interview is opened.
+    record_language: str = Field(default="en", max_length=8,
+                                 sa_column_kwargs={"server_default": "en"})
     read_back_confirmed: bool | None = None
     read_back_language: str | None = Field(default=None, max_length=40)
     read_back_note: str | None = Field(default=None, sa_type=Text)

@@ -11,6 +11,7 @@ the questions it was taken with. Audit entries name the question, never the answ
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,6 +35,7 @@ from workbench import question_bank as qb
 from workbench.actor import Actor
 from workbench.cases import load_case, user_names
 from workbench.errors import NotFound, ValidationError
+from workbench.i18n import current_language, t
 from workbench.permissions import Action, is_assigned_inquirer, require, require_assigned_inquirer
 from workbench.settings import Settings, get_settings
 from workbench.versioning import bump, stale_edit
@@ -122,6 +124,9 @@ class InterviewView:
     missing_required: tuple[str, ...]  # question ids
     inquirer: str | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
+    # The language the record is taken in (``en``/``ja``): the bank's texts are shown and
+    # printed in it, whoever reads it. Before the record starts, the language it would get.
+    record_language: str = qb.DEFAULT_LANGUAGE
 
     @property
     def started(self) -> bool:
@@ -171,6 +176,14 @@ def _check_version(session: Session, entity: str, row: Any, expected: int | None
         raise audit.refuse(stale_edit(session, entity, row, expected, attempted), actor=actor,
                            action=action, entity_type="application", entity_id=case_id,
                            outcome="refused")
+
+
+def record_language_of(record: InterviewRecord | None) -> str:
+    """The language of a record: the one it was opened in (``en`` for a record from before
+    records had a language); before it starts, the reader's language, which it would get."""
+    if record is not None:
+        return qb.language_code(record.record_language)
+    return qb.language_code(current_language())
 
 
 def bank_for(record: InterviewRecord | None) -> qb.QuestionBank:
@@ -241,14 +254,18 @@ def interview(session: Session, *, actor: Actor, application_id: int,
                               for c in inconsistencies),
         profiles=profiles, missing_required=missing,
         inquirer=names.get(app.assigned_inquirer_id), values=values,
+        record_language=record_language_of(record),
     )
 
 
 # --- writing -------------------------------------------------------------------------------------
 
 
-def start_interview(session: Session, *, actor: Actor, application_id: int) -> int:
-    """Open the interview record of a case with the current question bank (idempotent)."""
+def start_interview(session: Session, *, actor: Actor, application_id: int,
+                    language: str | None = None) -> int:
+    """Open the interview record of a case with the current question bank (idempotent), in
+    ``language`` (``en`` or ``ja``; by default the language the inquirer reads the workbench
+    in). The record keeps that language: its questions are shown and printed in it."""
     app = load_case(session, actor, Action.CASE_EDIT, application_id)
     existing = record_of(session, app.id)
     if existing is not None:
@@ -258,12 +275,18 @@ def start_interview(session: Session, *, actor: Actor, application_id: int) -> i
     if CaseState(app.state) not in EDITABLE_STATES:
         raise ValidationError("The interview can start once the case is sorted and under "
                               "examination.")
+    wanted = (language or current_language()).replace("_", "-").split("-")[0].strip().lower()
+    if wanted not in qb.LANGUAGES:
+        raise ValidationError(t("interview.record_language_unknown", given=language,
+                                languages=", ".join(qb.LANGUAGES)))
+    chosen = wanted
     record = InterviewRecord(application_id=app.id, bank_version=qb.current_version(),
-                             updated_by_id=actor.id)
+                             record_language=chosen, updated_by_id=actor.id)
     session.add(record)
     session.flush()
     audit.record(session, actor=actor, action="interview.start", entity_type="application",
-                 entity_id=app.id, details={"bank_version": record.bank_version})
+                 entity_id=app.id, details={"bank_version": record.bank_version,
+                                            "language": record.record_language})
     return record.id
 
 
@@ -492,7 +515,8 @@ def close_interview(session: Session, *, actor: Actor, application_id: int,
         raise ValidationError("Record at least one interview session before closing.")
     if view.missing_required:
         bank = bank_for(record)
-        prompts = [bank.question(q).prompt for q in view.missing_required[:5]]
+        prompts = [bank.question(q).prompt_in(record.record_language)
+                   for q in view.missing_required[:5]]
         more = len(view.missing_required) - len(prompts)
         raise ValidationError("These required questions are not answered yet: "
                               + "; ".join(f"“{p}”" for p in prompts)
@@ -541,9 +565,19 @@ def reopen_interview(session: Session, *, actor: Actor, application_id: int,
 # --- documents -----------------------------------------------------------------------------------
 
 
-def format_answer(question: qb.Question, value: Any) -> str:
+def format_answer(question: qb.Question, value: Any, language: str = "en") -> str:
+    """An answer as text in ``language``: the stored value is the same in every language
+    (choices are stored as their English value), only its wording changes."""
     if value is None or value == "" or value == []:
         return "—"
+    if qb.language_code(language) == "ja":
+        if question.type == "yes_no":
+            return t("interview.yes", language="ja") if value else t("interview.no",
+                                                                    language="ja")
+        if question.choices:
+            values = value if isinstance(value, list) else [value]
+            return "、".join(question.choice_label(v, "ja") for v in values)
+        return str(value)
     if question.type == "yes_no":
         return "Yes" if value else "No"
     if isinstance(value, list):
@@ -553,13 +587,17 @@ def format_answer(question: qb.Question, value: Any) -> str:
     return str(value)
 
 
-def answer_lines(view: InterviewView) -> list[tuple[str, str, str]]:
+def answer_lines(view: InterviewView, language: str | None = None
+                 ) -> list[tuple[str, str, str]]:
     """(section, question, answer as text) for every answered question the record shows,
-    in the order of the question bank it was taken with."""
+    in the order of the question bank it was taken with, worded in the record's language
+    (or ``language``)."""
     if not view.started:
         return []
+    lang = qb.language_code(language or view.record_language)
     bank = qb.load_bank(view.bank_version)
-    return [(section.title, q.prompt, format_answer(q, view.answers[q.id].value))
+    return [(section.title_in(lang), q.prompt_in(lang),
+             format_answer(q, view.answers[q.id].value, lang))
             for section, questions in bank.visible_sections(view.values, view.profiles)
             for q in questions if q.type != "incidents" and q.id in view.answers]
 
@@ -574,8 +612,23 @@ def interview_pdf(session: Session, *, actor: Actor, application_id: int,
     view = interview(session, actor=actor, application_id=application_id)
     if not view.started:
         raise ValidationError("The interview record has not been started.")
-    answers = [pdf.AnswerLine(*line) for line in answer_lines(view)]
+    lang = view.record_language
+    answers = [pdf.AnswerLine(*line) for line in answer_lines(view, lang)]
     interpreters = sorted({s.interpreter for s in view.sessions if s.interpreter})
+    # The record prints in the language it was taken in: ``language`` says which, and the
+    # bank's texts (section titles, prompts, answers) come in it. A document that takes the
+    # read-back language apart gets it so; otherwise it leads the read-back note.
+    fields = {f.name for f in dataclasses.fields(pdf.InterviewRecordDoc)}
+    extra: dict[str, Any] = {}
+    if "language" in fields:
+        extra["language"] = lang
+    if "read_back_language" in fields:
+        extra["read_back_language"] = view.read_back_language or ""
+        read_back_note = view.read_back_note or ""
+    else:
+        read_back_note = (t("interview.doc_read_back_in", language=lang,
+                            read_back_in=view.read_back_language)
+                          if view.read_back_language else "") + (view.read_back_note or "")
     doc = pdf.InterviewRecordDoc(
         case_number=view.case_number, applicant=view.applicant, nationality=view.nationality,
         bank_version=view.bank_version,
@@ -586,15 +639,15 @@ def interview_pdf(session: Session, *, actor: Actor, application_id: int,
         incidents=tuple(pdf.IncidentLine(i.when, i.place, i.agent, i.what_happened,
                                          i.injuries, i.witnesses, i.reported, i.evidence)
                         for i in view.incidents),
-        inconsistencies=tuple(pdf.InconsistencyLine(c.matter, c.explanation,
-                                                    f"session {c.session_number}"
-                                                    if c.session_number else "")
-                              for c in view.inconsistencies),
+        inconsistencies=tuple(pdf.InconsistencyLine(
+            c.matter, c.explanation,
+            t("interview.doc_session", language=lang, number=c.session_number)
+            if c.session_number else "") for c in view.inconsistencies),
         read_back_confirmed=bool(view.read_back_confirmed),
-        read_back_note=(f"Read back in {view.read_back_language}. " if view.read_back_language
-                        else "") + (view.read_back_note or ""),
+        read_back_note=read_back_note,
         inquirer=view.inquirer or "", interpreter=", ".join(interpreters),
         produced_at=clock.local_datetime(clock.now_utc(), settings).strftime("%Y-%m-%d %H:%M"),
+        **extra,
     )
     data = pdf.interview_record_pdf(doc)
     audit.record(session, actor=actor, action="case.print", entity_type="application",

@@ -8,6 +8,7 @@ narrative's keywords, a case of a country the library lacks still gets its quest
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -17,7 +18,7 @@ from workbench import question_bank as qb
 from workbench.actor import Actor
 from workbench.cases import load_case
 from workbench.errors import WorkbenchError
-from workbench.interviews import bank_for, record_of
+from workbench.interviews import bank_for, record_language_of, record_of
 from workbench.permissions import Action, may, require
 from workbench.settings import Settings, get_settings
 
@@ -66,6 +67,9 @@ class Preparation:
     passages: tuple[PassageSuggestion, ...]
     passages_note: str | None
     bank_version: str
+    # The language of the bank's texts here (section, prompt, guidance, profile labels): the
+    # interview record's once it has started, else the reader's (the record would get it).
+    language: str = qb.DEFAULT_LANGUAGE
 
 
 def preparation(session: Session, *, actor: Actor, application_id: int,
@@ -107,8 +111,10 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
         triage_note = "Triage is not shown to your role."
     record = record_of(session, app.id)
     bank = bank_for(record)
+    lang = record_language_of(record)
     raised = qb.profiles_raised(bank, app.claim_narrative or "", cue_types)
-    questions = tuple(SuggestedQuestion(section.title, q.id, q.prompt, q.guidance)
+    questions = tuple(SuggestedQuestion(section.title_in(lang), q.id, q.prompt_in(lang),
+                                        q.guidance_in(lang))
                       for section, qs in qb.suggested_questions(bank, raised) for q in qs)
     suggestions: list[PassageSuggestion] = []
     passages_note = None
@@ -134,9 +140,9 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
         highlights=tuple(highlights), triage_note=triage_note,
         earlier_case_numbers=earlier, new_sentences=new_sentences, new_share=new_share,
         profiles={k: tuple(v) for k, v in raised.items()},
-        profile_labels={k: p.label for k, p in bank.profiles.items()},
+        profile_labels={k: p.label_in(lang) for k, p in bank.profiles.items()},
         questions=questions, passages=tuple(suggestions), passages_note=passages_note,
-        bank_version=bank.version)
+        bank_version=bank.version, language=lang)
 
 
 def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int,
@@ -147,6 +153,11 @@ def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int
     settings = settings or get_settings()
     require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)
     prep = preparation(session, actor=actor, application_id=application_id, settings=settings)
+    # The sheet's questions come in ``prep.language``; a document that can say its language
+    # is told it.
+    extra = ({"language": prep.language}
+             if "language" in {f.name for f in dataclasses.fields(pdf.PreparationSheetDoc)}
+             else {})
     doc = pdf.PreparationSheetDoc(
         case_number=prep.case_number, applicant=prep.applicant, nationality=prep.nationality,
         category=prep.category, narrative=prep.narrative,
@@ -158,6 +169,7 @@ def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int
         passages=tuple(pdf.PrepPassage(p.reference, p.snippet, "; ".join(p.reasons))
                        for p in prep.passages),
         produced_at=clock.local_datetime(clock.now_utc(), settings).strftime("%Y-%m-%d %H:%M"),
+        **extra,
     )
     data = pdf.preparation_sheet_pdf(doc)
     audit.record(session, actor=actor, action="case.print", entity_type="application",

@@ -28,7 +28,7 @@ from workbench import question_bank as qb
 from workbench.actor import Actor
 from workbench.db import get_engine, unit_of_work
 from workbench.errors import StaleEdit, WorkbenchError
-from workbench.i18n import t, tn
+from workbench.i18n import LANGUAGE_NAMES, t, tn
 from workbench.interviews import (
     InterviewView,
     close_interview,
@@ -78,6 +78,11 @@ def section_key(case_id: int, section_id: str) -> str:
 
 def tabs_key(case_id: int) -> str:
     return f"iv_tabs_{case_id}"
+
+
+def record_language_key(case_id: int) -> str:
+    """The choice of the record's language before the interview starts."""
+    return f"iv_lang_{case_id}"
 
 
 def render_page(actor: Actor, case_id: int | None) -> None:
@@ -222,11 +227,19 @@ def record_panel(actor: Actor, view: InterviewView) -> None:
     if not view.started:
         if _may_write(actor, view):
             st.info(t("interview.not_started_inquirer"))
+            languages = list(qb.load_bank().languages)
+            language = st.radio(
+                t("interview.record_language"), languages, horizontal=True,
+                index=languages.index(view.record_language)
+                if view.record_language in languages else 0,
+                format_func=lambda code: LANGUAGE_NAMES.get(code, code),
+                help=t("interview.record_language_help"), key=record_language_key(case_id))
             if st.button(t("interview.start"), type="primary", icon=":material/play_arrow:",
                          key=f"iv_start_{case_id}"):
                 with shown_errors(stop=False):
                     with unit_of_work(get_engine()) as session:
-                        start_interview(session, actor=actor, application_id=case_id)
+                        start_interview(session, actor=actor, application_id=case_id,
+                                        language=language)
                     notify(f"iv_{case_id}", t("interview.started"))
                     st.rerun()
         else:
@@ -257,6 +270,8 @@ def _summary(actor: Actor, view: InterviewView) -> None:
             tn("exam.sessions", len(view.sessions)),
             tn("exam.required_open", len(view.missing_required)),
             t("interview.bank", version=view.bank_version),
+            t("interview.record_in", name=LANGUAGE_NAMES.get(view.record_language,
+                                                             view.record_language)),
         ]))
     if not view.editable and not view.closed:
         st.caption(t("interview.read_only_state", state=state_label(view.state))
@@ -331,12 +346,13 @@ def _questions(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None
     case_id = view.application_id
     if view.editable:
         st.caption(t("interview.autosave_hint"))
+    lang = view.record_language  # the bank's texts in the record's language, not the reader's
     sections = bank.visible_sections(view.values, view.profiles)
     missing = set(view.missing_required)
     opened = st.session_state.setdefault(_OPENED, {})
     for number, (section, questions) in enumerate(sections):
         open_count = sum(1 for q in questions if q.id in missing)
-        label = section.title
+        label = section.title_in(lang)
         if open_count:
             label += " · " + tn("interview.section_open", open_count)
         # The label and icon say what is still open, and a changed label makes a new
@@ -351,8 +367,8 @@ def _questions(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None
         if not box.open:
             continue  # only the sections open on screen are built
         with box:
-            if section.guidance:
-                st.caption(section.guidance)
+            if section.guidance_in(lang):
+                st.caption(section.guidance_in(lang))
             if not view.editable:
                 _answers_read_only(actor, view, bank, questions)
                 continue
@@ -393,20 +409,24 @@ def _answers_read_only(actor: Actor, view: InterviewView, bank: qb.QuestionBank,
         if question.type == "long_text" and value:
             answer_html = "<br>".join(html_text(line) for line in str(value).splitlines())
         else:
-            answer_html = html_text(answer_words(question, value, bank))
-        rows.append(f'<div style="opacity:.7;font-size:.9em">{html_text(question.prompt)}</div>'
+            answer_html = html_text(answer_words(question, value, bank,
+                                                 view.record_language))
+        prompt = question.prompt_in(view.record_language)
+        rows.append(f'<div style="opacity:.7;font-size:.9em">{html_text(prompt)}</div>'
                     f"<div>{answer_html}</div>")
     flush()
 
 
-def answer_words(question: qb.Question, value: Any, bank: qb.QuestionBank) -> str:
-    """An answer as the page words it (choices with the labels their widgets show)."""
+def answer_words(question: qb.Question, value: Any, bank: qb.QuestionBank,
+                 language: str = "en") -> str:
+    """An answer as the page words it (choices with the labels their widgets show, in the
+    record's ``language``: the stored value is the same in every language)."""
     if value is None or value == "" or value == []:
         return "—"
     if question.type == "yes_no":
         return t("interview.yes") if value else t("interview.no")
     if question.type in ("choice", "multi_choice"):
-        label = _choice_label(question, bank)
+        label = _choice_label(question, bank, language)
         return ", ".join(label(v) for v in value) if isinstance(value, list) else label(value)
     return format_answer(question, value)
 
@@ -415,10 +435,13 @@ def _md(text: str) -> str:
     return md(text)
 
 
-def _choice_label(question: qb.Question, bank: qb.QuestionBank) -> Callable[[Any], str]:
+def _choice_label(question: qb.Question, bank: qb.QuestionBank,
+                  language: str = "en") -> Callable[[Any], str]:
+    """How a widget words a stored choice value in ``language``."""
     if question.id == qb.PROFILES_QUESTION:
-        return lambda code: bank.profiles[code].label if code in bank.profiles else str(code)
-    return lambda value: str(value).replace("_", " ").capitalize()
+        return lambda code: (bank.profiles[code].label_in(language) if code in bank.profiles
+                             else str(code))
+    return lambda value: question.choice_label(value, language)
 
 
 def to_widget(question: qb.Question, value: Any) -> Any:
@@ -463,8 +486,9 @@ def _answer_widget(actor: Actor, view: InterviewView, bank: qb.QuestionBank,
                                        and not pending_error):
         st.session_state[key] = to_widget(question, stored.value if stored else None)
         loaded[slot] = stored_version
-    label = _md(question.prompt) + (" :red[*]" if question.required else "")
-    common = {"key": key, "help": question.guidance or None, "on_change": _on_answer,
+    lang = view.record_language
+    label = _md(question.prompt_in(lang)) + (" :red[*]" if question.required else "")
+    common = {"key": key, "help": question.guidance_in(lang) or None, "on_change": _on_answer,
               "args": (actor, case_id, question, key)}
     kind = question.type
     if kind == "text":
@@ -485,12 +509,12 @@ def _answer_widget(actor: Actor, view: InterviewView, bank: qb.QuestionBank,
     elif kind == "choice":
         st.selectbox(label, list(question.choices), index=None,
                      placeholder=t("interview.choose"),
-                     format_func=_choice_label(question, bank), **common)
+                     format_func=_choice_label(question, bank, lang), **common)
     elif kind == "multi_choice":
         st.multiselect(label, list(question.choices), placeholder=t("interview.choose_any"),
-                       format_func=_choice_label(question, bank), **common)
+                       format_func=_choice_label(question, bank, lang), **common)
     if question.id == qb.PROFILES_QUESTION and not stored:
-        suggested = [bank.profiles[c].label for c in sorted(view.profiles)
+        suggested = [bank.profiles[c].label_in(lang) for c in sorted(view.profiles)
                      if c in bank.profiles]
         st.caption(t("interview.profiles_suggested", profiles=", ".join(suggested))
                    if suggested else t("interview.profiles_none_suggested"))
@@ -568,7 +592,8 @@ def _take_stored(case_id: int, question: qb.Question, key: str, value: Any,
 
 def _incidents(actor: Actor, view: InterviewView, question: qb.Question) -> None:
     case_id = view.application_id
-    st.markdown(f"**{_md(question.prompt)}**", help=question.guidance or None)
+    st.markdown(f"**{_md(question.prompt_in(view.record_language))}**",
+                help=question.guidance_in(view.record_language) or None)
     show_notice(f"iv_incidents_{case_id}")
     if view.incidents:
         st.dataframe([{
@@ -723,7 +748,8 @@ def _closing(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None:
         st.warning(t("interview.close_needs_session"))
     if view.missing_required:
         shown = view.missing_required[:8]
-        lines = "\n".join(f"- {_md(bank.question(q).prompt)}" for q in shown)
+        lines = "\n".join(f"- {_md(bank.question(q).prompt_in(view.record_language))}"
+                          for q in shown)
         more = len(view.missing_required) - len(shown)
         st.warning(tn("interview.close_missing", len(view.missing_required)) + "\n\n" + lines
                    + (f"\n- {t('interview.and_more', count=more)}" if more > 0 else ""))
