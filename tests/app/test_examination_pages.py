@@ -196,7 +196,7 @@ def test_a_manager_reads_the_interview_but_cannot_write_it(exam_case) -> None:  
     assert "Tamil" in "\n".join(str(m.value) for m in at.markdown)
     for kind in ("text_input", "text_area", "radio", "date_input", "number_input",
                  "selectbox", "multiselect"):
-        assert len(getattr(at, kind)) == 0, kind
+        assert len(getattr(at.main, kind)) == 0, kind
     assert not [b for b in at.button if b.label in ("Start the interview record",
                                                     "Close the record")]
 
