@@ -5,7 +5,9 @@ Figures: precision, recall and F1 per category; macro F1 over A, B, C and D (D1 
 the confusion matrix with an ABSTAIN column; the abstention rate; for Category B the average
 precision of p(B), the recall at precision 0.90, precision re-weighted to a 1% prior and the
 calibration error of the classifier; bootstrap 95% intervals. An abstention counts against
-recall (the case was not sorted) but never as a wrong B.
+recall (the case was not sorted) but never as a wrong B. The same headline figures (B precision
+and recall, macro F1, C recall) are given for each language apart, and for Japanese on the
+held-out Japanese writer alone (``triage.split.WRITER_SIDES``).
 """
 
 from __future__ import annotations
@@ -128,6 +130,35 @@ def bootstrap(gold: list[str], pred: list[str], *, rounds: int = 1000, seed: int
             for k, v in stats.items() if v}
 
 
+def language_figures(gold: Sequence[str], pred: Sequence[str], *, rounds: int = 1000
+                     ) -> dict:
+    """The headline figures of one part of the test split (a language, a writer)."""
+    b = b_figures(gold, pred)
+    _, c_recall, _, c_support = _prf(gold, pred, "C")
+    return {"n": len(gold), "b_precision": b["precision"], "b_recall": b["recall"],
+            "b_tp": b["tp"], "b_fp": b["fp"], "b_support": sum(1 for g in gold if g == "B"),
+            "macro_f1_abcd": macro_f1(gold, pred), "c_recall": c_recall,
+            "c_support": c_support,
+            "abstention_rate": float(np.mean([p == "ABSTAIN" for p in pred])) if pred else 0.0,
+            "accuracy": (float(np.mean([g == p for g, p in zip(gold, pred, strict=True)]))
+                         if gold else 0.0),
+            "bootstrap_95": bootstrap(list(gold), list(pred), rounds=rounds) if gold else {}}
+
+
+def _by_language(outcome: Outcome, rounds: int) -> dict[str, dict]:
+    from triage.split import WRITER_SIDES
+
+    parts: dict[str, list[int]] = {}
+    for i, r in enumerate(outcome.records):
+        parts.setdefault(r.language, []).append(i)
+        if r.language == "ja" and WRITER_SIDES.get(r.author) == "test":
+            parts.setdefault(f"ja, held-out writer {r.author}", []).append(i)
+    gold, pred = outcome.gold, outcome.predicted
+    return {name: language_figures([gold[i] for i in ix], [pred[i] for i in ix],
+                                   rounds=rounds)
+            for name, ix in sorted(parts.items())}
+
+
 def report(outcome: Outcome, *, rounds: int = 1000) -> dict:
     gold, pred = outcome.gold, outcome.predicted
     per_category = {}
@@ -202,6 +233,7 @@ def report(outcome: Outcome, *, rounds: int = 1000) -> dict:
         "by_voice": slice_accuracy(lambda r: r.voice),
         "hard_cases": slice_accuracy(lambda r: "hard case" if r.hard_case else "ordinary"),
         "by_language": slice_accuracy(lambda r: r.language),
+        "languages": _by_language(outcome, rounds),
         "third_or_later": {
             "n": sum(1 for s in outcome.suggestions if s.third_or_later),
             "exception_applies": sum(1 for s in outcome.suggestions
@@ -236,6 +268,28 @@ def format_report(data: dict, identity: dict | None = None) -> str:
         f"- B precision re-weighted to a 1% prior: {b['precision_at_1pct_prior']:.3f} "
         f"(false-positive rate {b['false_positive_rate']:.4f})",
         f"- B sub-reason right on {b['sub_reason_accuracy']:.3f} of the correct B suggestions",
+    ]
+    languages = data.get("languages") or {}
+    if languages:
+        lines += ["", "Each language apart (Japanese also on its held-out writer alone):", "",
+                  "| | n | B precision | B recall | right / wrong B | macro F1 | C recall "
+                  "| abstained |", "|---|---|---|---|---|---|---|---|"]
+        for name, row in languages.items():
+            ci = row.get("bootstrap_95", {})
+
+            def cell(value: float, key: str) -> str:
+                if key in ci:  # noqa: B023
+                    low, high = ci[key]  # noqa: B023
+                    return f"{value:.3f} ({low:.2f}–{high:.2f})"
+                return f"{value:.3f}"
+
+            lines.append(
+                f"| {name} | {row['n']} | {cell(row['b_precision'], 'b_precision')} | "
+                f"{cell(row['b_recall'], 'b_recall')} | {row['b_tp']} / {row['b_fp']} of "
+                f"{row['b_support']} | {cell(row['macro_f1_abcd'], 'macro_f1')} | "
+                f"{row['c_recall']:.3f} of {row['c_support']} | "
+                f"{row['abstention_rate']:.3f} |")
+    lines += [
         "",
         "| category | precision | recall | F1 | support |",
         "|---|---|---|---|---|",

@@ -251,15 +251,16 @@ def _insecure(group: list[CueHit]) -> bool:
 def _about(group: list[CueHit], link) -> list[str]:  # noqa: ANN001
     """Subjects of :data:`Reading.about` in one sentence: a demonstration, religious community
     or ethnic group linked to the harm like a Convention ground (loose terms such as "church"
-    included). Where the sentence also tells a debt, hardship or private dispute, only a
-    motive counts ("neighbours beat him because he is a Christian"), not a harm nearby."""
+    included). Where the sentence also tells a debt, hardship or private dispute, a harm nearby
+    is not enough: a motive ("neighbours beat him because he is a Christian") or the state
+    acting on a demonstration is."""
     private = any(h.family == "b" and not h.negated and not h.weak for h in group)
     out = []
     for h in group:
         if h.subject is None or h.negated or h.question or h.hedged:
             continue
         how = link(h, h.subject == "demonstration")
-        if how == "motive" or (how and not private):
+        if how in ("motive", "state_political") or (how and not private):
             out.append(h.subject)
     return out
 

@@ -98,6 +98,33 @@ def term_norms(term: str) -> tuple[str, ...]:
     return tuple(norm_of(s, n) for s, n, pos in morphemes(term) if not s.isspace())
 
 
+#: Sentences a term is also analysed in: Sudachi may cut a word differently in a sentence
+#: (裏切り者 alone is 裏切り+者, after は it is 裏切る+者), and a term must match either way.
+_FRAMES = ("私は{}と言った。", "その{}が来た。", "{}を見た。")
+
+
+@lru_cache(maxsize=4096)
+def term_variants(term: str) -> tuple[tuple[str, ...], ...]:
+    """The normalised-form sequences of a cue term: alone and inside a few sentences (only
+    where the sentence cuts the term at its own edges)."""
+    variants = {term_norms(term)}
+    for frame in _FRAMES:
+        at = frame.index("{}")
+        text = frame.format(term)
+        position, inside, aligned = 0, [], {at: False, at + len(term): False}
+        for surface, normalised, _ in morphemes(text):
+            if position in aligned:
+                aligned[position] = True
+            if at <= position and position + len(surface) <= at + len(term):
+                inside.append(norm_of(surface, normalised))
+            position += len(surface)
+        if position in aligned:
+            aligned[position] = True
+        if all(aligned.values()) and inside:
+            variants.add(tuple(inside))
+    return tuple(sorted(v for v in variants if v))
+
+
 def make_doc(vocab: Vocab, text: str) -> Doc:
     """A spaCy doc of Sudachi morphemes: text exactly as given, NORM the normalised form of
     Japanese words, TAG the part of speech, ``user_data['triage_lang'] = 'ja'``."""

@@ -263,7 +263,8 @@ class CueComponent:
                                           (True, cue.weak_terms, cue.ja_weak_terms)):
                 add(self.matcher, "", cue, weak, {t: en_subject.get(t) for t in terms})
                 add(self.ja_matcher, "ja:", cue, weak,
-                    {japanese.term_norms(t): ja_subject.get(t) for t in ja_terms})
+                    {variant: ja_subject.get(t) for t in ja_terms
+                     for variant in japanese.term_variants(t)})
         self.negation = _TriggerMatcher(nlp, "neg", lexicon.negation)
         self.hypothetical = _TriggerMatcher(nlp, "hyp", lexicon.hypothetical)
         self.ja = [(cue.name, cue.family, term) for cue in lexicon.cue_types
@@ -480,6 +481,9 @@ class _JapaneseMarkers:
                     k -= 1
                 if norm[k] in self.reporting:
                     start = max(clause_start(j, conj_breaks), j - rules.reporting_window)
+                elif any(norm[m] in ("出来る", "得る") for m in range(k, j)):
+                    # "借金を返済できなかった": what failed is the repaying, not the debt.
+                    start = k
                 else:
                     start = max(clause_start(j), j - rules.window)
                 marks.negations.append((start, j))

@@ -5,7 +5,10 @@ training: records written from one story skeleton (same writer and ``template``)
 and so do near-duplicates found by MinHash LSH on word 5-shingles (estimated Jaccard ≥ 0.5),
 across writers too. Every group holding a text of the independent writer (``ind``: officers'
 summaries and decision texts written apart from the training texts) goes to test; of the other
-groups a fixed fifth, chosen by a hash of the group's first id, goes to test.
+groups a fixed fifth, chosen by a hash of the group's first id, goes to test. The Japanese
+writers are held out whole (:data:`WRITER_SIDES`): every record of ``jw2`` is in test and every
+record of ``jw1`` in training, so the Japanese figures are on a writer the model never read; a
+Japanese text is shingled by characters (it has no spaces between words).
 
 Once written the split does not change: ``assign`` keeps every existing assignment and only
 places new records (a new record joining a test group goes to test).
@@ -30,6 +33,10 @@ INDEPENDENT_AUTHOR = "ind"
 TEST_PERCENT = 20
 NEAR_DUPLICATE_JACCARD = 0.5
 _WORDS = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+#: Writers whose records all go to one side, whatever their groups' hash says: the Japanese
+#: narratives' writers (one held out for test, the other trained on).
+WRITER_SIDES = {"jw1": "train", "jw2": "test"}
 
 
 class SplitError(RuntimeError):
@@ -48,6 +55,10 @@ class Split:
 
 
 def _shingles(text: str, n: int = 5) -> set[bytes]:
+    if len(_CJK.findall(text)) * 2 > len(text):
+        chars = "".join(_WORDS.findall(text))  # Japanese: character 5-grams
+        return {chars[i:i + n].encode() for i in range(max(len(chars) - n + 1, 1))} \
+            if chars else set()
     words = _WORDS.findall(text.lower())
     if len(words) < n:
         return {" ".join(words).encode()} if words else set()
@@ -111,6 +122,8 @@ def assign(records: Sequence[Record], existing: Split | None = None) -> Split:
             side_test = True
         elif ids & train:
             side_test = False
+        elif any(r.author in WRITER_SIDES for r in rs):
+            side_test = any(WRITER_SIDES.get(r.author) == "test" for r in rs)
         else:
             side_test = (any(r.author == INDEPENDENT_AUTHOR for r in rs)
                          or _test_by_hash(group_id))
@@ -131,8 +144,10 @@ def write(split: Split, path: Path = SPLIT_FILE) -> None:
         "# The fixed train/test split of data/triage/narratives (triage/split.py).\n"
         "# Written by `workbench triage split`; training never reads a test record.\n"
         f"method = \"groups by writer+template and MinHash near-duplicates (Jaccard >= "
-        f"{NEAR_DUPLICATE_JACCARD}); all '{INDEPENDENT_AUTHOR}' groups and {TEST_PERCENT}% of "
-        "the others to test\"\n"
+        f"{NEAR_DUPLICATE_JACCARD}; Japanese by character 5-grams); all '{INDEPENDENT_AUTHOR}' "
+        f"groups and {TEST_PERCENT}% of the others to test; the Japanese writers held out whole "
+        f"({', '.join(f'{w} {s}' for w, s in sorted(WRITER_SIDES.items()))}), placed when their "
+        "files came, leaving every earlier record (all the English ones) on its side\"\n"
         f"train_count = {len(split.train)}\n"
         f"test_count = {len(split.test)}\n"
         f"test = {ids(split.test)}\n"
