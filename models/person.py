@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from models.enums import Sex
 from models.types import UTCDateTime, utcnow
+from triage.readings import clean_kana, has_kanji, looks_like_reading
 
 
 class PersonBase(SQLModel):
@@ -18,6 +19,12 @@ class PersonBase(SQLModel):
     name_original: str | None = Field(
         default=None, max_length=300, description="Full name as written in the original script"
     )
+    name_kana: str | None = Field(
+        default=None, max_length=300,
+        description="Katakana reading of the name (グエン・ヴァン・アン), parts joined by ・")
+    name_kanji: str | None = Field(
+        default=None, max_length=120,
+        description="The name in kanji, for people who have one (Chinese, Korean, Japanese)")
     date_of_birth: date | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     sex: Sex = Field(default=Sex.UNKNOWN, sa_type=String(2))
@@ -42,6 +49,26 @@ class _PersonValidators(SQLModel):
             raise ValueError("family name must not be empty")
         return value.strip() if value is not None else value
 
+    @field_validator("name_kana", check_fields=False)
+    @classmethod
+    def _kana(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not looks_like_reading(value):
+            raise ValueError("the reading must be written in katakana (or hiragana), "
+                             "such as グエン・ヴァン・アン")
+        return clean_kana(value)
+
+    @field_validator("name_kanji", check_fields=False)
+    @classmethod
+    def _kanji(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = " ".join(value.split())
+        if not has_kanji(value):
+            raise ValueError("the kanji name must contain kanji, such as 王伟")
+        return value
+
     @field_validator("date_of_birth", check_fields=False)
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
@@ -54,6 +81,9 @@ class Person(PersonBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: The reading and the kanji folded for the case search (``triage.readings.search_key``),
+    #: kept in step by the case services whenever either changes.
+    name_reading_key: str = Field(default="", max_length=440)
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -69,6 +99,8 @@ class PersonUpdate(_PersonValidators):
     family_name: str | None = Field(default=None, max_length=120)
     given_names: str | None = Field(default=None, max_length=200)
     name_original: str | None = Field(default=None, max_length=300)
+    name_kana: str | None = Field(default=None, max_length=300)
+    name_kanji: str | None = Field(default=None, max_length=120)
     date_of_birth: date | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     sex: Sex | None = None

@@ -6,6 +6,7 @@ permissions itself, and returns plain read models (never ORM objects).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,7 @@ from models import (
     User,
 )
 from models.enums import PRIMARY_PENDING_STATES
+from triage import readings
 from triage.rules import third_application_exception
 from workbench import audit, clock
 from workbench.actor import Actor
@@ -88,6 +90,8 @@ class CaseSummary:
     notice_date: date | None = None
     outcome: str | None = None
     review_deadline: date | None = None
+    name_kana: str | None = None
+    name_kanji: str | None = None
 
     @property
     def next_deadline(self) -> tuple[str, date] | None:
@@ -204,8 +208,11 @@ def _validate(model: type, data: Any) -> Any:
 # --- register --------------------------------------------------------------------------------
 
 #: Person fields the repeat-applicant name keys are made from.
-_NAME_KEY_FIELDS = frozenset({"family_name", "given_names", "name_original", "date_of_birth",
-                              "birth_year", "nationality", "aliases"})
+_NAME_KEY_FIELDS = frozenset({"family_name", "given_names", "name_original", "name_kana",
+                              "name_kanji", "date_of_birth", "birth_year", "nationality",
+                              "aliases"})
+#: Person fields the case search's reading key is made from.
+_READING_FIELDS = frozenset({"name_kana", "name_kanji"})
 
 
 def _refresh_name_keys(session: Session, person: Person) -> None:
@@ -234,6 +241,7 @@ def register_application(
         app_data = _validate(ApplicationCreate, payload)
         row = Person.model_validate(person_data.model_dump())
         row.updated_by_id = actor.id
+        row.name_reading_key = readings.search_key(row.name_kana, row.name_kanji)
         if row.date_of_birth and not row.birth_year:
             row.birth_year = row.date_of_birth.year
         session.add(row)
@@ -301,6 +309,7 @@ def _summary_query(actor: Actor) -> Select:
             Application.reasonable_grounds_materials, Application.version,
             Application.notice_date, Application.outcome,
             Person.family_name, Person.given_names, Person.nationality,
+            Person.name_kana, Person.name_kanji,
             inquirer.display_name.label("inquirer_name"),
         )
         .join(Person, Person.id == Application.person_id)
@@ -309,15 +318,32 @@ def _summary_query(actor: Actor) -> Select:
     )
 
 
+def _name_conditions(text: str) -> list[Any]:
+    """What a search text matches: the case number or the Latin names (case-insensitive), the
+    katakana reading (typed in hiragana or katakana, half- or full-width, with or without
+    ``ー`` and ``・``) and the kanji name."""
+    term = unicodedata.normalize("NFKC", text).strip()
+    like = f"%{_escape_like(term.lower())}%"
+    conditions = [
+        func.lower(Application.case_number).like(like, escape="\\"),
+        func.lower(Person.family_name).like(like, escape="\\"),
+        func.lower(Person.given_names).like(like, escape="\\"),
+    ]
+    for key in {readings.kana_key(term) if readings.has_kana(term) else "",
+                readings.kanji_key(term) if readings.has_kanji(term) else ""}:
+        if key:
+            conditions.append(Person.name_reading_key.like(f"%{_escape_like(key)}%",
+                                                           escape="\\"))
+    return conditions
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _apply_filter(query: Select, filters: CaseFilter) -> Select:
-    if filters.text:
-        term = filters.text.strip()
-        like = f"%{term.lower()}%"
-        query = query.where(or_(
-            func.lower(Application.case_number).like(like),
-            func.lower(Person.family_name).like(like),
-            func.lower(Person.given_names).like(like),
-        ))
+    if filters.text and filters.text.strip():
+        query = query.where(or_(*_name_conditions(filters.text)))
     if filters.states:
         query = query.where(Application.state.in_([str(s) for s in filters.states]))
     if filters.pending_only:
@@ -399,6 +425,8 @@ def list_cases(
                 clock.review_deadline(r.notice_date, settings)
                 if r.notice_date and outcome_reviewable(r.outcome, r.application_type)
                 else None),
+            name_kana=r.name_kana,
+            name_kanji=r.name_kanji,
         )
         for r in rows
     ]
@@ -541,6 +569,9 @@ def update_person(
     person = session.get(Person, app.person_id)
     if not values:
         return PersonRead.model_validate(person, from_attributes=True)
+    if set(values) & _READING_FIELDS:
+        values["name_reading_key"] = readings.search_key(
+            values.get("name_kana", person.name_kana), values.get("name_kanji", person.name_kanji))
     now = clock.now_utc()
     result = session.execute(
         update(Person)

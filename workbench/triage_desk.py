@@ -926,7 +926,8 @@ def _identity_record(row: Any):  # noqa: ANN202
         id=get("id"), family_name=get("family_name") or "", given_names=get("given_names") or "",
         name_original=get("name_original"), date_of_birth=get("date_of_birth"),
         birth_year=get("birth_year"), nationality=get("nationality") or "",
-        sex=str(get("sex") or "U"), aliases=tuple(get("aliases") or ()))
+        sex=str(get("sex") or "U"), aliases=tuple(get("aliases") or ()),
+        name_kana=get("name_kana"), name_kanji=get("name_kanji"))
 
 
 def name_key_rows(person: Any) -> list[dict]:
@@ -970,8 +971,9 @@ def backfill_name_keys(session: Session, after_id: int = 0) -> int:
 
 #: Candidates scored per identity search: those sharing the most name keys first.
 IDENTITY_CANDIDATES = 500
-_PERSON_COLUMNS = ("id", "family_name", "given_names", "name_original", "date_of_birth",
-                   "birth_year", "nationality", "sex", "aliases")
+_PERSON_COLUMNS = ("id", "family_name", "given_names", "name_original", "name_kana",
+                   "name_kanji", "date_of_birth", "birth_year", "nationality", "sex",
+                   "aliases")
 
 
 def identity_candidates(session: Session, *, actor: Actor, person_id: int, limit: int = 10
