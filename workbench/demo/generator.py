@@ -46,9 +46,10 @@ from models.enums import (
     Role,
     SortingCategory,
 )
+from triage.readings import search_key
 from workbench import clock
+from workbench.demo import katakana, narratives
 from workbench.demo import names as namegen
-from workbench.demo import narratives
 from workbench.demo.accounts import DEMO_ACCOUNTS, MANAGER_REGION, OFFICE_COVER, DemoAccount
 from workbench.demo.parameters import allocate, apportion, by_year, parameters
 from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
@@ -1104,6 +1105,9 @@ class _Generator:
                 "family_name": row.family,
                 "given_names": row.given,
                 "name_original": row.original,
+                "name_kana": (kana := katakana.reading_of(row.name)) or None,
+                "name_kanji": (kanji := katakana.kanji_of(row.name)),
+                "name_reading_key": search_key(kana, kanji),
                 "date_of_birth": row.dob,
                 "birth_year": row.birth_year,
                 "sex": row.sex,
