@@ -317,3 +317,63 @@ def test_arabic_article_joined_to_the_family_name() -> None:
     b = person("Omar", "Nour", date(1988, 6, 1), sex="F", nat="SYR", pid=2)
     assert same(a, b)
     assert "married" not in reasons(a, b)
+
+
+# --- Japanese readings: katakana and kanji ---------------------------------------------------
+
+def read(family: str, given: str, *, kana: str | None = None, kanji: str | None = None,
+         nat: str = "VNM", pid: int | str = 1, dob: date | None = date(1990, 3, 14),
+         sex: str = "M") -> IdentityRecord:
+    return IdentityRecord(id=pid, family_name=family, given_names=given, date_of_birth=dob,
+                          nationality=nat, sex=sex, name_kana=kana, name_kanji=kanji)
+
+
+def test_latin_spellings_that_differ_match_on_the_same_katakana_reading() -> None:
+    a = read("Nguyen", "Van An", kana="グエン・ヴァン・アン")
+    b = read("Uyen", "Bang Anh", kana="ぐえん ゔぁん あん", pid=2)  # typed in hiragana
+    without = read("Uyen", "Bang Anh", pid=2)
+    assert not same(a, without)
+    assert same(a, b)
+    assert "same katakana reading" in reasons(a, b)
+
+
+def test_the_same_reading_blocks_records_together_when_no_latin_token_does() -> None:
+    a = read("Nguyen", "Van An", kana="グエン・ヴァン・アン", dob=None)
+    b = read("Gwen", "Bang", kana="ｸﾞｴﾝ･ｳﾞｧﾝ･ｱﾝ", pid=2, dob=None)
+    plain = read("Gwen", "Bang", pid=2, dob=None)
+    assert not blocked_together(a, plain)
+    assert blocked_together(a, b)
+    index = IdentityIndex([b, read("Tran", "Thi Mai", kana="チャン・ティ・マイ", pid=3)])
+    assert [r.id for r, _ in index.search(a)] == [2]
+
+
+def test_the_same_kanji_supports_a_match_across_romanisations() -> None:
+    a = read("Wang", "Wei", kanji="王伟", nat="CHN")
+    b = read("Huang", "Wei", kanji="王偉", nat="CHN", pid=2)  # simplified / Japanese form
+    assert not same(read("Wang", "Wei", nat="CHN"), read("Huang", "Wei", nat="CHN", pid=2))
+    assert same(a, b)
+    assert "same name in kanji" in reasons(a, b)
+    assert blocked_together(read("Wong", "Wai", kanji="王偉", nat="CHN"),
+                            read("Huang", "Hui", kanji="王伟", nat="CHN", pid=2))
+
+
+def test_conflicting_kanji_weigh_against_an_otherwise_exact_match() -> None:
+    a = read("Wang", "Wei", kanji="王伟", nat="CHN")
+    b = read("Wang", "Wei", kanji="汪伟", nat="CHN", pid=2)
+    assert same(read("Wang", "Wei", nat="CHN"), read("Wang", "Wei", nat="CHN", pid=2))
+    assert score(a, b).score < score(a, read("Wang", "Wei", nat="CHN", pid=2)).score
+    assert not same(a, b)
+    assert "names in kanji differ" in reasons(a, b)
+
+
+def test_a_shared_reading_does_not_outweigh_a_conflicting_birth_and_sex() -> None:
+    a = read("Nguyen", "Van An", kana="グエン・ヴァン・アン")
+    b = read("Nguyen", "Van An", kana="グエン・ヴァン・アン", pid=2, sex="F",
+             dob=date(1971, 8, 2))
+    assert not same(a, b)
+
+
+def test_readings_on_one_side_only_change_nothing() -> None:
+    a = read("Nguyen", "Van An", kana="グエン・ヴァン・アン", kanji=None)
+    b = read("Nguyen", "Van An", pid=2)
+    assert score(a, b) == score(read("Nguyen", "Van An"), b)

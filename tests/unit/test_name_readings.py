@@ -79,8 +79,9 @@ def test_demo_names_read_in_katakana(family: str, given: str, order: str, bank: 
 
 
 @pytest.mark.parametrize("word, reading", [
-    ("Hassan", "ハッサン"), ("Sovann", "ソヴァン"), ("Heng", "ヘン"), ("Jayawardena", "ジャヤワルデナ"),
-    ("Pradeep", "プラディープ"), ("Wickramasinghe", "ウィクラマシンゲ"), ("Kamara", "カマラ"),
+    ("Hassan", "ハッサン"), ("Sovann", "ソヴァン"), ("Heng", "ヘン"),
+    ("Jayawardena", "ジャヤワルデナ"), ("Pradeep", "プラディープ"),
+    ("Wickramasinghe", "ウィクラマシンゲ"), ("Kamara", "カマラ"),
 ])
 def test_the_spelling_rules(word: str, reading: str) -> None:
     assert romanised_to_katakana(word) == reading
