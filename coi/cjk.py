@@ -29,7 +29,8 @@ Japanese words (issue 16): a Japanese run (kana or kanji) can be indexed three w
   split mode A, the shortest units, so 難民認定申請 holds 難民, 認定 and 申請), each written in
   Sudachi's normalised form, so that spellings of one word index alike (取調べ and 取り調べ,
   子ども, 子供 and こども, 申立て and 申し立て);
-* ``both``: the bigrams in place, then every word again with ``WORD_MARK`` before it.
+* ``both`` (in force): the bigrams in place, then every word again with ``WORD_MARK``
+  before it, so a query matches either its bigrams or its words.
 
 With words, each word written with kanji also adds its reading (``READING_MARK`` + katakana,
 拷問 adds ``01ゴウモン``) after the last word, and a query typed in kana alone (ごうもん,
@@ -210,6 +211,9 @@ def query_forms(word: str) -> list[list[str]]:
     out: list[list[str]] = []
     for combo in product(*parts):
         sequence = [t for part in combo for t in part]
+        marks = {t.startswith((WORD_MARK, READING_MARK)) for t in sequence}
+        if len(marks) > 1:
+            continue  # in-place tokens never stand next to the words and readings after them
         if sequence and sequence not in out:
             out.append(sequence)
         if len(out) >= MAX_FORMS:
@@ -221,8 +225,12 @@ def query_forms(word: str) -> list[list[str]]:
 
 BIGRAMS, WORDS, BOTH = "bigrams", "words", "both"
 JA_METHODS = (BIGRAMS, WORDS, BOTH)
-#: How Japanese runs are indexed and queried (chosen on the judged set, see the docstring).
-JA_METHOD = BIGRAMS
+#: How Japanese runs are indexed and queried. Chosen on the judged set
+#: (``benchmarks/bench_ja_search.py``, figures in benchmarks/RESULTS.md): words beside the
+#: bigrams rank best on both databases; words alone lose the words Sudachi cuts differently
+#: in a query and in running text (取締り), bigrams alone every other spelling and every
+#: kana query. Changing it needs a migration that re-indexes (as 0015 did).
+JA_METHOD = BOTH
 _METHOD: ContextVar[str | None] = ContextVar("coi_ja_method", default=None)
 
 #: Written before the reading of a Japanese word, and before a word with ``both``.

@@ -146,6 +146,33 @@ def load_into(session: Session, collection: list[JaDocument], *,
     return labels, index_seconds
 
 
+def reindex(session: Session, method: str) -> int:
+    """Rebuild every passage's index text with ``method`` and recount ``coi_term_stat`` (both
+    search indexes follow the column); returns the passages whose text changed. For
+    comparing methods on one loaded collection."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    changed = 0
+    rows = session.execute(sql(
+        "SELECT p.id, p.text, p.index_text, d.language FROM coi_passage p "
+        "JOIN coi_document d ON d.id = p.document_id ORDER BY p.id")).all()
+    with cjk.using_ja_method(method):
+        for pid, text, old, language in rows:
+            form = cjk.index_form(text, stems=language == "en")
+            counts.update({t for t in form.split() if len(t) <= 200})
+            if form != old:
+                changed += 1
+                session.execute(sql("UPDATE coi_passage SET index_text = :t WHERE id = :i"),
+                                {"t": form, "i": pid})
+    session.execute(sql("DELETE FROM coi_term_stat"))
+    items = [{"term": t, "df": n} for t, n in sorted(counts.items())]
+    if items:
+        session.execute(sql("INSERT INTO coi_term_stat (term, df) VALUES (:term, :df)"), items)
+    session.flush()
+    return changed
+
+
 @dataclass(frozen=True)
 class QueryScore:
     id: str

@@ -21,6 +21,9 @@ DOCS = {
     8: "難民認定申請の審査は出入国在留管理庁が行う。",
     9: "難民の状況について報告書が公表された。",
     10: "民間の団体が支援を行った。",
+    11: "トルコでは取調べの際に拷問を受けたとの申立てがあった。",
+    12: "子どもの出生登録は行われていない。",
+    13: "東京都の団体が高速道路の検問所で調べを受けた。",
 }
 
 
@@ -115,15 +118,20 @@ def test_tsquery_translation() -> None:
     assert to_tsquery(parse("2024")) == "('2024')"
     assert to_tsquery(parse('"forced marriage"')) == "('forced' <-> 'marriage')"
     assert to_tsquery(parse("persecut*")) == "'persecut':*"
-    assert to_tsquery(parse("難民認定")) == "('難民' <-> '民認' <-> '認定')"
+    # Japanese: its bigrams, or its words (Sudachi normalised forms, after the in-place tokens).
+    assert to_tsquery(parse("難民認定")) == (
+        "(('難民' <-> '民認' <-> '認定') | ('02難民' <-> '02認定'))")
+    assert to_fts5(parse("ごうもん")) == '("ごう うも もん" OR "02ごう 02もん" OR "01ゴウモン")'
     near = to_tsquery(parse('"police torture"~2'))
     assert "('police') <1> ('torture')" in near and "('torture') <3> ('police')" in near
     assert "<4>" not in near
 
 
 def test_index_form_and_query_terms() -> None:
-    assert cjk.index_form("難民認定") == "難民 民認 認定"
-    assert cjk.index_form("UNHCR と難民") == "unhcr と難 難民"
+    # Japanese: bigrams in place, then each word's normalised form (02), then the readings
+    # of the words written with kanji (01).
+    assert cjk.index_form("難民認定") == "難民 民認 認定 02難民 02認定 01ナンミン 01ニンテイ"
+    assert cjk.index_form("UNHCR と難民") == "unhcr と難 難民 02と 02難民 01ナンミン"
     assert cjk.index_form("Türkiye's well-founded fear (U.S.)", stems=False) == (
         "turkiye s well founded fear u s")
     # English text: the stems of inflected words follow the words, in their own positions.
@@ -132,11 +140,57 @@ def test_index_form_and_query_terms() -> None:
     assert cjk.index_form("Returnees", stems=False) == "returnees"
     assert cjk.word_alternatives("returnee") == ["returnee", "00returne"]
     assert cjk.word_alternatives("2024") == ["2024"]
-    assert cjk.index_form("ＵＮＨＣＲ　がんばる") == "unhcr がん んば ばる"
+    assert cjk.index_form("ＵＮＨＣＲ　がんばる") == "unhcr がん んば ばる 02頑張る"
     assert cjk.query_terms("難民") == ["難民"]
     assert cjk.query_terms("Tokyo難民") == ["tokyo", "難民"]
     assert cjk.query_terms("well-founded") == ["well", "founded"]
     assert cjk.query_terms("難") == ["難"]
+    assert cjk.query_terms("난민") == ["난민"]  # Korean stays as bigrams
+
+
+def test_japanese_spellings_index_alike() -> None:
+    def words(text: str) -> list[str]:
+        return [t for t in cjk.index_form(text).split() if t.startswith(cjk.WORD_MARK)]
+
+    assert words("取調べ") == words("取り調べ") == ["02取り調べ"]
+    assert words("子ども") == words("子供") == words("こども") == ["02子供"]
+    assert words("申立て") == words("申し立て")
+    assert words("引渡し") == words("引き渡し")
+    assert words("ウィグル") == words("ウイグル")
+
+
+def test_a_kana_query_also_asks_for_the_reading_and_a_kanji_one_does_not() -> None:
+    assert ["01ゴウモン"] in cjk.query_forms("ごうもん")
+    assert ["01ゴウモン"] in cjk.query_forms("ゴウモン")
+    assert cjk.query_forms("拷問") == [["拷問"], ["02拷問"]]
+    # A word mixing Latin and Japanese keeps to the in-place tokens (the words and readings
+    # come after them in the index, never next to the Latin word).
+    assert cjk.query_forms("Tokyo難民") == [["tokyo", "難民"]]
+    with cjk.using_ja_method(cjk.BIGRAMS):
+        assert cjk.query_forms("ごうもん") == [["ごう", "うも", "もん"]]
+        assert cjk.index_form("難民認定") == "難民 民認 認定"
+    with cjk.using_ja_method(cjk.WORDS):
+        assert cjk.index_form("難民認定") == "難民 認定 01ナンミン 01ニンテイ"
+        assert cjk.query_forms("こども") == [["子供"], ["01コドモ"]]
+    with pytest.raises(ValueError):
+        cjk.using_ja_method("trigrams").__enter__()
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("ごうもん", {11}),  # kana finds the kanji spelling through its reading
+    ("ゴウモン", {11}),
+    ("拷問", {11}),
+    ("取り調べ", {11}),  # 送り仮名 variants
+    ("申し立て", {11}),
+    ("こども", {12}),  # kana, and a kanji spelling, find 子ども
+    ("子供", {12}),
+    ("難民", {8, 9}),  # a two-character word inside a longer run still matches
+    ("京都", {13}),  # a bigram inside 東京都 still matches (bigrams stay in place)
+    ("こうそく", {13}),  # 高速 read コウソク: a kana query matches every word read so
+])
+def test_japanese_spellings_find_each_other(index: sqlite3.Connection, query: str,
+                                            expected: set[int]) -> None:
+    assert hits(index, query) == expected
 
 
 # --- bounded queries ---------------------------------------------------------------------------
