@@ -207,7 +207,9 @@ def _warm_up(kinds: Iterable[str], enrich: bool, tables: bool) -> None:
 
             run_enrich(ExtractedDocument(
                 pages=[], page_count=None, kind="text",
-                passages=[Passage("Reports on the situation in Afghanistan in 2024.", None, 1)],
+                passages=[Passage("Reports on the situation in Afghanistan in 2024.", None, 1),
+                          # loads the Japanese analyser's dictionary (coi.cjk) before the cap
+                          Passage("難民認定申請の状況について", None, 2)],
             ))
         except Exception:  # noqa: BLE001 - reported when a job arrives
             pass
