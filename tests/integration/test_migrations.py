@@ -91,3 +91,45 @@ def test_milestones_are_backfilled_from_events(tmp_path) -> None:  # noqa: ANN00
     assert [date.fromisoformat(v) for v in values] == [
         date(2024, 3, 1), date(2024, 6, 3), date(2024, 6, 7), date(2024, 12, 20)]
     engine.dispose()
+
+
+def test_person_name_readings_are_added_and_removed(tmp_path) -> None:  # noqa: ANN001
+    """0014 adds the katakana reading, the kanji name and the search key; people registered
+    before it keep their rows, with no reading and an empty key; going back drops them."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import MetaData, insert
+
+    from workbench.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'readings.db'}"
+    upgrade(url, "0013")
+    engine = make_engine(url)
+    assert "name_kana" not in {c["name"] for c in inspect(engine).get_columns("person")}
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(meta.tables["person"]).values(
+            id=1, family_name="Nguyen", given_names="Van An", sex="M", nationality="VNM",
+            aliases=[], languages=[], version=1, created_at=datetime.now(UTC),
+            updated_at=datetime.now(UTC)))
+    engine.dispose()
+
+    upgrade(url, "0014")
+    engine = make_engine(url)
+    columns = {c["name"] for c in inspect(engine).get_columns("person")}
+    assert {"name_kana", "name_kanji", "name_reading_key"} <= columns
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT family_name, name_kana, name_kanji, name_reading_key FROM person").one()
+    assert tuple(row) == ("Nguyen", None, None, "")
+    engine.dispose()
+
+    command.downgrade(alembic_config(url), "0013")
+    engine = make_engine(url)
+    columns = {c["name"] for c in inspect(engine).get_columns("person")}
+    assert not {"name_kana", "name_kanji", "name_reading_key"} & columns
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT family_name FROM person").scalar_one() == "Nguyen"
+    engine.dispose()
