@@ -439,10 +439,14 @@ def reopen_for_new_decision(session: Session, *, actor: Actor, application_id: i
 
 
 def notice_pdf(session: Session, *, actor: Actor, application_id: int,
-               decision_id: int | None = None, settings: Settings | None = None) -> bytes:
-    """The notice of decision (the final one, or a given one) as a PDF. Printing is
+               decision_id: int | None = None, settings: Settings | None = None,
+               language: str | None = None) -> bytes:
+    """The notice of decision (the final one, or a given one) as a PDF, in ``language``:
+    Japanese, the office's official language, unless English is asked for. Printing is
     audited."""
     from workbench import documents as pdf
+    from workbench.documents.layout import document_language
+    from workbench.i18n import t as message
 
     settings = settings or get_settings()
     require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)
@@ -452,46 +456,40 @@ def notice_pdf(session: Session, *, actor: Actor, application_id: int,
            else next((d for d in rows if d.status == DecisionStatus.FINAL), None))
     if row is None or row.notice_date is None:
         raise ValidationError("There is no served decision to print a notice for.")
+    language = document_language(language, default="ja")
     person = session.get(Person, app.person_id)
-    names = user_names(session, [row.drafted_by_id, row.approved_by_id])
     citations = {c.id: c for c in session.execute(select(CoiCitation).where(
         CoiCitation.id.in_(row.citation_ids or [0]))).scalars()}
     reviewable = outcome_reviewable(row.outcome, app.application_type)
     superseded_note = None
     if row.status == DecisionStatus.SUPERSEDED:
-        superseded_note = ("This decision has been superseded by a later decision of the "
-                           "same case.")
+        superseded_note = message("pdf.notice.superseded_by_later", language)
     elif row.supersedes_id is not None:
-        superseded_note = ("This decision supersedes the earlier decision of this case"
-                           + (f": {row.supersede_reason}" if row.supersede_reason else "."))
-    outcome = PrimaryOutcome(row.outcome)
+        superseded_note = (message("pdf.notice.supersedes_reason", language,
+                                   reason=row.supersede_reason) if row.supersede_reason
+                           else message("pdf.notice.supersedes", language))
     doc = pdf.NoticeDoc(
         case_number=app.case_number,
         applicant=f"{person.family_name.upper()} {person.given_names}".strip() if person else "",
         nationality=person.nationality if person else "",
-        date_of_birth=(person.date_of_birth.isoformat() if person and person.date_of_birth
+        date_of_birth=(person.date_of_birth if person and person.date_of_birth
                        else str(person.birth_year or "") if person else ""),
-        application_type=("Refugee recognition" if app.application_type == "REFUGEE"
-                          else "Complementary protection"),
-        lodged=app.lodged_date.isoformat(), outcome_title=OUTCOME_TITLES.get(outcome,
-                                                                              outcome.value),
+        application_type=app.application_type, lodged=app.lodged_date, outcome=row.outcome,
         reasons=row.reasons,
         citations=tuple(pdf.CitationLine(citations[c].reference, citations[c].quote)
                         for c in row.citation_ids if c in citations),
-        humanitarian_permission=("Permission to stay on humanitarian grounds is granted."
-                                 if row.humanitarian_permission else None),
-        notice_date=row.notice_date.isoformat(),
-        review_deadline=(clock.review_deadline(row.notice_date, settings).isoformat()
-                         if reviewable else None),
+        humanitarian_permission=bool(row.humanitarian_permission) or None,
+        notice_date=row.notice_date,
+        review_deadline=(clock.review_deadline(row.notice_date, settings) if reviewable
+                         else None),
         review_window_days=settings.review_window_days,
-        decided_by=names.get(row.drafted_by_id, ""), approved_by=names.get(row.approved_by_id,
-                                                                           ""),
         decision_reference=f"{app.case_number}/D{row.number}",
         superseded_note=superseded_note,
     )
-    data = pdf.notice_pdf(doc)
+    data = pdf.notice_pdf(doc, language)
     audit.record(session, actor=actor, action="case.print", entity_type="application",
-                 entity_id=app.id, details={"document": "notice", "decision": row.number})
+                 entity_id=app.id, details={"document": "notice", "decision": row.number,
+                                            "language": language})
     return data
 
 

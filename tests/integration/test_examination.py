@@ -25,6 +25,7 @@ from tests.app.helpers import audit_entries
 from tests.conftest import insert_case
 from workbench import assessments, decisions, interviews, preparation
 from workbench import question_bank as qb
+from workbench.dates import format_date
 from workbench.db import unit_of_work
 from workbench.errors import InvalidTransition, PermissionDenied, StaleEdit, ValidationError
 
@@ -454,7 +455,7 @@ def test_four_eyes_then_a_final_decision_that_cannot_be_edited(engine, staff,  #
         with unit_of_work(engine) as s:
             s.execute(text("DELETE FROM decision WHERE id = :id"), {"id": final.id})
     with unit_of_work(engine) as s:
-        data = decisions.notice_pdf(s, actor=staff.inquirer, application_id=case)
+        data = decisions.notice_pdf(s, actor=staff.inquirer, application_id=case, language="en")
     content = _text(data, tmp_path)
     assert "Recognition of refugee status" in content and "Revised." in content
     assert "Example Monitor" in content
@@ -482,9 +483,18 @@ def test_a_refusal_notice_states_the_review_window(engine, staff, tmp_path) -> N
     deadline = clock.review_deadline(date(2024, 12, 27))
     assert final.review_deadline == deadline and deadline > date(2025, 1, 3)
     with unit_of_work(engine) as s:
-        content = _text(decisions.notice_pdf(s, actor=staff.manager, application_id=case),
-                        tmp_path)
+        content = _text(decisions.notice_pdf(s, actor=staff.manager, application_id=case,
+                                             language="en"), tmp_path)
+        japanese = _text(decisions.notice_pdf(s, actor=staff.manager, application_id=case),
+                         tmp_path)  # Japanese, the office's official language, by default
     assert deadline.isoformat() in content and "7 days" in content
+    japanese = "".join(japanese.split())
+    assert "難民の認定をしない処分の通知書" in japanese
+    assert "この通知を受けた日の翌日から起算して7日以内に、法務大臣に対して" in japanese
+    assert f"その期限は{format_date(deadline, 'ja').replace(' ', '')}です。" in japanese
+    assert "法務大臣" in japanese and "印" in japanese
+    prints = [details(e) for e in audit_entries(engine, "case.print", entity_id=case)]
+    assert [p["language"] for p in prints if p["document"] == "notice"] == ["en", "ja"]
 
 
 def test_a_final_decision_is_superseded_by_a_later_one(engine, staff) -> None:  # noqa: ANN001

@@ -108,12 +108,11 @@ def test_text_in_a_cid_keyed_cff_font_reads_back(
     data = pd.notice_pdf(pd.NoticeDoc(
         case_number="R-2025-000777", applicant="山田 太郎 (YAMADA Taro) 김민준 쨍",
         nationality="ミャンマー", date_of_birth="1990-01-02",
-        application_type="Recognition of refugee status", lodged="2025-01-10",
-        outcome_title="Non-recognition of refugee status", reasons=sentence, citations=(),
-        humanitarian_permission=None, notice_date="2025-12-01", review_deadline="2025-12-08",
-        review_window_days=7, decided_by="佐藤 花子", approved_by="鈴木 一郎",
+        application_type="REFUGEE", lodged="2025-01-10", outcome="NOT_RECOGNISED",
+        reasons=sentence, citations=(), humanitarian_permission=None, notice_date="2025-12-01",
+        review_deadline="2025-12-08", review_window_days=7,
         decision_reference="R-2025-000777/D1", superseded_note=None,
-    ))
+    ), "en")
     # Every reader knows /Identity-H; the CMap fpdf2 would embed under a name of its own is
     # what made pdfminer (pdfplumber) read nothing at all.
     assert b"/Encoding /Identity-H" in data

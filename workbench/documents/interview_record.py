@@ -4,8 +4,10 @@ past harm, inconsistencies put to the applicant, the read-back statement and sig
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from workbench.documents.layout import _as_text, _new_pdf, _or_dash
+from workbench.documents.layout import _as_text, _new_pdf, _or_dash, _Pdf, document_language, when
+from workbench.i18n import t
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,13 @@ class IncidentLine:
 class InconsistencyLine:
     put_to_applicant: str
     explanation: str
-    raised_on: str
+    raised_on: str | int  # the session number, or text as given
 
 
 @dataclass(frozen=True)
 class SessionLine:
     number: int
-    date: str
+    date: date | str
     start: str
     end: str
     place: str
@@ -61,124 +63,141 @@ class InterviewRecordDoc:
     read_back_note: str
     inquirer: str
     interpreter: str
-    produced_at: str
+    produced_at: datetime | str
+    #: The language the record was taken in, which it prints in (``en`` or ``ja``).
+    language: str = "en"
+    #: The language the record was read back in, as the inquirer entered it.
+    read_back_language: str = ""
 
 
 
 
-def _read_back_statement(doc: InterviewRecordDoc) -> str:
+def _read_back_statement(pdf: _Pdf, doc: InterviewRecordDoc) -> str:
     note = _as_text(doc.read_back_note).strip()
+    read_back_in = _as_text(doc.read_back_language).strip()
+    notes = [pdf.t("pdf.record.read_back_in", spoken=read_back_in)] if read_back_in else []
+    notes += [note] if note else []
     if not doc.read_back_confirmed:
-        reason = f" Note: {note}" if note else " No reason was recorded."
-        return "The record was not read back to the applicant." + reason
+        reason = (pdf.t("pdf.record.note", note=" ".join(notes)) if notes
+                  else pdf.t("pdf.record.no_reason"))
+        return f"{pdf.t('pdf.record.not_read_back')} {reason}"
     languages: list[str] = []
     for session in doc.sessions:
         language = _as_text(session.language).strip()
         if language and language not in languages:
             languages.append(language)
-    language = " and ".join(languages) if languages else "the language of the interview"
+    spoken = languages[0] if languages else pdf.t("pdf.record.any_language")
+    for other in languages[1:]:
+        spoken = pdf.t("pdf.record.languages_joined", first=spoken, second=other)
     interpreter = _as_text(doc.interpreter).strip()
-    through = f" through the interpreter, {interpreter}," if interpreter else ""
-    statement = (
-        f"The record was read back to the applicant in {language}{through} and the applicant "
-        "confirmed that it is a correct record of what was said."
-    )
-    return statement + (f" Note: {note}" if note else "")
+    statement = (pdf.t("pdf.record.read_back_interpreter", spoken=spoken,
+                       interpreter=interpreter) if interpreter
+                 else pdf.t("pdf.record.read_back", spoken=spoken))
+    return statement + (f" {pdf.t('pdf.record.note', note=' '.join(notes))}" if notes else "")
 
 
-def interview_record_pdf(doc: InterviewRecordDoc) -> bytes:
-    """The record of interview: sessions, questions and answers by section, incidents of past
-    harm, inconsistencies put to the applicant, the read-back statement and signature lines."""
-    title = "Record of interview"
-    pdf = _new_pdf(title, doc.case_number, footer_note=f"Produced {_as_text(doc.produced_at)}")
-    pdf.title_block(title, "Application for recognition of refugee status or complementary "
-                           "protection")
+def _raised_on(pdf: _Pdf, value: str | int) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return pdf.t("pdf.record.session_number", number=value)
+    return _or_dash(value)
+
+
+def interview_record_pdf(doc: InterviewRecordDoc, language: str | None = None) -> bytes:
+    """The record of interview (供述調書), in ``language`` or else the language it was taken in:
+    sessions, questions and answers by section, incidents of past harm, inconsistencies put to
+    the applicant, the read-back statement and signature lines."""
+    language = document_language(language or doc.language)
+    title = t("pdf.record.title", language)
+    pdf = _new_pdf(title, doc.case_number, language,
+                   footer_note=t("pdf.produced", language, when=when(doc.produced_at, language)))
+    pdf.title_block(title, pdf.t("pdf.record.subtitle"))
     pdf.fields(
         [
-            ("Case number", doc.case_number),
-            ("Applicant", doc.applicant),
-            ("Nationality", doc.nationality),
-            ("Inquirer", doc.inquirer),
-            ("Interpreter", _or_dash(doc.interpreter)),
-            ("Question bank", doc.bank_version),
-            ("Record produced", doc.produced_at),
+            (pdf.t("pdf.case_number"), doc.case_number),
+            (pdf.t("pdf.applicant"), doc.applicant),
+            (pdf.t("pdf.nationality"), doc.nationality),
+            (pdf.t("pdf.inquirer"), doc.inquirer),
+            (pdf.t("pdf.interpreter"), _or_dash(doc.interpreter)),
+            (pdf.t("pdf.record.bank"), doc.bank_version),
+            (pdf.t("pdf.record.produced"), when(doc.produced_at, language)),
         ]
     )
 
-    pdf.heading("1. Interview sessions")
+    pdf.heading(pdf.t("pdf.record.sessions"))
     if doc.sessions:
         pdf.grid(
             [
-                (s.number, s.date, s.start, s.end, s.place, s.language, s.interpreter, s.present,
-                 s.breaks)
+                (s.number, when(s.date, language), s.start, s.end, s.place, s.language,
+                 s.interpreter, s.present, s.breaks)
                 for s in doc.sessions
             ],
-            (8, 21, 11, 11, 25, 20, 24, 26, 24),
-            headings=("No.", "Date", "Start", "End", "Place", "Language", "Interpreter",
-                      "Present", "Breaks"),
+            (8, 21, 11, 11, 25, 20, 24, 26, 24) if language == "en"
+            else (7, 30, 10, 10, 23, 17, 21, 24, 18),
+            headings=tuple(pdf.t(f"pdf.record.col_{name}") for name in (
+                "number", "date", "start", "end", "place", "language", "interpreter", "present",
+                "breaks")),
             size=8.5,
         )
     else:
-        pdf.paragraph("No interview session is recorded.", grey=True)
+        pdf.paragraph(pdf.t("pdf.record.no_sessions"), grey=True)
 
-    pdf.heading("2. Questions and answers")
+    pdf.heading(pdf.t("pdf.record.answers"))
     if not doc.answers:
-        pdf.paragraph("No answers are recorded.", grey=True)
+        pdf.paragraph(pdf.t("pdf.record.no_answers"), grey=True)
     section: str | None = None
     for answer in doc.answers:
         if answer.section != section:
             section = answer.section
             pdf.heading(_or_dash(section), level=2)
         pdf.keep(16)
-        pdf.paragraph(answer.prompt, bold=True, after=0.5)
+        pdf.paragraph(pdf.t("pdf.record.question", text=answer.prompt), bold=True, after=0.5)
         text = _as_text(answer.answer)
-        pdf.paragraph(text if text.strip() else "(no answer recorded)", indent=5,
-                      grey=not text.strip(), after=3)
+        pdf.paragraph(pdf.t("pdf.record.answer", text=text) if text.strip()
+                      else pdf.t("pdf.record.no_answer"),
+                      indent=5, grey=not text.strip(), after=3)
 
-    pdf.heading("3. Incidents of past harm")
+    pdf.heading(pdf.t("pdf.record.incidents"))
     if not doc.incidents:
-        pdf.paragraph("No incidents of past harm are recorded.", grey=True)
+        pdf.paragraph(pdf.t("pdf.record.no_incidents"), grey=True)
     for number, incident in enumerate(doc.incidents, start=1):
-        pdf.heading(f"Incident {number}", level=2)
+        pdf.heading(pdf.t("pdf.record.incident", number=number), level=2)
         pdf.fields(
             [
-                ("When", _or_dash(incident.when)),
-                ("Place", _or_dash(incident.place)),
-                ("Actor", _or_dash(incident.actor)),
-                ("What happened", _or_dash(incident.what_happened)),
-                ("Injuries", _or_dash(incident.injuries)),
-                ("Witnesses", _or_dash(incident.witnesses)),
-                ("Reported to authorities", _or_dash(incident.reported)),
-                ("Evidence", _or_dash(incident.evidence)),
+                (pdf.t("pdf.record.when"), _or_dash(incident.when)),
+                (pdf.t("pdf.record.place"), _or_dash(incident.place)),
+                (pdf.t("pdf.record.actor"), _or_dash(incident.actor)),
+                (pdf.t("pdf.record.what_happened"), _or_dash(incident.what_happened)),
+                (pdf.t("pdf.record.injuries"), _or_dash(incident.injuries)),
+                (pdf.t("pdf.record.witnesses"), _or_dash(incident.witnesses)),
+                (pdf.t("pdf.record.reported"), _or_dash(incident.reported)),
+                (pdf.t("pdf.record.evidence"), _or_dash(incident.evidence)),
             ],
             label_share=26,
         )
 
-    pdf.heading("4. Inconsistencies put to the applicant")
+    pdf.heading(pdf.t("pdf.record.inconsistencies"))
     if not doc.inconsistencies:
-        pdf.paragraph("No inconsistencies were put to the applicant.", grey=True)
+        pdf.paragraph(pdf.t("pdf.record.no_inconsistencies"), grey=True)
     for number, item in enumerate(doc.inconsistencies, start=1):
-        pdf.heading(f"Inconsistency {number}", level=2)
+        pdf.heading(pdf.t("pdf.record.inconsistency", number=number), level=2)
         pdf.fields(
             [
-                ("Raised on", _or_dash(item.raised_on)),
-                ("Put to the applicant", _or_dash(item.put_to_applicant)),
-                ("Applicant's explanation", _or_dash(item.explanation)),
+                (pdf.t("pdf.record.raised_on"), _raised_on(pdf, item.raised_on)),
+                (pdf.t("pdf.record.put_to_applicant"), _or_dash(item.put_to_applicant)),
+                (pdf.t("pdf.record.explanation"), _or_dash(item.explanation)),
             ],
             label_share=26,
         )
 
     # The statement and the signatures belong together: keep them on one page when they fit.
     pdf.keep(40 + 27 * 3)
-    pdf.heading("5. Read-back and signatures")
-    pdf.paragraph(_read_back_statement(doc), after=5)
+    pdf.heading(pdf.t("pdf.record.signatures"))
+    pdf.paragraph(_read_back_statement(pdf, doc), after=5)
     pdf.signature_lines(
         [
-            ("Applicant", doc.applicant),
-            ("Interpreter", doc.interpreter),
-            ("Inquirer", doc.inquirer),
+            (pdf.t("pdf.record.sign_applicant"), doc.applicant),
+            (pdf.t("pdf.record.sign_interpreter"), doc.interpreter),
+            (pdf.t("pdf.record.sign_inquirer"), doc.inquirer),
         ]
     )
     return pdf.to_bytes()
-
-

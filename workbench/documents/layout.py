@@ -27,6 +27,7 @@ from anyascii import anyascii
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableHeadingsDisplay, TextMode, XPos, YPos
 
+from workbench.dates import format_date
 from workbench.documents.fonts import (
     FontFile,
     FontSet,
@@ -35,6 +36,7 @@ from workbench.documents.fonts import (
     use_cid_codes,
     without_full_width_scripts,
 )
+from workbench.i18n import SUPPORTED_LANGUAGES, t
 
 log = logging.getLogger(__name__)
 
@@ -157,19 +159,21 @@ class _Pdf(FPDF):
         title: str,
         case_number: str,
         fonts: FontSet,
+        language: str = "en",
         footer_note: str = "",
         header_flag: str = "",
     ) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(left=20, top=25, right=20)
         self.set_auto_page_break(True, margin=20)
+        self.language = language
         self.core = True
         self.real_bold = True
         self._setup_fonts(fonts)
         self.clean = _TextFilter(self._covers)
         self._widths: dict[tuple[str, str], dict[str, float]] = {}
         self.doc_title = self.one_line(title)
-        self.case_label = self.one_line(f"Case {_as_text(case_number)}")
+        self.case_label = self.one_line(self.t("pdf.case_label", number=_as_text(case_number)))
         self.footer_note = self.one_line(footer_note)
         self.header_flag = self.one_line(header_flag)
         # The page-count alias is only live while the footer is drawn (header() switches it
@@ -179,7 +183,7 @@ class _Pdf(FPDF):
         self.set_title(_metadata_text(f"{title} - {_as_text(case_number)}"))
         self.set_author(AUTHOR)
         self.set_creator(AUTHOR)
-        self.set_lang("en")
+        self.set_lang(language)
         self.set_creation_date(datetime.now(UTC))
         self._subject = title
 
@@ -233,6 +237,10 @@ class _Pdf(FPDF):
         ):
             self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
         return super()._render_styled_text_line(*args, **kwargs)
+
+    def t(self, key: str, **values: object) -> str:
+        """The catalogue's message for ``key`` in the document's language."""
+        return t(key, self.language, **values)
 
     def one_line(self, text: object) -> str:
         """Cleaned text for a single-line cell (header, footer)."""
@@ -288,7 +296,8 @@ class _Pdf(FPDF):
             half = self.epw / 2
             self.cell(half, 5, self.footer_note, align="L")
             self.str_alias_nb_pages = _NB  # stays on for the substitution at output time
-            self.cell(half, 5, f"Page {self.page_no()} of {_NB}", align="R")
+            self.cell(half, 5, self.t("pdf.page_of", page=self.page_no(), pages=_NB),
+                      align="R")
 
     # -- blocks ------------------------------------------------------------------------------
 
@@ -309,15 +318,17 @@ class _Pdf(FPDF):
         indent: float = 0,
         grey: bool = False,
         after: float = 1.5,
+        align: str = "L",
     ) -> None:
         self.set_text_color(_GREY if grey else 0)
         self.use_font(size, bold)
-        self.text_lines(self.clean(text), indent, self.line_height(size))
+        self.text_lines(self.clean(text), indent, self.line_height(size), align=align)
         self.set_text_color(0)
         self.use_font(size)
         self.ln(after)
 
-    def text_lines(self, text: str, indent: float, line_height: float) -> None:
+    def text_lines(self, text: str, indent: float, line_height: float,
+                   align: str = "L") -> None:
         """Draw cleaned ``text`` wrapped to the width right of ``indent``, one cell per line,
         breaking pages as needed. (What multi_cell does, in linear rather than quadratic time
         per line: fpdf2 re-measures the whole line for every character it adds, which made a
@@ -325,7 +336,8 @@ class _Pdf(FPDF):
         width = self.epw - indent
         for line in self.wrap(text, width - 2 * self.c_margin):
             self.set_x(self.l_margin + indent)
-            self.cell(width, line_height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(width, line_height, line, align=align, new_x=XPos.LMARGIN,
+                      new_y=YPos.NEXT)
 
     def _char_width(self, ch: str, table: dict[str, float]) -> float:
         """Width in mm at 1 pt of ``ch`` in the current font, or in the fallback font fpdf2
@@ -405,17 +417,12 @@ class _Pdf(FPDF):
         if self.room < height:
             self.add_page()
 
-    def title_block(self, title: str, subtitle: str = "") -> None:
-        self.paragraph(title, size=17, bold=True, after=0.5)
+    def title_block(self, title: str, subtitle: str = "", *, centred: bool = False) -> None:
+        self.paragraph(title, size=17, bold=True, after=0.5, align="C" if centred else "L")
         if subtitle:
-            self.paragraph(subtitle, size=10, grey=True, after=1)
+            self.paragraph(subtitle, size=10, grey=True, after=1, align="C" if centred else "L")
         if self.core:
-            self.paragraph(
-                "Note: no Unicode font was available when this document was produced; characters "
-                "outside the Latin alphabet have been transliterated.",
-                size=8.5,
-                grey=True,
-            )
+            self.paragraph(self.t("pdf.no_font_note"), size=8.5, grey=True)
         self.ln(2)
 
     def heading(self, text: str, level: int = 1) -> None:
@@ -527,7 +534,8 @@ class _Pdf(FPDF):
                     for number, lines in enumerate(cells):
                         text = "\n".join(lines[chunk * max_lines : (chunk + 1) * max_lines])
                         if chunk and number == 0 and label_column:
-                            text = f"{cells[0][0] if cells[0] else ''} (continued)".strip()
+                            first = cells[0][0] if cells[0] else ""
+                            text = f"{first} {self.t('pdf.continued')}".strip()
                         style = label_style if label_column and number == 0 else None
                         table_row.cell(text, style=style)
         self.set_draw_color(0)
@@ -554,15 +562,42 @@ class _Pdf(FPDF):
             self.use_font(9)
             self.set_text_color(_GREY)
             self.set_xy(left, baseline - 4.5)
-            self.cell(20, 5, "Signature")
+            self.cell(20, 5, self.clean(self.t("pdf.signature")))
             self.set_xy(left + 112, baseline - 4.5)
-            self.cell(12, 5, "Date")
+            self.cell(12, 5, self.clean(self.t("pdf.date")))
             self.set_text_color(0)
             self.set_draw_color(0)
             self.set_line_width(0.3)
             self.line(left + 20, baseline, left + 106, baseline)
             self.line(left + 124, baseline, self.w - self.r_margin, baseline)
             self.set_xy(left, baseline + 5)
+
+    def seal_block(self, lines: Sequence[str]) -> None:
+        """The issuing authority as an official document names it: ``lines`` (the date, the
+        authority) right-aligned, beside a square box for the official seal with its label."""
+        box, lh = 24.0, self.line_height(11)
+        self.keep(max(box, lh * len(lines)) + 6)
+        top = self.y + 2
+        text_right = self.w - self.r_margin - box - 4
+        self.set_y(top)
+        self.set_text_color(0)
+        for number, line in enumerate(lines):
+            self.use_font(11, bold=number == len(lines) - 1)
+            self.set_x(self.l_margin)
+            self.cell(text_right - self.l_margin, lh, self.one_line(line), align="R",
+                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.use_font(10)
+        left = self.w - self.r_margin - box
+        self.set_draw_color(90)
+        self.set_line_width(0.4)
+        self.rect(left, top, box, box)
+        self.set_text_color(_GREY)
+        self.use_font(9)
+        self.set_xy(left, top + box / 2 - 2.5)
+        self.cell(box, 5, self.one_line(self.t("pdf.seal")), align="C")
+        self.set_text_color(0)
+        self.set_draw_color(0)
+        self.set_xy(self.l_margin, max(self.y, top + box) + 4)
 
     # -- output --------------------------------------------------------------------------------
 
@@ -579,8 +614,9 @@ class _Pdf(FPDF):
         return bytes(self.output(output_producer_class=IdentityOutputProducer))
 
 
-def _new_pdf(title: str, case_number: str, **kwargs: str) -> _Pdf:
-    pdf = _Pdf(title=title, case_number=case_number, fonts=discover_fonts(), **kwargs)
+def _new_pdf(title: str, case_number: str, language: str = "en", **kwargs: str) -> _Pdf:
+    pdf = _Pdf(title=title, case_number=case_number, fonts=discover_fonts(), language=language,
+               **kwargs)
     pdf.add_page()
     return pdf
 
@@ -589,3 +625,20 @@ def _or_dash(value: object) -> str:
     text = _as_text(value).strip()
     return text if text else "-"
 
+
+
+def document_language(language: str | None, default: str = "en") -> str:
+    """``ja`` or ``en``: the language a document is printed in (``default`` when none is given,
+    English for a language the workbench has no catalogue for)."""
+    code = (language or default).replace("_", "-").split("-")[0].strip().lower()
+    return code if code in SUPPORTED_LANGUAGES else "en"
+
+
+def when(value: object, language: str) -> str:
+    """A date (or date and time) as the document's language writes it: ``2025-12-07`` or
+    ``令和7年12月7日 (2025年)``; text is printed as given."""
+    if isinstance(value, datetime):
+        return f"{format_date(value.date(), language)} {value:%H:%M}"
+    if isinstance(value, date):
+        return format_date(value, language)
+    return _as_text(value)

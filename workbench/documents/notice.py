@@ -1,11 +1,20 @@
-"""The notice of decision: the outcome, its reasons, the sources relied on, any humanitarian
-permission to stay and the statement on administrative review."""
+"""The notice of decision, in the form of an official notice (難民の認定をしない処分の通知書 and
+its recognition and complementary-protection variants): the addressee, the decision, its
+reasons, the sources relied on, any humanitarian permission to stay, the statement on
+administrative review (where and by when to file), and the issuing authority with a place for
+its official seal. The officers who drafted and approved the decision are not named: the
+notice is the authority's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from workbench.documents.layout import _as_text, _new_pdf, _or_dash
+from workbench.documents.layout import _as_text, _new_pdf, _or_dash, _Pdf, document_language, when
+from workbench.i18n import catalogue, t, tn
+
+#: The application types and outcomes the catalogue words a notice for.
+APPLICATION_TYPES = ("REFUGEE", "COMPLEMENTARY")
 
 
 @dataclass(frozen=True)
@@ -19,99 +28,100 @@ class NoticeDoc:
     case_number: str
     applicant: str
     nationality: str
-    date_of_birth: str
-    application_type: str
-    lodged: str
-    outcome_title: str  # e.g. "Recognition of refugee status"; "Non-recognition"
+    date_of_birth: date | str  # a date, or text as given (a year of birth)
+    application_type: str  # REFUGEE or COMPLEMENTARY (worded by the catalogue), or text
+    lodged: date | str
+    outcome: str  # the decision's outcome (RECOGNISED_REFUGEE, NOT_RECOGNISED...), or a title
     reasons: str  # multi-paragraph text (paragraphs separated by blank lines)
     citations: tuple[CitationLine, ...]
-    humanitarian_permission: str | None
-    notice_date: str
-    review_deadline: str | None  # None when no review lies (recognition)
+    humanitarian_permission: bool | str | None  # True: the catalogue's sentence; text as given
+    notice_date: date | str
+    review_deadline: date | str | None  # None when no review lies (recognition)
     review_window_days: int
-    decided_by: str
-    approved_by: str
     decision_reference: str
     superseded_note: str | None
+    issuing_authority: str = ""  # empty: the Minister of Justice, in the notice's language
 
 
+def _worded(prefix: str, doc: NoticeDoc, language: str) -> str | None:
+    """The catalogue's wording for this application type and outcome, if it has one."""
+    key = f"{prefix}{doc.application_type}.{doc.outcome}"
+    return t(key, language) if key in catalogue("en") else None
 
 
-def _review_statement(doc: NoticeDoc) -> str:
-    if doc.review_deadline is None or not _as_text(doc.review_deadline).strip():
-        return (
-            "Not applicable. No request for administrative review applies to this decision."
-        )
-    days = doc.review_window_days
-    unit = "day" if days == 1 else "days"
-    return (
-        "If you object to this decision, you may file a request for administrative review with "
-        f"the Minister of Justice within {days} {unit} of the date of this notice "
-        f"({_as_text(doc.notice_date)}), that is, by {_as_text(doc.review_deadline)} at the "
-        "latest. The request must be made in writing and addressed to the Minister of Justice."
-    )
+def _review_statement(pdf: _Pdf, doc: NoticeDoc) -> str:
+    deadline = doc.review_deadline
+    if deadline is None or not _as_text(deadline).strip():
+        return pdf.t("pdf.notice.no_review")
+    return tn("pdf.notice.review", doc.review_window_days, pdf.language,
+              notice_date=when(doc.notice_date, pdf.language),
+              deadline=when(deadline, pdf.language))
 
 
-def notice_pdf(doc: NoticeDoc) -> bytes:
-    """The written notice of the primary decision, with its reasons, the sources relied on, any
-    humanitarian permission to stay and the statement on administrative review."""
-    title = "Notice of decision"
+def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
+    """The written notice of the primary decision, in ``language`` (Japanese, the office's
+    official language, unless English is asked for)."""
+    language = document_language(language, default="ja")
+    heading = _worded("pdf.notice.heading.", doc, language) or t("pdf.notice.title", language)
     superseded = _as_text(doc.superseded_note).strip()
     pdf = _new_pdf(
-        title,
+        heading,
         doc.case_number,
-        footer_note=f"Decision reference {_as_text(doc.decision_reference)}",
-        header_flag="SUPERSEDED" if superseded else "",
+        language,
+        footer_note=t("pdf.notice.footer", language,
+                      reference=_as_text(doc.decision_reference)),
+        header_flag=t("pdf.notice.superseded_flag", language) if superseded else "",
     )
-    pdf.title_block(title)
+    pdf.title_block(heading, centred=True)
     if superseded:
-        pdf.banner(f"SUPERSEDED: {superseded}")
+        pdf.banner(pdf.t("pdf.notice.superseded_banner", note=superseded))
+    application = (pdf.t(f"pdf.notice.application.{doc.application_type}")
+                   if doc.application_type in APPLICATION_TYPES else doc.application_type)
     pdf.fields(
         [
-            ("Applicant", doc.applicant),
-            ("Date of birth", _or_dash(doc.date_of_birth)),
-            ("Nationality", doc.nationality),
-            ("Case number", doc.case_number),
-            ("Application", doc.application_type),
-            ("Application lodged", doc.lodged),
-            ("Date of notice", doc.notice_date),
-            ("Decision reference", doc.decision_reference),
+            (pdf.t("pdf.applicant"), doc.applicant),
+            (pdf.t("pdf.date_of_birth"), _or_dash(when(doc.date_of_birth, language))),
+            (pdf.t("pdf.nationality"), doc.nationality),
+            (pdf.t("pdf.case_number"), doc.case_number),
+            (pdf.t("pdf.notice.application_label"), application),
+            (pdf.t("pdf.notice.lodged"), when(doc.lodged, language)),
+            (pdf.t("pdf.notice.notice_date"), when(doc.notice_date, language)),
+            (pdf.t("pdf.notice.reference"), doc.decision_reference),
         ]
     )
+    pdf.paragraph(pdf.t("pdf.notice.lead", application=application,
+                        lodged=when(doc.lodged, language)), after=2)
 
-    pdf.heading("Decision")
-    pdf.paragraph(doc.outcome_title, size=13, bold=True, after=3)
+    pdf.heading(pdf.t("pdf.notice.decision"))
+    outcome = _worded("pdf.notice.outcome.", doc, language) or doc.outcome
+    pdf.paragraph(outcome, size=13, bold=True, after=3)
 
-    pdf.heading("Reasons")
+    pdf.heading(pdf.t("pdf.notice.reasons"))
     pdf.paragraphs(doc.reasons)
 
     if doc.citations:
-        pdf.heading("Sources relied on")
+        pdf.heading(pdf.t("pdf.notice.sources"))
         for number, citation in enumerate(doc.citations, start=1):
             pdf.keep(16)
             pdf.paragraph(f"[{number}] {_as_text(citation.reference)}", bold=True, after=0.5)
             quote = _as_text(citation.quote).strip()
             if quote:
-                pdf.paragraph(f"\u201c{quote}\u201d", indent=6, size=9.5, after=3)
+                marks = ("「", "」") if language == "ja" else ("\u201c", "\u201d")
+                pdf.paragraph(f"{marks[0]}{quote}{marks[1]}", indent=6, size=9.5, after=3)
 
-    permission = _as_text(doc.humanitarian_permission).strip()
+    permission = doc.humanitarian_permission
+    if permission is True:
+        permission = pdf.t("pdf.notice.humanitarian_granted")
+    permission = _as_text(permission or "").strip()
     if permission:
-        pdf.heading("Permission to stay on humanitarian grounds")
+        pdf.heading(pdf.t("pdf.notice.humanitarian"))
         pdf.paragraphs(permission)
 
-    pdf.heading("Administrative review")
-    pdf.paragraph(_review_statement(doc), after=3)
+    pdf.heading(pdf.t("pdf.notice.review_heading"))
+    pdf.paragraph(_review_statement(pdf, doc), after=3)
 
     pdf.keep(45)
-    pdf.heading("Decision made by")
-    pdf.fields(
-        [
-            ("Decided by", doc.decided_by),
-            ("Approved by", doc.approved_by),
-            ("Decision reference", doc.decision_reference),
-            ("Date of notice", doc.notice_date),
-        ]
-    )
+    pdf.heading(pdf.t("pdf.notice.issued_by"))
+    authority = _as_text(doc.issuing_authority).strip() or pdf.t("pdf.notice.authority")
+    pdf.seal_block([when(doc.notice_date, language), authority])
     return pdf.to_bytes()
-
-

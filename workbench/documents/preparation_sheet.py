@@ -4,8 +4,10 @@ since earlier claims, risk profiles, questions to ask and country information.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from workbench.documents.layout import _as_text, _new_pdf, _or_dash
+from workbench.documents.layout import _as_text, _new_pdf, _or_dash, document_language, when
+from workbench.i18n import current_language, t
 
 
 @dataclass(frozen=True)
@@ -34,49 +36,55 @@ class PreparationSheetDoc:
     profiles: tuple[str, ...]
     questions: tuple[PrepQuestion, ...]
     passages: tuple[PrepPassage, ...]
-    produced_at: str
+    produced_at: datetime | str
+    #: The language of the sheet's texts (``en``/``ja``); empty: the reader's language.
+    language: str = ""
 
 
 
 
-def preparation_sheet_pdf(doc: PreparationSheetDoc) -> bytes:
+def preparation_sheet_pdf(doc: PreparationSheetDoc, language: str | None = None) -> bytes:
     """The inquirer's working sheet before an interview: the narrative, what triage flagged,
-    what is new since earlier claims, risk profiles, questions to ask and COI passages."""
-    title = "Interview preparation sheet"
-    pdf = _new_pdf(title, doc.case_number, footer_note=f"Produced {_as_text(doc.produced_at)}")
-    pdf.title_block(title, "Internal working document of the inquirer - not part of the record")
+    what is new since earlier claims, risk profiles, questions to ask and COI passages. In
+    ``language``, else the sheet's own, else the language the reader uses the workbench in."""
+    language = document_language(language or doc.language or current_language())
+    title = t("pdf.prep.title", language)
+    produced = when(doc.produced_at, language)
+    pdf = _new_pdf(title, doc.case_number, language,
+                   footer_note=t("pdf.produced", language, when=produced))
+    pdf.title_block(title, pdf.t("pdf.prep.subtitle"))
     pdf.fields(
         [
-            ("Case number", doc.case_number),
-            ("Applicant", doc.applicant),
-            ("Nationality", doc.nationality),
-            ("Category", _or_dash(doc.category)),
-            ("Produced", doc.produced_at),
+            (pdf.t("pdf.case_number"), doc.case_number),
+            (pdf.t("pdf.applicant"), doc.applicant),
+            (pdf.t("pdf.nationality"), doc.nationality),
+            (pdf.t("pdf.prep.category"), _or_dash(doc.category)),
+            (pdf.t("pdf.prep.produced"), produced),
         ]
     )
 
-    pdf.heading("1. Claim narrative")
+    pdf.heading(pdf.t("pdf.prep.narrative"))
     pdf.paragraphs(doc.narrative)
 
-    pdf.heading("2. Sentences flagged by triage")
+    pdf.heading(pdf.t("pdf.prep.flagged"))
     if doc.highlighted:
         pdf.grid(
             [(sentence, cues) for sentence, cues in doc.highlighted],
             (72, 28),
-            headings=("Sentence", "Cues"),
+            headings=(pdf.t("pdf.prep.col_sentence"), pdf.t("pdf.prep.col_cues")),
         )
     else:
-        pdf.paragraph("No sentences were flagged.", grey=True)
+        pdf.paragraph(pdf.t("pdf.prep.no_flagged"), grey=True)
 
-    pdf.heading("3. New compared with earlier claims")
-    pdf.bullets(doc.new_since_earlier, empty="No sentences are new compared with earlier claims.")
+    pdf.heading(pdf.t("pdf.prep.new"))
+    pdf.bullets(doc.new_since_earlier, empty=pdf.t("pdf.prep.no_new"))
 
-    pdf.heading("4. Risk profiles")
-    pdf.bullets(doc.profiles, empty="No specific risk profile identified.")
+    pdf.heading(pdf.t("pdf.prep.profiles"))
+    pdf.bullets(doc.profiles, empty=pdf.t("pdf.prep.no_profiles"))
 
-    pdf.heading("5. Questions to ask")
+    pdf.heading(pdf.t("pdf.prep.questions"))
     if not doc.questions:
-        pdf.paragraph("No questions suggested.", grey=True)
+        pdf.paragraph(pdf.t("pdf.prep.no_questions"), grey=True)
     section: str | None = None
     for number, question in enumerate(doc.questions, start=1):
         if question.section != section:
@@ -86,18 +94,21 @@ def preparation_sheet_pdf(doc: PreparationSheetDoc) -> bytes:
         pdf.paragraph(f"{number}. {_as_text(question.prompt)}", bold=True, after=0.5)
         guidance = _as_text(question.guidance).strip()
         if guidance:
-            pdf.paragraph(f"Guidance: {guidance}", indent=5, size=9, grey=True, after=2.5)
+            pdf.paragraph(pdf.t("pdf.prep.guidance", text=guidance), indent=5, size=9,
+                          grey=True, after=2.5)
 
-    pdf.heading("6. Country information")
+    pdf.heading(pdf.t("pdf.prep.passages"))
     if not doc.passages:
-        pdf.paragraph("No passages selected.", grey=True)
+        pdf.paragraph(pdf.t("pdf.prep.no_passages"), grey=True)
+    marks = ("「", "」") if language == "ja" else ("\u201c", "\u201d")
     for passage in doc.passages:
         pdf.keep(18)
         pdf.paragraph(passage.reference, bold=True, after=0.5)
         snippet = _as_text(passage.snippet).strip()
         if snippet:
-            pdf.paragraph(f"\u201c{snippet}\u201d", indent=5, size=9.5, after=0.5)
+            pdf.paragraph(f"{marks[0]}{snippet}{marks[1]}", indent=5, size=9.5, after=0.5)
         reasons = _as_text(passage.reasons).strip()
         if reasons:
-            pdf.paragraph(f"Why relevant: {reasons}", indent=5, size=9, grey=True, after=3)
+            pdf.paragraph(pdf.t("pdf.prep.why", text=reasons), indent=5, size=9, grey=True,
+                          after=3)
     return pdf.to_bytes()
