@@ -64,6 +64,7 @@ class JapaneseRules:
     motive: tuple[str, ...] = ()
     mention: tuple[str, ...] = ()
     criminal: tuple[str, ...] = ()
+    knowing: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,8 @@ def _japanese(section: dict) -> JapaneseRules:
     if not isinstance(section, dict):
         raise CueLexiconError("[japanese] must be a table")
     lists = ("negators", "denials", "not_negation", "reporting", "clause_ends", "conditionals",
-             "not_conditional", "fears", "hedges", "questions", "motive", "mention", "criminal")
+             "not_conditional", "fears", "hedges", "questions", "motive", "mention", "criminal",
+             "knowing")
     for key in set(section) - set(lists) - {"window", "reporting_window"}:
         raise CueLexiconError(f"[japanese] has an unknown key {key!r}")
     values = {key: _strings(section.get(key), f"[japanese] '{key}'") for key in lists}
@@ -207,7 +209,8 @@ def _japanese(section: dict) -> JapaneseRules:
             section.get("reporting_window", 60))
     except (TypeError, ValueError) as exc:
         raise CueLexiconError(f"[japanese] is malformed: {exc}") from exc
-    sets = ("negators", "denials", "reporting", "clause_ends", "conditionals", "questions")
+    sets = ("negators", "denials", "reporting", "clause_ends", "conditionals", "questions",
+            "knowing")
     return JapaneseRules(
         window=window, reporting_window=reporting_window,
         **{key: frozenset(v) if key in sets else tuple(v) for key, v in values.items()})

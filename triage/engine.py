@@ -22,7 +22,7 @@ from triage.corpus import A_COUNTRIES_FILE, a_country_entries
 from triage.cues import default_lexicon
 from triage.model import BasisModel
 from triage.model import load as load_model
-from triage.novelty import Novelty, compare, pair_features
+from triage.novelty import Novelty, compare, pair_features, thresholds
 from triage.rules import Decision, Facts, JapanSorting, Reading, third_application_exception
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -205,9 +205,8 @@ class Triager:
         novelty = None
         p_no_news = None
         if item.application_number >= 2 and earlier:
-            settings = self.model.novelty
-            novelty = compare(doc, earlier, repeated=settings.get("repeated", 0.55),
-                              reworded=settings.get("reworded", 0.33))
+            repeated, reworded = thresholds(self.model.novelty, language_of(item.narrative or ""))
+            novelty = compare(doc, earlier, repeated=repeated, reworded=reworded)
             p_no_news = self.model.p_no_news(pair_features(doc, earlier, novelty))
         facts = Facts(
             nationality=(item.nationality or "").upper() or None,

@@ -309,7 +309,8 @@ def _read_japanese(doc: Doc, hits: list[CueHit], rules: JapaneseRules) -> Readin
             crime.append(index)
         harms = [h.start for h in group if h.family == "harm" and not h.negated
                  and not h.question]
-        state = any(h.type == "agent_state" and not h.negated for h in group)
+        state = any(h.type == "agent_state" and not h.negated and not h.question
+                    for h in group)
 
         def tail(h: CueHit, limit: int = 24) -> str:
             end = min(clause_of(h.start)[1] + 1, h.end + limit, sent.end_char)  # noqa: B023

@@ -479,6 +479,9 @@ class _JapaneseMarkers:
                 while k > s0 and (tag[k].startswith(("助動詞", "助詞", "接尾辞"))
                                   or tag[k] == "動詞-非自立可能"):
                     k -= 1
+                if norm[k] in rules.knowing and any(orth[m] == "か" for m in range(
+                        max(s0, k - 4), k)):
+                    continue  # "なぜ逮捕されたのかわからない": the arrest happened
                 if norm[k] in self.reporting:
                     start = max(clause_start(j, conj_breaks), j - rules.reporting_window)
                 elif any(norm[m] in ("出来る", "得る") for m in range(k, j)):

@@ -11,6 +11,11 @@ speaks of something that happened since the last application; thanks, pleas and 
 are not material. A sentence that is not retold almost word for word and tells of harm dated
 after the earlier claim ("last month", "since my last application") is new: familiar words, a
 new event.
+
+Japanese officers' summaries recite the procedure (入国, 在留資格, 不認定処分, 審査請求, 棄却 …)
+that a first-person earlier claim never told: such a sentence, telling no harm, agent, ground or
+conflict, is left out of the comparison; and a new Japanese sentence is material only when it
+tells harm, an agent, a ground or the conflict (前回/新たに alone date it, they are no fact).
 """
 
 from __future__ import annotations
@@ -114,6 +119,31 @@ _JA_STOP = frozenset(
     "陳述 こと 事 もの 物 ため 為 よう 様 所 ところ 時 とき 中 前 後 方 際 等 など 的 上 下 "
     "思う 考える 分かる 知る 有る 居る 為る 成る 来る 行く 無い 良い".split())
 _JA_CONTENT = ("名詞", "動詞-一般", "形容詞-一般", "形状詞", "接頭辞")
+#: The words of the asylum procedure in Japan, as an officer's summary recites it.
+_JA_PROCEDURE = frozenset(
+    "入国 在留 資格 短期 滞在 特定 活動 出国 準備 難民 認定 不認定 処分 審査 請求 棄却 裁決 "
+    "付与 期間 回目 本件 入管 仮放免 退去 強制 口頭 意見 陳述 参与 員 技能 実習 留学 国籍 "
+    "有する 男性 女性 出身 成田 空港 国際 更新 許可 令和 平成 年 月 日 同年 同月 行う 受ける "
+    "及ぶ 為す".split())
+STRONG_FAMILIES = frozenset({"harm", "agent", "ground", "conflict"})
+
+
+def thresholds(settings: dict, language: str) -> tuple[float, float]:
+    """(repeated, reworded) for a claim in ``language``: Japanese has its own, tuned on the
+    Japanese repeat claims, when the model holds them."""
+    repeated = settings.get("repeated", REPEATED)
+    reworded = settings.get("reworded", REWORDED)
+    if language == "ja":
+        return settings.get("ja_repeated", repeated), settings.get("ja_reworded", reworded)
+    return repeated, reworded
+
+
+def _procedural(bag: Counter) -> bool:
+    """A Japanese sentence that recites the procedure: most of its content words are the
+    procedure's, and it has at least two of them."""
+    words = sum(bag.values())
+    procedure = sum(v for k, v in bag.items() if k in _JA_PROCEDURE or k.isdigit())
+    return procedure >= 2 and procedure >= 0.6 * words
 
 
 def _bags(doc: Doc) -> list[Counter]:
@@ -153,6 +183,7 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
     new_chars = 0
     new_text = text_of(new)
     new_bags = _bags(new)
+    japanese = new.user_data.get("triage_lang") == "ja"
     for sentence_index, sent in enumerate(sentences_of(new)):
         raw = new_text[sent.start_char:sent.end_char]
         text = raw.strip()
@@ -169,11 +200,14 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
                                   and not h.negated and not h.question}))
         families = {h.family for h in hits if h.sentence == sentence_index and not h.negated
                     and not h.weak and not h.question}
+        if japanese and not families & STRONG_FAMILIES and _procedural(bag):
+            continue  # the procedure recited, not the claim
         if status != "new" and best < RETOLD and {"new", "harm"} <= families:
             # Familiar words, but harm dated after the earlier claim ("last month the police
             # arrested my brother"): a new event, not a retelling.
             status = "new"
-        material = status == "new" and bool(families & MATERIAL_FAMILIES) and len(bag) >= 3
+        material = status == "new" and bool(
+            families & (STRONG_FAMILIES if japanese else MATERIAL_FAMILIES)) and len(bag) >= 3
         length = len(text)
         total_chars += length
         if status == "new":

@@ -23,7 +23,7 @@ from triage.corpus import Record
 from triage.cues import default_lexicon
 from triage.features import linked_sentences
 from triage.model import B_CLASSES, BasisModel, Thresholds
-from triage.novelty import compare
+from triage.novelty import compare, thresholds
 from triage.realset import ATTRIBUTION, RealClaim
 
 #: Out-of-fold precision the B threshold must reach.
@@ -195,6 +195,19 @@ def _combined_oof(detected: DetectorResult, classifier_narratives: np.ndarray,
 
 
 def _tune_novelty(records: Sequence[Record]) -> dict[str, float]:
+    """The repeat comparison's thresholds, tuned on the training repeats; Japanese ones apart
+    (``ja_repeated``, ``ja_reworded``) when there are enough Japanese repeats to tune them."""
+    tuned = _tune_novelty_on([r for r in records if r.language != "ja"])
+    japanese = [r for r in records if r.language == "ja" and r.application_number >= 2
+                and r.previous_narratives]
+    if len(japanese) >= 10 and len({r.new_circumstances for r in japanese}) == 2:
+        ja = _tune_novelty_on(japanese)
+        tuned.update({"ja_repeated": ja["repeated"], "ja_reworded": ja["reworded"],
+                      "ja_train_c_f1": ja.get("train_c_f1", 0.0)})
+    return tuned
+
+
+def _tune_novelty_on(records: Sequence[Record]) -> dict[str, float]:
     repeats = [r for r in records if r.application_number >= 2 and r.previous_narratives]
     if not repeats:
         return {"repeated": 0.55, "reworded": 0.33}
@@ -231,7 +244,8 @@ def fit_repeat(records: Sequence[Record], novelty: dict[str, float]):
     for r in repeats:
         doc = nlp.analyse(r.narrative)
         earlier = list(nlp.analyse_many(r.previous_narratives))
-        nov = compare(doc, earlier, repeated=novelty["repeated"], reworded=novelty["reworded"])
+        repeated, reworded = thresholds(novelty, r.language)
+        nov = compare(doc, earlier, repeated=repeated, reworded=reworded)
         rows.append(pair_features(doc, earlier, nov))
     y = np.array([1 if r.new_circumstances is False else 0 for r in repeats])
     classifier = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
@@ -319,7 +333,9 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
              f"B accepted at p(B) >= {thresholds.b_accept:.2f}, rejected below "
              f"{thresholds.b_reject:.2f} (abstain between)",
              f"repeat comparison: repeated >= {novelty['repeated']}, "
-             f"reworded >= {novelty['reworded']}"]
+             f"reworded >= {novelty['reworded']}"
+             + (f"; Japanese: repeated >= {novelty['ja_repeated']}, reworded >= "
+                f"{novelty['ja_reworded']}" if "ja_repeated" in novelty else "")]
     return TrainingResult(final, p_b, labels, notes)
 
 
