@@ -603,8 +603,9 @@ def answer_lines(view: InterviewView, language: str | None = None
 
 
 def interview_pdf(session: Session, *, actor: Actor, application_id: int,
-                  settings: Settings | None = None) -> bytes:
-    """The interview record as a PDF (pages numbered, signature lines). Printing is audited."""
+                  settings: Settings | None = None, language: str | None = None) -> bytes:
+    """The interview record as a PDF (pages numbered, signature lines), in the language it
+    was taken in unless ``language`` asks for the other. Printing is audited."""
     from workbench import documents as pdf
 
     settings = settings or get_settings()
@@ -612,7 +613,7 @@ def interview_pdf(session: Session, *, actor: Actor, application_id: int,
     view = interview(session, actor=actor, application_id=application_id)
     if not view.started:
         raise ValidationError("The interview record has not been started.")
-    lang = view.record_language
+    lang = qb.language_code(language) if language else view.record_language
     answers = [pdf.AnswerLine(*line) for line in answer_lines(view, lang)]
     interpreters = sorted({s.interpreter for s in view.sessions if s.interpreter})
     # The record prints in the language it was taken in: ``language`` says which, and the
@@ -632,7 +633,7 @@ def interview_pdf(session: Session, *, actor: Actor, application_id: int,
     doc = pdf.InterviewRecordDoc(
         case_number=view.case_number, applicant=view.applicant, nationality=view.nationality,
         bank_version=view.bank_version,
-        sessions=tuple(pdf.SessionLine(s.number, s.session_date.isoformat(), s.start_time,
+        sessions=tuple(pdf.SessionLine(s.number, s.session_date, s.start_time,
                                        s.end_time or "", s.place, s.language, s.interpreter,
                                        s.present, s.breaks) for s in view.sessions),
         answers=tuple(answers),
@@ -646,12 +647,14 @@ def interview_pdf(session: Session, *, actor: Actor, application_id: int,
         read_back_confirmed=bool(view.read_back_confirmed),
         read_back_note=read_back_note,
         inquirer=view.inquirer or "", interpreter=", ".join(interpreters),
-        produced_at=clock.local_datetime(clock.now_utc(), settings).strftime("%Y-%m-%d %H:%M"),
+        produced_at=clock.local_datetime(clock.now_utc(), settings).replace(
+            second=0, microsecond=0),
         **extra,
     )
     data = pdf.interview_record_pdf(doc)
     audit.record(session, actor=actor, action="case.print", entity_type="application",
-                 entity_id=application_id, details={"document": "interview_record"})
+                 entity_id=application_id, details={"document": "interview_record",
+                                                    "language": lang})
     return data
 
 

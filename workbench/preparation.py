@@ -146,8 +146,9 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
 
 
 def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int,
-                          settings: Settings | None = None) -> bytes:
-    """The preparation sheet as a PDF; printing it is audited."""
+                          settings: Settings | None = None, language: str | None = None) -> bytes:
+    """The preparation sheet as a PDF, its labels in ``language`` (by default the sheet's own:
+    the language the reader uses the workbench in); printing it is audited."""
     from workbench import documents as pdf
 
     settings = settings or get_settings()
@@ -168,12 +169,14 @@ def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int
                         for q in prep.questions),
         passages=tuple(pdf.PrepPassage(p.reference, p.snippet, "; ".join(p.reasons))
                        for p in prep.passages),
-        produced_at=clock.local_datetime(clock.now_utc(), settings).strftime("%Y-%m-%d %H:%M"),
+        produced_at=clock.local_datetime(clock.now_utc(), settings).replace(
+            second=0, microsecond=0),
         **extra,
     )
-    data = pdf.preparation_sheet_pdf(doc)
+    data = pdf.preparation_sheet_pdf(doc, language)
     audit.record(session, actor=actor, action="case.print", entity_type="application",
-                 entity_id=application_id, details={"document": "preparation_sheet"})
+                 entity_id=application_id, details={"document": "preparation_sheet",
+                                                    "language": language or prep.language})
     return data
 
 

@@ -44,6 +44,7 @@ from workbench.ui.case_sections.examination import (
     show_notice,
     text_block,
 )
+from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date, fmt_datetime, outcome_label
 from workbench.ui.text import md
@@ -299,11 +300,15 @@ def _final(actor: Actor, d: DecisionDesk, current: DecisionView) -> None:
         c2.metric(t("decision.review_deadline"), "—")
         c2.caption(t("exam.no_review"))
     c3.metric(t("decision.approved_by_label"), current.approved_by or "—")
-    st.download_button(
-        t("decision.notice_download"), icon=":material/download:", on_click="ignore",
-        data=_notice(actor, case_id, current.id),
-        file_name=f"notice-{d.case_number}-D{current.number}.pdf", mime="application/pdf",
-        key=f"dc_notice_{case_id}_{current.id}")
+    row = st.container(horizontal=True, vertical_alignment="center")
+    with row:
+        # Japanese, the office's official language, unless English is chosen.
+        language = document_language(f"dc_notice_lang_{case_id}_{current.id}", "ja")
+        st.download_button(
+            t("decision.notice_download"), icon=":material/download:", on_click="ignore",
+            data=_notice(actor, case_id, current.id, language),
+            file_name=file_name(f"notice-{d.case_number}-D{current.number}", language),
+            mime="application/pdf", key=f"dc_notice_{case_id}_{current.id}")
     if not d.may_reopen:
         return
     with st.expander(t("decision.reopen_heading"), icon=":material/restart_alt:"):
@@ -321,11 +326,11 @@ def _final(actor: Actor, d: DecisionDesk, current: DecisionView) -> None:
                 st.rerun()
 
 
-def _notice(actor: Actor, case_id: int, decision_id: int):  # noqa: ANN202
+def _notice(actor: Actor, case_id: int, decision_id: int, language: str):  # noqa: ANN202
     def produce() -> bytes:
         with unit_of_work(get_engine()) as session:
             return notice_pdf(session, actor=actor, application_id=case_id,
-                              decision_id=decision_id)
+                              decision_id=decision_id, language=language)
     return produce
 
 

@@ -28,7 +28,7 @@ from workbench import question_bank as qb
 from workbench.actor import Actor
 from workbench.db import get_engine, unit_of_work
 from workbench.errors import StaleEdit, WorkbenchError
-from workbench.i18n import LANGUAGE_NAMES, t, tn
+from workbench.i18n import LANGUAGE_NAMES, current_language, t, tn
 from workbench.interviews import (
     InterviewView,
     close_interview,
@@ -55,6 +55,7 @@ from workbench.ui.case_sections.examination import (
     text_block,
 )
 from workbench.ui.coi import chips_html, html_block
+from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date, fmt_datetime, state_label
 from workbench.ui.text import html_text, md
@@ -138,11 +139,13 @@ def preparation_panel(actor: Actor, case_id: int) -> None:
     top = st.container(horizontal=True, vertical_alignment="center")
     with top:
         st.caption(t("interview.prep_intro", version=prep.bank_version))
+        language = document_language(f"iv_prep_lang_{case_id}", current_language())
         st.download_button(
             t("interview.prep_download"), icon=":material/download:", on_click="ignore",
-            data=_pdf(lambda s: preparation_sheet_pdf(s, actor=actor, application_id=case_id)),
-            file_name=f"preparation-{prep.case_number}.pdf", mime="application/pdf",
-            key=f"iv_prep_pdf_{case_id}")
+            data=_pdf(lambda s: preparation_sheet_pdf(s, actor=actor, application_id=case_id,
+                                                      language=language)),
+            file_name=file_name(f"preparation-{prep.case_number}", language),
+            mime="application/pdf", key=f"iv_prep_pdf_{case_id}")
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(t("interview.prep_claim"))
@@ -791,9 +794,14 @@ def print_panel(actor: Actor, view: InterviewView) -> None:
         st.info(t("interview.print_not_started"))
         return
     st.caption(t("interview.print_hint") if view.closed else t("interview.print_open_hint"))
-    st.download_button(
-        t("interview.print_download"), icon=":material/download:", on_click="ignore",
-        type="primary",
-        data=_pdf(lambda s: interview_pdf(s, actor=actor, application_id=case_id)),
-        file_name=f"interview-{view.case_number}.pdf", mime="application/pdf",
-        key=f"iv_record_pdf_{case_id}")
+    row = st.container(horizontal=True, vertical_alignment="center")
+    with row:
+        # The record prints in the language it was taken in unless the other is chosen.
+        language = document_language(f"iv_record_lang_{case_id}", view.record_language)
+        st.download_button(
+            t("interview.print_download"), icon=":material/download:", on_click="ignore",
+            type="primary",
+            data=_pdf(lambda s: interview_pdf(s, actor=actor, application_id=case_id,
+                                              language=language)),
+            file_name=file_name(f"interview-{view.case_number}", language),
+            mime="application/pdf", key=f"iv_record_pdf_{case_id}")
