@@ -9,7 +9,7 @@ from workbench.i18n import t, tn
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.session import require_actor
-from workbench.ui.tables import case_rows
+from workbench.ui.tables import case_columns, case_rows
 from workbench.ui.widgets import filter_bar
 
 actor = require_actor()
@@ -56,7 +56,8 @@ if not page.items:
 st.caption(tn("count.cases", page.total, total=f"{page.total:,}", page=page.page,
               pages=page.pages))
 selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
-                         on_select="rerun", selection_mode="single-row", key="cases_table")
+                         column_config=case_columns(), on_select="rerun",
+                         selection_mode="single-row", key="cases_table")
 # A selection made on an earlier page of rows may point past the current one: ignore it.
 rows = [i for i in (selection.selection.rows if selection else []) if i < len(page.items)]
 left, right = st.columns([1, 3])

@@ -9,7 +9,7 @@ from workbench.i18n import t, tn
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.session import require_actor
-from workbench.ui.tables import case_rows
+from workbench.ui.tables import case_columns, case_rows
 from workbench.ui.widgets import filter_bar, flash, show_flash
 
 actor = require_actor()
@@ -51,7 +51,8 @@ st.caption(tn("count.cases", page.total, total=f"{page.total:,}", page=page.page
 round_no = st.session_state.get("queue_round", 0)
 table_key = "queue_table" if round_no == 0 else f"queue_table_{round_no}"
 selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
-                         on_select="rerun", selection_mode="multi-row", key=table_key)
+                         column_config=case_columns(), on_select="rerun",
+                         selection_mode="multi-row", key=table_key)
 chosen = [page.items[i] for i in (selection.selection.rows if selection else [])
           if i < len(page.items)]
 st.columns([1, 4])[0].number_input(t("cases.page"), min_value=1, max_value=page.pages,

@@ -19,8 +19,8 @@ from tests.app.helpers import (
 )
 from tests.conftest import insert_case
 
-COLUMNS = ["Case number", "Name", "Nationality", "Application", "Category", "State", "Flags",
-           "Lodged", "Days pending", "Next deadline"]
+COLUMNS = ["Case number", "Name", "Reading", "Nationality", "Application", "Category", "State",
+           "Flags", "Lodged", "Days pending", "Next deadline"]
 TODAY = date(2024, 2, 14)
 
 
@@ -49,6 +49,7 @@ def test_inquirer_sees_own_cases_with_the_working_columns(app_db, today) -> None
     assert row == {
         "Case number": case_number(engine, mine),
         "Name": "BRAVO Test",
+        "Reading": "",
         "Nationality": "LKA",
         "Application": "2nd",
         "Category": "Unsorted",

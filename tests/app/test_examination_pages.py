@@ -312,7 +312,9 @@ def test_the_decision_from_draft_to_approval(exam_case) -> None:  # noqa: ANN001
     assert "Decision approved." in messages(manager)
     assert case_row(engine, case_id).state == CaseState.APPROVED
 
-    by_label(manager.date_input, "Date the notice was served").set_value(date.today())
+    # The notice date is typed (2025-12-07 or 令和7年12月7日) and starts at today.
+    assert by_label(manager.text_input, "Date the notice was served").value == \
+        date.today().isoformat()
     button(manager, "Record the notice as served").click().run()
     assert "The notice is served: the decision is final." in messages(manager)
     assert case_row(engine, case_id).state == CaseState.DECIDED

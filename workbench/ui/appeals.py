@@ -37,7 +37,15 @@ from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.coi import html_block
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import STATE_COLOURS, fmt_date, fmt_datetime, outcome_label, state_label
+from workbench.ui.format import (
+    STATE_COLOURS,
+    date_cell,
+    date_columns,
+    fmt_date,
+    fmt_datetime,
+    outcome_label,
+    state_label,
+)
 from workbench.ui.params import id_param
 from workbench.ui.text import html_text, md, tm
 from workbench.ui.widgets import flash, show_flash
@@ -208,7 +216,7 @@ def queue_rows(items: Sequence[QueueItem]) -> list[dict]:
     return [{
         t("appeal.col_case"): i.case_number,
         t("appeal.col_basis"): basis_label(i.basis),
-        t("appeal.col_filed"): fmt_date(i.filed_date),
+        t("appeal.col_filed"): date_cell(i.filed_date),
         t("appeal.col_age"): i.age_days,
         t("appeal.col_late"): t("appeal.late_flag") if i.late else "",
         t("appeal.col_state"): state_label(i.state),
@@ -221,6 +229,7 @@ def queue_rows(items: Sequence[QueueItem]) -> list[dict]:
 def _queue_table(items: Sequence[QueueItem]) -> None:
     st.caption(tn("appeal.count", len(items)))
     selection = st.dataframe(queue_rows(items), hide_index=True, width="stretch",
+                             column_config=date_columns(t("appeal.col_filed")),
                              on_select="rerun", selection_mode="single-row",
                              key="appeals_table")
     rows = [i for i in (selection.selection.rows if selection else []) if i < len(items)]

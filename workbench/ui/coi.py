@@ -25,7 +25,7 @@ from workbench.permissions import Action, may
 from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import fmt_date
+from workbench.ui.format import date_cell, date_columns, fmt_date
 from workbench.ui.text import html_text, md, tm
 
 PURPOSES = ("finding", "interview", "decision")
@@ -815,8 +815,9 @@ def sources_panel(actor: Actor) -> None:
         t("coi.source_key"): s.key, t("coi.source_name"): s.name,
         t("coi.source_short"): s.short_name, t("coi.source_kind"): kind_label(s.kind),
         t("coi.source_documents"): s.documents,
-        t("coi.source_reviewed"): fmt_date(s.reviewed_on),
-    } for s in sources], hide_index=True, width="stretch", key="coi_sources_table")
+        t("coi.source_reviewed"): date_cell(s.reviewed_on),
+    } for s in sources], hide_index=True, width="stretch", key="coi_sources_table",
+        column_config=date_columns(t("coi.source_reviewed")))
     keys = [None, *[s.key for s in sources]]
     chosen = st.selectbox(t("coi.source_pick"), keys, key="coi_source_pick",
                           format_func=lambda k: t("coi.source_new") if k is None

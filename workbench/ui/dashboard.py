@@ -23,7 +23,7 @@ from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import enum_label, outcome_label, state_label
+from workbench.ui.format import enum_label, fmt_date, fmt_month, outcome_label, state_label
 from workbench.ui.session import kept
 from workbench.ui.text import md, tm
 
@@ -86,7 +86,9 @@ def filter_bar(actor: Actor) -> DashboardFilter:
 def _describe(f: DashboardFilter) -> str:
     parts = []
     if f.date_from or f.date_to:
-        parts.append(t("dashboard.period_text", start=f.date_from or "…", end=f.date_to or "…"))
+        parts.append(t("dashboard.period_text",
+                       start=fmt_date(f.date_from) if f.date_from else "…",
+                       end=fmt_date(f.date_to) if f.date_to else "…"))
     for key, values in (("offices", f.offices), ("nationalities", f.nationalities),
                         ("categories", f.categories), ("stages", f.stages)):
         if values:
@@ -224,7 +226,7 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
               help=t("dashboard.past_sorting_help"))
     m4.metric(t("dashboard.past_standard"), f"{b.past_standard_period:,}",
               help=t("dashboard.past_standard_help"))
-    st.caption(t("dashboard.as_of", day=b.as_of.isoformat()))
+    st.caption(t("dashboard.as_of", day=fmt_date(b.as_of)))
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('dashboard.by_stage')}**")
@@ -321,7 +323,8 @@ def processing_view(actor: Actor, f: DashboardFilter) -> None:
     st.caption(t("dashboard.days_note"))
     table(actor, f"processing-by-{by}", columns, table_rows, f)
     if by == "month":
-        drill_picker([("decided_month", r.group, t("dashboard.decided_in", month=r.group),
+        drill_picker([("decided_month", r.group,
+                       t("dashboard.decided_in", month=fmt_month(r.group)),
                        r.to_decision.count) for r in rows], "pick_processing")
 
 
@@ -374,7 +377,7 @@ def flows_view(actor: Actor, f: DashboardFilter) -> None:
         columns = [t("dashboard.year")] + [t(f"dashboard.y_{k}") for k in keys]
         table(actor, "yearly", columns, [[row["year"]] + [row[k] for k in keys]
                                          for row in fl.yearly], f)
-    figures = ([("received_month", m, t("dashboard.received_in", month=m), n)
+    figures = ([("received_month", m, t("dashboard.received_in", month=fmt_month(m)), n)
                 for m, n in fl.received_by_month.items()]
                + [(("outcome_nationality", f"{n}:{o}", f"{n} · {outcome_label(o)}", c))
                   for n, outcomes in fl.outcomes_by_nationality.items()

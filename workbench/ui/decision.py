@@ -48,6 +48,7 @@ from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date, fmt_datetime, outcome_label
 from workbench.ui.text import md
+from workbench.ui.widgets import date_field
 
 
 def render_page(actor: Actor, case_id: int | None) -> None:
@@ -271,12 +272,12 @@ def _serve(actor: Actor, d: DecisionDesk) -> None:
         return
     today = clock.today()
     with st.form(f"dc_serve_{case_id}"):
-        notice = st.date_input(t("decision.notice_date"), value=today, max_value=today,
-                               format="YYYY-MM-DD", help=t("decision.notice_help"))
+        notice = date_field(t("decision.notice_date"), today, key=f"dc_notice_{case_id}",
+                            max_value=today, help=t("decision.notice_help"))
         served = st.form_submit_button(t("decision.serve"), type="primary",
                                        icon=":material/mark_email_read:")
     expected = loaded_version(f"dc_case_{case_id}", d.case_version, served)
-    if not served:
+    if not served or notice is None:
         return
     with shown_errors(stop=False):
         with unit_of_work(get_engine()) as session:

@@ -57,8 +57,9 @@ from workbench.ui.case_sections.examination import (
 from workbench.ui.coi import chips_html, html_block
 from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import fmt_date, fmt_datetime, state_label
+from workbench.ui.format import date_cell, date_columns, fmt_datetime, state_label
 from workbench.ui.text import html_text, md
+from workbench.ui.widgets import date_field
 
 log = logging.getLogger("workbench.ui")
 
@@ -290,14 +291,15 @@ def _sessions(actor: Actor, view: InterviewView) -> None:
     if view.sessions:
         st.dataframe([{
             t("interview.col_no"): s.number,
-            t("interview.col_date"): fmt_date(s.session_date),
+            t("interview.col_date"): date_cell(s.session_date),
             t("interview.col_time"): f"{s.start_time}–{s.end_time or '…'}",
             t("interview.col_place"): s.place or "—",
             t("interview.col_language"): s.language,
             t("interview.col_interpreter"): s.interpreter or "—",
             t("interview.col_present"): s.present or "—",
             t("interview.col_breaks"): s.breaks or "—",
-        } for s in view.sessions], hide_index=True, width="stretch")
+        } for s in view.sessions], hide_index=True, width="stretch",
+            column_config=date_columns(t("interview.col_date")))
     else:
         st.caption(t("interview.no_sessions"))
     if not view.editable:
@@ -308,9 +310,9 @@ def _sessions(actor: Actor, view: InterviewView) -> None:
                      icon=":material/add:"):
         with st.form(f"{name}_{round_of(name)}", border=False):
             c1, c2, c3 = st.columns(3)
-            day = c1.date_input(t("interview.session_date"), value=clock.today(),
-                                min_value=view.lodged_date, max_value=clock.today(),
-                                format="YYYY-MM-DD")
+            day = date_field(t("interview.session_date"), clock.today(),
+                             key=f"{name}_date_{round_of(name)}", min_value=view.lodged_date,
+                             max_value=clock.today(), container=c1)
             start = c2.text_input(t("interview.session_start"), placeholder="09:30",
                                   max_chars=5)
             end = c3.text_input(t("interview.session_end"), placeholder="12:00", max_chars=5)
@@ -328,7 +330,7 @@ def _sessions(actor: Actor, view: InterviewView) -> None:
             breaks = c2.text_input(t("interview.session_breaks"),
                                    placeholder=t("interview.session_breaks_hint"))
             added = st.form_submit_button(t("interview.session_submit"), type="primary")
-        if added:
+        if added and day is not None:
             with shown_errors(stop=False):
                 with unit_of_work(get_engine()) as session:
                     saved = save_session(session, actor=actor, application_id=case_id,

@@ -37,6 +37,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({Role.MANAGER})),
     PageSpec("case", "case_file.py", "nav.case_file", "case",
              frozenset({Role.INQUIRER, Role.MANAGER, Role.COUNSELLOR})),
+    PageSpec("register", "register.py", "nav.register", "register",
+             frozenset({Role.INQUIRER, Role.MANAGER})),
     # The examination of one case, reached from its case file (``?case=ID``).
     PageSpec("interview", "interview.py", "exam.nav_interview", "interview",
              frozenset({Role.INQUIRER, Role.MANAGER}), in_menu=False),

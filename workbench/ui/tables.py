@@ -5,7 +5,14 @@ from __future__ import annotations
 from workbench import clock
 from workbench.cases import CaseSummary
 from workbench.i18n import t
-from workbench.ui.format import application_label, category_label, fmt_date, state_label
+from workbench.ui.format import (
+    application_label,
+    category_label,
+    date_cell,
+    date_columns,
+    fmt_date,
+    state_label,
+)
 
 
 def deadline_text(case: CaseSummary) -> str:
@@ -32,12 +39,13 @@ def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True) -> list[d
         row = {
             t("columns.case_number"): c.case_number,
             t("columns.name"): c.person_name,
+            t("columns.reading"): " ".join(v for v in (c.name_kana, c.name_kanji) if v),
             t("columns.nationality"): c.nationality,
             t("columns.application"): application_label(c.application_number),
             t("columns.category"): category_label(c.sorting_category),
             t("columns.state"): state_label(c.state),
             t("columns.flags"): ", ".join(t(f"flag.{f}") for f in c.flags),
-            t("columns.lodged"): fmt_date(c.lodged_date),
+            t("columns.lodged"): date_cell(c.lodged_date),
             t("columns.days_pending"): standard_text(c),
             t("columns.next_deadline"): deadline_text(c),
         }
@@ -45,3 +53,8 @@ def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True) -> list[d
             row[t("columns.inquirer")] = c.assigned_inquirer or "—"
         rows.append(row)
     return rows
+
+
+def case_columns() -> dict:
+    """Column settings of a ``case_rows`` table (the lodging date's, in Japanese)."""
+    return date_columns(t("columns.lodged"))

@@ -41,7 +41,14 @@ from workbench.triage_desk import (
 )
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import CATEGORY_COLOURS, application_label, fmt_date, fmt_datetime
+from workbench.ui.format import (
+    CATEGORY_COLOURS,
+    application_label,
+    date_cell,
+    date_columns,
+    fmt_date,
+    fmt_datetime,
+)
 from workbench.ui.text import html_text, md, tm
 from workbench.ui.widgets import flash, show_flash
 
@@ -455,11 +462,12 @@ def a_list_panel(actor: Actor) -> None:
             entries = list_a_countries(session, actor=actor)
     st.caption(t("triage.a_intro"))
     st.dataframe([{t("triage.a_code"): e.code, t("triage.a_reason"): e.reason,
-                   t("triage.a_since"): fmt_date(e.since),
+                   t("triage.a_since"): date_cell(e.since),
                    t("triage.a_active"): t("triage.yes") if e.active else t("triage.no"),
                    t("triage.a_updated"): f"{fmt_datetime(e.updated_at)} · "
                                           f"{e.updated_by or t('triage.system')}"}
-                  for e in entries], hide_index=True, width="stretch", key="triage_a_table")
+                  for e in entries], hide_index=True, width="stretch", key="triage_a_table",
+                 column_config=date_columns(t("triage.a_since")))
     if not may_admin(actor):
         return
     by_code = {e.code: e for e in entries}

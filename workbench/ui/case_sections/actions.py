@@ -13,7 +13,7 @@ from workbench.db import get_engine, unit_of_work
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.ui.format import category_label, enum_label, outcome_label, state_label
-from workbench.ui.widgets import flash, show_flash
+from workbench.ui.widgets import date_field, flash, show_flash
 from workbench.workflow import Transition, TransitionInput, available_actions, transition
 
 _CATEGORIES = [c for c in SortingCategory if c != SortingCategory.UNSORTED]
@@ -105,11 +105,11 @@ def _inputs(spec: Transition) -> TransitionInput:
         data.outcome = st.selectbox(t("actions.outcome"), _OUTCOMES, format_func=outcome_label,
                                     index=None)
     if "notice_date" in fields:
-        data.notice_date = st.date_input(t("actions.notice_date"), value=today,
-                                         max_value=today, format="YYYY-MM-DD")
+        data.notice_date = date_field(t("actions.notice_date"), today,
+                                      key=f"action_notice_{spec.name}", max_value=today)
     if "filed_date" in fields:
-        data.filed_date = st.date_input(t("actions.filed_date"), value=today, max_value=today,
-                                        format="YYYY-MM-DD")
+        data.filed_date = date_field(t("actions.filed_date"), today,
+                                     key=f"action_filed_{spec.name}", max_value=today)
     if "ruling" in fields:
         data.ruling = st.selectbox(t("actions.ruling"), _RULINGS,
                                    format_func=lambda r: enum_label("ruling", r), index=None)

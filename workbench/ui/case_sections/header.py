@@ -23,6 +23,10 @@ from workbench.ui.text import md
 def render(case: CaseFile) -> None:
     app, person = case.application, case.person
     st.title(md(f"{person.family_name.upper()} {person.given_names}"))
+    readings = [f"{t(label)}: {value}" for label, value in (
+        ("case.name_kana", person.name_kana), ("case.name_kanji", person.name_kanji)) if value]
+    if readings:
+        st.markdown(md(" · ".join(readings)))
     st.caption(md(f"{app.case_number} · {t(f'apptype.{app.application_type}')} · "
                   f"{application_label(app.application_number)} · {person.nationality}"))
     badges = st.container(horizontal=True)

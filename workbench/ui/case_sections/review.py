@@ -31,6 +31,7 @@ from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date, fmt_datetime, state_label
 from workbench.ui.session import fragment
 from workbench.ui.text import md
+from workbench.ui.widgets import date_field
 from workbench.workflow import outcome_reviewable
 
 _NOTICE_KEY = "wb_review_section_notice"
@@ -121,8 +122,8 @@ def _request_form(case: CaseFile, actor: Actor, kind: str) -> None:
         deadline = clock.review_deadline(app.notice_date, settings)
     floor = app.notice_date or app.lodged_date
     c1, c2 = st.columns([1, 2], vertical_alignment="center")
-    filed = c1.date_input(t("appeal.filed_date"), value=today, min_value=floor,
-                          max_value=today, format="YYYY-MM-DD", key=f"rv_filed_{tag}")
+    filed = date_field(t("appeal.filed_date"), today, key=f"rv_filed_{tag}", min_value=floor,
+                       max_value=today, container=c1)
     late = deadline is not None and filed is not None and filed > deadline
     with c2:
         if deadline is None:

@@ -7,7 +7,7 @@ import streamlit as st
 from workbench.actor import Actor
 from workbench.cases import CaseFile
 from workbench.i18n import t
-from workbench.ui.format import fmt_datetime, state_label
+from workbench.ui.format import date_columns, datetime_cell, state_label
 
 
 def render(case: CaseFile, actor: Actor) -> None:
@@ -17,11 +17,12 @@ def render(case: CaseFile, actor: Actor) -> None:
     rows = []
     for event in reversed(case.events):
         rows.append({
-            t("timeline.when"): fmt_datetime(event.occurred_at),
+            t("timeline.when"): datetime_cell(event.occurred_at),
             t("timeline.step"): t(f"transition.{event.action}"),
             t("timeline.from"): state_label(event.from_state) if event.from_state else "",
             t("timeline.to"): state_label(event.to_state),
             t("timeline.actor"): event.actor_name or t("timeline.system"),
             t("timeline.reason"): event.reason or "",
         })
-    st.dataframe(rows, hide_index=True, width="stretch", key="timeline_table")
+    st.dataframe(rows, hide_index=True, width="stretch", key="timeline_table",
+                 column_config=date_columns(times=(t("timeline.when"),)))

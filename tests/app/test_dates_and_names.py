@@ -1,0 +1,209 @@
+"""Dates and names on the pages: Japanese dates in the era form, date fields that take either
+form, the registration form with the katakana reading and the kanji, and the case list's
+search by reading."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import Application, CaseState, Person
+from tests.app.conftest import signed_in
+from tests.app.helpers import by_label, messages, open_case_file, table
+from tests.conftest import insert_case
+from workbench.cases import register_application
+from workbench.db import unit_of_work
+from workbench.i18n import catalogue
+from workbench.settings import get_settings
+
+TODAY = date(2024, 2, 14)
+EN = catalogue("en")
+
+
+@pytest.fixture
+def today(frozen_clock):  # noqa: ANN001, ANN201
+    frozen_clock.set_local(TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def japanese(monkeypatch):  # noqa: ANN001, ANN201
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "ja")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _ja(key: str) -> str:
+    return catalogue("ja").get(key) or EN[key]
+
+
+# --- dates in Japanese -----------------------------------------------------------------------
+
+
+def test_the_case_file_shows_japanese_dates_in_the_era_form(app_db, today, japanese) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    case_id = insert_case(engine, state=CaseState.DECIDED, inquirer=staff.inquirer,
+                          sorting_category="A", outcome="NOT_RECOGNISED",
+                          notice_date=date(2024, 2, 13), lodged=date(2024, 1, 15))
+    at = open_case_file(signed_in("inq.one"), case_id)
+    assert not at.exception
+    values = {m.value for m in at.metric}
+    assert "令和6年1月15日 (2024年)" in values  # lodged
+    assert "令和6年2月20日 (2024年)" in values  # the review window's end
+    assert not any("2024-01-15" in str(v) for v in values)
+    when = table(at, having=_ja("timeline.when"))[0][_ja("timeline.when")]
+    assert when.year == 2024 and when.month == 1 and when.day == 15  # a date, sorting as one
+
+
+def test_the_case_list_in_japanese_sorts_dates_as_dates_and_writes_deadlines_in_era_form(
+        app_db, today, japanese) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    insert_case(engine, state=CaseState.SORTING, inquirer=staff.inquirer, family_name="Bravo",
+                lodged=date(2024, 1, 15))
+    at = signed_in("inq.one")
+    assert not at.exception
+    row = table(at)[0]
+    lodged = row[_ja("columns.lodged")]
+    assert (lodged.year, lodged.month, lodged.day) == (2024, 1, 15)
+    assert "令和6年3月15日 (2024年)" in row[_ja("columns.next_deadline")]
+
+
+def test_the_case_list_in_english_keeps_iso_dates(app_db, today) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    insert_case(engine, state=CaseState.SORTING, inquirer=staff.inquirer,
+                lodged=date(2024, 1, 15))
+    row = table(signed_in("inq.one"))[0]
+    assert row["Lodged"] == "2024-01-15"
+    assert row["Next deadline"] == "Sorting by 2024-03-15"
+
+
+# --- the registration form and its date fields -----------------------------------------------
+
+
+def _register_page(username: str = "inq.one"):  # noqa: ANN202
+    at = signed_in(username)
+    at.switch_page("../pages/register.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _fill(at, **fields: str):  # noqa: ANN001, ANN202
+    for label, value in fields.items():
+        by_label(at.text_input, EN[f"register.{label}"]).input(value)
+    return at
+
+
+def _people(engine) -> list[Person]:  # noqa: ANN001
+    with unit_of_work(engine, write=False) as s:
+        return list(s.execute(select(Person)).scalars())
+
+
+@pytest.mark.parametrize("typed", ["令和6年1月10日", "2024-01-10", "R6.1.10", "２０２４／１／１０"])
+def test_registration_takes_the_lodging_date_in_either_form_and_the_name_readings(
+        app_db, today, typed: str) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    at = _register_page()
+    assert by_label(at.text_input, EN["register.lodged_date"]).value == "2024-02-14"
+    _fill(at, family_name="Nguyen", given_names="Van An", name_kana="ぐえん・ゔぁん・あん",
+          nationality="VNM", lodged_date=typed)
+    by_label(at.button, EN["register.submit"]).click().run()
+    assert not at.exception, at.exception
+    [person] = _people(engine)
+    assert (person.name_kana, person.name_kanji) == ("グエン・ヴァン・アン", None)
+    with unit_of_work(engine, write=False) as s:
+        app = s.execute(select(Application)).scalar_one()
+    assert app.lodged_date == date(2024, 1, 10)
+    assert app.assigned_inquirer_id == staff.inquirer.id
+    # the new case file opens, its header showing the reading
+    assert at.title[0].value == "NGUYEN Van An"
+    assert "グエン・ヴァン・アン" in messages(at)
+
+
+def test_registration_with_a_kanji_name_shows_it_in_the_header(app_db, today) -> None:  # noqa: ANN001
+    engine, _ = app_db
+    at = _register_page("mgr.one")
+    _fill(at, family_name="Wang", given_names="Wei", name_kana="ワン・ウェイ", name_kanji="王 偉",
+          nationality="CHN", office="OSAKA")
+    by_label(at.button, EN["register.submit"]).click().run()
+    assert not at.exception, at.exception
+    [person] = _people(engine)
+    assert person.name_kanji == "王 偉"
+    assert "王 偉" in messages(at) and "ワン・ウェイ" in messages(at)
+
+
+@pytest.mark.parametrize("typed", ["next tuesday", "2024-02-30", "平成40年1月1日", "32/13/2024"])
+def test_a_date_that_cannot_be_read_is_refused_beside_the_field(app_db, today,  # noqa: ANN001
+                                                                typed: str) -> None:
+    engine, _ = app_db
+    at = _register_page()
+    _fill(at, family_name="Nguyen", given_names="Van An", nationality="VNM", lodged_date=typed)
+    by_label(at.button, EN["register.submit"]).click().run()
+    assert not at.exception
+    assert EN["date_field.unreadable"].format(text=typed) in [e.value for e in at.error]
+    assert _people(engine) == []
+
+
+def test_a_lodging_date_after_today_is_refused_beside_the_field(app_db, today) -> None:  # noqa: ANN001
+    engine, _ = app_db
+    at = _register_page()
+    _fill(at, family_name="Nguyen", given_names="Van An", nationality="VNM",
+          lodged_date="令和6年2月15日")
+    by_label(at.button, EN["register.submit"]).click().run()
+    assert EN["date_field.too_late"].format(date="2024-02-14") in [e.value for e in at.error]
+    assert _people(engine) == []
+
+
+def test_a_reading_in_latin_letters_is_refused_and_nothing_is_registered(app_db, today) -> None:  # noqa: ANN001
+    engine, _ = app_db
+    at = _register_page()
+    _fill(at, family_name="Nguyen", given_names="Van An", nationality="VNM",
+          name_kana="Nguyen")
+    by_label(at.button, EN["register.submit"]).click().run()
+    assert not at.exception
+    assert any("katakana" in str(e.value) for e in at.error)
+    assert _people(engine) == []
+
+
+def test_in_japanese_the_field_reads_back_the_era_form_and_refuses_in_japanese(
+        app_db, today, japanese) -> None:  # noqa: ANN001
+    at = _register_page()
+    field = by_label(at.text_input, _ja("register.lodged_date"))
+    assert field.value == "令和6年2月14日 (2024年)"
+    assert _ja("date_field.read_as").format(date="令和6年2月14日 (2024年)") in [
+        c.value for c in at.caption]
+    field.input("2024-01-10")
+    by_label(at.button, _ja("register.submit")).click().run()  # names missing: refused
+    assert _ja("date_field.read_as").format(date="令和6年1月10日 (2024年)") in [
+        c.value for c in at.caption]
+    by_label(at.text_input, _ja("register.lodged_date")).input("きのう")
+    by_label(at.button, _ja("register.submit")).click().run()
+    assert _ja("date_field.unreadable").format(text="きのう") in [e.value for e in at.error]
+
+
+# --- search by reading -----------------------------------------------------------------------
+
+
+def test_the_case_list_finds_a_name_by_its_reading_typed_in_hiragana_or_half_width(
+        app_db, today) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    with unit_of_work(engine) as s:
+        for family, given, kana, kanji in (("Nguyen", "Van An", "グエン・ヴァン・アン", None),
+                                           ("Wang", "Wei", "ワン・ウェイ", "王伟")):
+            register_application(
+                s, actor=staff.inquirer,
+                person={"family_name": family, "given_names": given, "nationality": "VNM",
+                        "name_kana": kana, "name_kanji": kanji},
+                application={"lodged_date": date(2024, 1, 10), "office": "TOKYO",
+                             "residence_status_at_filing": "TEMPORARY_VISITOR"})
+    at = signed_in("inq.one")
+    assert len(table(at)) == 2
+    search = by_label(at.text_input, EN["cases.search"])
+    for typed, name in (("ぐえん", "NGUYEN Van An"), ("ｸﾞｴﾝ", "NGUYEN Van An"),
+                        ("王偉", "WANG Wei"), ("うぇい", "WANG Wei")):
+        search.input(typed).run()
+        rows = table(at)
+        assert [r["Name"] for r in rows] == [name], typed
+    assert rows[0]["Reading"] == "ワン・ウェイ 王伟"
