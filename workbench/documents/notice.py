@@ -43,9 +43,11 @@ class NoticeDoc:
     issuing_authority: str = ""  # empty: the Minister of Justice, in the notice's language
 
 
-def _worded(prefix: str, doc: NoticeDoc, language: str) -> str | None:
-    """The catalogue's wording for this application type and outcome, if it has one."""
-    key = f"{prefix}{doc.application_type}.{doc.outcome}"
+def _worded(part: str, doc: NoticeDoc, language: str) -> str | None:
+    """The catalogue's ``heading`` (the notice's title) or ``outcome`` (the decision) for this
+    application type and outcome, if it has one."""
+    key = (f"pdf.notice.heading.{doc.application_type}.{doc.outcome}" if part == "heading"
+           else f"pdf.notice.outcome.{doc.application_type}.{doc.outcome}")
     return t(key, language) if key in catalogue("en") else None
 
 
@@ -62,7 +64,7 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
     """The written notice of the primary decision, in ``language`` (Japanese, the office's
     official language, unless English is asked for)."""
     language = document_language(language, default="ja")
-    heading = _worded("pdf.notice.heading.", doc, language) or t("pdf.notice.title", language)
+    heading = _worded("heading", doc, language) or t("pdf.notice.title", language)
     superseded = _as_text(doc.superseded_note).strip()
     pdf = _new_pdf(
         heading,
@@ -93,7 +95,7 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
                         lodged=when(doc.lodged, language)), after=2)
 
     pdf.heading(pdf.t("pdf.notice.decision"))
-    outcome = _worded("pdf.notice.outcome.", doc, language) or doc.outcome
+    outcome = _worded("outcome", doc, language) or doc.outcome
     pdf.paragraph(outcome, size=13, bold=True, after=3)
 
     pdf.heading(pdf.t("pdf.notice.reasons"))
