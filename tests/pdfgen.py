@@ -3,6 +3,7 @@ and a font with Japanese glyphs found through fontconfig."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import zlib
@@ -74,9 +75,13 @@ def ruled_table(
     return bottom
 
 
-def japanese_font() -> Path | None:
-    """A TTF/OTF file with Japanese glyphs, as fontconfig lists them (``fc-list :lang=ja
-    file``; scripts/ensure-fonts.sh installs IPA Gothic when there is none)."""
+def japanese_font() -> tuple[Path, int] | None:
+    """A font file with Japanese glyphs and the number of its Japanese face, chosen by name
+    (``Noto Sans CJK JP`` in a collection): ``$WORKBENCH_PDF_FONT`` when it is one, else what
+    fontconfig lists (``fc-list :lang=ja file``; scripts/ensure-fonts.sh installs IPA Gothic
+    when there is none), IPA Gothic and Noto Sans CJK first."""
+    from workbench.documents.fonts import FONT_ENV, japanese_face
+
     try:
         out = subprocess.run(
             ["fc-list", ":lang=ja", "file"], capture_output=True, text=True, timeout=10
@@ -84,13 +89,38 @@ def japanese_font() -> Path | None:
     except (OSError, subprocess.SubprocessError):
         out = ""
     files = sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})
-    # Prefer fixed-width IPA Gothic / Noto CJK, then anything fpdf2 can embed.
     files.sort(key=lambda f: (not re.search(r"ipag\.ttf|notosanscjk|ipagothic", f, re.I), f))
-    for name in files:
+    configured = os.environ.get(FONT_ENV, "").strip()
+    for name in ([configured] if configured else []) + files:
         path = Path(name)
-        if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
-            return path
+        if path.suffix.lower() in (".ttf", ".otf", ".ttc", ".otc") and path.is_file():
+            index = japanese_face(str(path))
+            if index is not None:
+                return path, index
     return None
+
+
+def add_japanese_font(pdf: FPDF, family: str) -> bool:
+    """Register ``japanese_font()`` as ``family``, so that its text reads back whichever kind
+    of font it is (see ``output``); False when there is none."""
+    from workbench.documents.fonts import use_cid_codes
+
+    found = japanese_font()
+    if found is None:
+        return False
+    path, index = found
+    pdf.add_font(family, fname=str(path), collection_font_number=index)
+    use_cid_codes(pdf.fonts[family.lower()])
+    return True
+
+
+def output(pdf: FPDF, path: Path) -> Path:
+    """Write ``pdf`` as the workbench writes its documents: a CID-keyed CFF font (Noto Sans
+    CJK) encoded /Identity-H, which every reader decodes."""
+    from workbench.documents.fonts import IdentityOutputProducer
+
+    pdf.output(str(path), output_producer_class=IdentityOutputProducer)
+    return path
 
 
 def bomb_pdf(path: Path, unpacked_mb: int = 700) -> Path:

@@ -9,7 +9,7 @@ import pytest
 from fpdf import FPDF
 
 from coi.pdf_extract import ExtractedDocument, PdfExtractError, extract_pdf
-from tests.pdfgen import body, japanese_font, make_pdf, new_pdf
+from tests.pdfgen import add_japanese_font, body, make_pdf, new_pdf, output
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "coi-samples" / "pdf"
 
@@ -147,12 +147,10 @@ def test_paragraph_numbers_and_pages(tmp_path: Path) -> None:
 
 
 def test_japanese_text_round_trips(tmp_path: Path) -> None:
-    font = japanese_font()
-    if font is None:
-        pytest.skip("no TTF/OTF font with Japanese glyphs (fc-list :lang=ja is empty); "
-                    "scripts/ensure-fonts.sh installs one")
     pdf = new_pdf(title="出身国情報")
-    pdf.add_font("jp", fname=str(font))
+    if not add_japanese_font(pdf, "jp"):
+        pytest.skip("no font with Japanese glyphs (fc-list :lang=ja is empty); "
+                    "scripts/ensure-fonts.sh installs one")
     bodies = [
         ["難民認定申請者の出身国情報。", "迫害のおそれがあると認められた。"],
         ["北部の州では武装勢力が検問所を設けた。", "難民は帰還を恐れている。"],
@@ -166,8 +164,7 @@ def test_japanese_text_round_trips(tmp_path: Path) -> None:
         pdf.set_font("jp", size=12)
         for x, y, text in body(lines, top=40, step=8):
             pdf.text(x, y, text)
-    path = tmp_path / "ja.pdf"
-    pdf.output(str(path))
+    path = output(pdf, tmp_path / "ja.pdf")
 
     doc = extract_pdf(path)
     assert doc.metadata["title"] == "出身国情報"
