@@ -333,12 +333,16 @@ def bm25_rerank(session: Session, node: Node, ids: list[int]) -> list[tuple[int,
     scored: list[tuple[float, int]] = []
     for pid, tokens in docs:
         counts: Counter[tuple[str, bool]] = Counter()
-        for token in tokens:
-            for w in owner.get(token, ()):
-                counts[(w, False)] += 1
-            for prefix in prefixes:
-                if token.startswith(prefix):
-                    counts[(prefix, True)] += 1
+        present = Counter(tokens)  # counted in C: a passage's tokens are read once
+        for form, words_of_form in owner.items():
+            n = present.get(form)
+            if n:
+                for w in words_of_form:
+                    counts[(w, False)] += n
+        for prefix in prefixes:
+            n = sum(c for token, c in present.items() if token.startswith(prefix))
+            if n:
+                counts[(prefix, True)] += n
         norm = _K1 * (1 - _B + _B * len(tokens) / average)
         score = sum(idf[w] * n * (_K1 + 1) / (n + norm) for w, n in counts.items())
         scored.append((-score, pid))

@@ -114,17 +114,23 @@ def token_streams(text: str) -> list[list[tuple[str, int, int]]]:
 
 
 def _matches(spans: list[tuple[str, int, int]], pattern: Pattern) -> list[tuple[int, int]]:
-    found: list[tuple[int, int]] = []
     n = len(pattern.tokens)
+    first = pattern.tokens[0]
     if pattern.stemmed:
-        wanted, root = pattern.tokens[0], stem(pattern.tokens[0])
-        return [(s, e) for token, s, e in spans if token == wanted or stem(token) == root]
-    for i in range(len(spans) - n + 1):
+        root = stem(first)
+        return [(s, e) for token, s, e in spans if token == first or stem(token) == root]
+    if n == 1:
+        if pattern.prefix:
+            return [(s, e) for token, s, e in spans if token.startswith(first)]
+        return [(s, e) for token, s, e in spans if token == first]
+    found: list[tuple[int, int]] = []
+    rest = pattern.tokens[1:]
+    for i in [i for i, span in enumerate(spans[:len(spans) - n + 1]) if span[0] == first]:
         ok = True
-        for j, wanted in enumerate(pattern.tokens):
+        for j, wanted in enumerate(rest, start=1):
             token = spans[i + j][0]
-            last = j == n - 1
-            if not (token == wanted or (last and pattern.prefix and token.startswith(wanted))):
+            if not (token == wanted or (j == n - 1 and pattern.prefix
+                                        and token.startswith(wanted))):
                 ok = False
                 break
         if ok:
@@ -132,12 +138,22 @@ def _matches(spans: list[tuple[str, int, int]], pattern: Pattern) -> list[tuple[
     return found
 
 
+def _stream_of(pattern: Pattern) -> int:
+    """Which of ``token_streams`` a pattern can match in (by the mark of its tokens)."""
+    first = pattern.tokens[0]
+    if first.startswith(WORD_MARK):
+        return 1
+    if first.startswith(READING_MARK):
+        return 2
+    return 0
+
+
 def highlight(text: str, pats: list[Pattern]) -> list[tuple[int, int]]:
     """Character ranges of ``text`` matched by any pattern, merged and sorted."""
     if not pats:
         return []
     streams = token_streams(text)
-    ranges = sorted(r for p in pats for spans in streams for r in _matches(spans, p))
+    ranges = sorted(r for p in pats for r in _matches(streams[_stream_of(p)], p))
     merged: list[tuple[int, int]] = []
     for start, end in ranges:
         if merged and start <= merged[-1][1]:
