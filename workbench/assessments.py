@@ -41,6 +41,7 @@ from workbench.actor import Actor
 from workbench.cases import load_case
 from workbench.eligibility import ELEMENT_ORDER, Proposal, propose_outcome
 from workbench.errors import NotFound, ValidationError
+from workbench.i18n import t
 from workbench.permissions import Action, is_assigned_inquirer, require_assigned_inquirer
 from workbench.versioning import bump, stale_edit
 
@@ -127,10 +128,10 @@ def _writable(session: Session, actor: Actor, application_id: int, what: str
               ) -> tuple[Application, Assessment]:
     app = load_case(session, actor, Action.CASE_EDIT, application_id)
     require_assigned_inquirer(actor, app, attempted=f"assessment.{what}",
-                              does="records findings")
+                              does="findings")
     if CaseState(app.state) != CaseState.UNDER_EXAMINATION:
         raise audit.refuse(ValidationError(
-            "Findings can be recorded only while the case is under examination."),
+            t("errors.assessments.findings_recorded_while_case")),
             actor=actor, action=f"assessment.{what}", entity_type="application",
             entity_id=app.id, outcome="refused")
     row = _assessment(session, app.id)
@@ -207,7 +208,7 @@ def save_fact(session: Session, *, actor: Actor, application_id: int, statement:
     app, row = _writable(session, actor, application_id, "fact")
     statement = (statement or "").strip()
     if not statement:
-        raise ValidationError("State the material fact.")
+        raise ValidationError(t("errors.assessments.state_material_fact"))
     if fact_id is None:
         count = len(list(session.execute(select(MaterialFact.id).where(
             MaterialFact.assessment_id == row.id)).scalars()))
@@ -230,7 +231,7 @@ def remove_fact(session: Session, *, actor: Actor, application_id: int, fact_id:
                 reason: str) -> None:
     app, row = _writable(session, actor, application_id, "fact")
     if not (reason or "").strip():
-        raise ValidationError("Say why the material fact is removed.")
+        raise ValidationError(t("errors.assessments.say_why_material_fact"))
     fact = _fact(session, row, fact_id)
     fact.deleted = True
     bump(fact, actor)
@@ -245,7 +246,7 @@ def remove_fact(session: Session, *, actor: Actor, application_id: int, fact_id:
 def _fact(session: Session, row: Assessment, fact_id: int) -> MaterialFact:
     fact = session.get(MaterialFact, fact_id)
     if fact is None or fact.assessment_id != row.id or fact.deleted:
-        raise NotFound("No such material fact in this assessment.")
+        raise NotFound(t("errors.assessments.no_such_material_fact"))
     return fact
 
 
@@ -268,21 +269,19 @@ def rate_fact(session: Session, *, actor: Actor, application_id: int, fact_id: i
         indicator = CredibilityIndicator(indicator)
         rating = IndicatorRating(rating)
     except ValueError as exc:
-        raise ValidationError(f"Unknown indicator or rating: {exc}") from None
+        raise ValidationError(t("errors.assessments.unknown_indicator_rating", exc=exc)) from None
     fact = _fact(session, row, fact_id)
     reason = (reason or "").strip()
     if rating != IndicatorRating.NOT_ASSESSED and not reason:
-        raise ValidationError("Give the reason for the rating.")
+        raise ValidationError(t("errors.assessments.give_reason_rating"))
     available = _case_citations(session, app.id)
     chosen = list(dict.fromkeys(int(c) for c in citation_ids))
     foreign = [c for c in chosen if c not in available]
     if foreign:
-        raise ValidationError("Only passages cited for this case (and not removed) can support "
-                              "a rating.")
+        raise ValidationError(t("errors.assessments.passages_cited_case_not"))
     if (indicator == CredibilityIndicator.EXTERNAL_CONSISTENCY_COI
             and rating != IndicatorRating.NOT_ASSESSED and not chosen):
-        raise ValidationError("External consistency is judged against country information: "
-                              "cite at least one passage for this case first.")
+        raise ValidationError(t("errors.assessments.external_consistency_judged_against"))
     existing = session.execute(select(CredibilityRating).where(
         CredibilityRating.fact_id == fact.id,
         CredibilityRating.indicator == indicator.value)).scalar_one_or_none()
@@ -312,15 +311,15 @@ def find_fact(session: Session, *, actor: Actor, application_id: int, fact_id: i
     try:
         finding = FactFinding(finding)
     except ValueError:
-        raise ValidationError("Choose accepted, rejected or benefit of the doubt.") from None
+        raise ValidationError(t("errors.assessments.choose_accepted_rejected_benefit")) from None
     if not (reason or "").strip():
-        raise ValidationError("Give the reason for the finding on the fact.")
+        raise ValidationError(t("errors.assessments.give_reason_finding_fact"))
     fact = _fact(session, row, fact_id)
     _check(session, actor, app, "material fact", fact, expected_version)
     rated = {r.indicator for r in session.execute(select(CredibilityRating).where(
         CredibilityRating.fact_id == fact.id)).scalars()}
     if not rated:
-        raise ValidationError("Rate the fact on the credibility indicators before the finding.")
+        raise ValidationError(t("errors.assessments.rate_fact_credibility_indicators"))
     fact.finding, fact.finding_reason = finding.value, reason.strip()
     bump(fact, actor)
     bump(row, actor)
@@ -342,23 +341,24 @@ def record_element(session: Session, *, actor: Actor, application_id: int,
         element = Element(element)
         finding = ElementFinding(finding)
     except ValueError as exc:
-        raise ValidationError(f"Unknown element or finding: {exc}") from None
+        raise ValidationError(t("errors.assessments.unknown_element_finding", exc=exc)) from None
     if not (reason or "").strip():
-        raise ValidationError("Give the reason for the finding on the element.")
+        raise ValidationError(t("errors.assessments.give_reason_finding_element"))
     chosen = list(dict.fromkeys(grounds))
     unknown = [g for g in chosen if g not in GROUNDS]
     if unknown:
-        raise ValidationError(f"Unknown Convention ground(s): {', '.join(unknown)}.")
+        raise ValidationError(t("errors.assessments.unknown_convention_ground_s",
+                                unknown=', '.join(unknown)))
     if element == Element.CONVENTION_GROUND and finding == ElementFinding.MET and not chosen:
-        raise ValidationError("Name the Convention ground(s) the harm is feared for.")
+        raise ValidationError(t("errors.assessments.name_convention_ground_s"))
     if element != Element.CONVENTION_GROUND and chosen:
-        raise ValidationError("Grounds are recorded only with the Convention-ground element.")
+        raise ValidationError(t("errors.assessments.grounds_recorded_convention_ground"))
     if element == Element.CONVENTION_GROUND and finding == ElementFinding.NOT_MET:
         chosen = []
     facts = list(session.execute(select(MaterialFact).where(
         MaterialFact.assessment_id == row.id, MaterialFact.deleted.is_(False))).scalars())
     if not facts:
-        raise ValidationError("List and assess the material facts before the elements.")
+        raise ValidationError(t("errors.assessments.list_assess_material_facts"))
     existing = session.execute(select(ElementAssessment).where(
         ElementAssessment.assessment_id == row.id,
         ElementAssessment.element == element.value)).scalar_one_or_none()
@@ -393,30 +393,27 @@ def choose_outcome(session: Session, *, actor: Actor, application_id: int,
     try:
         outcome = PrimaryOutcome(outcome)
     except ValueError:
-        raise ValidationError("Choose refugee, complementary protection or not "
-                              "recognised.") from None
+        raise ValidationError(t("errors.assessments.choose_outcome")) from None
     if outcome not in CHOOSABLE:
-        raise ValidationError("Choose refugee, complementary protection or not recognised.")
+        raise ValidationError(t("errors.assessments.choose_outcome"))
     view = assessment(session, actor=actor, application_id=application_id)
     if view.unrated_facts:
-        raise ValidationError(f"{len(view.unrated_facts)} material fact(s) have no finding "
-                              "yet.")
+        raise ValidationError(t("errors.assessments.material_fact_s_no",
+                                count=len(view.unrated_facts)))
     if view.proposal.outcome is None:
         raise ValidationError(view.proposal.explanation)
     if outcome == PrimaryOutcome.RECOGNISED_REFUGEE and app.application_type == "COMPLEMENTARY":
-        raise ValidationError("A complementary-protection application cannot end in refugee "
-                              "recognition.")
+        raise ValidationError(t("errors.assessments.complementary_protection_application_cannot"))
     departure_reason = (departure_reason or "").strip()
     if outcome != view.proposal.outcome and not departure_reason:
         raise ValidationError(
-            f"The findings lead to {view.proposal.outcome.value.replace('_', ' ').lower()}: "
-            "say why you depart from that.")
+            t("errors.assessments.findings_lead_say_why",
+              outcome=t(f"outcome.{view.proposal.outcome.value}")))
     if outcome == PrimaryOutcome.NOT_RECOGNISED:
         if not humanitarian_considered:
-            raise ValidationError("Consider humanitarian permission to stay before refusing.")
+            raise ValidationError(t("errors.assessments.consider_humanitarian_permission_stay"))
         if not (humanitarian_reason or "").strip():
-            raise ValidationError("Give the reason for the decision on humanitarian "
-                                  "permission to stay.")
+            raise ValidationError(t("errors.assessments.give_reason_decision_humanitarian"))
     else:
         humanitarian_permission = False
     row.chosen_outcome = outcome.value

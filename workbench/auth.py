@@ -451,7 +451,7 @@ def create_user(session: Session, *, actor: Actor,
         select(func.count()).select_from(User).where(User.username == new.data.username)
     ).scalar_one()
     if exists:
-        raise ValidationError(f"The user name {new.data.username!r} is already taken.")
+        raise ValidationError(t("errors.auth.user_name_already_taken", username=new.data.username))
     user = User(
         username=new.data.username,
         display_name=new.data.display_name,
@@ -483,7 +483,7 @@ def _get_user(session: Session, user_id: int | None = None, username: str | None
             select(User).where(User.username == (username or "").strip().lower())
         ).scalar_one_or_none()
     if user is None:
-        raise NotFound(f"No user {username or user_id!s}.")
+        raise NotFound(t("errors.auth.no_user", username=username or user_id))
     return user
 
 
@@ -502,7 +502,7 @@ def update_user(
     values = changes.model_dump(exclude_unset=True)
     if actor.id == user.id and (values.get("is_active") is False or
                                 ("role" in values and values["role"] != Role.ADMIN)):
-        raise ValidationError("You cannot disable your own account or remove your own admin role.")
+        raise ValidationError(t("errors.auth.cannot_disable_own_account"))
     for key, value in values.items():
         setattr(user, key, value)
     user.version += 1
@@ -517,9 +517,9 @@ def set_language(session: Session, *, actor: Actor, language: str | None) -> Non
     """The signed-in user's own choice of language for the workbench (None: no choice, the
     office setting or the browser decides). Anyone may set their own; nobody another's."""
     if actor.id is None:
-        raise PermissionDenied("Only a signed-in user has a language to choose.")
+        raise PermissionDenied(t("errors.auth.signed_user_language_choose"))
     if language is not None and supported(language) is None:
-        raise ValidationError(f"The workbench does not speak {language!r}.")
+        raise ValidationError(t("errors.auth.workbench_does_not_speak", lang_code=language))
     user = _get_user(session, actor.id)
     if user.language == language:
         return
@@ -551,7 +551,7 @@ def reset_password(session: Session, *, actor: Actor, user_id: int,
         new_password = prepare_password(new_password, username=user.username,
                                         display_name=user.display_name)
     elif new_password.username != user.username:
-        raise ValidationError("The new password was checked for another account.")
+        raise ValidationError(t("errors.auth.new_password_checked_another"))
     user.password_hash = new_password.password_hash
     user.version += 1
     user.updated_at = clock.now_utc()

@@ -46,6 +46,7 @@ from workbench.errors import (
     ValidationError,
     from_pydantic,
 )
+from workbench.i18n import t
 from workbench.ids import check_id
 from workbench.permissions import Action, case_scope, require, require_case_id
 from workbench.settings import Settings, get_settings
@@ -253,18 +254,18 @@ def register_application(
     else:
         app_data = _validate(ApplicationCreate, application)
         if session.get(Person, app_data.person_id) is None:
-            raise ValidationError(f"No person with id {app_data.person_id}.")
+            raise ValidationError(t("errors.cases.no_person_id", person_id=app_data.person_id))
     if actor.role == Role.INQUIRER:
         if app_data.assigned_inquirer_id not in (None, actor.id):
             raise audit.refuse(
-                PermissionDenied("Only a manager can put a case in another inquirer's queue."),
+                PermissionDenied(t("errors.cases.manager_put_case_another")),
                 actor=actor, action="case.create", entity_type="application",
             )
         app_data.assigned_inquirer_id = actor.id
     if app_data.assigned_inquirer_id is not None:
         _check_inquirer(session, app_data.assigned_inquirer_id)
     if app_data.lodged_date > clock.today():
-        raise ValidationError("The lodging date cannot be in the future.")
+        raise ValidationError(t("errors.cases.lodging_date_cannot_future"))
     now = clock.now_utc()
     applicant = session.get(Person, app_data.person_id)
     app = Application(
@@ -291,7 +292,7 @@ def register_application(
 def _check_inquirer(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None or user.role != Role.INQUIRER or not user.is_active:
-        raise ValidationError("Cases can be assigned only to an active refugee inquirer.")
+        raise ValidationError(t("errors.cases.cases_assigned_active_refugee"))
     return user
 
 
@@ -637,11 +638,11 @@ def assign_cases(
         _check_inquirer(session, inquirer_id)
     ids = sorted(set(application_ids))
     if not ids:
-        raise ValidationError("Select at least one case to assign.")
+        raise ValidationError(t("errors.cases.select_least_one_case"))
     apps = session.execute(select(Application).where(Application.id.in_(ids))).scalars().all()
     if len(apps) != len(ids):
         missing = sorted(set(ids) - {a.id for a in apps})
-        raise NotFound(f"No case with id {', '.join(map(str, missing))}.")
+        raise NotFound(t("errors.cases.no_case_id", ids=', '.join(map(str, missing))))
     now = clock.now_utc()
     changed = 0
     for app in apps:

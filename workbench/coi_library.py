@@ -122,7 +122,7 @@ def ingest_files(
     else:
         per_file = list(fields)
         if len(per_file) != len(paths):
-            raise ValidationError("Give metadata for every file or for none.")
+            raise ValidationError(t("errors.coi.give_metadata_every_file"))
     with unit_of_work(engine) as session:
         require(actor, Action.COI_INGEST, entity_type="coi_document")
         for key in sorted({f.source_key for f in per_file if f.source_key}):
@@ -298,9 +298,9 @@ def save_source(session: Session, *, actor: Actor, key: str, name: str, short_na
     require(actor, Action.COI_EDIT, entity_type="coi_source")
     key = key.strip().lower()
     if not key or not name.strip():
-        raise ValidationError("A source needs a key and a name.")
+        raise ValidationError(t("errors.coi.source_needs_key_name"))
     if kind not in SOURCE_KINDS:
-        raise ValidationError(f"Kind must be one of: {', '.join(SOURCE_KINDS)}.")
+        raise ValidationError(t("errors.coi.kind_must_one", kinds=', '.join(SOURCE_KINDS)))
     source = session.execute(select(CoiSource).where(CoiSource.key == key)).scalars().first()
     created = source is None
     if created:
@@ -447,7 +447,7 @@ def _document(session: Session, document_id: int) -> CoiDocument:
     check_id(document_id, f"There is no COI document {document_id}.")
     doc = session.get(CoiDocument, document_id)
     if doc is None:
-        raise NotFound(f"There is no COI document {document_id}.")
+        raise NotFound(t("errors.coi.no_coi_document", document_id=document_id))
     return doc
 
 
@@ -498,8 +498,8 @@ def document_file(session: Session, *, actor: Actor, document_id: int,
     try:
         data = FileStore(settings.resolved_coi_store).read_bytes(doc.sha256)
     except FileNotFoundError:
-        raise NotFound("The library's copy of this file is missing from the file store "
-                       f"({settings.resolved_coi_store}).") from None
+        raise NotFound(t("errors.coi.library_s_copy_file",
+                         store=settings.resolved_coi_store)) from None
     return data, doc.file_name, mime
 
 
@@ -545,7 +545,7 @@ def update_document(session: Session, *, actor: Actor, document_id: int,
 
     if changes.title is not None:
         if not changes.title.strip():
-            raise ValidationError("The title cannot be empty.")
+            raise ValidationError(t("errors.coi.title_cannot_empty"))
         set_field("title", "title", changes.title.strip()[:500])
     if changes.clear_published:
         set_field("published", "published_on", None)
@@ -559,7 +559,8 @@ def update_document(session: Session, *, actor: Actor, document_id: int,
             coi_ingest.reindex_document(session, doc.id, doc.language)  # stems or none
     if changes.doc_type is not None:
         if changes.doc_type and changes.doc_type not in coi_ingest.DOC_TYPES:
-            raise ValidationError(f"Type must be one of: {', '.join(coi_ingest.DOC_TYPES)}.")
+            raise ValidationError(t("errors.coi.type_must_one",
+                                    types=', '.join(coi_ingest.DOC_TYPES)))
         set_field("doc_type", "doc_type", changes.doc_type or None)
     if changes.url is not None:
         set_field("url", "source_url", changes.url.strip() or None)
@@ -577,7 +578,7 @@ def update_document(session: Session, *, actor: Actor, document_id: int,
         for name in changes.countries:
             country = lookup(name)
             if country is None:
-                raise ValidationError(f"Unknown country: {name}.")
+                raise ValidationError(t("errors.coi.unknown_country", name=name))
             resolved.append(country.code)
         countries = list(dict.fromkeys(resolved))
     primary = changes.primary_country or before.primary_country
@@ -756,11 +757,12 @@ def cite(session: Session, *, actor: Actor, application_id: int, passage_id: int
     require(actor, Action.COI_CITE, entity_type="application", entity_id=application_id)
     _case(session, actor, Action.COI_CITE, application_id)
     if session.get(CoiPassage, passage_id) is None:
-        raise NotFound(f"There is no COI passage {passage_id}.")
+        raise NotFound(t("errors.coi.no_coi_passage", passage_id=passage_id))
     if purpose not in coi_citations.PURPOSES:
-        raise ValidationError(f"Purpose must be one of: {', '.join(coi_citations.PURPOSES)}.")
+        raise ValidationError(t("errors.coi.purpose_must_one",
+                                purposes=', '.join(coi_citations.PURPOSES)))
     if len(finding) > 4000:
-        raise ValidationError("Keep the finding under 4,000 characters.")
+        raise ValidationError(t("errors.coi.keep_finding_under_characters"))
     citation = coi_citations.add_citation(
         session, application_id=application_id, passage_id=passage_id, finding=finding,
         purpose=purpose, user_id=actor.id, accessed=today(settings))
@@ -790,12 +792,12 @@ def remove_citation(session: Session, *, actor: Actor, citation_id: int, reason:
     """Withdraw a citation from a case; it stays in the record, marked removed, with why."""
     citation = session.get(CoiCitation, citation_id)
     if citation is None or citation.removed_at is not None:
-        raise NotFound(f"There is no current citation {citation_id}.")
+        raise NotFound(t("errors.coi.no_current_citation", citation_id=citation_id))
     require(actor, Action.COI_CITE, entity_type="application",
             entity_id=citation.application_id)
     _case(session, actor, Action.COI_CITE, citation.application_id)
     if not reason.strip():
-        raise ValidationError("Say why the citation is removed.")
+        raise ValidationError(t("errors.coi.say_why_citation_removed"))
     citation.removed_at, citation.removed_by_id = utcnow(), actor.id
     citation.removal_reason = reason.strip()
     session.add(citation)

@@ -42,6 +42,7 @@ from models.enums import PRIMARY_PENDING_STATES, REVIEW_PENDING_STATES
 from workbench import audit, clock
 from workbench.actor import Actor
 from workbench.errors import ValidationError
+from workbench.i18n import t
 from workbench.permissions import Action, case_scope, may, require
 from workbench.processing import Stat, _Days, latest_lodged_past
 from workbench.settings import Settings, get_settings
@@ -72,7 +73,7 @@ class DashboardFilter:
 
     def check(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValidationError("The period ends before it starts.")
+            raise ValidationError(t("errors.dashboard.period_ends_before_starts"))
 
     def as_dict(self) -> dict:
         return {"from": self.date_from.isoformat() if self.date_from else None,
@@ -275,7 +276,8 @@ def _group_column(q: _Q, by: str, milestone: ColumnElement) -> ColumnElement:
         return a.sorting_category
     if by == "inquirer":
         return func.coalesce(a.assigned_inquirer_id, 0)
-    raise ValidationError(f"Unknown grouping '{by}'; choose one of {', '.join(GROUPINGS)}.")
+    raise ValidationError(t("errors.dashboard.unknown_grouping_choose_one", by=by,
+                            groupings=', '.join(GROUPINGS)))
 
 
 def processing_times(session: Session, *, actor: Actor, by: str = "month",
@@ -533,7 +535,7 @@ def _drill_condition(q: _Q, figure: str, value: str, as_of: date, settings: Sett
                 a.lodged_date <= as_of]
     if figure == "age":
         if value not in AGE_BUCKETS:
-            raise ValidationError("Unknown age bucket.")
+            raise ValidationError(t("errors.dashboard.unknown_age_bucket"))
         i = AGE_BUCKETS.index(value)
         bounds = [clock.add_months(as_of, -m) for m in (2, 6, 12, 24)]
         upper = as_of if i == 0 else bounds[i - 1]
@@ -551,7 +553,7 @@ def _drill_condition(q: _Q, figure: str, value: str, as_of: date, settings: Sett
                 a.lodged_date <= latest_lodged_past(as_of, settings.standard_period_months)]
     if figure == "review_age":
         if value not in REVIEW_AGE_BUCKETS:
-            raise ValidationError("Unknown age bucket.")
+            raise ValidationError(t("errors.dashboard.unknown_age_bucket"))
         i = REVIEW_AGE_BUCKETS.index(value)
         bounds = [clock.add_months(as_of, -m) for m in (3, 6, 12)]
         cond = [a.state.in_(list(REVIEW_OPEN)), a.review_filed_on.is_not(None)]
@@ -582,7 +584,7 @@ def _drill_condition(q: _Q, figure: str, value: str, as_of: date, settings: Sett
         return [a.review_ruling == value, a.ruled_on.is_not(None), *q.period(a.ruled_on)]
     if figure == "inquirer_open":
         return [a.state.in_(list(PRIMARY_PENDING)), a.assigned_inquirer_id == int(value)]
-    raise ValidationError(f"Unknown figure '{figure}'.")
+    raise ValidationError(t("errors.dashboard.unknown_figure", figure=figure))
 
 
 def drill_down(session: Session, *, actor: Actor, figure: str, value: str,
@@ -636,7 +638,7 @@ def export_table(session: Session, *, actor: Actor, name: str, columns: Sequence
     cell neutralised; the export is audited with the table name, filter and row count."""
     require(actor, Action.STATS_VIEW, attempted="stats.export")
     if fmt not in ("csv", "xlsx"):
-        raise ValidationError("Export as csv or xlsx.")
+        raise ValidationError(t("errors.dashboard.export_csv_xlsx"))
     safe_rows = [[neutralise(v) for v in row] for row in rows]
     header = [neutralise(c) for c in columns]
     if fmt == "csv":

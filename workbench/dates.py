@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from workbench.i18n import t
+
 
 @dataclass(frozen=True)
 class Era:
@@ -94,20 +96,21 @@ def _make(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise DateFormatError(f"{text!r} is not a real date: {exc}") from None
+        raise DateFormatError(t("errors.dates.not_real_date", text=text, exc=exc)) from None
 
 
 def _from_era(era: Era, in_era: int, month: int, day: int, text: str) -> date:
     if in_era < 1:
-        raise DateFormatError(f"{text!r}: an era year starts at 1 (元年)")
+        raise DateFormatError(t("errors.dates.era_year_starts", text=text))
     value = _make(era.start.year + in_era - 1, month, day, text)
     if value < era.start:
-        raise DateFormatError(f"{text!r}: {era.name} began on {era.start.isoformat()}")
+        raise DateFormatError(t("errors.dates.era_not_begun", text=text, name=era.name,
+                                start=era.start.isoformat()))
     newer = [e for e in ERAS if e.start > era.start]
     if newer and value >= min(e.start for e in newer):
         following = min(newer, key=lambda e: e.start)
-        raise DateFormatError(f"{text!r}: {era.name} ended when {following.name} began on "
-                              f"{following.start.isoformat()}")
+        raise DateFormatError(t("errors.dates.era_ended", text=text, name=era.name,
+                                name2=following.name, start=following.start.isoformat()))
     return value
 
 
@@ -116,7 +119,7 @@ def parse_date(text: str) -> date:
     raw = text
     text = _normalise(text)
     if not text:
-        raise DateFormatError("no date given")
+        raise DateFormatError(t("errors.dates.no_date_given"))
     if match := _GREGORIAN.match(text) or _GREGORIAN_KANJI.match(text):
         year, month, day = (int(g) for g in match.groups())
         return _make(year, month, day, raw)
@@ -125,9 +128,10 @@ def parse_date(text: str) -> date:
         in_era_number = 1 if in_era == "元" else int(in_era)
         value = _from_era(_ERA_NAMES[name], in_era_number, int(month), int(day), raw)
         if gregorian and int(gregorian) != value.year:
-            raise DateFormatError(f"{raw!r}: {name}{in_era}年 is {value.year}, not {gregorian}")
+            raise DateFormatError(t("errors.dates.era_year_mismatch", raw=raw, name=name,
+                                    in_era=in_era, year=value.year, gregorian=gregorian))
         return value
     if match := _ERA_LETTER.match(text):
         letter, in_era, month, day = match.groups()
         return _from_era(_ERA_LETTERS[letter], int(in_era), int(month), int(day), raw)
-    raise DateFormatError(f"{raw!r} is not a date: write 2025-12-07 or 令和7年12月7日")
+    raise DateFormatError(t("errors.dates.not_date_write", raw=raw))

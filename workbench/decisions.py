@@ -34,6 +34,7 @@ from workbench.actor import Actor
 from workbench.cases import load_case, user_names
 from workbench.eligibility import ELEMENT_ORDER, ELEMENT_QUESTIONS
 from workbench.errors import PermissionDenied, ValidationError
+from workbench.i18n import t
 from workbench.permissions import Action, is_assigned_inquirer, require, require_assigned_inquirer
 from workbench.settings import Settings, get_settings
 from workbench.versioning import bump, stale_edit
@@ -126,21 +127,22 @@ def blockers(session: Session, actor: Actor, app: Application) -> list[str]:
     found: list[str] = []
     record = interviews.interview(session, actor=actor, application_id=app.id)
     if not record.started or not record.sessions:
-        found.append("Hold and record the interview.")
+        found.append(t("errors.decisions.blocker.interview"))
     elif record.missing_required:
-        found.append(f"Answer the {len(record.missing_required)} required interview "
-                     "question(s) still open.")
+        found.append(t("errors.decisions.blocker.required_questions",
+                       count=len(record.missing_required)))
     elif not record.closed:
-        found.append("Close the interview record after the read-back.")
+        found.append(t("errors.decisions.blocker.close_record"))
     view = assessments.assessment(session, actor=actor, application_id=app.id)
     if not view.facts:
-        found.append("List the material facts and assess their credibility.")
+        found.append(t("errors.decisions.blocker.facts"))
     elif view.unrated_facts:
-        found.append(f"Record a finding on {len(view.unrated_facts)} material fact(s).")
+        found.append(t("errors.decisions.blocker.unrated_facts",
+                       count=len(view.unrated_facts)))
     if view.proposal.outcome is None:
         found.append(view.proposal.explanation)
     elif view.chosen_outcome is None:
-        found.append("Choose the outcome in the assessment.")
+        found.append(t("errors.decisions.blocker.outcome"))
     return found
 
 
@@ -255,21 +257,19 @@ def save_draft(session: Session, *, actor: Actor, application_id: int, reasons: 
     """Create or edit the open draft. Its outcome is the one chosen in the assessment."""
     app = load_case(session, actor, Action.CASE_EDIT, application_id)
     require_assigned_inquirer(actor, app, attempted="decision.draft",
-                              does="drafts its decision")
+                              does="decision")
     if CaseState(app.state) != CaseState.UNDER_EXAMINATION:
-        raise ValidationError("A draft can be written only while the case is under "
-                              "examination.")
+        raise ValidationError(t("errors.decisions.draft_written_while_case"))
     view = assessments.assessment(session, actor=actor, application_id=app.id)
     if view.chosen_outcome is None:
-        raise ValidationError("Choose the outcome in the assessment before drafting the "
-                              "decision.")
+        raise ValidationError(t("errors.decisions.choose_outcome_assessment_before"))
     reasons = (reasons or "").strip()
     if not reasons:
-        raise ValidationError("The decision needs its reasons.")
+        raise ValidationError(t("errors.decisions.decision_needs_reasons"))
     available = {c.id for c in view.citations}
     chosen = list(dict.fromkeys(int(c) for c in citation_ids))
     if any(c not in available for c in chosen):
-        raise ValidationError("Only passages cited for this case can be cited in its decision.")
+        raise ValidationError(t("errors.decisions.passages_cited_case_cited"))
     rows = _decisions(session, app.id)
     row = _open(rows)
     outcome = _decision_outcome(view.chosen_outcome, view.humanitarian_permission)
@@ -284,10 +284,9 @@ def save_draft(session: Session, *, actor: Actor, application_id: int, reasons: 
                        supersede_reason=_reopen_reason(session, app) if final else None)
     else:
         if row.status != DecisionStatus.DRAFT:
-            raise ValidationError("The draft has been submitted for approval; it can be changed "
-                                  "only if the manager returns it.")
+            raise ValidationError(t("errors.decisions.draft_been_submitted_approval"))
         if row.drafted_by_id != actor.id:
-            raise PermissionDenied("Only the author edits a draft decision.")
+            raise PermissionDenied(t("errors.decisions.author_edits_draft_decision"))
         if expected_version is not None and row.version != expected_version:
             raise audit.refuse(stale_edit(session, "draft decision", row, expected_version,
                                           {"reasons": reasons[:80]}),
@@ -318,8 +317,8 @@ def _reopen_reason(session: Session, app: Application) -> str | None:
 def _open_or_fail(session: Session, app: Application, status: DecisionStatus) -> Decision:
     row = _open(_decisions(session, app.id))
     if row is None or row.status != status:
-        raise ValidationError(f"There is no decision {status.value.lower()} for case "
-                              f"{app.case_number}.")
+        raise ValidationError(t("errors.decisions.no_decision_case", status=status.value.lower(),
+                                case_number=app.case_number))
     return row
 
 
@@ -330,15 +329,14 @@ def submit_draft(session: Session, *, actor: Actor, application_id: int,
     app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     row = _open_or_fail(session, app, DecisionStatus.DRAFT)
     if row.drafted_by_id != actor.id:
-        raise PermissionDenied("Only the author submits a draft decision.")
+        raise PermissionDenied(t("errors.decisions.author_submits_draft_decision"))
     missing = blockers(session, actor, app)
     if missing:
-        raise ValidationError("The decision cannot go for approval yet: " + " ".join(missing))
+        raise ValidationError(t("errors.decisions.not_ready", missing=" ".join(missing)))
     view = assessments.assessment(session, actor=actor, application_id=app.id)
     outcome = _decision_outcome(view.chosen_outcome, view.humanitarian_permission)
     if row.outcome != outcome.value:
-        raise ValidationError("The assessment's outcome changed since the draft was saved: "
-                              "save the draft again.")
+        raise ValidationError(t("errors.decisions.assessment_s_outcome_changed"))
     transition(session, actor=actor, application_id=app.id, action="draft_decision",
                data=TransitionInput(outcome=outcome), expected_version=expected_case_version)
     row.status = DecisionStatus.SUBMITTED.value
@@ -370,8 +368,7 @@ def approve(session: Session, *, actor: Actor, application_id: int,
     app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     row = _open_or_fail(session, app, DecisionStatus.SUBMITTED)
     if row.drafted_by_id == actor.id:
-        raise audit.refuse(PermissionDenied("The author of a draft decision cannot approve it; "
-                                            "another manager must."),
+        raise audit.refuse(PermissionDenied(t("errors.decisions.author_draft_decision_cannot")),
                            actor=actor, action="decision.approve", entity_type="application",
                            entity_id=app.id)
     transition(session, actor=actor, application_id=app.id, action="approve_decision",
@@ -430,7 +427,7 @@ def reopen_for_new_decision(session: Session, *, actor: Actor, application_id: i
     one (which stays on record, unchanged)."""
     app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     if not any(d.status == DecisionStatus.FINAL for d in _decisions(session, app.id)):
-        raise ValidationError("This case has no final decision to supersede.")
+        raise ValidationError(t("errors.decisions.case_no_final_decision"))
     transition(session, actor=actor, application_id=app.id, action="reopen_for_new_decision",
                data=TransitionInput(reason=reason), expected_version=expected_case_version)
 
@@ -455,7 +452,7 @@ def notice_pdf(session: Session, *, actor: Actor, application_id: int,
     row = (next((d for d in rows if d.id == decision_id), None) if decision_id
            else next((d for d in rows if d.status == DecisionStatus.FINAL), None))
     if row is None or row.notice_date is None:
-        raise ValidationError("There is no served decision to print a notice for.")
+        raise ValidationError(t("errors.decisions.no_served_decision_print"))
     language = document_language(language, default="ja")
     person = session.get(Person, app.person_id)
     citations = {c.id: c for c in session.execute(select(CoiCitation).where(

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models import ApplicationType, Element, ElementFinding, PrimaryOutcome
+from workbench.i18n import t
 
 #: The order the assessment takes the elements in, and the question each answers.
 ELEMENT_ORDER: tuple[Element, ...] = (
@@ -40,17 +41,6 @@ ELEMENT_QUESTIONS: dict[Element, str] = {
                                "of a particular social group or political opinion (held or "
                                "imputed)?",
 }
-
-#: What a finding of "not met" means, for the explanation.
-_NOT_MET: dict[Element, str] = {
-    Element.PERSECUTION: "what is feared does not amount to persecution or serious harm",
-    Element.WELL_FOUNDED_FEAR: "there is no realistic risk of harm on return",
-    Element.STATE_PROTECTION: "state protection is available against the harm feared",
-    Element.INTERNAL_RELOCATION: "the applicant could reasonably and safely relocate within "
-                                 "the country",
-    Element.CONVENTION_GROUND: "the harm feared is not for a Convention reason",
-}
-
 
 @dataclass(frozen=True)
 class Proposal:
@@ -75,32 +65,37 @@ def propose_outcome(findings: Mapping[Element | str, ElementFinding | str | None
     for element in ELEMENT_ORDER[:-1]:
         if given.get(element) == ElementFinding.NOT_MET:
             still = [e for e in missing if e != Element.CONVENTION_GROUND]
-            note = (" (" + ", ".join(_label(e) for e in still) + " not yet assessed)"
+            note = (t("eligibility.not_yet_assessed", elements=_labels(still))
                     if still else "")
             return Proposal(
                 PrimaryOutcome.NOT_RECOGNISED,
-                f"Not recognised: {_NOT_MET[element]}{note}. Humanitarian permission to stay "
-                "is considered separately.", element, missing)
+                t("eligibility.not_recognised", reason=_not_met(element), note=note),
+                element, missing)
     if missing:
-        return Proposal(None, "Assess " + ", ".join(_label(e) for e in missing)
-                        + " before an outcome can be proposed.", None, missing)
+        return Proposal(None, t("eligibility.assess_first", elements=_labels(missing)),
+                        None, missing)
     cp_only = ApplicationType(application_type) == ApplicationType.COMPLEMENTARY
     if given[Element.CONVENTION_GROUND] == ElementFinding.MET and not cp_only:
         return Proposal(PrimaryOutcome.RECOGNISED_REFUGEE,
-                        "Refugee: every element is met, including a Convention ground with "
-                        "its nexus.", Element.CONVENTION_GROUND)
+                        t("eligibility.refugee"), Element.CONVENTION_GROUND)
     if given[Element.CONVENTION_GROUND] == ElementFinding.MET:
         return Proposal(PrimaryOutcome.RECOGNISED_CP,
-                        "Complementary protection: every element is met; the application was "
-                        "made for complementary protection only.", Element.CONVENTION_GROUND)
+                        t("eligibility.cp_only"), Element.CONVENTION_GROUND)
     return Proposal(PrimaryOutcome.RECOGNISED_CP,
-                    "Complementary protection: the risk of serious harm is real and neither "
-                    "state protection nor relocation is available, but "
-                    f"{_NOT_MET[Element.CONVENTION_GROUND]}.", Element.CONVENTION_GROUND)
+                    t("eligibility.cp", reason=_not_met(Element.CONVENTION_GROUND)),
+                    Element.CONVENTION_GROUND)
 
 
-def _label(element: Element) -> str:
-    return element.value.replace("_", " ").lower()
+def _labels(elements: list[Element] | tuple[Element, ...]) -> str:
+    """The elements named in the reader's language, in English as "persecution, well founded
+    fear"."""
+    return t("eligibility.separator").join(
+        t(f"eligibility.element.{e.value}") for e in elements)
+
+
+def _not_met(element: Element) -> str:
+    """What a finding of "not met" on ``element`` means (``eligibility.not_met.*``)."""
+    return t(f"eligibility.not_met.{element.value}")
 
 
 __all__ = ["ELEMENT_ORDER", "ELEMENT_QUESTIONS", "Proposal", "propose_outcome"]

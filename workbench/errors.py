@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from workbench.i18n import t
+
 
 class WorkbenchError(Exception):
     """Base of every error a user should see as a message rather than a traceback."""
@@ -50,11 +52,23 @@ class SignInThrottled(AuthenticationFailed):
 class InvalidTransition(WorkbenchError):
     def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
         self.allowed = sorted(set(allowed))
+        #: The refusal in its own words, without the list of next steps.
+        self.reason = message
         if self.allowed:
-            message = f"{message} Allowed next: {', '.join(self.allowed)}."
+            message = f"{message} " + t("errors.allowed_next",
+                                        allowed=", ".join(map(_next_step, self.allowed)))
         else:
-            message = f"{message} No further action is allowed from this state."
+            message = f"{message} " + t("errors.no_further_action")
         super().__init__(message)
+
+
+def _next_step(allowed: str) -> str:
+    """A next step (``"<transition> → <STATE>"``) in the reader's words."""
+    name, _, target = allowed.partition(" → ")
+    if not target:
+        return allowed
+    return t("errors.allowed_item", name=name, target=target,
+             label=t(f"transition.{name}"), state=t(f"state.{target}"))
 
 
 class StaleEdit(WorkbenchError):
@@ -71,13 +85,11 @@ class StaleEdit(WorkbenchError):
         changed_at: datetime | None,
         attempted: dict | None = None,
     ) -> None:
-        who = changed_by or "another user"
-        when = _office_time(changed_at) if changed_at else "an unknown time"
-        super().__init__(
-            f"This {entity} was changed by {who} at {when} after you opened it "
-            f"(your version {expected_version}, now {current_version}). "
-            "Your changes were not saved; reload to see the current data and apply them again."
-        )
+        who = changed_by or t("errors.stale.someone")
+        when = _office_time(changed_at) if changed_at else t("errors.stale.unknown_time")
+        what = t(f"errors.entity.{entity.lower().replace(' ', '_')}")
+        super().__init__(t("errors.stale.changed", entity=what, who=who, when=when,
+                           expected=expected_version, current=current_version))
         self.expected_version = expected_version
         self.current_version = current_version
         self.changed_by = changed_by

@@ -151,20 +151,20 @@ def _writable(session: Session, actor: Actor, application_id: int, what: str
     """The case and its open record, if the actor may write the interview now."""
     app = load_case(session, actor, Action.CASE_EDIT, application_id)
     require_assigned_inquirer(actor, app, attempted=f"interview.{what}",
-                              does="writes its interview record")
+                              does="interview_record")
     if CaseState(app.state) not in EDITABLE_STATES:
         raise audit.refuse(ValidationError(
-            f"Case {app.case_number} is {CaseState(app.state).value.replace('_', ' ').lower()}: "
-            "the interview record can be written only while the case is under examination."),
+            t("errors.interviews.case_interview_record_written", case_number=app.case_number,
+              state=t(f"state.{app.state}"))),
             actor=actor, action=f"interview.{what}", entity_type="application",
             entity_id=app.id, outcome="refused")
     record = record_of(session, app.id)
     if record is None:
-        raise ValidationError("Start the interview record first.")
+        raise ValidationError(t("errors.interviews.start_interview_record_first"))
     if record.closed_at is not None:
         raise audit.refuse(ValidationError(
-            "The interview record is closed (read back and confirmed); reopen it with a reason "
-            "to change it."), actor=actor, action=f"interview.{what}",
+            t("errors.interviews.interview_record_closed_read")), actor=actor,
+            action=f"interview.{what}",
             entity_type="application", entity_id=app.id, outcome="refused")
     return app, record
 
@@ -271,10 +271,9 @@ def start_interview(session: Session, *, actor: Actor, application_id: int,
     if existing is not None:
         return existing.id
     require_assigned_inquirer(actor, app, attempted="interview.start",
-                              does="writes its interview record")
+                              does="interview_record")
     if CaseState(app.state) not in EDITABLE_STATES:
-        raise ValidationError("The interview can start once the case is sorted and under "
-                              "examination.")
+        raise ValidationError(t("errors.interviews.interview_start_case_sorted"))
     wanted = (language or current_language()).replace("_", "-").split("-")[0].strip().lower()
     if wanted not in qb.LANGUAGES:
         raise ValidationError(t("interview.record_language_unknown", given=language,
@@ -299,17 +298,18 @@ def save_answer(session: Session, *, actor: Actor, application_id: int, question
     try:
         question = bank.question(question_id)
     except KeyError:
-        raise ValidationError(f"There is no question '{question_id}' in question bank "
-                              f"{bank.version}.") from None
+        raise ValidationError(t("errors.interviews.no_question_question_bank",
+                                question_id=question_id, version=bank.version)) from None
     if question.type == "incidents":
-        raise ValidationError("Incidents are recorded one row each, not as an answer.")
+        raise ValidationError(t("errors.interviews.incidents_recorded_one_row"))
     try:
         normalised = bank.validate_answer(question_id, value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     if isinstance(normalised, date) and not isinstance(normalised, datetime):
         if normalised > clock.today():
-            raise ValidationError(f"“{question.prompt}”: a date in the future is not possible.")
+            raise ValidationError(t("errors.interviews.date_future_not_possible",
+                                    prompt=question.prompt))
         stored: Any = normalised.isoformat()
     else:
         stored = normalised
@@ -319,8 +319,7 @@ def save_answer(session: Session, *, actor: Actor, application_id: int, question
     now = clock.now_utc()
     if row is None:
         if expected_version:
-            raise ValidationError("This answer was removed since you loaded it; reload the "
-                                  "record.")
+            raise ValidationError(t("errors.interviews.answer_removed_since_loaded"))
         row = InterviewAnswer(record_id=record.id, question_id=question_id,
                               value={"v": stored}, updated_at=now, updated_by_id=actor.id)
     else:
@@ -349,8 +348,8 @@ def _parse_time(text: str | None, what: str) -> str | None:
     try:
         return datetime.strptime(str(text).strip(), _TIME_FORMAT).strftime(_TIME_FORMAT)
     except ValueError:
-        raise ValidationError(f"The {what} time must be written as HH:MM (for example "
-                              "09:30).") from None
+        raise ValidationError(t("errors.interviews.time_must_written_hh",
+                                what=t(f"errors.interviews.time_{what}"))) from None
 
 
 def save_session(session: Session, *, actor: Actor, application_id: int,
@@ -361,18 +360,18 @@ def save_session(session: Session, *, actor: Actor, application_id: int,
     """Add an interview session (``session_id`` None) or correct one."""
     app, record = _writable(session, actor, application_id, "session")
     if session_date > clock.today():
-        raise ValidationError("An interview session cannot be dated in the future.")
+        raise ValidationError(t("errors.interviews.interview_session_cannot_dated"))
     if session_date < app.lodged_date:
-        raise ValidationError(f"An interview cannot take place before the application was "
-                              f"lodged ({app.lodged_date.isoformat()}).")
+        raise ValidationError(t("errors.interviews.interview_cannot_take_place",
+                                lodged_date=app.lodged_date.isoformat()))
     start = _parse_time(start_time, "start")
     if start is None:
-        raise ValidationError("Enter the time the session started.")
+        raise ValidationError(t("errors.interviews.enter_time_session_started"))
     end = _parse_time(end_time, "end")
     if end is not None and end <= start:
-        raise ValidationError("The session must end after it starts.")
+        raise ValidationError(t("errors.interviews.session_must_end_after"))
     if not (language or "").strip():
-        raise ValidationError("Enter the language of the interview.")
+        raise ValidationError(t("errors.interviews.enter_language_interview"))
     fields = {"session_date": session_date, "start_time": start, "end_time": end,
               "place": place.strip(), "language": language.strip(),
               "interpreter": interpreter.strip(), "present": present.strip(),
@@ -385,7 +384,7 @@ def save_session(session: Session, *, actor: Actor, application_id: int,
     else:
         row = session.get(InterviewSession, session_id)
         if row is None or row.record_id != record.id:
-            raise NotFound("No such interview session in this record.")
+            raise NotFound(t("errors.interviews.no_such_interview_session"))
         _check_version(session, "interview session", row, expected_version,
                        {"session": row.number}, actor, "interview.session", app.id)
         for key, value in fields.items():
@@ -414,16 +413,16 @@ def save_incident(session: Session, *, actor: Actor, application_id: int,
     app, record = _writable(session, actor, application_id, "incident")
     unknown = set(details) - set(INCIDENT_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown incident field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(t("errors.interviews.unknown_incident_field_s",
+                                unknown=', '.join(sorted(unknown))))
     if not (what_happened or "").strip():
-        raise ValidationError("Describe what happened in the incident.")
+        raise ValidationError(t("errors.interviews.describe_what_happened_incident"))
     if occurred_on is not None and occurred_on > clock.today():
-        raise ValidationError("An incident of past harm cannot be dated in the future.")
+        raise ValidationError(t("errors.interviews.incident_past_harm_cannot"))
     values = {k: (details.get(k) or "").strip() for k in INCIDENT_FIELDS}
     values["what_happened"] = what_happened.strip()
     if occurred_on is None and not values["occurred_text"]:
-        raise ValidationError("Give the date of the incident, or when it happened in words "
-                              "(for example 'spring 2019').")
+        raise ValidationError(t("errors.interviews.give_date_incident_when"))
     if incident_id is None:
         position = len(list(session.execute(select(Incident.id).where(
             Incident.record_id == record.id)).scalars())) + 1
@@ -432,7 +431,7 @@ def save_incident(session: Session, *, actor: Actor, application_id: int,
     else:
         row = session.get(Incident, incident_id)
         if row is None or row.record_id != record.id or row.deleted:
-            raise NotFound("No such incident in this record.")
+            raise NotFound(t("errors.interviews.no_such_incident_record"))
         _check_version(session, "incident", row, expected_version, {"incident": row.position},
                        actor, "interview.incident", app.id)
         row.occurred_on = occurred_on
@@ -455,10 +454,10 @@ def remove_incident(session: Session, *, actor: Actor, application_id: int, inci
     """Strike an incident entered in error (kept, marked removed, with the reason audited)."""
     app, record = _writable(session, actor, application_id, "incident")
     if not (reason or "").strip():
-        raise ValidationError("Say why the incident is removed.")
+        raise ValidationError(t("errors.interviews.say_why_incident_removed"))
     row = session.get(Incident, incident_id)
     if row is None or row.record_id != record.id or row.deleted:
-        raise NotFound("No such incident in this record.")
+        raise NotFound(t("errors.interviews.no_such_incident_record"))
     row.deleted = True
     bump(row, actor)
     session.add(row)
@@ -476,7 +475,7 @@ def save_inconsistency(session: Session, *, actor: Actor, application_id: int, m
     """Record an inconsistency put to the applicant and the explanation given."""
     app, record = _writable(session, actor, application_id, "inconsistency")
     if not (matter or "").strip():
-        raise ValidationError("Describe the inconsistency that was put to the applicant.")
+        raise ValidationError(t("errors.interviews.describe_inconsistency_put_applicant"))
     if inconsistency_id is None:
         row = Inconsistency(record_id=record.id, matter=matter.strip(),
                             explanation=(explanation or "").strip(),
@@ -484,7 +483,7 @@ def save_inconsistency(session: Session, *, actor: Actor, application_id: int, m
     else:
         row = session.get(Inconsistency, inconsistency_id)
         if row is None or row.record_id != record.id:
-            raise NotFound("No such inconsistency in this record.")
+            raise NotFound(t("errors.interviews.no_such_inconsistency_record"))
         _check_version(session, "inconsistency", row, expected_version, {"matter": matter},
                        actor, "interview.inconsistency", app.id)
         row.matter, row.explanation = matter.strip(), (explanation or "").strip()
@@ -512,7 +511,7 @@ def close_interview(session: Session, *, actor: Actor, application_id: int,
                    actor, "interview.close", app.id)
     view = interview(session, actor=actor, application_id=application_id, cue_types=cue_types)
     if not view.sessions:
-        raise ValidationError("Record at least one interview session before closing.")
+        raise ValidationError(t("errors.interviews.record_least_one_interview"))
     if view.missing_required:
         bank = bank_for(record)
         prompts = [bank.question(q).prompt_in(record.record_language)
@@ -522,10 +521,9 @@ def close_interview(session: Session, *, actor: Actor, application_id: int,
                               + "; ".join(f"“{p}”" for p in prompts)
                               + (f" and {more} more" if more > 0 else "") + ".")
     if not read_back_language.strip():
-        raise ValidationError("Enter the language the record was read back in.")
+        raise ValidationError(t("errors.interviews.enter_language_record_read"))
     if not read_back_confirmed and not note.strip():
-        raise ValidationError("The applicant did not confirm the record: note what they "
-                              "disputed.")
+        raise ValidationError(t("errors.interviews.applicant_did_not_confirm"))
     record.read_back_confirmed = read_back_confirmed
     record.read_back_language = read_back_language.strip()
     record.read_back_note = note.strip() or None
@@ -545,14 +543,13 @@ def reopen_interview(session: Session, *, actor: Actor, application_id: int,
     app = load_case(session, actor, Action.CASE_EDIT, application_id)
     record = record_of(session, app.id)
     if record is None or record.closed_at is None:
-        raise ValidationError("The interview record is not closed.")
+        raise ValidationError(t("errors.interviews.interview_record_not_closed"))
     require_assigned_inquirer(actor, app, attempted="interview.reopen",
-                              does="writes its interview record")
+                              does="interview_record")
     if CaseState(app.state) not in EDITABLE_STATES:
-        raise ValidationError("The interview record can be reopened only while the case is "
-                              "under examination.")
+        raise ValidationError(t("errors.interviews.interview_record_reopened_while"))
     if not (reason or "").strip():
-        raise ValidationError("Say why the interview record is reopened.")
+        raise ValidationError(t("errors.interviews.say_why_interview_record"))
     record.closed_at = None
     record.closed_by_id = None
     bump(record, actor)
@@ -612,7 +609,7 @@ def interview_pdf(session: Session, *, actor: Actor, application_id: int,
     require(actor, Action.CASE_EXPORT, entity_type="application", entity_id=application_id)
     view = interview(session, actor=actor, application_id=application_id)
     if not view.started:
-        raise ValidationError("The interview record has not been started.")
+        raise ValidationError(t("errors.interviews.interview_record_not_been"))
     lang = qb.language_code(language) if language else view.record_language
     answers = [pdf.AnswerLine(*line) for line in answer_lines(view, lang)]
     interpreters = sorted({s.interpreter for s in view.sessions if s.interpreter})

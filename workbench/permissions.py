@@ -17,6 +17,7 @@ from models import Application, Role
 from workbench import audit
 from workbench.actor import Actor
 from workbench.errors import PermissionDenied
+from workbench.i18n import t
 
 
 class Action(StrEnum):
@@ -152,7 +153,7 @@ def require_case(session: Session, actor: Actor, action: Action, application: Ap
         return
     if actor.role is None or not CASE_CHECKS[actor.role](session, actor, application):
         raise audit.refuse(
-            PermissionDenied("You do not have access to this case."),
+            PermissionDenied(t("errors.permissions.do_not_access_case")),
             actor=actor, action=str(action), entity_type="application",
             entity_id=application.id,
         )
@@ -165,38 +166,17 @@ def is_assigned_inquirer(actor: Actor, application: Application) -> bool:
 def require_assigned_inquirer(actor: Actor, application: Application, *, attempted: str,
                               does: str) -> None:
     """Refuse (and audit) work that only the inquirer the case is assigned to does (``does``
-    completes "Only the inquirer the case is assigned to …")."""
+    names the work: the key ``errors.permissions.assigned_only.<does>`` says "Only the inquirer
+    the case is assigned to …")."""
     if not is_assigned_inquirer(actor, application):
         raise audit.refuse(
-            PermissionDenied(f"Only the inquirer the case is assigned to {does}."),
+            PermissionDenied(t(f"errors.permissions.assigned_only.{does}")),
             actor=actor, action=attempted, entity_type="application", entity_id=application.id)
 
 
 def _denied_message(action: Action) -> str:
-    what = {
-        Action.CASE_LIST: "list cases",
-        Action.CASE_OPEN: "open case files",
-        Action.CASE_CREATE: "register applications",
-        Action.CASE_EDIT: "edit case details",
-        Action.CASE_EXPORT: "export case files",
-        Action.CASE_ASSIGN: "assign cases",
-        Action.CASE_TRANSITION: "move cases through the workflow",
-        Action.STATS_VIEW: "view statistics",
-        Action.USER_ADMIN: "manage user accounts",
-        Action.AUDIT_VERIFY: "verify the audit log",
-        Action.COI_SEARCH: "search the COI library",
-        Action.COI_INGEST: "add documents to the COI library",
-        Action.COI_EDIT: "edit COI documents and sources",
-        Action.COI_CITE: "cite COI in case files",
-        Action.TRIAGE_VIEW: "see triage suggestions",
-        Action.TRIAGE_DECIDE: "confirm or override sorting suggestions",
-        Action.TRIAGE_QC: "quality-check sortings",
-        Action.TRIAGE_ADMIN: "edit the Category A list",
-        Action.APPEAL_FILE: "record requests for review",
-        Action.APPEAL_MANAGE: "manage panels and allocate appeals",
-        Action.APPEAL_OPINION: "write counsellors' opinions",
-    }[action]
-    return f"Your role may not {what}."
+    """"Your role may not …" for ``action`` (keys ``errors.permissions.role_may_not.*``)."""
+    return t(f"errors.permissions.role_may_not.{action.name.lower()}")
 
 
 def require_case_id(session: Session, actor: Actor, action: Action,
@@ -210,9 +190,9 @@ def require_case_id(session: Session, actor: Actor, action: Action,
         require(actor, action, entity_type="application", entity_id=application_id)
         if actor.is_system or (actor.role is not None
                                and CASE_SCOPES[actor.role] is _all_cases):
-            raise NotFound(f"No case with id {application_id}.")
+            raise NotFound(t("errors.permissions.no_case_id", application_id=application_id))
         raise audit.refuse(
-            PermissionDenied("You do not have access to this case."),
+            PermissionDenied(t("errors.permissions.do_not_access_case")),
             actor=actor, action=str(action), entity_type="application",
             entity_id=application_id,
         )

@@ -26,6 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
+from workbench.i18n import t
+
 __all__ = [
     "ANSWER_TYPES", "BANK_DIR", "CUE_TYPES", "ELEMENTS", "PROFILES_QUESTION", "BankError",
     "LANGUAGES", "Condition", "Profile", "Question", "QuestionBank", "Section",
@@ -367,11 +369,11 @@ def _normalise(question: Question, value: object) -> object:
 
     if kind in ("text", "long_text"):
         if not isinstance(value, str):
-            raise ValueError(f"The answer to {label} must be text.")
+            raise ValueError(t("errors.answers.answer_must_text", label=label))
         return " ".join(value.split()) if kind == "text" else value
     if kind == "yes_no":
         if not isinstance(value, bool):
-            raise ValueError(f"The answer to {label} must be yes or no.")
+            raise ValueError(t("errors.answers.answer_must_yes_no", label=label))
         return value
     if kind == "date":
         if isinstance(value, datetime):
@@ -383,47 +385,48 @@ def _normalise(question: Question, value: object) -> object:
                 return date.fromisoformat(value)
             except ValueError:
                 raise ValueError(
-                    f'The answer to {label} must be a date written YYYY-MM-DD; "{value}" is not '
-                    "a valid date."
+                    t("errors.answers.answer_must_date_written", label=label, value=value)
                 ) from None
-        raise ValueError(f"The answer to {label} must be a date.")
+        raise ValueError(t("errors.answers.answer_must_date", label=label))
     if kind == "number":
         return _number(value, label)
     if kind == "choice":
         if not isinstance(value, str) or value not in question.choices:
             raise ValueError(
-                f"The answer to {label} must be one of: {', '.join(question.choices)}; "
-                f'"{value}" is not among them.'
+                t("errors.answers.answer_must_one_not", label=label,
+                  choices=', '.join(question.choices), value=value)
             )
         return value
     if kind == "multi_choice":
         if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
-            raise ValueError(f"The answer to {label} must be a list of choices.")
+            raise ValueError(t("errors.answers.answer_must_list_choices", label=label))
         items = list(value)
         unknown = [item for item in items if item not in question.choices]
         if unknown:
             raise ValueError(
-                f"The answer to {label} may only contain: {', '.join(question.choices)}; "
-                f"not {', '.join(repr(item) for item in unknown)}."
+                t("errors.answers.answer_may_contain_not", label=label,
+                  choices=', '.join(question.choices),
+                  unknown=', '.join(repr(item) for item in unknown))
             )
         repeated = sorted({item for item in items if items.count(item) > 1})
         if repeated:
             raise ValueError(
-                f"The answer to {label} names {', '.join(repeated)} more than once."
+                t("errors.answers.answer_names_more_than", label=label,
+                  repeated=', '.join(repeated))
             )
         return items
     if kind == "incidents":
         if isinstance(value, str) or not isinstance(value, list | tuple):
-            raise ValueError(f"The answer to {label} must be a list of incidents.")
+            raise ValueError(t("errors.answers.answer_must_list_incidents", label=label))
         if not all(isinstance(row, Mapping) for row in value):
-            raise ValueError(f"Each incident in {label} must be a record of its details.")
+            raise ValueError(t("errors.answers.each_incident_must_record", label=label))
         return [dict(row) for row in value]
     raise ValueError(f"{label} has an unknown answer type {kind!r}.")  # pragma: no cover
 
 
 def _number(value: object, label: str) -> int | float:
     if isinstance(value, bool):
-        raise ValueError(f"The answer to {label} must be a number.")
+        raise ValueError(t("errors.answers.answer_must_number", label=label))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -438,12 +441,12 @@ def _number(value: object, label: str) -> int | float:
             number = float(text)
         except ValueError:
             raise ValueError(
-                f'The answer to {label} must be a number; "{value}" is not one.'
+                t("errors.answers.answer_must_number_not", label=label, value=value)
             ) from None
     else:
-        raise ValueError(f"The answer to {label} must be a number.")
+        raise ValueError(t("errors.answers.answer_must_number", label=label))
     if not math.isfinite(number):
-        raise ValueError(f"The answer to {label} must be a finite number.")
+        raise ValueError(t("errors.answers.answer_must_finite_number", label=label))
     return number
 
 

@@ -55,6 +55,7 @@ from workbench.actor import Actor
 from workbench.cases import load_case, user_names
 from workbench.db import present
 from workbench.errors import NotFound, PermissionDenied, ValidationError
+from workbench.i18n import t
 from workbench.ids import check_id
 from workbench.permissions import Action, case_scope, require
 from workbench.settings import Settings, get_settings
@@ -232,10 +233,10 @@ def _appeal(session: Session, actor: Actor, action: Action, appeal_id: int
     if row is None:
         require(actor, action, entity_type="appeal", entity_id=appeal_id)
         if actor.role == Role.COUNSELLOR:  # do not let ids be probed
-            raise audit.refuse(PermissionDenied("You do not have access to this appeal."),
+            raise audit.refuse(PermissionDenied(t("errors.reviews.do_not_access_appeal")),
                                actor=actor, action=str(action), entity_type="appeal",
                                entity_id=appeal_id)
-        raise NotFound(f"No appeal with id {appeal_id}.")
+        raise NotFound(t("errors.reviews.no_appeal_id", appeal_id=appeal_id))
     app = load_case(session, actor, action, row.application_id)
     return row, app
 
@@ -293,25 +294,24 @@ def save_panel(session: Session, *, actor: Actor, name: str, member_ids: Sequenc
             attempted="panel.save")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the panel a name.")
+        raise ValidationError(t("errors.reviews.give_panel_name"))
     ids = list(dict.fromkeys(int(m) for m in member_ids))
     if len(ids) != 3 or len(member_ids) != 3:
-        raise ValidationError("A panel has exactly three different counsellors.")
+        raise ValidationError(t("errors.reviews.panel_exactly_three_different"))
     if presiding_id not in ids:
-        raise ValidationError("The presiding counsellor must be one of the three members.")
+        raise ValidationError(t("errors.reviews.presiding_counsellor_must_one"))
     users = {u.id: u for u in session.execute(select(User).where(User.id.in_(ids))).scalars()}
     wrong = [i for i in ids if i not in users or users[i].role != Role.COUNSELLOR
              or not users[i].is_active]
     if wrong:
-        raise ValidationError("Every member must be an active refugee examination counsellor.")
+        raise ValidationError(t("errors.reviews.every_member_must_active"))
     fields = {(users[i].expertise or "").strip().lower() for i in ids}
     if len(fields - {""}) < 2:
-        raise ValidationError("A panel mixes fields of expertise: at least two of its members "
-                              "must come from different fields.")
+        raise ValidationError(t("errors.reviews.panel_mixes_fields_expertise"))
     clash = session.execute(select(Panel.id).where(func.lower(Panel.name) == name.lower(),
                                                     Panel.id != (panel_id or 0))).first()
     if clash:
-        raise ValidationError(f"There is already a panel called {name}.")
+        raise ValidationError(t("errors.reviews.already_panel_called", name=name))
     if panel_id is None:
         panel = Panel(name=name, office=office, active=active, updated_by_id=actor.id)
         session.add(panel)
@@ -319,7 +319,7 @@ def save_panel(session: Session, *, actor: Actor, name: str, member_ids: Sequenc
     else:
         panel = session.get(Panel, panel_id)
         if panel is None:
-            raise NotFound("No such panel.")
+            raise NotFound(t("errors.reviews.no_such_panel"))
         if expected_version is not None and panel.version != expected_version:
             raise audit.refuse(stale_edit(session, "panel", panel, expected_version,
                                           {"name": name}),
@@ -329,8 +329,7 @@ def save_panel(session: Session, *, actor: Actor, name: str, member_ids: Sequenc
         current = {m.user_id for m in session.execute(select(PanelMember).where(
             PanelMember.panel_id == panel.id)).scalars()}
         if busy and current != set(ids):
-            raise ValidationError("The panel has appeals in progress: its members cannot "
-                                  "change until they are ruled on.")
+            raise ValidationError(t("errors.reviews.panel_appeals_progress_members"))
         panel.name, panel.office, panel.active = name, office, active
         bump(panel, actor)
         session.add(panel)
@@ -381,21 +380,22 @@ def _media_type(content: bytes) -> str | None:
 def _check_evidence(items: Sequence[Evidence], settings: Settings) -> list[tuple[Evidence, str,
                                                                                   str]]:
     if len(items) > settings.appeal_max_files:
-        raise ValidationError(f"A request may hold at most {settings.appeal_max_files} files.")
+        raise ValidationError(t("errors.reviews.request_may_hold_most",
+                                max_files=settings.appeal_max_files))
     limit = settings.appeal_max_file_mb * 1024 * 1024
     checked = []
     for item in items:
         label = shown_name(item.file_name or item.title or "a file")
         if not item.content:
-            raise ValidationError(f"{label} is empty.")
+            raise ValidationError(t("errors.reviews.file_empty", label=label))
         if len(item.content) > limit:
-            raise ValidationError(f"{label} is larger than {settings.appeal_max_file_mb} MB.")
+            raise ValidationError(t("errors.reviews.file_too_large", label=label,
+                                    max_mb=settings.appeal_max_file_mb))
         kind = _media_type(item.content)
         if kind is None:
-            raise ValidationError(f"{label} is not a PDF, PNG, JPEG or plain-text file (judged "
-                                  "by its content, not its name).")
+            raise ValidationError(t("errors.reviews.file_type", label=label))
         if not (item.title or "").strip():
-            raise ValidationError(f"Give {label} a title (what the document is).")
+            raise ValidationError(t("errors.reviews.give_title_what_document", label=label))
         checked.append((item, kind, hashlib.sha256(item.content).hexdigest()))
     return checked
 
@@ -477,13 +477,12 @@ def file_appeal(session: Session, *, actor: Actor, application_id: int, filed_da
     app = load_case(session, actor, Action.CASE_TRANSITION, application_id)
     grounds = (grounds or "").strip()
     if not grounds:
-        raise ValidationError("Record the grounds of the request for review.")
+        raise ValidationError(t("errors.reviews.record_grounds_request_review"))
     checked = _check_evidence(evidence, settings)
     deadline = None
     if not against_inaction:
         if app.notice_date is None or not is_reviewable(app):
-            raise ValidationError("A request for review lies against a non-recognition or a "
-                                  "revocation that has been notified.")
+            raise ValidationError(t("errors.reviews.request_review_lies_against"))
         deadline = clock.review_deadline(app.notice_date, settings)
     late = deadline is not None and filed_date > deadline
     reason = (late_reason or "").strip() or None
@@ -517,12 +516,12 @@ def add_evidence(session: Session, *, actor: Actor, appeal_id: int,
             attempted="appeal.evidence")
     row, app = _appeal(session, actor, Action.CASE_EDIT, appeal_id)
     if CaseState(app.state) not in OPEN_REVIEW_STATES[:3]:
-        raise ValidationError("Evidence can be added until the panel has the hearing behind "
-                              "it and writes its opinion.")
+        raise ValidationError(t("errors.reviews.evidence_added_until_panel"))
     existing = session.execute(select(func.count()).select_from(AppealDocument).where(
         AppealDocument.appeal_id == row.id)).scalar_one()
     if existing + len(evidence) > settings.appeal_max_files:
-        raise ValidationError(f"A request may hold at most {settings.appeal_max_files} files.")
+        raise ValidationError(t("errors.reviews.request_may_hold_most",
+                                max_files=settings.appeal_max_files))
     checked = _check_evidence(evidence, settings)
     _attach(session, actor, row.id, checked, settings)
     audit.record(session, actor=actor, action="appeal.evidence", entity_type="application",
@@ -537,15 +536,15 @@ def evidence_file(session: Session, *, actor: Actor, document_id: int,
     check_id(document_id, "No such document.")
     doc = session.get(AppealDocument, document_id)
     if doc is None:
-        raise NotFound("No such document.")
+        raise NotFound(t("errors.reviews.no_such_document"))
     row, app = _appeal(session, actor, Action.CASE_OPEN, doc.appeal_id)
     path = evidence_store(settings).path_for(doc.sha256)
     try:
         content = path.read_bytes()
     except OSError:
-        raise NotFound("The workbench's copy of this document is missing.") from None
+        raise NotFound(t("errors.reviews.workbench_s_copy_document")) from None
     if hashlib.sha256(content).hexdigest() != doc.sha256:
-        raise ValidationError("The stored copy of this document does not match its hash.")
+        raise ValidationError(t("errors.reviews.stored_copy_document_does"))
     audit.record(session, actor=actor, action="appeal.evidence.open", entity_type="application",
                  entity_id=app.id, details={"document": doc.id})
     return DocumentView(doc.id, doc.title, doc.file_name, doc.media_type, doc.size_bytes,
@@ -620,22 +619,21 @@ def allocate(session: Session, *, actor: Actor, appeal_id: int, panel_id: int | 
     row, app = _appeal(session, actor, Action.CASE_TRANSITION, appeal_id)
     state = CaseState(app.state)
     if state not in (CaseState.REVIEW_FILED, CaseState.PANEL_ASSIGNED):
-        raise ValidationError("The appeal can be allocated only before the hearing.")
+        raise ValidationError(t("errors.reviews.appeal_allocated_before_hearing"))
     submitted = session.execute(select(func.count()).select_from(CounsellorOpinion).where(
         CounsellorOpinion.appeal_id == row.id,
         CounsellorOpinion.submitted_at.is_not(None))).scalar_one()
     if submitted:
-        raise ValidationError("Opinions have been submitted: the appeal stays with its panel.")
+        raise ValidationError(t("errors.reviews.opinions_been_submitted_appeal"))
     choices = panel_choices(session, actor=actor, appeal_id=appeal_id)
     if panel_id is None:
         chosen = next((c for c in choices if c.eligible and c.panel.id != row.panel_id), None)
         if chosen is None:
-            raise ValidationError("No active panel can take this appeal: every panel has a "
-                                  "member who handled the case or declared a conflict.")
+            raise ValidationError(t("errors.reviews.no_active_panel_take"))
     else:
         chosen = next((c for c in choices if c.panel.id == panel_id), None)
         if chosen is None:
-            raise ValidationError("No such active panel.")
+            raise ValidationError(t("errors.reviews.no_such_active_panel"))
         if not chosen.eligible:
             raise audit.refuse(ValidationError(
                 f"{chosen.panel.name} cannot take this appeal: " + "; ".join(chosen.why_not)),
@@ -665,7 +663,7 @@ def declare_conflict(session: Session, *, actor: Actor, appeal_id: int, reason: 
             attempted="appeal.conflict")
     row, app = _appeal(session, actor, Action.CASE_OPEN, appeal_id)
     if not (reason or "").strip():
-        raise ValidationError("Say what the conflict of interest is.")
+        raise ValidationError(t("errors.reviews.say_what_conflict_interest"))
     exists_ = session.execute(select(ConflictDeclaration.id).where(
         ConflictDeclaration.application_id == app.id,
         ConflictDeclaration.user_id == actor.id)).first()
@@ -853,8 +851,8 @@ def _may_run_hearing(session: Session, actor: Actor, row: Appeal, app: Applicati
         return
     if actor.role == Role.COUNSELLOR and _panel_member(session, actor, row) is not None:
         return
-    raise audit.refuse(PermissionDenied("Only the panel or a manager records the oral opinion "
-                                        "statement."), actor=actor, action=f"hearing.{what}",
+    raise audit.refuse(PermissionDenied(t("errors.reviews.panel_manager_records_oral")),
+                       actor=actor, action=f"hearing.{what}",
                        entity_type="application", entity_id=app.id)
 
 
@@ -873,14 +871,13 @@ def schedule_hearing(session: Session, *, actor: Actor, appeal_id: int, when: da
     row, app = _appeal(session, actor, Action.CASE_TRANSITION, appeal_id)
     _may_run_hearing(session, actor, row, app, "schedule")
     if CaseState(app.state) != CaseState.PANEL_ASSIGNED:
-        raise ValidationError("The oral opinion statement is scheduled once a panel has the "
-                              "appeal and before it is held or skipped.")
+        raise ValidationError(t("errors.reviews.oral_opinion_statement_scheduled"))
     if when.tzinfo is None:
-        raise ValidationError("Give the time of the hearing with its time zone.")
+        raise ValidationError(t("errors.reviews.give_time_hearing_time"))
     if clock.local_date(when) < row.filed_date:
-        raise ValidationError("The hearing cannot be before the request was filed.")
+        raise ValidationError(t("errors.reviews.hearing_cannot_before_request"))
     if not (place or "").strip() or not (language or "").strip():
-        raise ValidationError("Give the place and the language of the hearing.")
+        raise ValidationError(t("errors.reviews.give_place_language_hearing"))
     hearing = _hearing(session, row, actor)
     hearing.scheduled_for, hearing.place = when, place.strip()
     hearing.language, hearing.interpreter = language.strip(), (interpreter or "").strip()
@@ -898,12 +895,12 @@ def add_hearing_entry(session: Session, *, actor: Actor, appeal_id: int, questio
     row, app = _appeal(session, actor, Action.CASE_TRANSITION, appeal_id)
     _may_run_hearing(session, actor, row, app, "entry")
     if CaseState(app.state) != CaseState.PANEL_ASSIGNED:
-        raise ValidationError("Questions are recorded while the hearing is open.")
+        raise ValidationError(t("errors.reviews.questions_recorded_while_hearing"))
     if not (question or "").strip():
-        raise ValidationError("Record the question that was put.")
+        raise ValidationError(t("errors.reviews.record_question_put"))
     hearing = _hearing(session, row, actor)
     if hearing.scheduled_for is None:
-        raise ValidationError("Schedule the hearing first.")
+        raise ValidationError(t("errors.reviews.schedule_hearing_first"))
     count = session.execute(select(func.count()).select_from(HearingEntry).where(
         HearingEntry.hearing_id == hearing.id)).scalar_one()
     session.add(HearingEntry(hearing_id=hearing.id, position=count + 1, asked_by_id=actor.id,
@@ -923,13 +920,13 @@ def hold_hearing(session: Session, *, actor: Actor, appeal_id: int, held_on: dat
     _may_run_hearing(session, actor, row, app, "hold")
     hearing = _hearing(session, row, actor)
     if hearing.scheduled_for is None:
-        raise ValidationError("Schedule the hearing before recording it as held.")
+        raise ValidationError(t("errors.reviews.schedule_hearing_before_recording"))
     if held_on > clock.today():
-        raise ValidationError("The hearing date cannot be in the future.")
+        raise ValidationError(t("errors.reviews.hearing_date_cannot_future"))
     if held_on < row.filed_date:
-        raise ValidationError("The hearing cannot be before the request was filed.")
+        raise ValidationError(t("errors.reviews.hearing_cannot_before_request"))
     if not (attendance or "").strip():
-        raise ValidationError("Record who attended.")
+        raise ValidationError(t("errors.reviews.record_who_attended"))
     transition(session, actor=actor, application_id=app.id, action="hold_hearing",
                expected_version=expected_case_version)
     hearing.held_on, hearing.attendance = held_on, attendance.strip()
@@ -962,8 +959,8 @@ def _my_opinion(session: Session, actor: Actor, appeal_id: int, what: str
             attempted=f"opinion.{what}")
     row, app = _appeal(session, actor, Action.CASE_OPEN, appeal_id)
     if _panel_member(session, actor, row) is None:
-        raise audit.refuse(PermissionDenied("Only the counsellors of the appeal's panel write "
-                                            "opinions on it."), actor=actor,
+        raise audit.refuse(PermissionDenied(t("errors.reviews.counsellors_appeal_s_panel")),
+                           actor=actor,
                            action=f"opinion.{what}", entity_type="application",
                            entity_id=app.id)
     mine = session.execute(select(CounsellorOpinion).where(
@@ -979,16 +976,16 @@ def save_opinion(session: Session, *, actor: Actor, appeal_id: int,
     row, app, mine = _my_opinion(session, actor, appeal_id, "save")
     if CaseState(app.state) not in (CaseState.PANEL_ASSIGNED, CaseState.HEARING_HELD,
                                     CaseState.HEARING_SKIPPED):
-        raise ValidationError("Opinions are written while the panel has the appeal.")
+        raise ValidationError(t("errors.reviews.opinions_written_while_panel"))
     if mine is not None and mine.submitted_at is not None:
-        raise audit.refuse(ValidationError("Your opinion has been submitted and can no longer "
-                                           "be changed."), actor=actor, action="opinion.save",
+        raise audit.refuse(ValidationError(t("errors.reviews.opinion_been_submitted_no")),
+                           actor=actor, action="opinion.save",
                            entity_type="application", entity_id=app.id, outcome="refused")
     available = {c for c in session.execute(select(CoiCitation.id).where(
         CoiCitation.application_id == app.id, CoiCitation.removed_at.is_(None))).scalars()}
     chosen = list(dict.fromkeys(int(c) for c in citation_ids))
     if any(c not in available for c in chosen):
-        raise ValidationError("Only passages cited for this case can support an opinion.")
+        raise ValidationError(t("errors.reviews.passages_cited_case_support"))
     if mine is None:
         mine = CounsellorOpinion(appeal_id=row.id, counsellor_id=actor.id,
                                  well_founded=well_founded, reasons=(reasons or "").strip(),
@@ -1015,18 +1012,17 @@ def submit_opinion(session: Session, *, actor: Actor, appeal_id: int,
     and the oral opinion statement must have been held or skipped."""
     row, app, mine = _my_opinion(session, actor, appeal_id, "submit")
     if mine is None:
-        raise ValidationError("Write your opinion before submitting it.")
+        raise ValidationError(t("errors.reviews.write_opinion_before_submitting"))
     if mine.submitted_at is not None:
-        raise ValidationError("Your opinion has already been submitted.")
+        raise ValidationError(t("errors.reviews.opinion_already_been_submitted"))
     if expected_version is not None and mine.version != expected_version:
         raise audit.refuse(stale_edit(session, "opinion", mine, expected_version, {}),
                            actor=actor, action="opinion.submit", entity_type="application",
                            entity_id=app.id, outcome="refused")
     if CaseState(app.state) not in (CaseState.HEARING_HELD, CaseState.HEARING_SKIPPED):
-        raise ValidationError("Opinions are submitted after the oral opinion statement has been "
-                              "held or skipped.")
+        raise ValidationError(t("errors.reviews.opinions_submitted_after_oral"))
     if mine.well_founded is None or not mine.reasons:
-        raise ValidationError("Say whether the request is well founded, and why.")
+        raise ValidationError(t("errors.reviews.say_whether_request_well"))
     mine.submitted_at = clock.now_utc()
     bump(mine, actor)
     session.add(mine)
@@ -1047,8 +1043,8 @@ def record_panel_opinion(session: Session, *, actor: Actor, appeal_id: int, summ
     row, app = _appeal(session, actor, Action.CASE_TRANSITION, appeal_id)
     member = _panel_member(session, actor, row)
     if member is None or not member.presiding:
-        raise audit.refuse(PermissionDenied("Only the presiding counsellor records the panel's "
-                                            "opinion."), actor=actor,
+        raise audit.refuse(PermissionDenied(
+            t("errors.reviews.presiding_counsellor_records_panel")), actor=actor,
                            action="panel_opinion.record", entity_type="application",
                            entity_id=app.id)
     opinions = list(session.execute(select(CounsellorOpinion).where(
@@ -1057,18 +1053,18 @@ def record_panel_opinion(session: Session, *, actor: Actor, appeal_id: int, summ
     members = {m.user_id for m in session.execute(select(PanelMember).where(
         PanelMember.panel_id == row.panel_id)).scalars()}
     if {o.counsellor_id for o in opinions} != members:
-        raise ValidationError(f"{len(opinions)} of 3 opinions have been submitted; the panel's "
-                              "opinion follows all three.")
+        raise ValidationError(t("errors.reviews.opinions_been_submitted_panel",
+                                count=len(opinions)))
     if not (summary or "").strip():
-        raise ValidationError("Summarise the panel's opinion (its gist goes into the ruling).")
+        raise ValidationError(t("errors.reviews.summarise_panel_s_opinion"))
     votes = [bool(o.well_founded) for o in opinions]
     well_founded = votes.count(True) >= 2
     unanimous = len(set(votes)) == 1
     dissent = (dissent or "").strip()
     if not unanimous and not dissent:
-        raise ValidationError("The panel is divided: record the dissenting view.")
+        raise ValidationError(t("errors.reviews.panel_divided_record_dissenting"))
     if unanimous and dissent:
-        raise ValidationError("The panel is unanimous: there is no dissent to record.")
+        raise ValidationError(t("errors.reviews.panel_unanimous_no_dissent"))
     transition(session, actor=actor, application_id=app.id, action="submit_panel_opinion",
                expected_version=expected_case_version)
     panel_op = PanelOpinion(appeal_id=row.id, well_founded=well_founded, unanimous=unanimous,
@@ -1095,10 +1091,9 @@ def record_ruling(session: Session, *, actor: Actor, appeal_id: int,
     try:
         ruling = ReviewRuling(ruling)
     except ValueError:
-        raise ValidationError("Choose granted, dismissed on the merits or dismissed as "
-                              "inadmissible.") from None
+        raise ValidationError(t("errors.reviews.choose_granted_dismissed_merits")) from None
     if not (gist or "").strip():
-        raise ValidationError("State the gist of the panel's opinion in the ruling.")
+        raise ValidationError(t("errors.reviews.state_gist_panel_s"))
     transition(session, actor=actor, application_id=app.id, action="record_ruling",
                data=TransitionInput(ruling=ruling), expected_version=expected_case_version)
     row.ruling, row.ruling_gist = ruling.value, gist.strip()

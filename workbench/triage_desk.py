@@ -42,6 +42,7 @@ from workbench.errors import (
     ValidationError,
     WorkbenchError,
 )
+from workbench.i18n import t
 from workbench.permissions import Action, case_scope, may, require, require_case_id
 from workbench.settings import Settings, get_settings
 from workbench.versioning import stale_edit
@@ -428,7 +429,7 @@ def _person_reachable(session: Session, actor: Actor, action: Action, person_id:
         select(Application.id).where(Application.person_id == person_id, case_scope(actor))
         .limit(1)).first() is not None
     if not reachable:
-        raise audit.refuse(PermissionDenied("You do not have access to this person's cases."),
+        raise audit.refuse(PermissionDenied(t("errors.triage.do_not_access_person")),
                            actor=actor, action=attempted or str(action), entity_type="person",
                            entity_id=person_id)
     return person
@@ -440,7 +441,7 @@ def _category(value: SortingCategory | str | None) -> str:
     if raw == "NOT_APPLICABLE":
         raw = "NA"
     if raw not in DECIDABLE:
-        raise ValidationError("Choose the sorting category: A, B, C, D1, D2 or not applicable.")
+        raise ValidationError(t("errors.triage.choose_sorting_category_b"))
     return raw
 
 
@@ -549,8 +550,8 @@ def suggest_for_case(session: Session, *, actor: Actor, application_id: int,
     settings = settings or get_settings()
     app = _load_case(session, actor, Action.TRIAGE_VIEW, application_id)
     if CaseState(app.state) not in UNSORTED_STATES:
-        raise ValidationError(f"Case {app.case_number} is already sorted; triage is only for "
-                              "cases waiting to be sorted.")
+        raise ValidationError(t("errors.triage.case_already_sorted_triage",
+                                case_number=app.case_number))
     triager = _triager(session, settings)
     prepared = _prepare(session, app)
     row = _store(session, actor, prepared, triager.suggest(prepared.item))
@@ -565,7 +566,7 @@ def suggest_for_case_number(session: Session, *, actor: Actor, case_number: str,
         select(Application.id).where(Application.case_number == case_number.strip().upper(),
                                      case_scope(actor))).scalar_one_or_none()
     if app_id is None:
-        raise NotFound(f"No case {case_number.strip()} that you may see.")
+        raise NotFound(t("errors.triage.no_case_may_see", case_number=case_number.strip()))
     view = suggest_for_case(session, actor=actor, application_id=app_id, settings=settings)
     row = session.get(TriageSuggestion, view.id)
     return {"id": view.id, "case_number": case_number.strip().upper(), **row.details,
@@ -728,18 +729,19 @@ def _confirm(session: Session, actor: Actor, app: Application, suggestion: Triag
     refusal = {"actor": actor, "action": "triage.confirm", "entity_type": "application",
                "entity_id": app.id}
     if not agreed and not reason:
-        what = ("The suggestion abstained" if suggestion.category == ABSTAIN
-                else f"You chose {category} instead of the suggested {suggestion.category}")
+        what = (t("errors.triage.suggestion_abstained") if suggestion.category == ABSTAIN
+                else t("errors.triage.you_chose_instead", category=category,
+                       suggested=suggestion.category))
         raise audit.refuse(ValidationError(
-            f"{what}: give the reason for your sorting. It is kept with the decision and "
-            "used to improve the triage model."), outcome="refused", **refusal)
+            t("errors.triage.give_reason_sorting", what=what)), outcome="refused", **refusal)
     if CaseState(app.state) not in UNSORTED_STATES:
         if expected_version is not None and app.version != expected_version:
             raise audit.refuse(stale_edit(session, "case", app, expected_version,
                                           {"category": category}),
                                outcome="refused", **refusal)
         raise audit.refuse(InvalidTransition(
-            f"Case {app.case_number} has already been sorted."), outcome="refused", **refusal)
+            t("errors.triage.case_already_been_sorted",
+              case_number=app.case_number)), outcome="refused", **refusal)
     version = expected_version
     if CaseState(app.state) == CaseState.RECEIVED:
         moved = transition(session, actor=actor, application_id=app.id, action="start_sorting",
@@ -777,8 +779,8 @@ def confirm(session: Session, *, actor: Actor, application_id: int,
     decided = _category(category)
     suggestion = _latest_suggestion(session, app.id)
     if suggestion is None:
-        raise ValidationError(f"Case {app.case_number} has no triage suggestion yet: run "
-                              "triage on it first, or sort it from the case file.")
+        raise ValidationError(t("errors.triage.case_no_triage_suggestion",
+                                case_number=app.case_number))
     reason = (reason or "").strip() or None
     review = _confirm(session, actor, app, suggestion, decided, reason, expected_version,
                       settings)
@@ -798,7 +800,7 @@ def bulk_confirm(session: Session, *, actor: Actor, application_ids: Sequence[in
     floor = max(floor, settings.triage_bulk_min_confidence)
     ids = list(dict.fromkeys(application_ids))
     if not ids:
-        raise ValidationError("Select at least one case to confirm.")
+        raise ValidationError(t("errors.triage.select_least_one_case"))
     apps = {a.id: a for a in session.execute(
         select(Application).where(Application.id.in_(ids))).scalars()}
     latest = _latest_suggestions(session, ids)
@@ -886,22 +888,22 @@ def qc_record(session: Session, *, actor: Actor, review_id: int, verdict: str,
     require(actor, Action.TRIAGE_QC, entity_type="triage_review", entity_id=review_id)
     review = session.get(TriageReview, review_id)
     if review is None or not review.qc_sampled:
-        raise NotFound("No sorting waiting for a quality check with that number.")
+        raise NotFound(t("errors.triage.no_sorting_waiting_quality"))
     refusal = {"actor": actor, "action": "triage.qc", "entity_type": "triage_review",
                "entity_id": review_id}
     if review.reviewer_id == actor.id:
         raise audit.refuse(PermissionDenied(
-            "You sorted this case yourself: another manager must check it (four eyes)."),
+            t("errors.triage.sorted_case_yourself_another")),
             **refusal)
     if review.qc_verdict is not None:
-        raise audit.refuse(ValidationError("This sorting has already been checked."),
+        raise audit.refuse(ValidationError(t("errors.triage.sorting_already_been_checked")),
                            outcome="refused", **refusal)
     verdict = (verdict or "").strip().lower()
     if verdict not in ("agree", "disagree"):
-        raise ValidationError("Record whether you agree or disagree with the sorting.")
+        raise ValidationError(t("errors.triage.record_whether_agree_disagree"))
     note = (note or "").strip() or None
     if verdict == "disagree" and not note:
-        raise ValidationError("Say why you disagree with the sorting.")
+        raise ValidationError(t("errors.triage.say_why_disagree_sorting"))
     review.qc_verdict = verdict
     review.qc_note = note
     review.qc_checker_id = actor.id
@@ -1041,10 +1043,10 @@ def link_identity(session: Session, *, actor: Actor, person_id: int, other_perso
     person = _person_reachable(session, actor, Action.TRIAGE_DECIDE, person_id,
                                attempted="identity.link")
     if other_person_id == person_id:
-        raise ValidationError("A person cannot be linked to themselves.")
+        raise ValidationError(t("errors.triage.person_cannot_linked_themselves"))
     other = session.get(Person, other_person_id)
     if other is None:
-        raise NotFound(f"No person with id {other_person_id}.")
+        raise NotFound(t("errors.triage.no_person_id", other_person_id=other_person_id))
     match = score(_identity_record(person), _identity_record(other))
     low, high = sorted((person_id, other_person_id))
     link = session.execute(select(IdentityLink).where(
@@ -1146,7 +1148,8 @@ def load_a_countries_file(session: Session, *, actor: Actor, path: Path,
     try:
         entries = a_country_entries(path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ValidationError(f"{path} is not a readable Category A file: {exc}") from exc
+        raise ValidationError(t("errors.triage.not_readable_category_file", path=path,
+                                exc=exc)) from exc
     problems = [f"entry {n}: {e['code']!r} is not an ISO 3166-1 alpha-3 code"
                 for n, e in enumerate(entries, 1) if not _ALPHA3.match(e["code"])]
     problems += [f"entry {n} ({e['code']}): no reason given"
@@ -1245,13 +1248,12 @@ def save_a_country(session: Session, *, actor: Actor, code: str, reason: str,
     require(actor, Action.TRIAGE_ADMIN, entity_type="a_country", entity_id=code or None,
             attempted="triage.a_country.save")
     if not _ALPHA3.match(code):
-        raise ValidationError("The country must be an ISO 3166-1 alpha-3 code such as AFG.")
+        raise ValidationError(t("errors.triage.country_must_iso_alpha"))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Give the reason the country is on the Category A list; it is "
-                              "shown with every A suggestion.")
+        raise ValidationError(t("errors.triage.give_reason_country_category"))
     if since is not None and since > clock.today():
-        raise ValidationError("The date the entry takes effect cannot be in the future.")
+        raise ValidationError(t("errors.triage.date_entry_takes_effect"))
     row = session.get(ACountry, code)
     now = clock.now_utc()
     if row is None:

@@ -32,6 +32,7 @@ from models.enums import REVIEWABLE_OUTCOMES
 from workbench import audit, clock
 from workbench.actor import Actor
 from workbench.errors import InvalidTransition, NotFound, PermissionDenied, StaleEdit  # noqa: F401
+from workbench.i18n import t
 from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
 from workbench.permissions import Action, require_case_id
 from workbench.settings import Settings, get_settings
@@ -101,44 +102,43 @@ def _category_given(ctx: Context) -> str | None:
     category = ctx.data.category
     app = ctx.application
     if category is None or category == SortingCategory.UNSORTED:
-        return "Choose the sorting category (A, B, C, D1 or D2) to confirm the sorting."
+        return t("errors.workflow.choose_sorting_category_b")
     no_status = app.residence_status_at_filing == ResidenceStatus.NO_STATUS
     if no_status and category != SortingCategory.NOT_APPLICABLE:
-        return ("The applicant had no status of residence at filing: the sorting does not "
-                "apply; record 'not applicable'.")
+        return (t("errors.workflow.applicant_had_no_status"))
     if not no_status and category == SortingCategory.NOT_APPLICABLE:
-        return "'Not applicable' is only for applicants without a status of residence."
+        return t("errors.workflow.not_applicable_applicants_without")
     if category == SortingCategory.C and app.application_number < 2:
-        return "Category C is for repeat applications; this is a first application."
+        return t("errors.workflow.category_c_repeat_applications")
     return None
 
 
 def _outcome_for_draft(ctx: Context) -> str | None:
     outcome = ctx.data.outcome
     if outcome is None:
-        return "Choose the proposed outcome of the draft decision."
+        return t("errors.workflow.choose_proposed_outcome_draft")
     if outcome in (PrimaryOutcome.WITHDRAWN, PrimaryOutcome.REVOKED):
-        return "A draft decision proposes recognition or non-recognition; use 'withdraw' instead."
+        return t("errors.workflow.draft_decision_proposes_recognition")
     if (outcome == PrimaryOutcome.RECOGNISED_REFUGEE
             and ctx.application.application_type == ApplicationType.COMPLEMENTARY):
-        return "A complementary-protection application cannot end in refugee recognition."
+        return t("errors.workflow.complementary_protection_application_cannot")
     return None
 
 
 def _four_eyes(ctx: Context) -> str | None:
     if ctx.application.decision_drafted_by_id == ctx.actor.id:
-        return "The author of a draft decision cannot approve it; another manager must."
+        return t("errors.workflow.author_draft_decision_cannot")
     return None
 
 
 def _notice_date(ctx: Context) -> str | None:
     notice = ctx.data.notice_date
     if notice is None:
-        return "Enter the date the notice of decision was served."
+        return t("errors.workflow.enter_date_notice_decision")
     if notice > ctx.today:
-        return "The notice date cannot be in the future."
+        return t("errors.workflow.notice_date_cannot_future")
     if notice < ctx.application.lodged_date:
-        return "The notice date cannot be before the application was lodged."
+        return t("errors.workflow.notice_date_cannot_before")
     return None
 
 
@@ -163,32 +163,31 @@ def _review_window_closed(ctx: Context) -> str | None:
     if not is_reviewable(app):
         return None
     if app.notice_date is None:
-        return "The notice date is missing, so the review window cannot be computed."
+        return t("errors.workflow.notice_date_missing_review")
     deadline = clock.review_deadline(app.notice_date, ctx.settings)
     if ctx.today <= deadline:
-        return f"The review window is open until {deadline.isoformat()}; close the case after it."
+        return t("errors.workflow.review_window_open_until", deadline=deadline.isoformat())
     return None
 
 
 def _review_allowed(ctx: Context) -> str | None:
     app = ctx.application
     if app.review_ruling is not None:
-        return "A review of this decision has already been ruled on."
+        return t("errors.workflow.review_decision_already_been")
     if not is_reviewable(app):
-        return ("A review can be filed only against a non-recognition or a revocation; "
-                f"this case ended {app.outcome}.")
+        return (t("errors.workflow.review_filed_against_non", outcome=t(f"outcome.{app.outcome}")))
     return _filed_date(ctx) or _late_reason(ctx)
 
 
 def _filed_date(ctx: Context) -> str | None:
     filed = ctx.data.filed_date
     if filed is None:
-        return "Enter the date the request for review was filed."
+        return t("errors.workflow.enter_date_request_review")
     if filed > ctx.today:
-        return "The filing date cannot be in the future."
+        return t("errors.workflow.filing_date_cannot_future")
     floor = ctx.application.notice_date or ctx.application.lodged_date
     if filed < floor:
-        return "The filing date cannot be before the notice of decision."
+        return t("errors.workflow.filing_date_cannot_before")
     return None
 
 
@@ -196,21 +195,21 @@ def _late_reason(ctx: Context) -> str | None:
     app = ctx.application
     deadline = clock.review_deadline(app.notice_date, ctx.settings)
     if ctx.data.filed_date > deadline and not (ctx.data.reason or "").strip():
-        return (f"The request was filed after the review window closed on "
-                f"{deadline.isoformat()}; record the reason given for the late filing.")
+        return (t("errors.workflow.request_filed_after_review", deadline=deadline.isoformat()))
     return None
 
 
 def _ruling_given(ctx: Context) -> str | None:
     if ctx.data.ruling is None or ctx.data.ruling == ReviewRuling.WITHDRAWN:
-        return "Choose the ruling: granted, dismissed on the merits, or dismissed as inadmissible."
+        return t("errors.workflow.choose_ruling_granted_dismissed")
     return None
 
 
 def _basis_is(*bases: ReviewBasis) -> Guard:
     def guard(ctx: Context) -> str | None:
         if ctx.application.review_basis not in bases:
-            return f"Only for reviews against {' or '.join(b.value.lower() for b in bases)}."
+            return t("errors.workflow.only_reviews_against",
+                     bases=' or '.join(b.value.lower() for b in bases))
         return None
     return guard
 
@@ -218,17 +217,16 @@ def _basis_is(*bases: ReviewBasis) -> Guard:
 def _no_review_pending(ctx: Context) -> str | None:
     app = ctx.application
     if app.review_basis is not None and app.review_ruling is None:
-        return ("A review of this decision is pending: the panel's ruling comes first; a new "
-                "decision cannot be drafted meanwhile.")
+        return (t("errors.workflow.review_decision_pending_panel"))
     if app.outcome in (PrimaryOutcome.WITHDRAWN, None):
-        return "Only a decided case can be reopened for a new decision."
+        return t("errors.workflow.decided_case_reopened_new")
     return None
 
 
 def _recognised(ctx: Context) -> str | None:
     if ctx.application.outcome not in (PrimaryOutcome.RECOGNISED_REFUGEE,
                                        PrimaryOutcome.RECOGNISED_CP):
-        return "Only a recognition can be revoked."
+        return t("errors.workflow.recognition_revoked")
     return None
 
 
@@ -379,6 +377,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
 
+def _label(spec: Transition) -> str:
+    """The transition's name in the reader's language (``transition.<name>``)."""
+    return t(f"transition.{spec.name}")
+
+
 def transitions_from(state: CaseState | str) -> list[Transition]:
     state = CaseState(state)
     return [t for t in TRANSITIONS if state in t.sources]
@@ -423,22 +426,26 @@ def transition(
     state = CaseState(app.state)
     if spec is None or state not in spec.sources:
         allowed = [f"{t.name} → {t.target.value}" for t in transitions_from(state)]
-        what = f"'{action}'" if spec else f"Unknown action '{action}'"
         raise audit.refuse(
-            InvalidTransition(f"{what} is not allowed from {state.value}." if spec
-                              else f"{what}.", allowed),
+            InvalidTransition(t("errors.workflow.not_allowed_from", action=action,
+                                label=_label(spec), state=state.value,
+                                state_label=t(f"state.{state.value}"))
+                              if spec else t("errors.workflow.unknown_action", action=action),
+                              allowed),
             outcome="refused", **refusal,
         )
     if actor.is_system or actor.role not in spec.roles:
         roles = ", ".join(sorted(r.value for r in spec.roles))
+        role_labels = "、".join(t(f"role.{r.value}") for r in sorted(spec.roles))
         raise audit.refuse(
-            PermissionDenied(f"'{spec.label}' is for the roles: {roles}."), **refusal
+            PermissionDenied(t("errors.workflow.roles_only", label=_label(spec),
+                               roles=roles, role_labels=role_labels)), **refusal
         )
     reason = (data.reason or "").strip() or None
     data.reason = reason
     if spec.reason_required and not reason:
         raise audit.refuse(
-            InvalidTransition(f"'{spec.label}' needs a reason.",
+            InvalidTransition(t("errors.workflow.needs_reason", label=_label(spec)),
                               [f"{t.name} → {t.target.value}" for t in transitions_from(state)]),
             outcome="refused", **refusal,
         )

@@ -130,10 +130,7 @@ def action_errors() -> Iterator[None]:
         try:
             yield
         except InvalidTransition as exc:
-            message = str(exc)
-            for tail in (" Allowed next: ", " No further action is allowed from this state."):
-                message = message.split(tail, 1)[0]
-            raise WorkbenchError(message) from None
+            raise WorkbenchError(exc.reason) from None
 
 
 def _shown_version(name: str, current: int, submitted: bool) -> int:
