@@ -15,7 +15,8 @@ new event.
 Japanese officers' summaries recite the procedure (入国, 在留資格, 不認定処分, 審査請求, 棄却 …)
 that a first-person earlier claim never told: such a sentence, telling no harm, agent, ground or
 conflict, is left out of the comparison; and a new Japanese sentence is material only when it
-tells harm, an agent, a ground or the conflict (前回/新たに alone date it, they are no fact).
+tells harm, a ground, the conflict or a state agent (前回/新たに alone date it, and a relative
+named is no fact of persecution).
 """
 
 from __future__ import annotations
@@ -126,6 +127,9 @@ _JA_PROCEDURE = frozenset(
     "有する 男性 女性 出身 成田 空港 国際 更新 許可 令和 平成 年 月 日 同年 同月 行う 受ける "
     "及ぶ 為す".split())
 STRONG_FAMILIES = frozenset({"harm", "agent", "ground", "conflict"})
+#: What makes a new Japanese sentence material: harm, a ground, the conflict or a state agent
+#: (a relative named, 父が病気になった, is no new fact of persecution).
+_JA_MATERIAL = frozenset({"harm", "ground", "conflict"})
 
 
 def thresholds(settings: dict, language: str) -> tuple[float, float]:
@@ -206,8 +210,11 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
             # Familiar words, but harm dated after the earlier claim ("last month the police
             # arrested my brother"): a new event, not a retelling.
             status = "new"
-        material = status == "new" and bool(
-            families & (STRONG_FAMILIES if japanese else MATERIAL_FAMILIES)) and len(bag) >= 3
+        if japanese:
+            material = status == "new" and len(bag) >= 3 and bool(
+                families & _JA_MATERIAL or "agent_state" in cue_types)
+        else:
+            material = status == "new" and bool(families & MATERIAL_FAMILIES) and len(bag) >= 3
         length = len(text)
         total_chars += length
         if status == "new":
@@ -245,7 +252,7 @@ _NO_CHANGE = re.compile(
     r"still the same|as (?:i|he|she) (?:said|stated|explained) before|as before|"
     r"again the same|repeat(?:s|ed)? (?:the|his|her|my) (?:earlier|previous|first))\b"
     r"|変わ(?:って|り)(?:い|は|が)?(?:ない|ありません|ません|ず)|変わらな|変化(?:は|が)?(?:ない|ありません)"
-    r"|前回(?:の申請)?(?:時)?と(?:同じ|同様)|同(?:じ|様の)(?:理由|主張|内容|事情|話)"
+    r"|前回[^。、]{0,6}?と(?:同じ|同様)|同(?:じ|様の)(?:理由|主張|内容|事情|話)"
     r"|繰り返し(?:述べ|主張)|従前(?:の|と同様)",
     re.IGNORECASE)
 
