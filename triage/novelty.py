@@ -188,6 +188,9 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
     new_text = text_of(new)
     new_bags = _bags(new)
     japanese = new.user_data.get("triage_lang") == "ja"
+    # Japanese: a year after every year the earlier claims name dates the sentence after them
+    # (平成/令和 years included), like "since my last application".
+    latest = max((y for doc in earlier for y in _years(text_of(doc))), default=0)
     for sentence_index, sent in enumerate(sentences_of(new)):
         raw = new_text[sent.start_char:sent.end_char]
         text = raw.strip()
@@ -206,7 +209,9 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
                     and not h.weak and not h.question}
         if japanese and not families & STRONG_FAMILIES and _procedural(bag):
             continue  # the procedure recited, not the claim
-        if status != "new" and best < RETOLD and {"new", "harm"} <= families:
+        later = japanese and latest and any(y > latest for y in _years(text))
+        if status != "new" and best < RETOLD and "harm" in families and (
+                "new" in families or later):
             # Familiar words, but harm dated after the earlier claim ("last month the police
             # arrested my brother"): a new event, not a retelling.
             status = "new"
