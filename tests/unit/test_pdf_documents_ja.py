@@ -238,3 +238,16 @@ def test_preparation_sheet_follows_the_interface_language(
     assert "留意点：Askforthedate,theplaceandwhotookpart." in text
     english = Read(pd.preparation_sheet_pdf(doc, "en")).text
     assert "Interview preparation sheet" in english and "面接準備票" not in english
+
+
+def test_no_line_starts_with_a_closing_mark(japanese_font: str) -> None:
+    # Sentences of every length up to two lines, so that some 。、」 fall where a line breaks.
+    reasons = "".join(f"申請者は{'本国' * (k % 23)}で逮捕された、と「{k}回」述べた。"
+                      for k in range(1, 60))
+    read = Read(pd.notice_pdf(notice_ja(reasons=reasons)))
+    # Each page without its header and footer line: the text runs on, nothing lost.
+    lines = [line.strip() for page in read.pages for line in page.splitlines()[1:-1]]
+    assert compact(reasons) in compact("".join(lines))
+    starts = [line for line in lines if line[:1] in "、。」）"]
+    assert starts == []
+    assert not read.overflow

@@ -45,6 +45,9 @@ TRANSLITERATED_NOTE = "text transliterated to ASCII: no Unicode (TrueType) font 
 
 _CJK = "\u2e80-\u2fff\u3000-\u30ff\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+#: Marks that never start a line in Japanese text (行頭禁則).
+_NO_LINE_START = frozenset("、。，．，）」』】〕〉》！？：；・ー")
 
 # --------------------------------------------------------------------------------------------
 # Text clean-up
@@ -377,9 +380,11 @@ class _Pdf(FPDF):
                     parts += [space, token]
                     used += space_w + token_w
                 elif token_w <= limit:
+                    carry = self._kinsoku(parts, token)
                     if parts:
                         lines.append("".join(parts))
-                    parts, used = [token], token_w
+                    parts = [*carry, token]
+                    used = measure("".join(parts))
                 else:  # a word wider than the line: break it between characters
                     if parts and used + space_w < limit:
                         parts.append(space)
@@ -394,6 +399,19 @@ class _Pdf(FPDF):
                 space, space_w = "", 0.0
             lines.append("".join(parts))
         return lines
+
+    @staticmethod
+    def _kinsoku(parts: list[str], token: str) -> list[str]:
+        """Japanese line breaking (禁則処理): a closing mark (。、」）...) never starts a line, so
+        the character before it moves down with it. Takes that character off ``parts`` and
+        returns it (nothing when ``token`` may start a line or the line would be left empty)."""
+        if token not in _NO_LINE_START:
+            return []
+        while parts and not parts[-1]:
+            parts.pop()  # the empty separators between CJK characters
+        if len(parts) > 1 and len(parts[-1]) == 1 and _CJK_CHAR.match(parts[-1]):
+            return [parts.pop()]
+        return []
 
     @staticmethod
     def _fitting(token: str, limit: float, measure: Callable[[str], float]) -> Iterable[str]:
