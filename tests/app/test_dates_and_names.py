@@ -207,3 +207,38 @@ def test_the_case_list_finds_a_name_by_its_reading_typed_in_hiragana_or_half_wid
         rows = table(at)
         assert [r["Name"] for r in rows] == [name], typed
     assert rows[0]["Reading"] == "ワン・ウェイ 王伟"
+
+
+def test_the_reading_of_an_earlier_applicant_is_added_on_the_case_file(app_db, today) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    case_id = insert_case(engine, state=CaseState.SORTING, inquirer=staff.inquirer,
+                          family_name="Nguyen")
+    at = open_case_file(signed_in("inq.one"), case_id)
+    assert not at.exception
+    by_label(at.text_input, EN["register.name_kana"]).input("ぐえん・てすと")
+    by_label(at.button, EN["circumstances.readings_save"]).click().run()
+    assert not at.exception, at.exception
+    [person] = _people(engine)
+    assert (person.name_kana, person.name_reading_key) == ("グエン・テスト", "グエンテスト")
+    assert EN["circumstances.readings_saved"] in [s.value for s in at.success]
+    assert "グエン・テスト" in messages(at)
+
+
+def test_a_reading_in_latin_letters_is_refused_on_the_case_file(app_db, today) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    case_id = insert_case(engine, state=CaseState.SORTING, inquirer=staff.inquirer)
+    at = open_case_file(signed_in("inq.one"), case_id)
+    by_label(at.text_input, EN["register.name_kanji"]).input("Wang")
+    by_label(at.button, EN["circumstances.readings_save"]).click().run()
+    assert not at.exception
+    assert any("kanji" in str(e.value) for e in at.error)
+    [person] = _people(engine)
+    assert person.name_kanji is None and person.version == 1
+
+
+def test_a_manager_who_may_not_edit_case_details_has_no_readings_form(app_db, today) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    case_id = insert_case(engine, state=CaseState.SORTING, inquirer=staff.inquirer)
+    at = open_case_file(signed_in("mgr.one"), case_id)
+    assert not at.exception
+    assert not [w for w in at.text_input if w.label == EN["register.name_kana"]]
