@@ -267,6 +267,8 @@ class IdentityCandidate:
     reasons: tuple[str, ...]
     case_numbers: tuple[str, ...]
     link_status: str | None
+    name_kana: str | None = None
+    name_kanji: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1031,7 +1033,8 @@ def identity_candidates(session: Session, *, actor: Actor, person_id: int, limit
         name_original=o.name_original, nationality=o.nationality,
         birth_year=birth_year_of(_identity_record(o)), score=m.score, same=m.same,
         reasons=tuple(m.reasons), case_numbers=tuple(cases.get(o.id, ())),
-        link_status=links.get(o.id)) for o, m in scored]
+        link_status=links.get(o.id), name_kana=o.name_kana, name_kanji=o.name_kanji)
+        for o, m in scored]
 
 
 def link_identity(session: Session, *, actor: Actor, person_id: int, other_person_id: int,

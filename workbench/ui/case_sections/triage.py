@@ -102,7 +102,8 @@ def _identity(view: CaseTriage, actor: Actor) -> None:
         return
     for c in candidates:
         with st.container(border=True):
-            st.markdown(tm("triage.identity_score", name=c.name, nationality=c.nationality,
+            name = " · ".join(n for n in (c.name, c.name_kana, c.name_kanji) if n)
+            st.markdown(tm("triage.identity_score", name=name, nationality=c.nationality,
                            year=c.birth_year or "—", score=f"{c.score:.0%}"))
             if c.reasons:
                 st.caption(md(" · ".join(c.reasons)))
