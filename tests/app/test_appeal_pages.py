@@ -39,6 +39,7 @@ from tests.integration.test_examination import cite_passage
 from tests.integration.test_reviews import _counsellor
 from workbench import clock, reviews
 from workbench.actor import Actor
+from workbench.dates import format_date
 from workbench.db import unit_of_work
 
 REASONS = "The account of the second arrest was vague and undated."
@@ -213,7 +214,8 @@ def test_the_hearing_is_scheduled_in_office_time_recorded_and_held(review: Revie
     # Before it is scheduled, only scheduling and skipping are offered.
     assert not [b for b in at.button if b.label == "Record as held"]
     day = clock.today()
-    by_label(at.date_input, "Date").set_value(day)
+    # typed as a Japanese officer writes it: 令和8年12月7日
+    by_label(at.text_input, "Date").input(format_date(day, "ja").split(" ")[0])
     by_label(at.time_input, "Time (Asia/Tokyo)").set_value(time(14, 30))
     by_label(at.text_input, "Place").input("Tokyo hearing room 2")
     by_label(at.text_input, "Language").input("Sinhala")

@@ -48,7 +48,7 @@ from workbench.ui.format import (
 )
 from workbench.ui.params import id_param
 from workbench.ui.text import html_text, md, tm
-from workbench.ui.widgets import flash, show_flash
+from workbench.ui.widgets import date_field, flash, show_flash
 
 #: The appeal file as opened (the opening is audited once; the list page starts a new one).
 FILE_KEY = "wb_appeal_file"
@@ -630,8 +630,9 @@ def _schedule_form(actor: Actor, view: AppealView) -> None:
         with st.form(f"appeal_schedule_{view.id}_{_round(f'schedule_{view.id}')}",
                      border=False):
             c1, c2 = st.columns(2)
-            day = c1.date_input(t("appeal.hearing_date"), value=when.date() if when else None,
-                                min_value=view.filed_date, format="YYYY-MM-DD")
+            day = date_field(t("appeal.hearing_date"), when.date() if when else None,
+                             key=f"appeal_day_{view.id}_{_round(f'schedule_{view.id}')}",
+                             min_value=view.filed_date, required=False, container=c1)
             at = c2.time_input(t("appeal.hearing_time", zone=get_settings().timezone),
                                value=when.time() if when else time(10, 0))
             place = st.text_input(t("appeal.place"), value=h.place if h else "")
@@ -673,14 +674,14 @@ def _held_form(actor: Actor, view: AppealView) -> None:
     today = clock.today()
     with st.form(f"appeal_held_{view.id}"):
         c1, c2 = st.columns([1, 2])
-        held_on = c1.date_input(t("appeal.held_on"), value=today, max_value=today,
-                                min_value=view.filed_date, format="YYYY-MM-DD")
+        held_on = date_field(t("appeal.held_on"), today, key=f"appeal_held_on_{view.id}",
+                             max_value=today, min_value=view.filed_date, container=c1)
         attendance = c2.text_input(t("appeal.attendance"),
                                    placeholder=t("appeal.attendance_hint"))
         attended = st.checkbox(t("appeal.requester_attended"), value=True)
         held = st.form_submit_button(t("appeal.record_held"), type="primary")
     expected = _shown_version(f"held_{view.id}", view.case_version, held)
-    if held:
+    if held and held_on is not None:
         with action_errors():
             with unit_of_work(get_engine()) as session:
                 reviews.hold_hearing(session, actor=actor, appeal_id=view.id, held_on=held_on,
