@@ -468,6 +468,8 @@ def notice_pdf(session: Session, *, actor: Actor, application_id: int,
     doc = pdf.NoticeDoc(
         case_number=app.case_number,
         applicant=f"{person.family_name.upper()} {person.given_names}".strip() if person else "",
+        applicant_kana=(person.name_kana or "") if person else "",
+        applicant_kanji=(person.name_kanji or "") if person else "",
         nationality=person.nationality if person else "",
         date_of_birth=(person.date_of_birth if person and person.date_of_birth
                        else str(person.birth_year or "") if person else ""),

@@ -85,6 +85,7 @@ def test_notice_of_non_recognition_is_an_official_japanese_notice(japanese_font:
     # The addressee: name, nationality, date of birth in the Japanese era.
     assert "申請者グエン・ティ・ラン(NGUYEN Thi Lan)".replace(" ", "") in text
     assert "国籍ベトナム" in text
+    assert "フリガナ" not in text  # no reading recorded: no empty row
     assert "生年月日平成3年7月30日(1991年)" in text
     assert ("あなたが令和5年11月20日(2023年)に行った難民認定申請について、下記のとおり処分したので"
             "通知します。") in text
@@ -251,3 +252,11 @@ def test_no_line_starts_with_a_closing_mark(japanese_font: str) -> None:
     starts = [line for line in lines if line[:1] in "、。」）"]
     assert starts == []
     assert not read.overflow
+
+
+def test_the_addressee_shows_the_reading_and_the_kanji_name(japanese_font: str) -> None:
+    doc = notice_ja(applicant="WANG Wei", applicant_kana="ワン・ウェイ", applicant_kanji="王偉")
+    text = Read(pd.notice_pdf(doc)).compact
+    assert "申請者WANGWeiフリガナワン・ウェイ漢字氏名王偉生年月日" in text
+    english = Read(pd.notice_pdf(doc, "en")).text
+    assert "Name (katakana) ワン・ウェイ" in english and "Name (kanji) 王偉" in english

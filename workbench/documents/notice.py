@@ -26,7 +26,7 @@ class CitationLine:
 @dataclass(frozen=True)
 class NoticeDoc:
     case_number: str
-    applicant: str
+    applicant: str  # the name as in the passport (Latin script)
     nationality: str
     date_of_birth: date | str  # a date, or text as given (a year of birth)
     application_type: str  # REFUGEE or COMPLEMENTARY (worded by the catalogue), or text
@@ -41,6 +41,8 @@ class NoticeDoc:
     decision_reference: str
     superseded_note: str | None
     issuing_authority: str = ""  # empty: the Minister of Justice, in the notice's language
+    applicant_kana: str = ""  # the katakana reading of the name, where recorded
+    applicant_kanji: str = ""  # the name in kanji, for a person who has one
 
 
 def _worded(part: str, doc: NoticeDoc, language: str) -> str | None:
@@ -79,9 +81,12 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
         pdf.banner(pdf.t("pdf.notice.superseded_banner", note=superseded))
     application = (pdf.t(f"pdf.notice.application.{doc.application_type}")
                    if doc.application_type in APPLICATION_TYPES else doc.application_type)
+    names = [(pdf.t("pdf.name_kana"), doc.applicant_kana.strip()),
+             (pdf.t("pdf.name_kanji"), doc.applicant_kanji.strip())]
     pdf.fields(
         [
             (pdf.t("pdf.applicant"), doc.applicant),
+            *[(label, name) for label, name in names if name],
             (pdf.t("pdf.date_of_birth"), _or_dash(when(doc.date_of_birth, language))),
             (pdf.t("pdf.nationality"), doc.nationality),
             (pdf.t("pdf.case_number"), doc.case_number),
