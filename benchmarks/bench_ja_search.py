@@ -109,9 +109,16 @@ def main() -> None:
     if args.copies > 1:
         print(f"\n{args.copies} copies of the collection ({args.copies * len(passages):,} "
               f"passages), {reports[0].backend}: search time per query")
+        same = [i for i in range(len(queries))
+                if len({r.queries[i].matches for r in reports}) == 1]
+        print(f"  (same matches: the {len(same)} queries that match as many passages with "
+              "every method)")
         for r in reports:
+            times = sorted(1000 * r.queries[i].seconds for i in same)
             print(f"  {r.method:8} p50 {r.latency_ms(0.5):7.2f} ms   p95 "
-                  f"{r.latency_ms(0.95):7.2f} ms")
+                  f"{r.latency_ms(0.95):7.2f} ms   passages matched per query "
+                  f"{r.mean('matches'):7.1f}   same matches: p50 "
+                  f"{times[len(times) // 2]:7.2f} ms")
         return
     tokens, build = {}, {}
     for method in cjk.JA_METHODS:
@@ -121,11 +128,12 @@ def main() -> None:
             build[method] = index_time(passages, args.repeats)
     print(f"\nbackend: {reports[0].backend}")
     print(f"{'method':8} {'MAP':>6} {'nDCG@10':>8} {'R@10':>6} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'index ms/passage':>17} {'tokens/passage':>15}")
+          f"{'index ms/passage':>17} {'tokens/passage':>15} {'matched/query':>14}")
     for r in reports:
         print(f"{r.method:8} {r.map:6.3f} {r.ndcg:8.3f} {r.recall:6.3f} "
               f"{r.latency_ms(0.5):7.2f} {r.latency_ms(0.95):7.2f} "
-              f"{1000 * build[r.method]:17.3f} {tokens[r.method]:15.1f}")
+              f"{1000 * build[r.method]:17.3f} {tokens[r.method]:15.1f} "
+              f"{r.mean('matches'):14.1f}")
     print("\nMAP / nDCG@10 / recall@10 by kind of query:")
     for kind in KINDS:
         n = sum(1 for q in reports[0].queries if q.kind == kind)

@@ -189,6 +189,7 @@ class QueryScore:
     found: int  # relevant passages among the first k
     relevant: int
     seconds: float
+    matches: int = 0  # passages the query matched (the total the library page shows)
 
 
 @dataclass(frozen=True)
@@ -244,13 +245,13 @@ def evaluate(session: Session, queries: list[JaQuery], labels: dict[str, int], *
                 with_facets=False, with_total=False).hits]
             # Timed as the library page asks: the first page, with the total and facets.
             started = time.perf_counter()
-            search(session, SearchRequest(query=q.text, limit=PAGE), today=today)
+            page = search(session, SearchRequest(query=q.text, limit=PAGE), today=today)
             seconds = time.perf_counter() - started
             found = sum(1 for pid in ranked[:k] if pid in grades)
             scores.append(QueryScore(q.id, q.kind, q.text,
                                      average_precision(ranked, set(grades)),
                                      ndcg(ranked, grades, k), found / len(grades), found,
-                                     len(grades), seconds))
+                                     len(grades), seconds, page.total))
     return Report(method, session.get_bind().dialect.name, k, tuple(scores))
 
 
