@@ -147,8 +147,9 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
 
 def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int,
                           settings: Settings | None = None, language: str | None = None) -> bytes:
-    """The preparation sheet as a PDF, its labels in ``language`` (by default the sheet's own:
-    the language the reader uses the workbench in); printing it is audited."""
+    """The preparation sheet as a PDF, its labels in ``language`` (by default the sheet's own,
+    ``Preparation.language``: the record's once it is taken, before that the reader's);
+    printing it is audited."""
     from workbench import documents as pdf
 
     settings = settings or get_settings()

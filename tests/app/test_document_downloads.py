@@ -1,6 +1,6 @@
 """The case documents' downloads on the interview and decision pages: a language choice beside
 each download button, defaulting to the document's own language (the notice: Japanese; the
-interview record: the language it was taken in; the preparation sheet: the reader's), and the
+interview record: the language it was taken in; the preparation sheet: its questions'), and the
 document produced in the language chosen."""
 
 from __future__ import annotations
@@ -88,9 +88,26 @@ def test_the_record_and_the_sheet_default_to_their_own_languages(decided_case) -
                                         application_id=case_id).record_language
     assert record.value == taken_in
     prep = _page("interview", case_id, **{tabs_key(case_id): "Preparation"})
-    assert _choice(prep, f"iv_prep_lang_{case_id}").value == "en"  # the reader's language
+    assert _choice(prep, f"iv_prep_lang_{case_id}").value == taken_in  # its questions' language
     with unit_of_work(engine) as s:
         other = "ja" if taken_in == "en" else "en"
         printed = _text(interviews.interview_pdf(s, actor=staff.inquirer,
                                                  application_id=case_id, language=other))
     assert ("供述調書" in printed) == (other == "ja")
+
+
+def test_a_record_taken_in_japanese_prints_in_japanese_by_default(app_db) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    case_id = insert_case(engine, inquirer=staff.inquirer, state=CaseState.UNDER_EXAMINATION,
+                          sorting_category="D2", claim_narrative=NARRATIVE)
+    with unit_of_work(engine) as s:
+        interviews.start_interview(s, actor=staff.inquirer, application_id=case_id,
+                                   language="ja")
+    at = _page("interview", case_id, **{tabs_key(case_id): "Print"})
+    assert _choice(at, f"iv_record_lang_{case_id}").value == "ja"  # the reader reads English
+    prep = _page("interview", case_id, **{tabs_key(case_id): "Preparation"})
+    assert _choice(prep, f"iv_prep_lang_{case_id}").value == "ja"
+    with unit_of_work(engine) as s:
+        printed = _text(interviews.interview_pdf(s, actor=staff.inquirer,
+                                                 application_id=case_id))
+    assert "供述調書" in printed and "案件番号" in printed

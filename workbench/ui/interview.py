@@ -28,7 +28,7 @@ from workbench import question_bank as qb
 from workbench.actor import Actor
 from workbench.db import get_engine, unit_of_work
 from workbench.errors import StaleEdit, WorkbenchError
-from workbench.i18n import LANGUAGE_NAMES, current_language, t, tn
+from workbench.i18n import LANGUAGE_NAMES, t, tn
 from workbench.interviews import (
     InterviewView,
     close_interview,
@@ -140,7 +140,9 @@ def preparation_panel(actor: Actor, case_id: int) -> None:
     top = st.container(horizontal=True, vertical_alignment="center")
     with top:
         st.caption(t("interview.prep_intro", version=prep.bank_version))
-        language = document_language(f"iv_prep_lang_{case_id}", current_language())
+        # The sheet's own language: its questions' (the record's once it is taken, before
+        # that the reader's).
+        language = document_language(f"iv_prep_lang_{case_id}", prep.language)
         st.download_button(
             t("interview.prep_download"), icon=":material/download:", on_click="ignore",
             data=_pdf(lambda s: preparation_sheet_pdf(s, actor=actor, application_id=case_id,
