@@ -207,7 +207,8 @@ class Triager:
         if item.application_number >= 2 and earlier:
             repeated, reworded = thresholds(self.model.novelty, language_of(item.narrative or ""))
             novelty = compare(doc, earlier, repeated=repeated, reworded=reworded)
-            p_no_news = self.model.p_no_news(pair_features(doc, earlier, novelty))
+            p_no_news = self.model.p_no_news(pair_features(doc, earlier, novelty),
+                                             language_of(item.narrative or ""))
         facts = Facts(
             nationality=(item.nationality or "").upper() or None,
             application_number=item.application_number,

@@ -92,19 +92,24 @@ class BasisModel:
     trained_on: dict = field(default_factory=dict)
     #: p(the repeat claim brings no material new facts) from triage.novelty.pair_features.
     repeat: LogisticRegression | None = None
+    #: the same for Japanese repeat claims, fitted on the Japanese ones (officers' Japanese
+    #: summaries retell a first-person earlier claim in other words and recite the procedure)
+    repeat_ja: LogisticRegression | None = None
     #: p(B) trained on the narratives and real decisions; when present it sets the total
     #: probability of the B classes (the classifier above still splits it among them).
     b_detector: BDetector | None = None
 
-    def p_no_news(self, pair_features: Sequence[float]) -> float | None:
-        if self.repeat is None:
+    def p_no_news(self, pair_features: Sequence[float], language: str = "en") -> float | None:
+        classifier = self.repeat_ja if language == "ja" and self.repeat_ja is not None \
+            else self.repeat
+        if classifier is None:
             return None
         # The logistic function by hand: scikit-learn's input checks on a single row cost more
         # than the whole repeat-claim comparison.
-        z = float(np.dot(np.asarray(pair_features, dtype=float), self.repeat.coef_[0])
-                  + self.repeat.intercept_[0])
+        z = float(np.dot(np.asarray(pair_features, dtype=float), classifier.coef_[0])
+                  + classifier.intercept_[0])
         p_second = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
-        return p_second if list(self.repeat.classes_).index(1) == 1 else 1.0 - p_second
+        return p_second if list(classifier.classes_).index(1) == 1 else 1.0 - p_second
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
         texts = [marked_text(doc) for doc in docs]
@@ -225,7 +230,7 @@ def fingerprint(*parts: object) -> str:
 def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     bundle = {
-        "format": 2,
+        "format": 3,
         "version": model.version,
         "word": _pack(model.word),
         "char": _pack(model.char),
@@ -239,6 +244,7 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
         "novelty": dict(model.novelty),
         "trained_on": dict(model.trained_on),
         "repeat": model.repeat,
+        "repeat_ja": model.repeat_ja,
         "b_detector": None if model.b_detector is None else {
             "word": _pack(model.b_detector.word),
             "classifier": model.b_detector.classifier,
@@ -289,18 +295,21 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
         raise
     except Exception as exc:  # a corrupt or foreign file
         raise ModelFileError(f"{path.name} cannot be read as a triage model: {exc}") from exc
-    if not isinstance(bundle, dict) or bundle.get("format") not in (1, 2):
+    if not isinstance(bundle, dict) or bundle.get("format") not in (1, 2, 3):
         raise ModelFileError(f"{path.name} is not a triage model of a known format.")
     expected = {"format", "version", "word", "char", "classifier", "classes", "cue_features",
                 "cues_version", "thresholds", "novelty", "trained_on", "repeat"}
-    if bundle.get("format") == 2:
+    if bundle.get("format") in (2, 3):
         expected.add("b_detector")
+    if bundle.get("format") == 3:
+        expected.add("repeat_ja")
     if set(bundle) != expected:
         missing, extra = sorted(expected - set(bundle)), sorted(set(bundle) - expected)
         raise ModelFileError(f"{path.name} is not a complete triage model (missing {missing}, "
                              f"unexpected {extra}).")
     if not isinstance(bundle["classifier"], CalibratedClassifierCV) or not (
-            bundle["repeat"] is None or isinstance(bundle["repeat"], LogisticRegression)):
+            bundle[key] is None or isinstance(bundle[key], LogisticRegression)
+            for key in ("repeat", "repeat_ja") if key in bundle):
         raise ModelFileError(f"{path.name} holds an unexpected classifier type.")
     current = tuple(features.feature_names())
     if tuple(bundle["cue_features"]) != current:
@@ -330,5 +339,6 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
         cues_version=bundle["cues_version"], version=bundle["version"],
         thresholds=Thresholds(**bundle["thresholds"]), novelty=dict(bundle["novelty"]),
         trained_on=dict(bundle["trained_on"]), repeat=bundle.get("repeat"),
+        repeat_ja=bundle.get("repeat_ja"),
         b_detector=detector,
     )

@@ -132,6 +132,11 @@ STRONG_FAMILIES = frozenset({"harm", "agent", "ground", "conflict"})
 _JA_MATERIAL = frozenset({"harm", "ground", "conflict"})
 
 
+#: A Japanese sentence that says it repeats the earlier claim ("前回と同様", "同一である").
+_SAME_JA = re.compile(r"前回[^。]{0,8}?と(?:同じ|同様|同一)|(?:申請|主張)[^。]{0,6}?と同一"
+                      r"|同一である|と同じ(?:内容|理由|事情|資料)")
+
+
 def thresholds(settings: dict, language: str) -> tuple[float, float]:
     """(repeated, reworded) for a claim in ``language``: Japanese has its own, tuned on the
     Japanese repeat claims, when the model holds them."""
@@ -209,6 +214,8 @@ def compare(new: Doc, earlier: Sequence[Doc], *, repeated: float = REPEATED,
                     and not h.weak and not h.question}
         if japanese and not families & STRONG_FAMILIES and _procedural(bag):
             continue  # the procedure recited, not the claim
+        if japanese and status == "new" and _SAME_JA.search(text):
+            status = "reworded"  # it says itself that it retells the earlier claim
         later = japanese and latest and any(y > latest for y in _years(text))
         if status != "new" and best < RETOLD and "harm" in families and (
                 "new" in families or later):
@@ -258,6 +265,8 @@ _NO_CHANGE = re.compile(
     r"again the same|repeat(?:s|ed)? (?:the|his|her|my) (?:earlier|previous|first))\b"
     r"|変わ(?:って|り)(?:い|は|が)?(?:ない|ありません|ません|ず)|変わらな|変化(?:は|が)?(?:ない|ありません)"
     r"|前回[^。、]{0,6}?と(?:同じ|同様)|同(?:じ|様の)(?:理由|主張|内容|事情|話)"
+    r"|(?:新たに生じた|新たな|新しい)(?:事情|こと|出来事)(?:は|も)?(?:特に)?(?:ない|なかった|ありません)"
+    r"|変わったこと(?:は|も)?(?:特に)?(?:ない|ありません)"
     r"|繰り返し(?:述べ|主張)|従前(?:の|と同様)",
     re.IGNORECASE)
 

@@ -303,13 +303,19 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     progress("Tuning the repeat-claim comparison")
     novelty = _tune_novelty(records)
     progress("Fitting the repeat-claim classifier")
-    repeat = fit_repeat(records, novelty)
+    # English and Japanese repeat claims each have their classifier (the Japanese one only
+    # when the training data holds enough Japanese repeats of both kinds).
+    repeat = fit_repeat([r for r in records if r.language != "ja"], novelty)
+    japanese = [r for r in records if r.language == "ja"]
+    repeat_ja = fit_repeat(japanese, novelty) if sum(
+        1 for r in japanese if r.application_number >= 2) >= 20 else None
     progress("Fitting the final model on the whole training split")
     final = model_mod.fit(docs, labels, c=c, cues_version=default_lexicon().version,
                           estimator=estimator)
     final.thresholds = thresholds
     final.novelty = novelty
     final.repeat = repeat
+    final.repeat_ja = repeat_ja
     final.b_detector = detected.detector if detected else None
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     final.version = "triage-{}-{}".format(stamp, model_mod.fingerprint(
