@@ -242,3 +242,89 @@ def test_a_manager_who_may_not_edit_case_details_has_no_readings_form(app_db, to
     at = open_case_file(signed_in("mgr.one"), case_id)
     assert not at.exception
     assert not [w for w in at.text_input if w.label == EN["register.name_kana"]]
+
+
+# --- the interview's dates -------------------------------------------------------------------
+
+
+@pytest.fixture
+def interview_case(app_db, today):  # noqa: ANN001, ANN201
+    from workbench import interviews
+
+    engine, staff = app_db
+    case_id = insert_case(engine, inquirer=staff.inquirer, state=CaseState.UNDER_EXAMINATION,
+                          sorting_category="D2", lodged=date(2024, 1, 15))
+    with unit_of_work(engine) as s:
+        interviews.start_interview(s, actor=staff.inquirer, application_id=case_id)
+        interviews.save_answer(s, actor=staff.inquirer, application_id=case_id,
+                               question_id="past_harm.any_harm", value=True)
+    return engine, staff, case_id
+
+
+def _interview(case_id: int):  # noqa: ANN202
+    from workbench.ui.interview import tabs_key
+
+    at = signed_in("inq.one")
+    at.query_params["case"] = str(case_id)
+    at.session_state[tabs_key(case_id)] = EN["interview.tab_record"]
+    at.session_state["wb_iv_opened"] = {f"{case_id}:past_harm": True}
+    at.switch_page("../pages/interview.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _view(engine, staff, case_id: int):  # noqa: ANN001, ANN202
+    from workbench import interviews
+
+    with unit_of_work(engine, write=False) as s:
+        return interviews.interview(s, actor=staff.inquirer, application_id=case_id)
+
+
+def test_an_interview_session_dated_in_the_era_form(interview_case) -> None:  # noqa: ANN001
+    engine, staff, case_id = interview_case
+    at = _interview(case_id)
+    by_label(at.text_input, EN["interview.session_date"]).input("令和6年2月13日")
+    by_label(at.text_input, EN["interview.session_start"]).input("09:30")
+    by_label(at.text_input, EN["interview.session_language"]).input("Sinhala")
+    by_label(at.button, EN["interview.session_submit"]).click().run()
+    assert not at.exception, at.exception
+    [session] = _view(engine, staff, case_id).sessions
+    assert session.session_date == date(2024, 2, 13)
+
+
+def test_an_interview_session_before_the_lodging_date_is_refused(interview_case) -> None:  # noqa: ANN001
+    engine, staff, case_id = interview_case
+    at = _interview(case_id)
+    by_label(at.text_input, EN["interview.session_date"]).input("H31.4.30")
+    by_label(at.text_input, EN["interview.session_start"]).input("09:30")
+    by_label(at.text_input, EN["interview.session_language"]).input("Sinhala")
+    by_label(at.button, EN["interview.session_submit"]).click().run()
+    assert EN["date_field.too_early"].format(date="2024-01-15") in [e.value for e in at.error]
+    assert _view(engine, staff, case_id).sessions == ()
+
+
+@pytest.mark.parametrize("typed, stored", [("R5.6.1", date(2023, 6, 1)),
+                                           ("2023/6/1", date(2023, 6, 1)), ("", None)])
+def test_an_incident_date_in_either_form_or_none(interview_case, typed: str,  # noqa: ANN001
+                                                 stored: date | None) -> None:
+    engine, staff, case_id = interview_case
+    at = _interview(case_id)
+    by_label(at.text_input, EN["interview.incident_date"]).input(typed)
+    if not typed:
+        by_label(at.text_input, EN["interview.incident_when_words"]).input("spring 2019")
+    by_label(at.text_area, EN["interview.incident_what"] + " :red[*]").input("Beaten at a rally.")
+    by_label(at.button, EN["interview.incident_submit"]).click().run()
+    assert not at.exception, at.exception
+    [incident] = _view(engine, staff, case_id).incidents
+    assert incident.occurred_on == stored
+
+
+def test_an_incident_date_that_cannot_be_read_is_not_saved_as_no_date(interview_case) -> None:  # noqa: ANN001
+    engine, staff, case_id = interview_case
+    at = _interview(case_id)
+    by_label(at.text_input, EN["interview.incident_date"]).input("summer 2023")
+    by_label(at.text_input, EN["interview.incident_when_words"]).input("in the summer")
+    by_label(at.text_area, EN["interview.incident_what"] + " :red[*]").input("Beaten at a rally.")
+    by_label(at.button, EN["interview.incident_submit"]).click().run()
+    assert EN["date_field.unreadable"].format(text="summer 2023") in [e.value for e in at.error]
+    assert not _view(engine, staff, case_id).incidents

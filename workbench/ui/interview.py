@@ -57,7 +57,7 @@ from workbench.ui.case_sections.examination import (
 from workbench.ui.coi import chips_html, html_block
 from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import date_cell, date_columns, fmt_datetime, state_label
+from workbench.ui.format import date_cell, date_columns, fmt_date, fmt_datetime, state_label
 from workbench.ui.text import html_text, md
 from workbench.ui.widgets import date_field
 
@@ -605,7 +605,8 @@ def _incidents(actor: Actor, view: InterviewView, question: qb.Question) -> None
     if view.incidents:
         st.dataframe([{
             t("interview.col_no"): i.position,
-            t("interview.incident_when"): i.when or "—",
+            t("interview.incident_when"): (fmt_date(i.occurred_on) if i.occurred_on
+                                           else i.occurred_text or "—"),
             t("interview.incident_place"): i.place or "—",
             t("interview.incident_agent"): i.agent or "—",
             t("interview.incident_what"): i.what_happened,
@@ -622,9 +623,10 @@ def _incidents(actor: Actor, view: InterviewView, question: qb.Question) -> None
     with st.form(f"{name}_{round_of(name)}"):
         st.markdown(f"**{t('interview.add_incident')}**")
         c1, c2 = st.columns(2)
-        occurred_on = c1.date_input(t("interview.incident_date"), value=None,
-                                    min_value=_EARLIEST, max_value=clock.today(),
-                                    format="YYYY-MM-DD")
+        day_key = f"{name}_date_{round_of(name)}"
+        occurred_on = date_field(t("interview.incident_date"), key=day_key,
+                                 min_value=_EARLIEST, max_value=clock.today(),
+                                 required=False, container=c1)
         occurred_text = c2.text_input(t("interview.incident_when_words"),
                                       placeholder=t("interview.incident_when_hint"))
         c1, c2 = st.columns(2)
@@ -638,7 +640,9 @@ def _incidents(actor: Actor, view: InterviewView, question: qb.Question) -> None
         reported = c1.text_input(t("interview.incident_reported_q"))
         evidence = c2.text_input(t("interview.incident_evidence"))
         added = st.form_submit_button(t("interview.incident_submit"), type="primary")
-    if added:
+    # A date typed but refused (its reason is under the field) is not saved as "no date".
+    refused = bool(str(st.session_state.get(day_key) or "").strip()) and occurred_on is None
+    if added and not refused:
         with shown_errors(stop=False):
             with unit_of_work(get_engine()) as session:
                 saved = save_incident(session, actor=actor, application_id=case_id,
