@@ -49,8 +49,6 @@ OUTCOME_TITLES = {
                                                      "permission to stay on humanitarian "
                                                      "grounds",
 }
-_FINDING_WORDS = {"ACCEPTED": "accepted", "REJECTED": "not accepted",
-                  "BENEFIT_OF_THE_DOUBT": "accepted with the benefit of the doubt"}
 
 
 @dataclass(frozen=True)
@@ -209,43 +207,51 @@ def generated_reasons(session: Session, *, actor: Actor, application_id: int) ->
             marks.append(f"[{refs[cid]}]")
         return (" " + " ".join(marks)) if marks else ""
 
-    parts: list[str] = ["1. Material facts and credibility"]
+    # The draft is written in the drafting inquirer's language (``decision.draft_text``).
+    parts: list[str] = [t("decision.draft_text.facts_heading")]
     if not view.facts:
-        parts.append("No material facts have been recorded.")
+        parts.append(t("decision.draft_text.no_facts"))
     for n, fact in enumerate(view.facts, 1):
-        finding = _FINDING_WORDS.get(fact.finding or "", "not yet assessed")
+        finding = (t(f"decision.draft_text.finding.{fact.finding}") if fact.finding
+                   else t("decision.draft_text.not_yet_assessed"))
         ratings = []
         for indicator, rating in fact.ratings.items():
             if rating.rating == "NOT_ASSESSED":
                 continue
-            label = indicator.replace("_", " ").lower().replace("coi", "country information")
-            ratings.append(f"{label}: {rating.rating.lower()} ({rating.reason})"
-                           + cite(rating.citation_ids))
-        parts.append(f"1.{n} {fact.statement} — {finding}."
+            ratings.append(t("decision.draft_text.rating",
+                             indicator=t(f"decision.draft_text.indicator.{indicator}"),
+                             rating=t(f"decision.draft_text.rated.{rating.rating}"),
+                             reason=rating.reason) + cite(rating.citation_ids))
+        parts.append(t("decision.draft_text.fact", n=n, statement=fact.statement,
+                       finding=finding)
                      + (f" {fact.finding_reason}" if fact.finding_reason else "")
-                     + (" Credibility: " + "; ".join(ratings) + "." if ratings else ""))
-    parts.append("2. Eligibility")
+                     + (t("decision.draft_text.credibility", ratings=t(
+                         "decision.draft_text.separator").join(ratings)) if ratings else ""))
+    parts.append(t("decision.draft_text.eligibility_heading"))
     for n, element in enumerate(ELEMENT_ORDER, 1):
         found = view.elements.get(element.value)
         if found is None:
-            parts.append(f"2.{n} {ELEMENT_QUESTIONS[element]} Not assessed.")
+            parts.append(t("decision.draft_text.element_not_assessed", n=n,
+                           question=ELEMENT_QUESTIONS[element]))
             continue
-        answer = "Yes" if found.finding == ElementFinding.MET else "No"
-        grounds = (f" Ground(s): {', '.join(g.replace('_', ' ') for g in found.grounds)}."
+        answer = t("decision.draft_text.met" if found.finding == ElementFinding.MET
+                   else "decision.draft_text.not_met")
+        grounds = (t("decision.draft_text.grounds", grounds=t("eligibility.separator").join(
+                       t(f"decision.draft_text.ground.{g}") for g in found.grounds))
                    if element == Element.CONVENTION_GROUND and found.grounds else "")
-        parts.append(f"2.{n} {ELEMENT_QUESTIONS[element]} {answer}. {found.reason}{grounds}")
-    parts.append("3. Conclusion")
+        parts.append(t("decision.draft_text.element", n=n, question=ELEMENT_QUESTIONS[element],
+                       answer=answer, reason=found.reason) + grounds)
+    parts.append(t("decision.draft_text.conclusion_heading"))
     parts.append(view.proposal.explanation)
     if view.chosen_outcome and view.proposal.outcome and (
             view.chosen_outcome != view.proposal.outcome.value):
-        parts.append(f"The outcome departs from what the findings lead to: "
-                     f"{view.departure_reason}")
+        parts.append(t("decision.draft_text.departs", reason=view.departure_reason))
     if view.humanitarian_considered:
-        verdict = ("is granted" if view.humanitarian_permission else "is not granted")
-        parts.append(f"Permission to stay on humanitarian grounds {verdict}: "
-                     f"{view.humanitarian_reason or ''}".rstrip(": "))
+        key = ("decision.draft_text.humanitarian_granted" if view.humanitarian_permission
+               else "decision.draft_text.humanitarian_refused")
+        parts.append(t(key, reason=view.humanitarian_reason or "").rstrip(": ").rstrip("："))
     if used:
-        parts.append("Country information")
+        parts.append(t("decision.draft_text.coi_heading"))
         for cid in used:
             parts.append(f"[{refs[cid]}] {citations[cid].reference}")
     return "\n\n".join(parts), used

@@ -14,7 +14,7 @@ This module holds no database code: the assessment service and the tests call it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from models import ApplicationType, Element, ElementFinding, PrimaryOutcome
@@ -29,18 +29,21 @@ ELEMENT_ORDER: tuple[Element, ...] = (
     Element.CONVENTION_GROUND,
 )
 
-ELEMENT_QUESTIONS: dict[Element, str] = {
-    Element.PERSECUTION: "Does what the applicant fears amount to persecution or serious harm?",
-    Element.WELL_FOUNDED_FEAR: "Is there a realistic risk of it on return (individual "
-                               "targeting is not required)?",
-    Element.STATE_PROTECTION: "Is the agent the state, or one the state cannot or will not "
-                              "protect against?",
-    Element.INTERNAL_RELOCATION: "Is there no part of the country where the applicant could "
-                                 "reasonably and safely live?",
-    Element.CONVENTION_GROUND: "Is the harm feared for race, religion, nationality, membership "
-                               "of a particular social group or political opinion (held or "
-                               "imputed)?",
-}
+class _Questions(Mapping[Element, str]):
+    """The question each element answers, in the reader's language
+    (``eligibility.question.<element>``)."""
+
+    def __getitem__(self, element: Element) -> str:
+        return t(f"eligibility.question.{Element(element).value}")
+
+    def __iter__(self) -> Iterator[Element]:
+        return iter(ELEMENT_ORDER)
+
+    def __len__(self) -> int:
+        return len(ELEMENT_ORDER)
+
+
+ELEMENT_QUESTIONS: Mapping[Element, str] = _Questions()
 
 @dataclass(frozen=True)
 class Proposal:

@@ -517,9 +517,11 @@ def close_interview(session: Session, *, actor: Actor, application_id: int,
         prompts = [bank.question(q).prompt_in(record.record_language)
                    for q in view.missing_required[:5]]
         more = len(view.missing_required) - len(prompts)
-        raise ValidationError("These required questions are not answered yet: "
-                              + "; ".join(f"“{p}”" for p in prompts)
-                              + (f" and {more} more" if more > 0 else "") + ".")
+        listed = t("errors.interviews.question_separator").join(
+            t("errors.interviews.quoted", text=p) for p in prompts)
+        if more > 0:
+            listed = t("errors.interviews.and_more", listed=listed, more=more)
+        raise ValidationError(t("errors.interviews.required_unanswered", questions=listed))
     if not read_back_language.strip():
         raise ValidationError(t("errors.interviews.enter_language_record_read"))
     if not read_back_confirmed and not note.strip():

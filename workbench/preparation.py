@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from workbench import audit, clock, coi_library, triage_desk
+from workbench import audit, clock, coi_library, triage_desk, triage_text
 from workbench import question_bank as qb
 from workbench.actor import Actor
 from workbench.cases import load_case
 from workbench.errors import WorkbenchError
+from workbench.i18n import t
 from workbench.interviews import bank_for, record_language_of, record_of
 from workbench.permissions import Action, may, require
 from workbench.settings import Settings, get_settings
@@ -93,12 +94,12 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
                 for e in shown.suggestion.evidence:
                     highlights.append(Highlight(e.sentence, e.start, e.end,
                                                 tuple(dict.fromkeys(
-                                                    c.label + (" (negated)" if c.negated
-                                                               else "")
+                                                    t("interview.prep_negated", cue=c.label)
+                                                    if c.negated else c.label
                                                     for c in e.cues)), e.note))
                     cue_types += [c.type for c in e.cues if not c.negated]
             else:
-                triage_note = "No triage suggestion is stored for this case."
+                triage_note = t("interview.prep_no_triage")
             novelty = triage_desk.novelty_for_case(session, actor=actor,
                                                    application_id=app.id, settings=settings)
             if novelty is not None:
@@ -108,7 +109,7 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
         except triage_desk.TriageUnavailable as exc:
             triage_note = str(exc)
     else:
-        triage_note = "Triage is not shown to your role."
+        triage_note = t("interview.prep_triage_hidden")
     record = record_of(session, app.id)
     bank = bank_for(record)
     lang = record_language_of(record)
@@ -123,13 +124,17 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
                                                  limit=passages, settings=settings)
         for s in found:
             hit = s.hit
-            when = hit.published_on.isoformat() if hit.published_on else "undated"
-            reference = f"{hit.source or 'Unknown source'}, {hit.title}, {when}, {hit.place}"
+            when = (hit.published_on.isoformat() if hit.published_on
+                    else t("interview.prep_undated"))
+            reference = (f"{hit.source or t('interview.prep_unknown_source')}, {hit.title}, "
+                         f"{when}, {hit.place}")
             suggestions.append(PassageSuggestion(hit.passage_id, reference,
                                                  "".join(text for text, _ in hit.snippet)
-                                                 or hit.text[:300], tuple(s.reasons)))
+                                                 or hit.text[:300],
+                                                 tuple(triage_text.coi_reason(r)
+                                                       for r in s.reasons)))
         if not found:
-            passages_note = "The library has no passage for this nationality and claim yet."
+            passages_note = t("interview.prep_no_passages")
     except WorkbenchError as exc:
         passages_note = str(exc)
     return Preparation(

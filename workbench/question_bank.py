@@ -26,6 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
+from workbench import triage_text
 from workbench.i18n import t
 
 __all__ = [
@@ -1099,8 +1100,10 @@ def profiles_raised(
             else:
                 found = needle in text
             if found:
-                reasons.append(f'keyword "{keyword}"')
-        reasons.extend(f"triage cue {cue}" for cue in cues if cue in profile.cues)
+                reasons.append(t("interview.raised_by_keyword", keyword=keyword))
+        reasons.extend(t("interview.raised_by_cue", cue=cue,
+                         label=triage_text.cue_label(cue, cue))
+                       for cue in cues if cue in profile.cues)
         if reasons:
             raised[code] = reasons
     return raised

@@ -32,7 +32,7 @@ from models import (
     TriageReview,
     TriageSuggestion,
 )
-from workbench import audit, clock
+from workbench import audit, clock, triage_text
 from workbench.actor import Actor
 from workbench.cases import user_names
 from workbench.errors import (
@@ -53,6 +53,9 @@ UNSORTED_STATES = (CaseState.RECEIVED, CaseState.SORTING)
 DECIDABLE = ("A", "B", "C", "D1", "D2", "NA")
 QC_CATEGORIES = ("B", "C")
 ABSTAIN = "ABSTAIN"
+#: How the engine's why-not-B notes begin (triage.engine.Triager._why_not_b), in the English
+#: the suggestions are stored in.
+NOT_B_PREFIXES = ("Not B:", "A Convention ground is mentioned here", "Crime, extortion, debt")
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
 
 
@@ -85,13 +88,11 @@ def _triager(session: Session, settings: Settings):  # noqa: ANN202
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
-        raise TriageUnavailable(
-            "No triage model is installed; an administrator must train one "
-            "(`workbench triage train`).") from None
+        raise TriageUnavailable(t("errors.triage.no_model")) from None
     try:
         model = _load_model(str(path), mtime)
     except ModelFileError as exc:
-        raise TriageUnavailable(f"The triage model cannot be used: {exc}") from None
+        raise TriageUnavailable(t("errors.triage.model_unusable", exc=exc)) from None
     return Triager(model, active_a_countries(session))
 
 
@@ -142,6 +143,8 @@ class SuggestionView:
     cues_version: str
     created_at: datetime
     created_by: str | None
+    #: The engine's why-not-B notes among the reasons (shown first, apart from the others).
+    why_not_b: tuple[str, ...] = ()
 
     @property
     def abstained(self) -> bool:
@@ -340,7 +343,9 @@ def b_reason_label(code: str | None) -> str | None:
         return None
     from triage.rules import B_REASON_LABELS
 
-    return B_REASON_LABELS.get(code, code.replace("_", " "))
+    if code not in B_REASON_LABELS:
+        return code.replace("_", " ")
+    return triage_text.b_reason(code)
 
 
 def _suggestion_view(row: TriageSuggestion, case_numbers: Mapping[int, str],
@@ -349,8 +354,10 @@ def _suggestion_view(row: TriageSuggestion, case_numbers: Mapping[int, str],
     evidence = tuple(
         EvidenceView(
             sentence=e.get("sentence", ""), start=int(e.get("start", 0)),
-            end=int(e.get("end", 0)), note=e.get("note"),
-            cues=tuple(CueView(type=c.get("type", ""), label=c.get("label", c.get("type", "")),
+            end=int(e.get("end", 0)), note=triage_text.note(e.get("note")),
+            cues=tuple(CueView(type=c.get("type", ""),
+                               label=triage_text.cue_label(c.get("type", ""),
+                                                           c.get("label", c.get("type", ""))),
                                text=c.get("text", ""), start=int(c.get("start", 0)),
                                end=int(c.get("end", 0)), negated=bool(c.get("negated")),
                                hypothetical=bool(c.get("hypothetical")))
@@ -361,7 +368,10 @@ def _suggestion_view(row: TriageSuggestion, case_numbers: Mapping[int, str],
         id=row.id, application_id=row.application_id, category=row.category,
         confidence=float(row.confidence), basis=row.basis, b_reason=b_reason,
         b_reason_label=b_reason_label(b_reason),
-        reasons=tuple(d.get("reasons", [])), abstain_reasons=tuple(d.get("abstain_reasons", [])),
+        reasons=tuple(triage_text.reason(r) for r in d.get("reasons", [])),
+        why_not_b=tuple(triage_text.reason(r) for r in d.get("reasons", [])
+                        if r.startswith(NOT_B_PREFIXES)),
+        abstain_reasons=tuple(triage_text.reason(r) for r in d.get("abstain_reasons", [])),
         evidence=evidence, third_or_later=bool(d.get("third_or_later")),
         third_or_later_exception=row.third_or_later_exception,
         repeats_application_id=row.repeats_application_id,
@@ -816,19 +826,19 @@ def bulk_confirm(session: Session, *, actor: Actor, application_ids: Sequence[in
                          entity_type="application", entity_id=app_id, outcome="denied",
                          details={"message": "no access", "bulk": True})
             outcomes.append(BulkOutcome(app_id, number if app else None, None, False,
-                                        "You do not have access to this case."))
+                                        t("errors.permissions.do_not_access_case")))
             continue
         suggestion = latest.get(app_id)
         why = None
         if suggestion is None:
-            why = "It has no triage suggestion yet."
+            why = t("errors.triage.bulk.no_suggestion")
         elif suggestion.category == ABSTAIN:
-            why = "Triage abstained: a person must sort it one by one."
+            why = t("errors.triage.bulk.abstained")
         elif suggestion.category == "B":
-            why = "B suggestions are confirmed one by one, never in bulk."
+            why = t("errors.triage.bulk.b_one_by_one")
         elif suggestion.confidence < floor:
-            why = (f"The suggestion's confidence {suggestion.confidence:.0%} is below "
-                   f"{floor:.0%}.")
+            why = t("errors.triage.bulk.low_confidence",
+                    confidence=f"{suggestion.confidence:.0%}", floor=f"{floor:.0%}")
         if why:
             outcomes.append(BulkOutcome(app_id, number, suggestion.category if suggestion
                                         else None, False, why))

@@ -27,7 +27,7 @@ READ_ELSEWHERE = {"ordinal.pattern"}
 #: name workflow steps, states and roles by their codes in English (as the tests and the
 #: administrators' logs know them) and by their labels in other languages.
 OWN_PLACEHOLDERS = {"ordinal.pattern", "errors.allowed_item", "errors.workflow.not_allowed_from",
-                    "errors.workflow.roles_only"}
+                    "errors.workflow.roles_only", "interview.raised_by_cue"}
 #: Japanese messages that rightly contain no Japanese (codes, names, technical terms).
 NOT_WORDS = re.compile(r"^[A-Z0-9\-–. ]{1,8}$|^SHA-256$|^PDF$|^CSV$|^COI$")
 

@@ -99,9 +99,23 @@ def _describe(f: DashboardFilter) -> str:
 # --- charts and tables ----------------------------------------------------------------------------
 
 
+#: The catalogue's name of each age bucket of the backlog (``dashboard.AGE_BUCKETS`` and
+#: ``REVIEW_AGE_BUCKETS``, which are also the drill-down's codes).
+AGE_KEYS = {"under 2 months": "under_2m", "2–6 months": "m2_6", "6–12 months": "m6_12",
+            "1–2 years": "y1_2", "2 years or more": "y2_plus", "under 3 months": "under_3m",
+            "3–6 months": "m3_6", "1 year or more": "y1_plus"}
+
+
+def age_label(bucket: str) -> str:
+    """An age bucket in the reader's language."""
+    return t(f"dashboard.age_bucket.{AGE_KEYS[bucket]}") if bucket in AGE_KEYS else bucket
+
+
 def bar(data: list[dict], x: str, y: str, title: str, key: str, *, color: str | None = None,
-        horizontal: bool = False, sort: Sequence[str] | None = None) -> str | None:
-    """A bar chart with its numbers on the bars; returns the category clicked, if any."""
+        horizontal: bool = False, sort: Sequence[str] | None = None,
+        x_title: str = "") -> str | None:
+    """A bar chart with its numbers on the bars; returns the category clicked, if any. The
+    field names stay out of sight: the tooltip shows ``x_title`` and ``title``."""
     if not data:
         st.caption(t("dashboard.nothing"))
         return None
@@ -121,7 +135,8 @@ def bar(data: list[dict], x: str, y: str, title: str, key: str, *, color: str | 
     marks = base.mark_bar().encode(
         **enc, color=alt.Color(f"{color}:N", title=None) if color else alt.value("#3b6ea5"),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
-        tooltip=[alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{y}:Q", format=",")]).add_params(pick)
+        tooltip=[alt.Tooltip(f"{x}:N", title=x_title),
+                 alt.Tooltip(f"{y}:Q", title=title, format=",")]).add_params(pick)
     text = base.mark_text(dy=-6 if not horizontal else 0, dx=0 if not horizontal else 14,
                           fontSize=11).encode(**enc, text=alt.Text(f"{y}:Q", format=","))
     chart = (marks if color else marks + text).properties(height=260)
@@ -239,11 +254,12 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
             st.session_state[DRILL_KEY] = ("stage", code, clicked)
     with right:
         st.markdown(f"**{t('dashboard.ageing')}**")
-        age_data = [{"age": k, "cases": v} for k, v in b.ageing.items()]
+        age_data = [{"age": age_label(k), "code": k, "cases": v} for k, v in b.ageing.items()]
         clicked = bar(age_data, "age", "cases", t("dashboard.cases"), "ch_age",
-                      sort=list(dash.AGE_BUCKETS))
+                      sort=[age_label(k) for k in dash.AGE_BUCKETS])
         if clicked:
-            st.session_state[DRILL_KEY] = ("age", clicked, clicked)
+            code = next(d["code"] for d in age_data if d["age"] == clicked)
+            st.session_state[DRILL_KEY] = ("age", code, clicked)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('dashboard.by_year')}**")
@@ -256,17 +272,19 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
                                                                       year=clicked))
     with right:
         st.markdown(f"**{t('dashboard.review_age')}**")
-        review_data = [{"age": k, "reviews": v} for k, v in b.review_by_age.items()]
+        review_data = [{"age": age_label(k), "code": k, "reviews": v}
+                       for k, v in b.review_by_age.items()]
         clicked = bar(review_data, "age", "reviews", t("dashboard.reviews"), "ch_review",
-                      sort=list(dash.REVIEW_AGE_BUCKETS))
+                      sort=[age_label(k) for k in dash.REVIEW_AGE_BUCKETS])
         if clicked:
-            st.session_state[DRILL_KEY] = ("review_age", clicked, clicked)
+            code = next(d["code"] for d in review_data if d["age"] == clicked)
+            st.session_state[DRILL_KEY] = ("review_age", code, clicked)
     figures = ([("stage", s, state_label(s), n) for s, n in b.by_stage.items()]
-               + [("age", k, k, v) for k, v in b.ageing.items()]
+               + [("age", k, age_label(k), v) for k, v in b.ageing.items()]
                + [("past_sorting_limit", "", t("dashboard.past_sorting"), b.past_sorting_limit),
                   ("past_standard_period", "", t("dashboard.past_standard"),
                    b.past_standard_period)]
-               + [("review_age", k, t("dashboard.review_of_age", age=k), v)
+               + [("review_age", k, t("dashboard.review_of_age", age=age_label(k)), v)
                   for k, v in b.review_by_age.items()])
     drill_picker(figures, "pick_backlog")
     with st.expander(t("dashboard.backlog_table")):
@@ -293,15 +311,17 @@ def processing_view(actor: Actor, f: DashboardFilter) -> None:
     m2.metric(t("dashboard.within_standard"),
               f"{kept / decided:.0%}" if decided else "—", help=t("dashboard.within_help"))
     if by == "month" and rows:
-        data = [{"month": r.group, "measure": t(f"dashboard.{k}"), "median days": s.median}
+        data = [{"month": r.group, "measure": t(f"dashboard.{k}"), "median": s.median}
                 for r in rows for k, s in (("to_sorting", r.to_sorting),
                                            ("to_decision", r.to_decision),
                                            ("review_to_ruling", r.review_to_ruling))
                 if s.median is not None]
         lines = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
-            x=alt.X("month:O", title=None), y=alt.Y("median days:Q"),
+            x=alt.X("month:O", title=None), y=alt.Y("median:Q", title=t("dashboard.median_days")),
             color=alt.Color("measure:N", legend=alt.Legend(orient="top", title=None)),
-            tooltip=["month:O", "measure:N", "median days:Q"])
+            tooltip=[alt.Tooltip("month:O", title=t("dashboard.by_month")),
+                     alt.Tooltip("measure:N", title=""),
+                     alt.Tooltip("median:Q", title=t("dashboard.median_days"))])
         standard = alt.Chart(alt.Data(values=[{"days": 183}])).mark_rule(
             strokeDash=[4, 4], color="#b03a2e").encode(y="days:Q")
         label = alt.Chart(alt.Data(values=[{"days": 183, "t": t("dashboard.standard_line")}])
@@ -394,9 +414,9 @@ def workload_view(actor: Actor, f: DashboardFilter) -> None:
     inquirers, panels = _cached("workload", f, lambda: _query(dash.workload, actor, f=f))
     st.markdown(f"**{t('dashboard.inquirers')}**")
     if inquirers:
-        bar([{"inquirer": w.inquirer, "open cases": w.open_cases} for w in inquirers[:25]],
-            "inquirer", "open cases", t("dashboard.open_cases"), "ch_inquirers",
-            horizontal=True)
+        bar([{"inquirer": w.inquirer, "open": w.open_cases} for w in inquirers[:25]],
+            "inquirer", "open", t("dashboard.open_cases"), "ch_inquirers",
+            horizontal=True, x_title=t("columns.inquirer"))
     table(actor, "workload-inquirers",
           [t("columns.inquirer"), t("dashboard.office"), t("dashboard.open_cases"),
            t("dashboard.oldest"), t("dashboard.per_week")],

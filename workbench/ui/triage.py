@@ -140,10 +140,6 @@ def show_narrative(narrative: str, suggestion: SuggestionView | None) -> None:
                 f'{narrative_html(narrative, suggestion)}</div>', unsafe_allow_html=True)
 
 
-#: How the engine's why-not-B notes begin (triage.engine.Triager._why_not_b).
-NOT_B_PREFIXES = ("Not B:", "A Convention ground is mentioned here", "Crime, extortion, debt")
-
-
 def show_suggestion(s: SuggestionView | None, *, with_versions: bool = True) -> None:
     """The suggestion, its grounds and flags (not the narrative)."""
     if s is None:
@@ -161,7 +157,7 @@ def show_suggestion(s: SuggestionView | None, *, with_versions: bool = True) -> 
             f"- {md(r)}" for r in s.abstain_reasons or (t("triage.no_reason_given"),)))
     # Why a claim with crime, extortion, debt or private-dispute cues is not B (the engine's
     # NotB notes): shown first, apart from the other grounds, so it is read at a glance.
-    why_not_b = [r for r in s.reasons if r.startswith(NOT_B_PREFIXES)]
+    why_not_b = list(s.why_not_b)
     for note in why_not_b:
         st.info(md(note))
     others = [r for r in s.reasons if r not in why_not_b]
