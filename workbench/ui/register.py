@@ -104,7 +104,7 @@ def render(actor: Actor) -> None:
         "residence_status_at_filing": residence, "application_number": int(number),
         "removal_procedure": removal, "detained": detained,
         "reasonable_grounds_materials": grounds, "claim_narrative": narrative,
-        "name_as_entered": " ".join(p for p in (given.strip(), family.strip()) if p) or None,
+        "name_as_entered": f"{family.strip().upper()} {given.strip()}".strip() or None,
         "date_of_birth_as_entered": born,
     }
     if actor.role == Role.INQUIRER:
