@@ -323,7 +323,8 @@ def _reopen_reason(session: Session, app: Application) -> str | None:
 def _open_or_fail(session: Session, app: Application, status: DecisionStatus) -> Decision:
     row = _open(_decisions(session, app.id))
     if row is None or row.status != status:
-        raise ValidationError(t("errors.decisions.no_decision_case", status=status.value.lower(),
+        raise ValidationError(t("errors.decisions.no_decision_case",
+                                status=t(f"errors.decisions.status.{status.value}"),
                                 case_number=app.case_number))
     return row
 

@@ -577,12 +577,12 @@ def first_instance_handlers(session: Session, application_id: int) -> set[int]:
 
 def conflicted(session: Session, application_id: int) -> dict[int, str]:
     """Counsellors who cannot sit on the case, with the reason."""
-    out = {uid: "handled the case at first instance"
+    out = {uid: t("errors.reviews.conflict.first_instance")
            for uid in first_instance_handlers(session, application_id)}
     for uid, reason in session.execute(select(ConflictDeclaration.user_id,
                                               ConflictDeclaration.reason).where(
             ConflictDeclaration.application_id == application_id)).all():
-        out[uid] = f"declared a conflict of interest: {reason}"
+        out[uid] = t("errors.reviews.conflict.declared", reason=reason)
     return out
 
 
@@ -600,10 +600,10 @@ def panel_choices(session: Session, *, actor: Actor, appeal_id: int) -> list[Pan
     blocked = conflicted(session, app.id)
     choices = []
     for panel in list_panels(session, actor=actor):
-        why = tuple(f"{m.name} {blocked[m.user_id]}" for m in panel.members
-                    if m.user_id in blocked)
+        why = tuple(t("errors.reviews.conflict.member", name=m.name, why=blocked[m.user_id])
+                    for m in panel.members if m.user_id in blocked)
         if len(panel.members) != 3:
-            why += ("the panel does not have three members",)
+            why += (t("errors.reviews.conflict.not_three"),)
         choices.append(PanelChoice(panel, not why, why))
     choices.sort(key=lambda c: (not c.eligible, c.panel.open_appeals, c.panel.name))
     return choices
@@ -635,8 +635,9 @@ def allocate(session: Session, *, actor: Actor, appeal_id: int, panel_id: int | 
         if chosen is None:
             raise ValidationError(t("errors.reviews.no_such_active_panel"))
         if not chosen.eligible:
-            raise audit.refuse(ValidationError(
-                f"{chosen.panel.name} cannot take this appeal: " + "; ".join(chosen.why_not)),
+            raise audit.refuse(ValidationError(t(
+                "errors.reviews.cannot_take", panel=chosen.panel.name,
+                why=t("errors.reviews.conflict.separator").join(chosen.why_not))),
                 actor=actor, action="appeal.allocate", entity_type="application",
                 entity_id=app.id, outcome="refused")
     if state == CaseState.REVIEW_FILED:

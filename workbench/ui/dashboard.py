@@ -23,7 +23,14 @@ from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
-from workbench.ui.format import enum_label, fmt_date, fmt_month, outcome_label, state_label
+from workbench.ui.format import (
+    category_label,
+    enum_label,
+    fmt_date,
+    fmt_month,
+    outcome_label,
+    state_label,
+)
 from workbench.ui.session import kept
 from workbench.ui.text import md, tm
 
@@ -62,7 +69,8 @@ def filter_bar(actor: Actor) -> DashboardFilter:
         offices = c4.multiselect(t("dashboard.offices"), options["offices"],
                                  default=list(current.offices))
         categories = c5.multiselect(t("dashboard.categories"), options["categories"],
-                                    default=list(current.categories))
+                                    default=list(current.categories),
+                                    format_func=category_label)
         nationalities = c6.multiselect(t("dashboard.nationalities"), options["nationalities"],
                                        default=list(current.nationalities))
         a, b = st.columns([1, 6])
@@ -90,7 +98,8 @@ def _describe(f: DashboardFilter) -> str:
                        start=fmt_date(f.date_from) if f.date_from else "…",
                        end=fmt_date(f.date_to) if f.date_to else "…"))
     for key, values in (("offices", f.offices), ("nationalities", f.nationalities),
-                        ("categories", f.categories), ("stages", f.stages)):
+                        ("categories", [category_label(c) for c in f.categories]),
+                        ("stages", [state_label(s) for s in f.stages])):
         if values:
             parts.append(f"{t('dashboard.' + key)}: {', '.join(values)}")
     return " · ".join(parts) or t("dashboard.no_filter")
