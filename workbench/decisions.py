@@ -449,7 +449,7 @@ def notice_pdf(session: Session, *, actor: Actor, application_id: int,
     Japanese, the office's official language, unless English is asked for. Printing is
     audited."""
     from workbench import documents as pdf
-    from workbench.documents.layout import document_language
+    from workbench.documents import document_language
     from workbench.i18n import t as message
 
     settings = settings or get_settings()

@@ -4,7 +4,7 @@ preparation sheet, rendered with fpdf2 from plain frozen dataclasses, in English
 The callers (pages, CLI, batch jobs) build the ``*Doc`` values from their read models and get
 PDF bytes back; they also name the files (no personal data goes into a file name or into the PDF
 metadata here). Fonts: ``workbench.documents.fonts``; the page machinery shared by the documents:
-``workbench.documents.layout``.
+``workbench.documents.layout``; text and dates: ``workbench.documents.text``.
 """
 
 from workbench.documents.fonts import FONT_ENV, FontFile, FontSet, discover_fonts
@@ -24,6 +24,7 @@ from workbench.documents.preparation_sheet import (
     PrepQuestion,
     preparation_sheet_pdf,
 )
+from workbench.documents.text import document_language
 
 __all__ = [
     "AUTHOR",
@@ -42,6 +43,7 @@ __all__ = [
     "PreparationSheetDoc",
     "SessionLine",
     "discover_fonts",
+    "document_language",
     "interview_record_pdf",
     "notice_pdf",
     "preparation_sheet_pdf",

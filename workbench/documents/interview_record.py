@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from workbench.documents.layout import _as_text, _new_pdf, _or_dash, _Pdf, document_language, when
+from workbench.documents.layout import DocumentPdf, new_document
+from workbench.documents.text import as_text, document_language, or_dash, when
 from workbench.i18n import t
 
 
@@ -72,9 +73,9 @@ class InterviewRecordDoc:
 
 
 
-def _read_back_statement(pdf: _Pdf, doc: InterviewRecordDoc) -> str:
-    note = _as_text(doc.read_back_note).strip()
-    read_back_in = _as_text(doc.read_back_language).strip()
+def _read_back_statement(pdf: DocumentPdf, doc: InterviewRecordDoc) -> str:
+    note = as_text(doc.read_back_note).strip()
+    read_back_in = as_text(doc.read_back_language).strip()
     notes = [pdf.t("pdf.record.read_back_in", spoken=read_back_in)] if read_back_in else []
     notes += [note] if note else []
     if not doc.read_back_confirmed:
@@ -83,23 +84,23 @@ def _read_back_statement(pdf: _Pdf, doc: InterviewRecordDoc) -> str:
         return f"{pdf.t('pdf.record.not_read_back')} {reason}"
     languages: list[str] = []
     for session in doc.sessions:
-        language = _as_text(session.language).strip()
+        language = as_text(session.language).strip()
         if language and language not in languages:
             languages.append(language)
     spoken = languages[0] if languages else pdf.t("pdf.record.any_language")
     for other in languages[1:]:
         spoken = pdf.t("pdf.record.languages_joined", first=spoken, second=other)
-    interpreter = _as_text(doc.interpreter).strip()
+    interpreter = as_text(doc.interpreter).strip()
     statement = (pdf.t("pdf.record.read_back_interpreter", spoken=spoken,
                        interpreter=interpreter) if interpreter
                  else pdf.t("pdf.record.read_back", spoken=spoken))
     return statement + (f" {pdf.t('pdf.record.note', note=' '.join(notes))}" if notes else "")
 
 
-def _raised_on(pdf: _Pdf, value: str | int) -> str:
+def _raised_on(pdf: DocumentPdf, value: str | int) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return pdf.t("pdf.record.session_number", number=value)
-    return _or_dash(value)
+    return or_dash(value)
 
 
 def interview_record_pdf(doc: InterviewRecordDoc, language: str | None = None) -> bytes:
@@ -108,7 +109,7 @@ def interview_record_pdf(doc: InterviewRecordDoc, language: str | None = None) -
     the applicant, the read-back statement and signature lines."""
     language = document_language(language or doc.language)
     title = t("pdf.record.title", language)
-    pdf = _new_pdf(title, doc.case_number, language,
+    pdf = new_document(title, doc.case_number, language,
                    footer_note=t("pdf.produced", language, when=when(doc.produced_at, language)))
     pdf.title_block(title, pdf.t("pdf.record.subtitle"))
     pdf.fields(
@@ -117,7 +118,7 @@ def interview_record_pdf(doc: InterviewRecordDoc, language: str | None = None) -
             (pdf.t("pdf.applicant"), doc.applicant),
             (pdf.t("pdf.nationality"), doc.nationality),
             (pdf.t("pdf.inquirer"), doc.inquirer),
-            (pdf.t("pdf.interpreter"), _or_dash(doc.interpreter)),
+            (pdf.t("pdf.interpreter"), or_dash(doc.interpreter)),
             (pdf.t("pdf.record.bank"), doc.bank_version),
             (pdf.t("pdf.record.produced"), when(doc.produced_at, language)),
         ]
@@ -148,10 +149,10 @@ def interview_record_pdf(doc: InterviewRecordDoc, language: str | None = None) -
     for answer in doc.answers:
         if answer.section != section:
             section = answer.section
-            pdf.heading(_or_dash(section), level=2)
+            pdf.heading(or_dash(section), level=2)
         pdf.keep(16)
         pdf.paragraph(pdf.t("pdf.record.question", text=answer.prompt), bold=True, after=0.5)
-        text = _as_text(answer.answer)
+        text = as_text(answer.answer)
         pdf.paragraph(pdf.t("pdf.record.answer", text=text) if text.strip()
                       else pdf.t("pdf.record.no_answer"),
                       indent=5, grey=not text.strip(), after=3)
@@ -163,14 +164,14 @@ def interview_record_pdf(doc: InterviewRecordDoc, language: str | None = None) -
         pdf.heading(pdf.t("pdf.record.incident", number=number), level=2)
         pdf.fields(
             [
-                (pdf.t("pdf.record.when"), _or_dash(incident.when)),
-                (pdf.t("pdf.record.place"), _or_dash(incident.place)),
-                (pdf.t("pdf.record.actor"), _or_dash(incident.actor)),
-                (pdf.t("pdf.record.what_happened"), _or_dash(incident.what_happened)),
-                (pdf.t("pdf.record.injuries"), _or_dash(incident.injuries)),
-                (pdf.t("pdf.record.witnesses"), _or_dash(incident.witnesses)),
-                (pdf.t("pdf.record.reported"), _or_dash(incident.reported)),
-                (pdf.t("pdf.record.evidence"), _or_dash(incident.evidence)),
+                (pdf.t("pdf.record.when"), or_dash(incident.when)),
+                (pdf.t("pdf.record.place"), or_dash(incident.place)),
+                (pdf.t("pdf.record.actor"), or_dash(incident.actor)),
+                (pdf.t("pdf.record.what_happened"), or_dash(incident.what_happened)),
+                (pdf.t("pdf.record.injuries"), or_dash(incident.injuries)),
+                (pdf.t("pdf.record.witnesses"), or_dash(incident.witnesses)),
+                (pdf.t("pdf.record.reported"), or_dash(incident.reported)),
+                (pdf.t("pdf.record.evidence"), or_dash(incident.evidence)),
             ],
             label_share=26,
         )
@@ -183,8 +184,8 @@ def interview_record_pdf(doc: InterviewRecordDoc, language: str | None = None) -
         pdf.fields(
             [
                 (pdf.t("pdf.record.raised_on"), _raised_on(pdf, item.raised_on)),
-                (pdf.t("pdf.record.put_to_applicant"), _or_dash(item.put_to_applicant)),
-                (pdf.t("pdf.record.explanation"), _or_dash(item.explanation)),
+                (pdf.t("pdf.record.put_to_applicant"), or_dash(item.put_to_applicant)),
+                (pdf.t("pdf.record.explanation"), or_dash(item.explanation)),
             ],
             label_share=26,
         )

@@ -17,9 +17,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -27,7 +26,6 @@ from anyascii import anyascii
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableHeadingsDisplay, TextMode, XPos, YPos
 
-from workbench.dates import format_date
 from workbench.documents.fonts import (
     FontFile,
     FontSet,
@@ -36,91 +34,21 @@ from workbench.documents.fonts import (
     use_cid_codes,
     without_full_width_scripts,
 )
-from workbench.i18n import SUPPORTED_LANGUAGES, t
+from workbench.documents.text import (
+    CJK_CHAR,
+    LATIN1_PRINTABLE,
+    NO_LINE_START,
+    TOKENS,
+    TextFilter,
+    as_text,
+    metadata_text,
+)
+from workbench.i18n import t
 
 log = logging.getLogger(__name__)
 
 AUTHOR = "Protection workbench"
 TRANSLITERATED_NOTE = "text transliterated to ASCII: no Unicode (TrueType) font was available"
-
-_CJK = "\u2e80-\u2fff\u3000-\u30ff\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
-#: Marks that never start a line in Japanese text (行頭禁則).
-_NO_LINE_START = frozenset("、。，．，）」』】〕〉》！？：；・ー")
-
-# --------------------------------------------------------------------------------------------
-# Text clean-up
-# --------------------------------------------------------------------------------------------
-
-_LATIN1_PRINTABLE = frozenset([*range(0x20, 0x7F), *range(0xA0, 0x100)])
-_ASCII_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
-
-
-def _as_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _metadata_text(text: str) -> str:
-    """Text for the PDF's information dictionary: any Unicode, minus control, format and
-    surrogate code points."""
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
-
-
-class _TextFilter:
-    """Makes any text safe to draw with the registered fonts: newlines normalised, control and
-    format characters dropped, NFC composed (so that "ễ" is one glyph), and every character that
-    no font has replaced by its ``anyascii`` transliteration (or "?")."""
-
-    def __init__(self, covers: Callable[[int], bool]) -> None:
-        self._covers = covers
-        self._cache: dict[str, str] = {}
-        self.replaced = 0  # how many characters were transliterated or dropped for want of a glyph
-        self._ascii_ok = all(covers(cp) for cp in range(0x20, 0x7F))
-
-    def __call__(self, value: object) -> str:
-        text = _as_text(value)
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-        if text.isascii() and self._ascii_ok:
-            return _ASCII_CONTROL.sub("", text)
-        text = unicodedata.normalize("NFC", text)
-        return "".join(self._char(ch) for ch in text)
-
-    def _char(self, ch: str) -> str:
-        cached = self._cache.get(ch)
-        if cached is not None:
-            if cached != ch and ch != "\n":
-                self.replaced += 1
-            return cached
-        out = self._map(ch)
-        self._cache[ch] = out
-        if out != ch and ch != "\n":
-            self.replaced += 1
-        return out
-
-    def _map(self, ch: str) -> str:
-        if ch == "\n":
-            return ch
-        category = unicodedata.category(ch)
-        if category in ("Zl", "Zp"):
-            return "\n"
-        if category in ("Cc", "Cf"):
-            return ""
-        if category == "Cs":
-            return "?"
-        if self._covers(ord(ch)):
-            return ch
-        if category == "Zs":
-            return " "
-        substitute = "".join(c for c in anyascii(ch) if " " <= c <= "~")
-        return substitute or "?"
-
 
 @lru_cache(maxsize=1)
 def _text_stroke_scale() -> float:
@@ -152,7 +80,7 @@ _LABEL_FILL = (236, 238, 242)
 _PT = 25.4 / 72  # mm per point
 
 
-class _Pdf(FPDF):
+class DocumentPdf(FPDF):
     """A4 portrait; header with the document title and the case number on every page, footer
     "Page N of M"; helpers for headings, wrapped paragraphs, tables and signature lines."""
 
@@ -173,17 +101,17 @@ class _Pdf(FPDF):
         self.core = True
         self.real_bold = True
         self._setup_fonts(fonts)
-        self.clean = _TextFilter(self._covers)
+        self.clean = TextFilter(self._covers)
         self._widths: dict[tuple[str, str], dict[str, float]] = {}
         self.doc_title = self.one_line(title)
-        self.case_label = self.one_line(self.t("pdf.case_label", number=_as_text(case_number)))
+        self.case_label = self.one_line(self.t("pdf.case_label", number=as_text(case_number)))
         self.footer_note = self.one_line(footer_note)
         self.header_flag = self.one_line(header_flag)
         # The page-count alias is only live while the footer is drawn (header() switches it
         # off again), so that a literal "{nb}" in a narrative is printed as typed.
         self.alias_nb_pages(_NB)
         self.str_alias_nb_pages = None
-        self.set_title(_metadata_text(f"{title} - {_as_text(case_number)}"))
+        self.set_title(metadata_text(f"{title} - {as_text(case_number)}"))
         self.set_author(AUTHOR)
         self.set_creator(AUTHOR)
         self.set_lang(language)
@@ -251,7 +179,7 @@ class _Pdf(FPDF):
 
     def _covers(self, codepoint: int) -> bool:
         if self.core:
-            return codepoint in _LATIN1_PRINTABLE
+            return codepoint in LATIN1_PRINTABLE
         return any(codepoint in cmap for cmap in self._cmaps)
 
     def use_font(self, size: float, bold: bool = False) -> None:
@@ -371,7 +299,7 @@ class _Pdf(FPDF):
             parts: list[str] = []
             used = 0.0
             space, space_w = "", 0.0
-            for token in _TOKENS.findall(raw):
+            for token in TOKENS.findall(raw):
                 token_w = measure(token)
                 if token[0].isspace():  # kept only between words (and as leading indent)
                     space, space_w = space + token, space_w + token_w
@@ -405,11 +333,11 @@ class _Pdf(FPDF):
         """Japanese line breaking (禁則処理): a closing mark (。、」）...) never starts a line, so
         the character before it moves down with it. Takes that character off ``parts`` and
         returns it (nothing when ``token`` may start a line or the line would be left empty)."""
-        if token not in _NO_LINE_START:
+        if token not in NO_LINE_START:
             return []
         while parts and not parts[-1]:
             parts.pop()  # the empty separators between CJK characters
-        if len(parts) > 1 and len(parts[-1]) == 1 and _CJK_CHAR.match(parts[-1]):
+        if len(parts) > 1 and len(parts[-1]) == 1 and CJK_CHAR.match(parts[-1]):
             return [parts.pop()]
         return []
 
@@ -426,7 +354,7 @@ class _Pdf(FPDF):
 
     def paragraphs(self, text: object, **kwargs: float) -> None:
         """Text whose paragraphs are separated by blank lines."""
-        parts = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", _as_text(text)) if p.strip()]
+        parts = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", as_text(text)) if p.strip()]
         for part in parts or ["-"]:
             self.paragraph(part, after=3, **kwargs)
 
@@ -456,7 +384,7 @@ class _Pdf(FPDF):
         self.ln(2.5 if level == 1 else 1)
 
     def bullets(self, items: Iterable[object], *, empty: str) -> None:
-        lines = [item for item in items if _as_text(item).strip()]
+        lines = [item for item in items if as_text(item).strip()]
         if not lines:
             self.paragraph(empty, grey=True)
             return
@@ -517,7 +445,7 @@ class _Pdf(FPDF):
             cells = []
             for number, cell in enumerate(row):
                 self.use_font(size, bold=label_column and number == 0 and self.real_bold)
-                cells.append(self.wrap(self.clean(cell), inner[number]) if _as_text(cell) else [])
+                cells.append(self.wrap(self.clean(cell), inner[number]) if as_text(cell) else [])
             wrapped.append(cells)
         self.use_font(size)
         self.set_text_color(0)
@@ -632,31 +560,10 @@ class _Pdf(FPDF):
         return bytes(self.output(output_producer_class=IdentityOutputProducer))
 
 
-def _new_pdf(title: str, case_number: str, language: str = "en", **kwargs: str) -> _Pdf:
-    pdf = _Pdf(title=title, case_number=case_number, fonts=discover_fonts(), language=language,
-               **kwargs)
+def new_document(title: str, case_number: str, language: str = "en",
+                 **kwargs: str) -> DocumentPdf:
+    """A document's first page, with the fonts found on this machine."""
+    pdf = DocumentPdf(title=title, case_number=case_number, fonts=discover_fonts(),
+                      language=language, **kwargs)
     pdf.add_page()
     return pdf
-
-
-def _or_dash(value: object) -> str:
-    text = _as_text(value).strip()
-    return text if text else "-"
-
-
-
-def document_language(language: str | None, default: str = "en") -> str:
-    """``ja`` or ``en``: the language a document is printed in (``default`` when none is given,
-    English for a language the workbench has no catalogue for)."""
-    code = (language or default).replace("_", "-").split("-")[0].strip().lower()
-    return code if code in SUPPORTED_LANGUAGES else "en"
-
-
-def when(value: object, language: str) -> str:
-    """A date (or date and time) as the document's language writes it: ``2025-12-07`` or
-    ``令和7年12月7日 (2025年)``; text is printed as given."""
-    if isinstance(value, datetime):
-        return f"{format_date(value.date(), language)} {value:%H:%M}"
-    if isinstance(value, date):
-        return format_date(value, language)
-    return _as_text(value)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from workbench.documents.layout import _as_text, _new_pdf, _or_dash, _Pdf, document_language, when
+from workbench.documents.layout import DocumentPdf, new_document
+from workbench.documents.text import as_text, document_language, or_dash, when
 from workbench.i18n import catalogue, t, tn
 
 #: The application types and outcomes the catalogue words a notice for.
@@ -53,9 +54,9 @@ def _worded(part: str, doc: NoticeDoc, language: str) -> str | None:
     return t(key, language) if key in catalogue("en") else None
 
 
-def _review_statement(pdf: _Pdf, doc: NoticeDoc) -> str:
+def _review_statement(pdf: DocumentPdf, doc: NoticeDoc) -> str:
     deadline = doc.review_deadline
-    if deadline is None or not _as_text(deadline).strip():
+    if deadline is None or not as_text(deadline).strip():
         return pdf.t("pdf.notice.no_review")
     return tn("pdf.notice.review", doc.review_window_days, pdf.language,
               notice_date=when(doc.notice_date, pdf.language),
@@ -67,13 +68,13 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
     official language, unless English is asked for)."""
     language = document_language(language, default="ja")
     heading = _worded("heading", doc, language) or t("pdf.notice.title", language)
-    superseded = _as_text(doc.superseded_note).strip()
-    pdf = _new_pdf(
+    superseded = as_text(doc.superseded_note).strip()
+    pdf = new_document(
         heading,
         doc.case_number,
         language,
         footer_note=t("pdf.notice.footer", language,
-                      reference=_as_text(doc.decision_reference)),
+                      reference=as_text(doc.decision_reference)),
         header_flag=t("pdf.notice.superseded_flag", language) if superseded else "",
     )
     pdf.title_block(heading, centred=True)
@@ -87,7 +88,7 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
         [
             (pdf.t("pdf.applicant"), doc.applicant),
             *[(label, name) for label, name in names if name],
-            (pdf.t("pdf.date_of_birth"), _or_dash(when(doc.date_of_birth, language))),
+            (pdf.t("pdf.date_of_birth"), or_dash(when(doc.date_of_birth, language))),
             (pdf.t("pdf.nationality"), doc.nationality),
             (pdf.t("pdf.case_number"), doc.case_number),
             (pdf.t("pdf.notice.application_label"), application),
@@ -110,8 +111,8 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
         pdf.heading(pdf.t("pdf.notice.sources"))
         for number, citation in enumerate(doc.citations, start=1):
             pdf.keep(16)
-            pdf.paragraph(f"[{number}] {_as_text(citation.reference)}", bold=True, after=0.5)
-            quote = _as_text(citation.quote).strip()
+            pdf.paragraph(f"[{number}] {as_text(citation.reference)}", bold=True, after=0.5)
+            quote = as_text(citation.quote).strip()
             if quote:
                 marks = ("「", "」") if language == "ja" else ("\u201c", "\u201d")
                 pdf.paragraph(f"{marks[0]}{quote}{marks[1]}", indent=6, size=9.5, after=3)
@@ -119,7 +120,7 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
     permission = doc.humanitarian_permission
     if permission is True:
         permission = pdf.t("pdf.notice.humanitarian_granted")
-    permission = _as_text(permission or "").strip()
+    permission = as_text(permission or "").strip()
     if permission:
         pdf.heading(pdf.t("pdf.notice.humanitarian"))
         pdf.paragraphs(permission)
@@ -129,6 +130,6 @@ def notice_pdf(doc: NoticeDoc, language: str | None = None) -> bytes:
 
     pdf.keep(45)
     pdf.heading(pdf.t("pdf.notice.issued_by"))
-    authority = _as_text(doc.issuing_authority).strip() or pdf.t("pdf.notice.authority")
+    authority = as_text(doc.issuing_authority).strip() or pdf.t("pdf.notice.authority")
     pdf.seal_block([when(doc.notice_date, language), authority])
     return pdf.to_bytes()

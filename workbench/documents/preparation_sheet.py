@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from workbench.documents.layout import _as_text, _new_pdf, _or_dash, document_language, when
+from workbench.documents.layout import new_document
+from workbench.documents.text import as_text, document_language, or_dash, when
 from workbench.i18n import current_language, t
 
 
@@ -50,7 +51,7 @@ def preparation_sheet_pdf(doc: PreparationSheetDoc, language: str | None = None)
     language = document_language(language or doc.language or current_language())
     title = t("pdf.prep.title", language)
     produced = when(doc.produced_at, language)
-    pdf = _new_pdf(title, doc.case_number, language,
+    pdf = new_document(title, doc.case_number, language,
                    footer_note=t("pdf.produced", language, when=produced))
     pdf.title_block(title, pdf.t("pdf.prep.subtitle"))
     pdf.fields(
@@ -58,7 +59,7 @@ def preparation_sheet_pdf(doc: PreparationSheetDoc, language: str | None = None)
             (pdf.t("pdf.case_number"), doc.case_number),
             (pdf.t("pdf.applicant"), doc.applicant),
             (pdf.t("pdf.nationality"), doc.nationality),
-            (pdf.t("pdf.prep.category"), _or_dash(doc.category)),
+            (pdf.t("pdf.prep.category"), or_dash(doc.category)),
             (pdf.t("pdf.prep.produced"), produced),
         ]
     )
@@ -89,10 +90,10 @@ def preparation_sheet_pdf(doc: PreparationSheetDoc, language: str | None = None)
     for number, question in enumerate(doc.questions, start=1):
         if question.section != section:
             section = question.section
-            pdf.heading(_or_dash(section), level=2)
+            pdf.heading(or_dash(section), level=2)
         pdf.keep(14)
-        pdf.paragraph(f"{number}. {_as_text(question.prompt)}", bold=True, after=0.5)
-        guidance = _as_text(question.guidance).strip()
+        pdf.paragraph(f"{number}. {as_text(question.prompt)}", bold=True, after=0.5)
+        guidance = as_text(question.guidance).strip()
         if guidance:
             pdf.paragraph(pdf.t("pdf.prep.guidance", text=guidance), indent=5, size=9,
                           grey=True, after=2.5)
@@ -104,10 +105,10 @@ def preparation_sheet_pdf(doc: PreparationSheetDoc, language: str | None = None)
     for passage in doc.passages:
         pdf.keep(18)
         pdf.paragraph(passage.reference, bold=True, after=0.5)
-        snippet = _as_text(passage.snippet).strip()
+        snippet = as_text(passage.snippet).strip()
         if snippet:
             pdf.paragraph(f"{marks[0]}{snippet}{marks[1]}", indent=5, size=9.5, after=0.5)
-        reasons = _as_text(passage.reasons).strip()
+        reasons = as_text(passage.reasons).strip()
         if reasons:
             pdf.paragraph(pdf.t("pdf.prep.why", text=reasons), indent=5, size=9, grey=True,
                           after=3)
