@@ -328,3 +328,13 @@ def test_an_incident_date_that_cannot_be_read_is_not_saved_as_no_date(interview_
     by_label(at.button, EN["interview.incident_submit"]).click().run()
     assert EN["date_field.unreadable"].format(text="summer 2023") in [e.value for e in at.error]
     assert not _view(engine, staff, case_id).incidents
+
+
+def test_the_dashboard_in_japanese_writes_its_day_in_the_era_form(app_db, today, japanese) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    insert_case(engine, state=CaseState.UNDER_EXAMINATION, inquirer=staff.inquirer,
+                lodged=date(2024, 1, 15))
+    at = signed_in("mgr.one")
+    at.switch_page("../pages/dashboard.py").run()
+    assert not at.exception, at.exception
+    assert "令和6年2月14日 (2024年)" in messages(at)

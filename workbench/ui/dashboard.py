@@ -25,6 +25,7 @@ from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import (
     category_label,
+    date_columns,
     enum_label,
     fmt_date,
     fmt_month,
@@ -229,9 +230,14 @@ def show_drill(actor: Actor, f: DashboardFilter) -> None:
                 r.nationality, r.office, r.lodged, state_label(r.state), r.category,
                 outcome_label(r.outcome), r.decided_on or ""])
         st.caption(t("dashboard.click_row"))
-        event = st.dataframe([dict(zip(columns, row, strict=True)) for row in rows],
-                             hide_index=True, width="stretch", on_select="rerun",
-                             selection_mode="single-row", key="drill_table")
+        # In Japanese the two date columns are real dates shown 2025年12月7日 (so they sort
+        # as dates); an undecided case has no date rather than an empty text there.
+        config = date_columns(t("columns.lodged"), t("dashboard.decided"))
+        shown = [dict(zip(columns, row[:-1] + [row[-1] or (None if config else "")],
+                          strict=True)) for row in rows]
+        event = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+                             on_select="rerun", selection_mode="single-row",
+                             key="drill_table")
         picked = getattr(getattr(event, "selection", None), "rows", None) or []
         if picked:
             nav.open_case_page(drill.rows[picked[0]].application_id)
