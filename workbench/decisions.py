@@ -491,6 +491,8 @@ def notice_pdf(session: Session, *, actor: Actor, application_id: int,
         review_window_days=settings.review_window_days,
         decision_reference=f"{app.case_number}/D{row.number}",
         superseded_note=superseded_note,
+        issuing_authority=(settings.notice_authority_ja if language == "ja"
+                           else settings.notice_authority_en),
     )
     data = pdf.notice_pdf(doc, language)
     audit.record(session, actor=actor, action="case.print", entity_type="application",

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     sorting_limit_months: int = Field(default=2, ge=1)
     standard_period_months: int = Field(default=6, ge=1)
     review_window_days: int = Field(default=7, ge=1)
+    #: Who issues the notice of decision, as printed on it in Japanese and in English. Empty:
+    #: the Minister of Justice (法務大臣), who decides under Art. 61-2; an office whose
+    #: Regional Immigration Services Bureau director issues notices under delegation names
+    #: them here (東京出入国在留管理局長). A request for review is filed with the Minister
+    #: either way.
+    notice_authority_ja: str = ""
+    notice_authority_en: str = ""
     review_deadline_rolls_past_closed_days: bool = True
     #: Offices close from 29 December to 3 January (Japan's administrative holidays).
     year_end_closure: bool = True

@@ -28,6 +28,7 @@ from workbench import question_bank as qb
 from workbench.dates import format_date
 from workbench.db import unit_of_work
 from workbench.errors import InvalidTransition, PermissionDenied, StaleEdit, ValidationError
+from workbench.settings import get_settings
 
 NARRATIVE = ("I was a member of the opposition party in Colombo. In March 2022 the police "
              "arrested me at a rally and beat me in detention because of my political opinion. "
@@ -495,6 +496,14 @@ def test_a_refusal_notice_states_the_review_window(engine, staff, tmp_path) -> N
     assert "法務大臣" in japanese and "印" in japanese
     prints = [details(e) for e in audit_entries(engine, "case.print", entity_id=case)]
     assert [p["language"] for p in prints if p["document"] == "notice"] == ["en", "ja"]
+    # An office whose bureau director issues notices under delegation says so; the request
+    # for review still goes to the Minister.
+    delegated = get_settings().model_copy(update={"notice_authority_ja": "東京出入国在留管理局長"})
+    with unit_of_work(engine) as s:
+        issued = "".join(_text(decisions.notice_pdf(s, actor=staff.manager, application_id=case,
+                                                    settings=delegated), tmp_path).split())
+    assert "処分庁" in issued and "東京出入国在留管理局長" in issued
+    assert issued.count("法務大臣") == 1  # in the review instruction only
 
 
 def test_a_final_decision_is_superseded_by_a_later_one(engine, staff) -> None:  # noqa: ANN001
