@@ -203,7 +203,8 @@ def _read(doc: Doc) -> Reading:
                  and not h.negated and not h.question]
         harms = [i for i in harms if i is not None]
         state = any(h.type == "agent_state" and not h.negated for h in group)
-        insecurity = _insecure(group)
+        insecurity = _insecure(group) or _TERROR.search(text, sent.start_char,
+                                                        sent.end_char) is not None
 
         def link(hit: CueHit, political: bool) -> str | None:
             at = token_of(hit.start)
@@ -238,6 +239,10 @@ def _read(doc: Doc) -> Reading:
         else:
             unlinked.append(index)
     return Reading(tuple(links), tuple(unlinked), tuple(crime), len(sentences), tuple(about))
+
+
+#: Terrorism named in an English sentence: where it struck is not what the claim is about.
+_TERROR = re.compile(r"\bsuicide (?:attack|bomb)|\bterror", re.I)
 
 
 def _insecure(group: list[CueHit]) -> bool:
