@@ -68,14 +68,14 @@ Swept = Callable[[SweepReport], None]
 
 def _describe(result: coi_ingest.IngestResult) -> str:
     if result.status == "duplicate":
-        return f"already in the library as document {result.document_id} (“{result.title}”)"
-    text = f"added as document {result.document_id}: {result.passages} passages"
+        return t("errors.coi.ingest.in_library", id=result.document_id, title=result.title)
+    text = t("errors.coi.ingest.added", id=result.document_id, passages=result.passages)
     if result.superseded:
-        text += ("; it is a newer edition and supersedes document"
-                 f"{'s' if len(result.superseded) > 1 else ''} "
-                 + ", ".join(str(d) for d in result.superseded))
+        text += t("errors.coi.ingest.supersedes_many" if len(result.superseded) > 1
+                  else "errors.coi.ingest.supersedes_one",
+                  ids=", ".join(str(d) for d in result.superseded))
     if result.superseded_by:
-        text += f"; an older edition: document {result.superseded_by} is newer"
+        text += t("errors.coi.ingest.older", id=result.superseded_by)
     return text
 
 
@@ -156,20 +156,23 @@ def ingest_files(
             size = path.stat().st_size
         except OSError as exc:
             finish(index, FileOutcome(names[index], "failed",
-                                      f"cannot read the file: {exc.strerror or exc}"))
+                                      t("errors.coi.ingest.cannot_read",
+                                        error=exc.strerror or exc)))
             continue
         if size > limit:
             finish(index, FileOutcome(
                 names[index], "failed",
-                f"the file is {size / 1048576:.1f} MB; the limit is {settings.coi_max_file_mb} MB"))
+                t("errors.coi.ingest.too_large", size=f"{size / 1048576:.1f}",
+                  limit=settings.coi_max_file_mb)))
             continue
         if size == 0:
-            finish(index, FileOutcome(names[index], "failed", "the file is empty"))
+            finish(index, FileOutcome(names[index], "failed", t("errors.coi.ingest.empty")))
             continue
         sha = sha256_of(path)
         if sha in seen:
             finish(index, FileOutcome(names[index], "duplicate",
-                                      f"the same file as {names[seen[sha]]} in this batch"))
+                                      t("errors.coi.ingest.same_in_batch",
+                                        name=names[seen[sha]])))
             continue
         seen[sha] = index
         with unit_of_work(engine, write=False) as session:
@@ -177,7 +180,7 @@ def ingest_files(
             if existing is not None:
                 finish(index, FileOutcome(
                     names[index], "duplicate",
-                    f"already in the library as document {existing.id} (“{existing.title}”)",
+                    t("errors.coi.ingest.in_library", id=existing.id, title=existing.title),
                     document_id=existing.id, title=existing.title,
                     passages=existing.passage_count))
                 continue
@@ -877,8 +880,8 @@ def _walk_folder(folder: Path, files: list[Path], refused: list[FileOutcome]) ->
             if entry.is_symlink() and not entry.resolve().is_relative_to(root):
                 refused.append(FileOutcome(
                     shown_name(str(entry)), "failed",
-                    "a symbolic link to a " + ("folder" if entry.is_dir() else "file")
-                    + " outside the folder being ingested; not followed"))
+                    t("errors.coi.ingest.symlink_folder" if entry.is_dir()
+                      else "errors.coi.ingest.symlink_file")))
             elif entry.is_dir():
                 pending.append(entry)
             elif entry.is_file() and not entry.name.startswith("."):
