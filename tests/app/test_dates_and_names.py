@@ -12,6 +12,7 @@ from sqlalchemy import select
 from models import Application, CaseState, Person
 from tests.app.conftest import signed_in
 from tests.app.helpers import by_label, messages, open_case_file, table
+from tests.app.test_coi_pages import coi_app, coi_template, passage_id  # noqa: F401 (fixtures)
 from tests.conftest import insert_case
 from workbench.cases import register_application
 from workbench.db import unit_of_work
@@ -338,3 +339,40 @@ def test_the_dashboard_in_japanese_writes_its_day_in_the_era_form(app_db, today,
     at.switch_page("../pages/dashboard.py").run()
     assert not at.exception, at.exception
     assert "令和6年2月14日 (2024年)" in messages(at)
+
+
+# --- the COI library's dates -----------------------------------------------------------------
+
+
+def _document_page(engine, title: str):  # noqa: ANN001, ANN202
+    _, doc = passage_id(engine, title, "military")
+    at = signed_in("adm.one")
+    at.query_params["doc"] = str(doc)
+    return doc, at.switch_page("../pages/coi_document.py").run()
+
+
+def _published(engine, doc: int) -> date | None:  # noqa: ANN001
+    from models.coi import CoiDocument
+
+    with unit_of_work(engine, write=False) as s:
+        return s.get(CoiDocument, doc).published_on
+
+
+def test_a_document_publication_date_typed_in_the_era_form(coi_app) -> None:  # noqa: ANN001, F811
+    engine, _ = coi_app
+    doc, at = _document_page(engine, "Myanmar: Country Focus 2025")
+    at.text_input(key=f"coi_doc_{doc}_published").input("令和7年6月1日")
+    by_label(at.button, EN["coi.edit_save"]).click().run()
+    assert not at.exception, at.exception
+    assert _published(engine, doc) == date(2025, 6, 1)
+
+
+def test_a_publication_date_that_cannot_be_read_changes_nothing(coi_app) -> None:  # noqa: ANN001, F811
+    engine, _ = coi_app
+    doc, at = _document_page(engine, "Myanmar: Country Focus 2025")
+    before = _published(engine, doc)
+    at.text_input(key=f"coi_doc_{doc}_published").input("June-ish")
+    by_label(at.button, EN["coi.edit_save"]).click().run()
+    assert EN["date_field.unreadable"].format(text="June-ish") in [e.value for e in at.error]
+    assert EN["coi.edit_saved"] not in [s.value for s in at.success]
+    assert _published(engine, doc) == before

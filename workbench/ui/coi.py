@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import streamlit as st
 
+from workbench import clock
 from workbench.actor import Actor
 from workbench.coi_library import cite
 from workbench.db import get_engine, unit_of_work
@@ -27,6 +28,7 @@ from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import date_cell, date_columns, fmt_date
 from workbench.ui.text import html_text, md, tm
+from workbench.ui.widgets import date_field, date_refused
 
 PURPOSES = ("finding", "interview", "decision")
 
@@ -650,11 +652,12 @@ def upload_panel(actor: Actor) -> None:
         countries = st.multiselect(t("coi.upload_countries"), country_codes(),
                                    format_func=country_name,
                                    help=t("coi.upload_countries_help"))
-        published = st.date_input(t("coi.upload_published"), value=None, format="YYYY-MM-DD",
-                                   help=t("coi.upload_published_help"))
+        published = date_field(t("coi.upload_published"), key="coi_upload_published",
+                               max_value=clock.today(), required=False,
+                               help=t("coi.upload_published_help"))
         submitted = st.form_submit_button(t("coi.upload_submit"), type="primary",
                                           icon=":material/upload_file:")
-    if submitted:
+    if submitted and not date_refused("coi_upload_published"):
         if not files:
             st.warning(t("coi.upload_none"))
         else:
@@ -851,11 +854,12 @@ def sources_panel(actor: Actor) -> None:
                                    key=f"coi_src_{suffix}_description")
         url = st.text_input(t("coi.source_url"), value=(current.url or "") if current else "",
                             key=f"coi_src_{suffix}_url")
-        reviewed = st.date_input(t("coi.source_reviewed"),
-                                 value=current.reviewed_on if current else None,
-                                 format="YYYY-MM-DD", key=f"coi_src_{suffix}_reviewed")
+        reviewed = date_field(t("coi.source_reviewed"),
+                              current.reviewed_on if current else None,
+                              key=f"coi_src_{suffix}_reviewed", max_value=clock.today(),
+                              required=False)
         saved = st.form_submit_button(t("coi.source_save"), type="primary")
-    if not saved:
+    if not saved or date_refused(f"coi_src_{suffix}_reviewed"):
         return
     try:
         with unit_of_work(get_engine()) as session:
@@ -1063,8 +1067,8 @@ def edit_document(actor: Actor, view) -> None:  # noqa: ANN001
         title = st.text_input(t("coi.edit_title"), value=view.title, max_chars=500,
                               key=f"{prefix}_title")
         left, right = st.columns(2)
-        published = left.date_input(t("coi.meta_published"), value=view.published_on,
-                                    format="YYYY-MM-DD", key=f"{prefix}_published")
+        published = date_field(t("coi.meta_published"), view.published_on,
+                               key=f"{prefix}_published", required=False, container=left)
         clear_published = right.checkbox(t("coi.edit_clear_published"),
                                          key=f"{prefix}_clear_published")
         source = st.selectbox(
@@ -1091,7 +1095,7 @@ def edit_document(actor: Actor, view) -> None:  # noqa: ANN001
                                    key=f"{prefix}_doc_type")
         url = st.text_input(t("coi.meta_url"), value=view.url or "", key=f"{prefix}_url")
         saved = st.form_submit_button(t("coi.edit_save"), type="primary")
-    if not saved:
+    if not saved or date_refused(f"{prefix}_published"):
         return
     changes = DocumentChanges(
         title=title, published_on=None if clear_published else published,

@@ -59,7 +59,7 @@ from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import date_cell, date_columns, fmt_date, fmt_datetime, state_label
 from workbench.ui.text import html_text, md
-from workbench.ui.widgets import date_field
+from workbench.ui.widgets import date_field, date_refused
 
 log = logging.getLogger("workbench.ui")
 
@@ -641,8 +641,7 @@ def _incidents(actor: Actor, view: InterviewView, question: qb.Question) -> None
         evidence = c2.text_input(t("interview.incident_evidence"))
         added = st.form_submit_button(t("interview.incident_submit"), type="primary")
     # A date typed but refused (its reason is under the field) is not saved as "no date".
-    refused = bool(str(st.session_state.get(day_key) or "").strip()) and occurred_on is None
-    if added and not refused:
+    if added and not date_refused(day_key):
         with shown_errors(stop=False):
             with unit_of_work(get_engine()) as session:
                 saved = save_incident(session, actor=actor, application_id=case_id,

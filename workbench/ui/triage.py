@@ -50,7 +50,7 @@ from workbench.ui.format import (
     fmt_datetime,
 )
 from workbench.ui.text import html_text, md, tm
-from workbench.ui.widgets import flash, show_flash
+from workbench.ui.widgets import date_field, date_refused, flash, show_flash
 
 CASE_KEY = "triage_case"
 ROUND_KEY = "triage_round"
@@ -474,11 +474,12 @@ def a_list_panel(actor: Actor) -> None:
         new_code = st.text_input(t("triage.a_code"), value=entry.code if entry else "",
                                  max_chars=3, disabled=entry is not None)
         reason = st.text_area(t("triage.a_reason"), value=entry.reason if entry else "")
-        since = st.date_input(t("triage.a_since"), value=entry.since if entry else None,
-                              max_value=date.today(), format="YYYY-MM-DD")
+        since_key = f"triage_a_since_{code or 'new'}"
+        since = date_field(t("triage.a_since"), entry.since if entry else None, key=since_key,
+                           max_value=date.today(), required=False)
         active = st.checkbox(t("triage.a_active"), value=entry.active if entry else True)
         saved = st.form_submit_button(t("triage.a_save"), type="primary")
-    if saved:
+    if saved and not date_refused(since_key):
         with shown_errors(stop=False):
             with unit_of_work(get_engine()) as session:
                 result = save_a_country(session, actor=actor,

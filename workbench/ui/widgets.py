@@ -15,6 +15,7 @@ from workbench.ui.format import category_label, fmt_date, state_label
 from workbench.ui.text import md
 
 _FLASH_KEY = "wb_flash"
+_REFUSED_KEY = "wb_date_refused"  # date field key -> whether its text was refused this run
 
 
 def flash(message: str) -> None:
@@ -58,12 +59,16 @@ def date_field(label: str, value: date | None = None, *, key: str,
     submit handler stops on None for a date it needs (the reason is already on the page)."""
     where = container if container is not None else st
     touched = key in st.session_state
+    refused = st.session_state.setdefault(_REFUSED_KEY, {})
+    refused[key] = True  # until the text is read and accepted below
     text = where.text_input(
         label, value=format_date(value, current_language(), empty="") if value else "",
         key=key, help=help, placeholder=t("date_field.placeholder"))
     if not text or not text.strip():
         if required and touched:
             where.error(t("date_field.required"), icon=":material/event_busy:")
+        else:
+            refused[key] = False
         return None
     try:
         day = parse_date(text)
@@ -79,7 +84,14 @@ def date_field(label: str, value: date | None = None, *, key: str,
                     icon=":material/event_busy:")
         return None
     where.caption(t("date_field.read_as", date=_read_as(day)))
+    refused[key] = False
     return day
+
+
+def date_refused(key: str) -> bool:
+    """Whether the date field ``key`` holds text it refused on this run (its reason is on
+    the page): an optional date must then not be saved as "no date"."""
+    return bool(st.session_state.get(_REFUSED_KEY, {}).get(key))
 
 
 def _read_as(day: date) -> str:
