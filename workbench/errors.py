@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from workbench.i18n import t
+from workbench.i18n import catalogue, t
 
 
 class WorkbenchError(Exception):
@@ -114,10 +114,30 @@ class DatabaseNotMigrated(WorkbenchError):
 
 
 def from_pydantic(exc: Exception) -> ValidationError:
-    """A plain-language ValidationError from a pydantic validation failure."""
+    """A plain-language ValidationError from a pydantic validation failure, in the reader's
+    language: the models' own messages (``errors.model.*``, whose English is the models'
+    word for word), a missing field, and the field names (``errors.field.*``); any other
+    message of pydantic's as pydantic words it."""
     parts = []
     for err in getattr(exc, "errors", lambda: [])():
         field = ".".join(str(p) for p in err.get("loc", ()))
-        message = str(err.get("msg", "")).removeprefix("Value error, ")
-        parts.append(f"{field.replace('_', ' ')}: {message}" if field else message)
-    return ValidationError("; ".join(parts) or str(exc))
+        message = _model_message(str(err.get("msg", "")).removeprefix("Value error, "),
+                                 err.get("type"))
+        parts.append(t("errors.field_message", field=_field_label(field), message=message)
+                     if field else message)
+    return ValidationError(t("errors.field_separator").join(parts) or str(exc))
+
+
+def _model_message(message: str, kind: object) -> str:
+    if kind == "missing":
+        return t("errors.model.missing")
+    for key, english in catalogue("en").items():
+        name = key.removeprefix("errors.model.")
+        if name != key and english == message:
+            return t(f"errors.model.{name}")
+    return message
+
+
+def _field_label(field: str) -> str:
+    key = f"errors.field.{field}"
+    return t(key) if key in catalogue("en") else field.replace("_", " ")
