@@ -376,3 +376,25 @@ def test_a_publication_date_that_cannot_be_read_changes_nothing(coi_app) -> None
     assert EN["date_field.unreadable"].format(text="June-ish") in [e.value for e in at.error]
     assert EN["coi.edit_saved"] not in [s.value for s in at.success]
     assert _published(engine, doc) == before
+
+
+def test_the_dashboard_period_is_typed_in_either_form(app_db, today) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    insert_case(engine, state=CaseState.UNDER_EXAMINATION, inquirer=staff.inquirer,
+                lodged=date(2024, 1, 15))
+    at = signed_in("mgr.one")
+    at.switch_page("../pages/dashboard.py").run()
+    by_label(at.text_input, EN["dashboard.from"]).input("令和6年1月1日")
+    by_label(at.text_input, EN["dashboard.to"]).input("2024/1/31")
+    by_label(at.button, EN["dashboard.apply"]).click().run()
+    assert not at.exception, at.exception
+    chosen = at.session_state["wb_dash_filter"]
+    assert (chosen.date_from, chosen.date_to) == (date(2024, 1, 1), date(2024, 1, 31))
+    assert EN["dashboard.period_text"].format(start="2024-01-01", end="2024-01-31") in \
+        messages(at)
+
+    by_label(at.text_input, EN["dashboard.to"]).input("end of January")
+    by_label(at.button, EN["dashboard.apply"]).click().run()
+    assert EN["date_field.unreadable"].format(text="end of January") in [
+        e.value for e in at.error]
+    assert at.session_state["wb_dash_filter"].date_to == date(2024, 1, 31)  # unchanged

@@ -34,6 +34,7 @@ from workbench.ui.format import (
 )
 from workbench.ui.session import kept
 from workbench.ui.text import md, tm
+from workbench.ui.widgets import date_field, date_refused
 
 FILTER_KEY = "wb_dash_filter"
 DRILL_KEY = "wb_dash_drill"
@@ -61,8 +62,10 @@ def filter_bar(actor: Actor) -> DashboardFilter:
                       lambda: _query(dash.filter_options, actor))
     with st.form("dash_filters", border=True):
         c1, c2, c3 = st.columns([2, 2, 3])
-        start = c1.date_input(t("dashboard.from"), value=current.date_from, format="YYYY-MM-DD")
-        end = c2.date_input(t("dashboard.to"), value=current.date_to, format="YYYY-MM-DD")
+        start = date_field(t("dashboard.from"), current.date_from, key="dash_from",
+                           required=False, container=c1)
+        end = date_field(t("dashboard.to"), current.date_to, key="dash_to", required=False,
+                         container=c2)
         stages = c3.multiselect(t("dashboard.stages"), options["stages"],
                                 default=list(current.stages),
                                 format_func=lambda s: state_label(s))
@@ -79,9 +82,10 @@ def filter_bar(actor: Actor) -> DashboardFilter:
         cleared = b.form_submit_button(t("dashboard.clear"))
     if cleared:
         st.session_state[FILTER_KEY] = DashboardFilter()
-        st.session_state.pop(DRILL_KEY, None)
+        for key in (DRILL_KEY, "dash_from", "dash_to"):
+            st.session_state.pop(key, None)
         st.rerun()
-    if applied:
+    if applied and not (date_refused("dash_from") or date_refused("dash_to")):
         chosen = DashboardFilter(start or None, end or None, tuple(offices),
                                  tuple(nationalities), tuple(categories), tuple(stages))
         with shown_errors(stop=False):
