@@ -1042,7 +1042,8 @@ def identity_candidates(session: Session, *, actor: Actor, person_id: int, limit
         person_id=o.id, name=f"{o.family_name.upper()} {o.given_names}".strip(),
         name_original=o.name_original, nationality=o.nationality,
         birth_year=birth_year_of(_identity_record(o)), score=m.score, same=m.same,
-        reasons=tuple(m.reasons), case_numbers=tuple(cases.get(o.id, ())),
+        reasons=tuple(triage_text.identity_reason(r) for r in m.reasons),
+        case_numbers=tuple(cases.get(o.id, ())),
         link_status=links.get(o.id), name_kana=o.name_kana, name_kanji=o.name_kanji)
         for o, m in scored]
 

@@ -31,6 +31,8 @@ SENTENCES = {
     "triage.reason": lambda name, values: t(f"triage.reason.{name}", **values),
     "triage.note": lambda name, values: t(f"triage.note.{name}", **values),
     "coi.suggest_reason": lambda name, values: t(f"coi.suggest_reason.{name}", **values),
+    "triage.identity_reason": lambda name, values: t(f"triage.identity_reason.{name}",
+                                                     **values),
 }
 
 
@@ -90,6 +92,12 @@ def coi_reason(text: str) -> str:
     """Why the COI library suggests a passage for a case (``coi.suggest``, which writes
     English like the triage engine), in the reader's language."""
     return _translate(text, "coi.suggest_reason")
+
+
+def identity_reason(text: str) -> str:
+    """Why two person records may be one person (``triage.identity``), in the reader's
+    language."""
+    return _translate(text, "triage.identity_reason")
 
 
 def b_reason(code: str) -> str:

@@ -1,5 +1,6 @@
-"""The triage engine's English reasons and notes, and the COI suggester's, reach a Japanese
-reader in Japanese: each template of the catalogue reads back what the engine writes."""
+"""The triage engine's English reasons and notes, the identity matcher's and the COI
+suggester's, reach a Japanese reader in Japanese: each template of the catalogue reads back
+what the engine writes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from workbench import triage_text
 from workbench.i18n import catalogue, use_language
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-TABLES = ("triage.reason.", "triage.note.", "coi.suggest_reason.")
+TABLES = ("triage.reason.", "triage.note.", "coi.suggest_reason.",
+          "triage.identity_reason.")
 
 
 def _sample(key: str) -> str:
@@ -40,6 +42,8 @@ def test_each_template_reads_back_in_japanese(key: str) -> None:
             shown = triage_text.note(english)
         elif key.startswith("coi."):
             shown = triage_text.coi_reason(english)
+        elif key.startswith("triage.identity_reason."):
+            shown = triage_text.identity_reason(english)
         else:
             shown = triage_text.reason(english)
     assert shown != english
