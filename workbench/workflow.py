@@ -209,7 +209,8 @@ def _basis_is(*bases: ReviewBasis) -> Guard:
     def guard(ctx: Context) -> str | None:
         if ctx.application.review_basis not in bases:
             return t("errors.workflow.only_reviews_against",
-                     bases=' or '.join(b.value.lower() for b in bases))
+                     bases=t("errors.workflow.basis.or").join(
+                         t(f"errors.workflow.basis.{b.value}") for b in bases))
         return None
     return guard
 
