@@ -1048,6 +1048,19 @@ def identity_candidates(session: Session, *, actor: Actor, person_id: int, limit
         for o, m in scored]
 
 
+def _may_link_to(session: Session, actor: Actor, person_id: int, other_person_id: int) -> bool:
+    """Whether the actor may link ``person_id`` to ``other_person_id``: the other is a person
+    of a case the actor reaches, or one of the candidates the matcher offers for this person
+    (an earlier applicant is usually in someone else's cases)."""
+    reachable = session.execute(
+        select(Application.id).where(Application.person_id == other_person_id,
+                                     case_scope(actor)).limit(1)).first() is not None
+    if reachable:
+        return True
+    offered = identity_candidates(session, actor=actor, person_id=person_id)
+    return any(c.person_id == other_person_id for c in offered)
+
+
 def link_identity(session: Session, *, actor: Actor, person_id: int, other_person_id: int,
                   confirm: bool) -> LinkView:
     """Record a person's verdict that two person records are (or are not) the same
@@ -1058,14 +1071,20 @@ def link_identity(session: Session, *, actor: Actor, person_id: int, other_perso
                                attempted="identity.link")
     if other_person_id == person_id:
         raise ValidationError(t("errors.triage.person_cannot_linked_themselves"))
-    other = session.get(Person, other_person_id)
-    if other is None:
-        raise NotFound(t("errors.triage.no_person_id", other_person_id=other_person_id))
-    match = score(_identity_record(person), _identity_record(other))
     low, high = sorted((person_id, other_person_id))
     link = session.execute(select(IdentityLink).where(
         IdentityLink.person_id == low, IdentityLink.other_person_id == high)
     ).scalar_one_or_none()
+    if link is None and not _may_link_to(session, actor, person_id, other_person_id):
+        # The page offers only the matcher's candidates; a request naming anyone else (an
+        # id typed into a crafted request) is refused here too, and logged.
+        raise audit.refuse(PermissionDenied(t("errors.triage.person_not_offered")),
+                           actor=actor, action="identity.link", entity_type="person",
+                           entity_id=person_id, details={"other_person": other_person_id})
+    other = session.get(Person, other_person_id)
+    if other is None:
+        raise NotFound(t("errors.triage.no_person_id", other_person_id=other_person_id))
+    match = score(_identity_record(person), _identity_record(other))
     now = clock.now_utc()
     status = "confirmed" if confirm else "rejected"
     previous = link.status if link else None
