@@ -184,7 +184,7 @@ def load_case(session: Session, actor: Actor, action: Action,
                application_id: int) -> Application:
     """The case, if the actor may take ``action`` on it (refused and audited otherwise). An id
     no case can have is not found, for every role (it reveals nothing about other cases)."""
-    check_id(application_id, f"No case with id {application_id}.")
+    check_id(application_id, t("errors.permissions.no_case_id", application_id=application_id))
     return require_case_id(session, actor, action, session.get(Application, application_id),
                            application_id)
 

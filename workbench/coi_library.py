@@ -447,7 +447,7 @@ def list_documents(session: Session, *, actor: Actor, country: str | None = None
 
 
 def _document(session: Session, document_id: int) -> CoiDocument:
-    check_id(document_id, f"There is no COI document {document_id}.")
+    check_id(document_id, t("errors.coi.no_coi_document", document_id=document_id))
     doc = session.get(CoiDocument, document_id)
     if doc is None:
         raise NotFound(t("errors.coi.no_coi_document", document_id=document_id))

@@ -228,7 +228,7 @@ def _appeal_of(session: Session, application_id: int) -> Appeal | None:
 
 def _appeal(session: Session, actor: Actor, action: Action, appeal_id: int
             ) -> tuple[Appeal, Application]:
-    check_id(appeal_id, f"No appeal with id {appeal_id}.")
+    check_id(appeal_id, t("errors.reviews.no_appeal_id", appeal_id=appeal_id))
     row = session.get(Appeal, appeal_id)
     if row is None:
         require(actor, action, entity_type="appeal", entity_id=appeal_id)
@@ -533,7 +533,7 @@ def evidence_file(session: Session, *, actor: Actor, document_id: int,
                   settings: Settings | None = None) -> tuple[DocumentView, bytes]:
     """A document of an appeal, for those who reach the case; the opening is audited."""
     settings = settings or get_settings()
-    check_id(document_id, "No such document.")
+    check_id(document_id, t("errors.reviews.no_such_document"))
     doc = session.get(AppealDocument, document_id)
     if doc is None:
         raise NotFound(t("errors.reviews.no_such_document"))
