@@ -172,6 +172,7 @@ class AppealView:
     ruled_at: datetime | None
     age_days: int
     version: int
+    office: str = ""  # the case's office
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,7 @@ def save_panel(session: Session, *, actor: Actor, name: str, member_ids: Sequenc
     name = (name or "").strip()
     if not name:
         raise ValidationError(t("errors.reviews.give_panel_name"))
+    office = (office or "").strip().upper() or None  # office codes: TOKYO, OSAKA
     ids = list(dict.fromkeys(int(m) for m in member_ids))
     if len(ids) != 3 or len(member_ids) != 3:
         raise ValidationError(t("errors.reviews.panel_exactly_three_different"))
@@ -591,10 +593,17 @@ class PanelChoice:
     panel: PanelView
     eligible: bool
     why_not: tuple[str, ...]
+    same_office: bool = False  # the panel sits in the case's office
+
+
+def same_office(panel_office: str | None, case_office: str | None) -> bool:
+    return bool(panel_office and case_office
+                and panel_office.strip().upper() == case_office.strip().upper())
 
 
 def panel_choices(session: Session, *, actor: Actor, appeal_id: int) -> list[PanelChoice]:
-    """Every active panel with whether it may take the appeal, least loaded first."""
+    """Every active panel with whether it may take the appeal: the eligible ones first, those
+    of the case's office before the others, each least loaded first."""
     require(actor, Action.APPEAL_MANAGE, entity_type="appeal", entity_id=appeal_id)
     row, app = _appeal(session, actor, Action.CASE_OPEN, appeal_id)
     blocked = conflicted(session, app.id)
@@ -604,16 +613,18 @@ def panel_choices(session: Session, *, actor: Actor, appeal_id: int) -> list[Pan
                     for m in panel.members if m.user_id in blocked)
         if len(panel.members) != 3:
             why += (t("errors.reviews.conflict.not_three"),)
-        choices.append(PanelChoice(panel, not why, why))
-    choices.sort(key=lambda c: (not c.eligible, c.panel.open_appeals, c.panel.name))
+        choices.append(PanelChoice(panel, not why, why, same_office(panel.office, app.office)))
+    choices.sort(key=lambda c: (not c.eligible, not c.same_office, c.panel.open_appeals,
+                                c.panel.name))
     return choices
 
 
 def allocate(session: Session, *, actor: Actor, appeal_id: int, panel_id: int | None = None,
              expected_case_version: int | None = None) -> AppealView:
-    """Allocate the appeal to a panel (the chosen one, or the eligible panel with the fewest
-    open appeals). An appeal already allocated may move to another panel until an opinion
-    has been submitted."""
+    """Allocate the appeal to a panel (the chosen one, or else the eligible panel of the
+    case's office with the fewest open appeals, and only when the office has none, the least
+    loaded eligible panel of another office). An appeal already allocated may move to another
+    panel until an opinion has been submitted."""
     require(actor, Action.APPEAL_MANAGE, entity_type="appeal", entity_id=appeal_id,
             attempted="appeal.allocate")
     row, app = _appeal(session, actor, Action.CASE_TRANSITION, appeal_id)
@@ -653,7 +664,8 @@ def allocate(session: Session, *, actor: Actor, appeal_id: int, panel_id: int | 
     session.flush()
     audit.record(session, actor=actor, action="appeal.allocate", entity_type="application",
                  entity_id=app.id, details={"appeal": row.id, "panel": chosen.panel.id,
-                                            "previous_panel": previous})
+                                            "previous_panel": previous,
+                                            "other_office": not chosen.same_office})
     return appeal_view(session, actor=actor, appeal_id=row.id)
 
 
@@ -726,7 +738,7 @@ def appeal_view(session: Session, *, actor: Actor, appeal_id: int) -> AppealView
             panel_op.well_founded, panel_op.unanimous, panel_op.summary, panel_op.dissent,
             names.get(panel_op.recorded_by_id), panel_op.recorded_at),
         ruling=row.ruling, ruling_gist=row.ruling_gist, ruled_at=row.ruled_at,
-        age_days=(end - row.filed_date).days, version=row.version)
+        age_days=(end - row.filed_date).days, version=row.version, office=app.office or "")
 
 
 def appeal_for_case(session: Session, *, actor: Actor, application_id: int) -> AppealView | None:
@@ -1152,6 +1164,7 @@ __all__ = [
     "record_panel_opinion",
     "record_ruling",
     "review_stats",
+    "same_office",
     "save_opinion",
     "save_panel",
     "schedule_hearing",

@@ -21,6 +21,10 @@ from workbench.db import unit_of_work
 from workbench.ui.session import ACTOR_KEY
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
+#: The tick a step that cannot be undone waits for (workbench.ui.confirm), and what the form
+#: says when the step is asked for without it.
+UNDERSTOOD = "I understand this cannot be undone."
+NOT_CONFIRMED = "Tick “I understand this cannot be undone.” first: nothing has been recorded."
 
 
 # --- reading the page ------------------------------------------------------------------------

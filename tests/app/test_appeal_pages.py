@@ -23,6 +23,8 @@ from models import (
 )
 from tests.app.conftest import signed_in
 from tests.app.helpers import (
+    NOT_CONFIRMED,
+    UNDERSTOOD,
     audit_entries,
     button,
     by_label,
@@ -256,6 +258,16 @@ def test_a_counsellor_saves_then_submits_an_opinion(review: Review) -> None:
     assert by_label(at.text_area, "Reasons").value == ("Internal relocation to Colombo is "
                                                        "open to him.")
 
+    # Submitting cannot be undone: the form says so and waits for the tick.
+    assert "Once submitted, your opinion cannot be changed or withdrawn." in [
+        w.value for w in at.warning]
+    button(at, "Submit opinion").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [NOT_CONFIRMED]
+    with unit_of_work(r.engine, write=False) as s:
+        assert s.execute(select(CounsellorOpinion.submitted_at).where(
+            CounsellorOpinion.counsellor_id == author.id)).scalar_one() is None
+    by_label(at.checkbox, UNDERSTOOD).check()
     button(at, "Submit opinion").click().run()
     assert not at.exception
     assert "Your opinion is submitted." in messages(at)
@@ -311,12 +323,44 @@ def test_the_manager_records_the_ruling(review: Review) -> None:
     by_label(at.radio, "Ruling").set_value("DISMISSED_MERITS")
     button(at, "Record the ruling").click().run()
     assert not at.exception
+    assert [e.value for e in at.error] == [NOT_CONFIRMED]  # not ticked: nothing recorded
+    assert _appeal_row(r).ruling is None
+    assert case_row(r.engine, r.case_id).state == CaseState.PANEL_OPINION
+    by_label(at.checkbox, UNDERSTOOD).check()
+    button(at, "Record the ruling").click().run()
+    assert not at.exception
     assert "Ruling recorded: Dismissed on the merits." in messages(at)
     row = _appeal_row(r)
     assert (row.ruling, row.ruling_gist) == ("DISMISSED_MERITS",
                                              "No well-founded fear: relocation is available.")
     assert case_row(r.engine, r.case_id).state == CaseState.RULED
     assert status_events(r.engine, r.case_id)[-1] == "record_ruling"
+
+    # The notice of the ruling to the applicant: Japanese unless English is chosen.
+    choice = next(w for w in at.get("button_group")
+                  if w.key == f"appeal_ruling_lang_{r.appeal_id}")
+    assert choice.value == "ja"
+    assert [b for b in at.get("download_button") if b.label == "Notice of the ruling (PDF)"]
+    choice.set_value("en").run()
+    assert not at.exception
+
+    # The case file no longer shows the review window as open: the request is ruled on.
+    today = clock.today()
+    case = open_case_file(at, r.case_id)
+    window = next(m for m in case.metric if m.label == "Review window")
+    assert window.value == clock.review_deadline(today - timedelta(days=2)).isoformat()
+    assert window.proto.delta == f"closed: ruled {today.isoformat()}"
+
+
+def test_the_review_window_shows_the_request_once_made(review: Review) -> None:
+    r = review
+    assert _window(r) == "review requested " + clock.today().isoformat()
+
+
+def _window(r: Review) -> str:
+    at = open_case_file(signed_in("mgr.one"), r.case_id)
+    assert not at.exception
+    return next(m for m in at.metric if m.label == "Review window").proto.delta
 
 
 def test_a_late_request_from_the_case_file_needs_its_reason(app_db) -> None:  # noqa: ANN001

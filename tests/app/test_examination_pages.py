@@ -11,7 +11,14 @@ import pytest
 
 from models import CaseState
 from tests.app.conftest import signed_in
-from tests.app.helpers import button, by_label, case_row, messages
+from tests.app.helpers import (
+    NOT_CONFIRMED,
+    UNDERSTOOD,
+    button,
+    by_label,
+    case_row,
+    messages,
+)
 from tests.conftest import insert_case
 from tests.integration.test_examination import (
     NARRATIVE,
@@ -166,6 +173,13 @@ def test_closing_the_record_after_the_read_back_then_reopening_it(exam_case) -> 
     button(at, "Close the record").click().run()
     assert "Say whether the applicant confirmed the record." in messages(at)
     by_label(at.radio, "Did the applicant confirm the record?").set_value(False)
+    # Closing cannot be undone: it says so, and waits for the tick.
+    assert any("this cannot be undone" in w.value for w in at.warning)
+    button(at, "Close the record").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [NOT_CONFIRMED]
+    assert not _stored(engine, staff, case_id).closed
+    by_label(at.checkbox, UNDERSTOOD).check()
     button(at, "Close the record").click().run()
     assert any("note what they disputed" in e.value for e in at.error)
     assert not _stored(engine, staff, case_id).closed
@@ -315,6 +329,12 @@ def test_the_decision_from_draft_to_approval(exam_case) -> None:  # noqa: ANN001
     # The notice date is typed (2025-12-07 or 令和7年12月7日) and starts at today.
     assert by_label(manager.text_input, "Date the notice was served").value == \
         date.today().isoformat()
+    assert any("the decision is final: it cannot be edited" in w.value
+               for w in manager.warning)
+    button(manager, "Record the notice as served").click().run()
+    assert [e.value for e in manager.error] == [NOT_CONFIRMED]
+    assert case_row(engine, case_id).state == CaseState.APPROVED  # nothing done
+    by_label(manager.checkbox, UNDERSTOOD).check()
     button(manager, "Record the notice as served").click().run()
     assert "The notice is served: the decision is final." in messages(manager)
     assert case_row(engine, case_id).state == CaseState.DECIDED

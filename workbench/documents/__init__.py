@@ -1,5 +1,6 @@
-"""PDF documents of a case: the interview record, the notice of decision and the interview
-preparation sheet, rendered with fpdf2 from plain frozen dataclasses, in English or Japanese.
+"""PDF documents of a case: the interview record, the notice of decision, the notice of a
+ruling on a request for review and the interview preparation sheet, rendered with fpdf2 from
+plain frozen dataclasses, in English or Japanese.
 
 The callers (pages, CLI, batch jobs) build the ``*Doc`` values from their read models and get
 PDF bytes back; they also name the files (no personal data goes into a file name or into the PDF
@@ -24,6 +25,7 @@ from workbench.documents.preparation_sheet import (
     PrepQuestion,
     preparation_sheet_pdf,
 )
+from workbench.documents.ruling_notice import RulingNoticeDoc, ruling_notice_pdf
 from workbench.documents.text import document_language
 
 __all__ = [
@@ -41,10 +43,12 @@ __all__ = [
     "PrepPassage",
     "PrepQuestion",
     "PreparationSheetDoc",
+    "RulingNoticeDoc",
     "SessionLine",
     "discover_fonts",
     "document_language",
     "interview_record_pdf",
     "notice_pdf",
     "preparation_sheet_pdf",
+    "ruling_notice_pdf",
 ]

@@ -33,9 +33,12 @@ from workbench.reviews import (
     QueueItem,
     ReviewStats,
 )
+from workbench.review_notice import ruling_notice
 from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.coi import html_block
+from workbench.ui.confirm import irreversible, not_confirmed
+from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import (
     STATE_COLOURS,
@@ -531,9 +534,15 @@ def _allocation(actor: Actor, view: AppealView) -> None:
 def _allocation_controls(actor: Actor, view: AppealView, choices: Sequence[PanelChoice]
                          ) -> None:
     current_id = view.panel.id if view.panel else None
+    offices_in_use = any(c.panel.office for c in choices)
+    if view.office and offices_in_use and not any(c.same_office and c.eligible
+                                                  for c in choices):
+        st.info(t("appeal.no_office_panel", office=view.office), icon=":material/location_off:")
     st.dataframe([{
         t("appeal.col_panel"): c.panel.name + (f" ({t('appeal.current')})"
                                               if c.panel.id == current_id else ""),
+        t("appeal.col_office"): (t("appeal.office_same", office=c.panel.office)
+                                 if c.same_office else c.panel.office or "—"),
         t("appeal.col_open"): c.panel.open_appeals,
         t("appeal.col_eligible"): t("appeal.eligible_yes") if c.eligible
         else t("appeal.eligible_no", why="; ".join(c.why_not)),
@@ -548,7 +557,8 @@ def _allocation_controls(actor: Actor, view: AppealView, choices: Sequence[Panel
                      else t("appeal.reallocate_auto"),
                      type="primary" if current_id is None else "secondary",
                      icon=":material/balance:", key=f"appeal_alloc_auto_{view.id}")
-    names = {c.panel.id: t("appeal.panel_option", name=c.panel.name, n=c.panel.open_appeals)
+    names = {c.panel.id: t("appeal.panel_option_office", name=c.panel.name,
+                           office=c.panel.office or "—", n=c.panel.open_appeals)
              for c in others}
     with st.form(f"appeal_alloc_{view.id}"):
         chosen = st.selectbox(t("appeal.allocate_to_label"), list(names),
@@ -561,7 +571,18 @@ def _allocation_controls(actor: Actor, view: AppealView, choices: Sequence[Panel
                 done = reviews.allocate(session, actor=actor, appeal_id=view.id,
                                         panel_id=chosen if picked else None,
                                         expected_case_version=expected)
-            _done(t("appeal.allocated", panel=done.panel.name if done.panel else "—"))
+            _done(_allocated_message(done))
+
+
+def _allocated_message(done: AppealView) -> str:
+    """Where the appeal went; said outright when it is a panel of another office."""
+    if done.panel is None:
+        return t("appeal.allocated", panel="—")
+    if done.office and done.panel.office and not reviews.same_office(done.panel.office,
+                                                                      done.office):
+        return t("appeal.allocated_other_office", panel=done.panel.name,
+                 office=done.panel.office or "—", case_office=done.office)
+    return t("appeal.allocated", panel=done.panel.name)
 
 
 def _conflict(actor: Actor, view: AppealView) -> None:
@@ -791,6 +812,8 @@ def _my_opinion(actor: Actor, view: AppealView, citations: dict[int, CitedPassag
         else:
             chosen = []
             st.caption(t("appeal.no_citations"))
+        understood = (irreversible(t("appeal.submit_irreversible"), f"appeal_op_sure_{tag}")
+                      if hearing_done else False)
         buttons = st.container(horizontal=True)
         with buttons:
             save = st.form_submit_button(t("appeal.save_opinion"), icon=":material/save:")
@@ -803,6 +826,9 @@ def _my_opinion(actor: Actor, view: AppealView, citations: dict[int, CitedPassag
     expected = _shown_version(f"opinion_{view.id}", mine.version if mine else 0,
                               save or submit)
     if not (save or submit):
+        return
+    if submit and not understood:
+        not_confirmed()
         return
     with action_errors():
         with unit_of_work(get_engine()) as session:
@@ -871,6 +897,8 @@ def _ruling_tab(actor: Actor, view: AppealView) -> None:
                      else t("appeal.gist"))
             st.markdown(f"**{label}**")
             text_block(view.ruling_gist)
+        if view.ruling != ReviewRuling.WITHDRAWN:
+            _ruling_notice(actor, view)
         return
     if view.panel_opinion is not None:
         st.markdown(t("appeal.panel_found", finding=finding_text(
@@ -895,6 +923,8 @@ def _ruling_form(actor: Actor, view: AppealView) -> None:
         gist = st.text_area(t("appeal.gist"), height=140,
                             value=view.panel_opinion.summary if view.panel_opinion else "",
                             help=t("appeal.gist_help"))
+        understood = irreversible(t("appeal.ruling_irreversible"),
+                                  f"appeal_ruling_sure_{view.id}")
         ruled = st.form_submit_button(t("appeal.record_ruling"), type="primary",
                                       icon=":material/gavel:")
     expected = _shown_version(f"ruling_{view.id}", view.case_version, ruled)
@@ -902,11 +932,33 @@ def _ruling_form(actor: Actor, view: AppealView) -> None:
         if ruling is None:
             st.error(t("appeal.ruling_missing"))
             return
+        if not understood:
+            not_confirmed()
+            return
         with action_errors():
             with unit_of_work(get_engine()) as session:
                 reviews.record_ruling(session, actor=actor, appeal_id=view.id, ruling=ruling,
                                       gist=gist, expected_case_version=expected)
             _done(t("appeal.ruled", ruling=ruling_label(ruling)))
+
+
+def _ruling_notice(actor: Actor, view: AppealView) -> None:
+    """The notice of the ruling to the applicant, in Japanese unless English is chosen;
+    made (and its printing audited) only when it is downloaded."""
+    row = st.container(horizontal=True, vertical_alignment="center")
+    with row:
+        language = document_language(f"appeal_ruling_lang_{view.id}", "ja")
+
+        def produce() -> bytes:
+            with unit_of_work(get_engine()) as session:
+                return ruling_notice(session, actor=actor, appeal_id=view.id,
+                                     language=language)
+
+        st.download_button(
+            t("appeal.ruling_notice_download"), icon=":material/download:", on_click="ignore",
+            data=produce, file_name=file_name(f"ruling-{view.case_number}-R{view.id}",
+                                              language),
+            mime="application/pdf", key=f"appeal_ruling_notice_{view.id}")
 
 
 def _withdrawal_form(actor: Actor, view: AppealView) -> None:
@@ -934,15 +986,29 @@ def render_panels_page(actor: Actor) -> None:
         with unit_of_work(get_engine(), write=False) as session:
             panels = reviews.list_panels(session, actor=actor, include_inactive=True)
             people = reviews.counsellors(session, actor=actor)
-    if panels:
-        st.dataframe(panel_rows(panels), hide_index=True, width="stretch")
-    else:
+    offices = sorted({p.office for p in panels if p.office})
+    every = "" if any(not p.office for p in panels) else None  # "": panels of no office
+    office_filter = st.selectbox(
+        t("appeal.panels_office_filter"), [None, *offices, *([every] if every == "" else [])],
+        format_func=lambda o: t("appeal.panels_all_offices") if o is None
+        else o or t("appeal.panels_no_office"), key="panels_office")
+    shown = [p for p in panels if office_filter is None or (p.office or "") == office_filter]
+    if not panels:
         st.info(t("appeal.no_panels"))
+    for office in [*offices, ""]:
+        group = [p for p in shown if (p.office or "") == office]
+        if not group:
+            continue
+        st.subheader(tn("appeal.panels_of_office", len(group),
+                        office=office or t("appeal.panels_no_office")), anchor=False)
+        st.dataframe(panel_rows(group), hide_index=True, width="stretch",
+                     key=f"panels_table_{office or 'none'}")
     st.subheader(t("appeal.panel_edit_heading"), anchor=False)
-    by_id = {p.id: p for p in panels}
+    by_id = {p.id: p for p in shown}
     picked = st.selectbox(t("appeal.panel_pick"), [None, *by_id],
                           format_func=lambda pid: t("appeal.panel_new") if pid is None
-                          else by_id[pid].name, key="panels_pick")
+                          else f"{by_id[pid].name} ({by_id[pid].office or '—'})",
+                          key="panels_pick")
     panel = by_id.get(picked)
     names = {uid: f"{name} — {field or t('appeal.no_field')}" for uid, name, field in people}
     current = [m.user_id for m in panel.members if m.user_id in names] if panel else []
@@ -953,7 +1019,8 @@ def render_panels_page(actor: Actor) -> None:
         name = c1.text_input(t("appeal.panel_name"), value=panel.name if panel else "",
                              max_chars=80)
         office = c2.text_input(t("appeal.panel_office"),
-                               value=(panel.office or "") if panel else "", max_chars=32)
+                               value=(panel.office or "") if panel else office_filter or "",
+                               max_chars=32, help=t("appeal.panel_office_help"))
         members = st.multiselect(t("appeal.panel_members"), list(names), default=current,
                                  format_func=names.get, max_selections=3,
                                  help=t("appeal.panel_members_help"))

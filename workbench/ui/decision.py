@@ -44,6 +44,7 @@ from workbench.ui.case_sections.examination import (
     show_notice,
     text_block,
 )
+from workbench.ui.confirm import irreversible, not_confirmed
 from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import fmt_date, fmt_datetime, outcome_label
@@ -274,10 +275,14 @@ def _serve(actor: Actor, d: DecisionDesk) -> None:
     with st.form(f"dc_serve_{case_id}"):
         notice = date_field(t("decision.notice_date"), today, key=f"dc_notice_{case_id}",
                             max_value=today, help=t("decision.notice_help"))
+        understood = irreversible(t("decision.serve_irreversible"), f"dc_serve_sure_{case_id}")
         served = st.form_submit_button(t("decision.serve"), type="primary",
                                        icon=":material/mark_email_read:")
     expected = loaded_version(f"dc_case_{case_id}", d.case_version, served)
     if not served or notice is None:
+        return
+    if not understood:
+        not_confirmed()
         return
     with shown_errors(stop=False):
         with unit_of_work(get_engine()) as session:

@@ -55,6 +55,7 @@ from workbench.ui.case_sections.examination import (
     text_block,
 )
 from workbench.ui.coi import chips_html, html_block
+from workbench.ui.confirm import irreversible, not_confirmed
 from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import date_cell, date_columns, fmt_date, fmt_datetime, state_label
@@ -812,3 +813,7 @@ def print_panel(actor: Actor, view: InterviewView) -> None:
                                               language=language)),
             file_name=file_name(f"interview-{view.case_number}", language),
             mime="application/pdf", key=f"iv_record_pdf_{case_id}")
+        understood = irreversible(t("interview.close_irreversible"), f"iv_close_sure_{case_id}")
+    if not understood:
+        not_confirmed()
+        return

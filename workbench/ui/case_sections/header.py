@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from models import CaseState
@@ -64,13 +66,27 @@ def _clocks(case: CaseFile) -> None:
                    delta_arrow="off")
     review = c["review_deadline"]
     cols[3].metric(t("case.clock_review"), fmt_date(review),
-                   delta=(t("case.clock_open_until", date=fmt_date(review))
-                          if review and today <= review else
-                          t("case.clock_closed", date=fmt_date(review)) if review else None),
-                   delta_color="off", delta_arrow="off")
+                   delta=_review_delta(case, today), delta_color="off", delta_arrow="off")
     st.caption(md(f"{t('case.inquirer')}: {case.assigned_inquirer or t('case.unassigned')} · "
                   f"{t('case.office')}: {case.application.office} · "
                   f"{t('case.version')} {case.application.version}"))
+
+
+def _review_delta(case: CaseFile, today: date) -> str | None:
+    """Where the review window stands: open until its last day, closed after it, and closed
+    in any case once a request against this notice has been ruled on (or withdrawn)."""
+    c, notice = case.clocks, case.application.notice_date
+    review = c["review_deadline"]
+    if review is None:
+        return None
+    ruled, filed = c.get("ruled_on"), c.get("review_filed_on")
+    if ruled is not None and notice is not None and ruled >= notice:
+        return t("case.clock_ruled", date=fmt_date(ruled))
+    if filed is not None and notice is not None and filed >= notice:
+        return t("case.clock_filed", date=fmt_date(filed))
+    if today <= review:
+        return t("case.clock_open_until", date=fmt_date(review))
+    return t("case.clock_closed", date=fmt_date(review))
 
 
 def _sorting_delta(c: dict) -> str | None:
