@@ -56,7 +56,8 @@ class InvalidTransition(WorkbenchError):
         self.reason = message
         if self.allowed:
             message = f"{message} " + t("errors.allowed_next",
-                                        allowed=", ".join(map(_next_step, self.allowed)))
+                                        allowed=t("errors.list_separator").join(
+                                            map(_next_step, self.allowed)))
         else:
             message = f"{message} " + t("errors.no_further_action")
         super().__init__(message)
@@ -67,8 +68,7 @@ def _next_step(allowed: str) -> str:
     name, _, target = allowed.partition(" → ")
     if not target:
         return allowed
-    return t("errors.allowed_item", name=name, target=target,
-             label=t(f"transition.{name}"), state=t(f"state.{target}"))
+    return t("errors.allowed_item", label=t(f"transition.{name}"), state=t(f"state.{target}"))
 
 
 class StaleEdit(WorkbenchError):

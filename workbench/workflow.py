@@ -428,19 +428,18 @@ def transition(
     if spec is None or state not in spec.sources:
         allowed = [f"{t.name} → {t.target.value}" for t in transitions_from(state)]
         raise audit.refuse(
-            InvalidTransition(t("errors.workflow.not_allowed_from", action=action,
-                                label=_label(spec), state=state.value,
+            InvalidTransition(t("errors.workflow.not_allowed_from", label=_label(spec),
                                 state_label=t(f"state.{state.value}"))
                               if spec else t("errors.workflow.unknown_action", action=action),
                               allowed),
             outcome="refused", **refusal,
         )
     if actor.is_system or actor.role not in spec.roles:
-        roles = ", ".join(sorted(r.value for r in spec.roles))
-        role_labels = "、".join(t(f"role.{r.value}") for r in sorted(spec.roles))
+        role_labels = t("errors.list_separator").join(
+            t(f"role.{r.value}") for r in sorted(spec.roles))
         raise audit.refuse(
             PermissionDenied(t("errors.workflow.roles_only", label=_label(spec),
-                               roles=roles, role_labels=role_labels)), **refusal
+                               role_labels=role_labels)), **refusal
         )
     reason = (data.reason or "").strip() or None
     data.reason = reason

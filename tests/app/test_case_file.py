@@ -219,7 +219,8 @@ def test_withdrawal_without_a_reason_is_refused_plainly(received) -> None:  # no
 
     assert [e.value for e in at.error] == [
         "'Record withdrawal' needs a reason. "
-        "Allowed next: start_sorting → SORTING, withdraw → FINAL."]
+        "Allowed next: Start sorting (the case becomes Sorting), "
+        "Record withdrawal (the case becomes Final)."]
     row = case_row(engine, case_id)
     assert (row.state, row.version, row.outcome) == (CaseState.RECEIVED, 1, None)
     assert status_events(engine, case_id) == ["register"]

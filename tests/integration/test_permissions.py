@@ -373,7 +373,7 @@ def test_inquirer_may_not_take_a_managers_workflow_step_on_own_case(
         with unit_of_work(engine) as session:
             workflow.transition(session, actor=staff.inquirer, application_id=case_id,
                                 action="approve_decision")
-    assert str(refused.value) == "'Approve decision' is for the roles: manager."
+    assert str(refused.value) == "'Approve decision' is for the roles: Manager."
     row = case_row(engine, case_id)
     assert (row["state"], row["version"]) == (CaseState.DECISION_DRAFTED, 1)
     entries = audit_entries(engine, actor_id=staff.inquirer.id)

@@ -23,11 +23,8 @@ SOURCES = [ROOT / "workbench", ROOT / "pages", ROOT / "models"]
 GLOSSARY = ROOT / "data" / "glossary" / "ja.toml"
 #: Keys read by code outside the usual call (a default read in ``workbench.i18n.ordinal``).
 READ_ELSEWHERE = {"ordinal.pattern"}
-#: Keys whose placeholders may differ: the English ordinal is built in code; refusals that
-#: name workflow steps, states and roles by their codes in English (as the tests and the
-#: administrators' logs know them) and by their labels in other languages.
-OWN_PLACEHOLDERS = {"ordinal.pattern", "errors.allowed_item", "errors.workflow.not_allowed_from",
-                    "errors.workflow.roles_only", "interview.raised_by_cue"}
+#: Keys whose placeholders may differ: the English ordinal is built in code.
+OWN_PLACEHOLDERS = {"ordinal.pattern", "interview.raised_by_cue"}
 #: Japanese messages that rightly contain no Japanese (codes, names, technical terms).
 NOT_WORDS = re.compile(r"^[A-Z0-9\-–. ]{1,8}$|^SHA-256$|^PDF$|^CSV$|^COI$")
 

@@ -4,6 +4,7 @@ changes nothing. Guards that users meet every day get a test each."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, timedelta
 
@@ -27,6 +28,7 @@ from workbench import clock
 from workbench.actor import Actor
 from workbench.db import make_engine, unit_of_work
 from workbench.errors import InvalidTransition, PermissionDenied
+from workbench.i18n import catalogue
 from workbench.workflow import TRANSITIONS, TransitionInput, transition, transitions_from
 
 TODAY = clock.today()
@@ -77,6 +79,7 @@ SETUP: dict[str, tuple[dict, TransitionInput]] = {
 }
 
 ALLOWED = [(t.name, s) for t in TRANSITIONS for s in sorted(t.sources)]
+EN = catalogue("en")
 REFUSED = [(t.name, s) for t in TRANSITIONS for s in CaseState if s not in t.sources]
 
 
@@ -138,8 +141,18 @@ def test_refused_transition_names_allowed_moves(db, action: str, source: CaseSta
                        action=action, data=TransitionInput(**data.__dict__))
     allowed = transitions_from(source)
     assert err.value.allowed == sorted(f"{t.name} → {t.target.value}" for t in allowed)
+    # The refusal says in words what cannot be done and why, and what can: the steps and
+    # states by their labels, never the workflow's internal names.
+    message = str(err.value)
+    assert message.startswith(f"'{EN[f'transition.{action}']}' cannot be done while the case "
+                              f"is {EN[f'state.{source.value}']}."), message
     for t in allowed:
-        assert t.name in str(err.value)
+        assert f"{EN[f'transition.{t.name}']} (the case becomes " \
+               f"{EN[f'state.{t.target.value}']})" in message
+    for code in [action, source.value, *(t.name for t in allowed),
+                 *(t.target.value for t in allowed)]:
+        assert not re.search(rf"\b{code}\b", message), (code, message)
+    assert "→" not in message
     assert _counts(engine, case_id) == before
     with unit_of_work(engine, write=False) as s:
         app = s.get(Application, case_id)
