@@ -3,7 +3,7 @@
 import streamlit as st
 
 from models import Role
-from workbench.cases import CaseFilter, SortKey, list_cases
+from workbench.cases import CaseFilter, DraftStage, SortKey, list_cases
 from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t, tn
 from workbench.ui import nav
@@ -20,13 +20,24 @@ st.title(t(heading.get(actor.role, "cases.heading_all")))
 with st.container(border=True):
     text, states, categories, nationality = filter_bar(
         "cases", last_label=t("cases.nationality"), last_chars=3)
-    c5, c6 = st.columns([3, 2])
-    pending = c5.toggle(t("cases.pending_only"), value=True, key="cases_pending")
+    manager = actor.role == Role.MANAGER
+    c5, c6, c7 = st.columns([3, 2, 2]) if manager else (*st.columns([3, 2]), None)
+    # A counsellor's cases are appeals: their pending ones, not those pending at first instance.
+    counsellor = actor.role == Role.COUNSELLOR
+    pending = c5.toggle(t("cases.pending_review_only" if counsellor else "cases.pending_only"),
+                        value=True, key="cases_pending")
+    stage = None
+    if c7 is not None:
+        stage = c7.selectbox(t("cases.draft_stage"), list(DraftStage), index=None,
+                             format_func=lambda s: t(f"draft_stage.{s}"),
+                             placeholder=t("cases.draft_stage_any"),
+                             help=t("cases.draft_stage_help"), key="cases_draft_stage")
     sort = c6.selectbox(t("cases.sort"), list(SortKey), format_func=lambda k: t(f"sort.{k}"),
                         key="cases_sort")
 
 filters = CaseFilter(text=text or None, states=states or None, categories=categories or None,
-                     nationality=nationality or None, pending_only=pending)
+                     nationality=nationality or None, pending_only=pending and not counsellor,
+                     review_pending_only=pending and counsellor, draft_stage=stage)
 page_no = st.session_state.get("cases_page", 1)
 with shown_errors():
     with unit_of_work(get_engine(), write=False) as session:
@@ -43,10 +54,10 @@ def _has_any_case() -> bool:
 
 
 if not page.items:
-    if text or states or categories or nationality:
+    if text or states or categories or nationality or stage:
         empty = "cases.empty_filtered"
     elif pending and _has_any_case():
-        empty = "cases.empty_pending"
+        empty = "cases.empty_pending_review" if counsellor else "cases.empty_pending"
     else:
         empty = {Role.INQUIRER: "cases.empty_mine",
                  Role.COUNSELLOR: "cases.empty_appeals"}.get(actor.role, "cases.empty_all")
@@ -55,7 +66,9 @@ if not page.items:
 
 st.caption(tn("count.cases", page.total, total=f"{page.total:,}", page=page.page,
               pages=page.pages))
-selection = st.dataframe(case_rows(page.items), hide_index=True, width="stretch",
+# An inquirer's list is theirs alone: no column for the inquirer, so the table fits the page.
+selection = st.dataframe(case_rows(page.items, with_inquirer=actor.role != Role.INQUIRER),
+                         hide_index=True, width="stretch",
                          column_config=case_columns(), on_select="rerun",
                          selection_mode="single-row", key="cases_table")
 # A selection made on an earlier page of rows may point past the current one: ignore it.

@@ -24,6 +24,8 @@ from models import (
     ApplicationRead,
     ApplicationUpdate,
     CaseState,
+    Decision,
+    DecisionStatus,
     Person,
     PersonCreate,
     PersonRead,
@@ -35,7 +37,7 @@ from models import (
     StatusEventRead,
     User,
 )
-from models.enums import PRIMARY_PENDING_STATES
+from models.enums import PRIMARY_PENDING_STATES, REVIEW_PENDING_STATES
 from triage import readings
 from triage.rules import third_application_exception
 from workbench import audit, clock
@@ -155,6 +157,25 @@ class CaseFile:
     clocks: dict[str, Any] = field(default_factory=dict)
 
 
+#: Where a case's draft decision stands, for the case list's filter: still being written by
+#: the inquirer, submitted and awaiting a manager's approval, or approved with the notice yet
+#: to be served.
+class DraftStage(StrEnum):
+    WRITING = "writing"
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+
+
+_DRAFT_STAGES = {
+    DraftStage.WRITING: (CaseState.UNDER_EXAMINATION, DecisionStatus.DRAFT),
+    DraftStage.AWAITING_APPROVAL: (CaseState.DECISION_DRAFTED, DecisionStatus.SUBMITTED),
+    DraftStage.APPROVED: (CaseState.APPROVED, DecisionStatus.APPROVED),
+}
+
+#: Appeals not yet ruled on.
+OPEN_REVIEW_STATES = frozenset(REVIEW_PENDING_STATES - {CaseState.RULED})
+
+
 class SortKey(StrEnum):
     LODGED = "lodged"
     LODGED_DESC = "-lodged"
@@ -173,6 +194,9 @@ class CaseFilter:
     inquirer_id: int | None = None
     unassigned: bool = False
     pending_only: bool = False
+    #: Only cases whose appeal is pending (not yet ruled on).
+    review_pending_only: bool = False
+    draft_stage: DraftStage | None = None
     lodged_from: date | None = None
     lodged_to: date | None = None
 
@@ -349,6 +373,13 @@ def _apply_filter(query: Select, filters: CaseFilter) -> Select:
         query = query.where(Application.state.in_([str(s) for s in filters.states]))
     if filters.pending_only:
         query = query.where(Application.state.in_([str(s) for s in PRIMARY_PENDING_STATES]))
+    if filters.review_pending_only:
+        query = query.where(Application.state.in_([str(s) for s in OPEN_REVIEW_STATES]))
+    if filters.draft_stage:
+        state, status = _DRAFT_STAGES[DraftStage(filters.draft_stage)]
+        query = query.where(Application.state == state.value, select(Decision.id).where(
+            Decision.application_id == Application.id,
+            Decision.status == status.value).exists())
     if filters.categories:
         query = query.where(Application.sorting_category.in_([str(c) for c in
                                                                filters.categories]))
@@ -671,6 +702,7 @@ __all__ = [
     "CaseFile",
     "CaseFilter",
     "CaseSummary",
+    "DraftStage",
     "InquirerLoad",
     "Page",
     "SortKey",

@@ -84,7 +84,31 @@ def table(at: AppTest, key: str | None = None, *, having: str | None = None) -> 
               if (key is None or d.key == key)
               and (having is None or having in d.value.columns)]
     assert frames, f"no dataframe {key or having or ''} on the page"
-    return frames[0].value.to_dict(orient="records")
+    return [{name: link_text(value) for name, value in row.items()}
+            for row in frames[0].value.to_dict(orient="records")]
+
+
+_LINK = re.compile(r"^/[a-z-]+\?[^#]*#(.+)$")
+
+
+def link_text(value: Any) -> Any:
+    """What a link cell (``workbench.ui.tables.link``) shows: the text after ``#``."""
+    if isinstance(value, str) and (found := _LINK.match(value)):
+        from urllib.parse import unquote
+
+        return unquote(found.group(1))
+    return value
+
+
+def link_target(at: AppTest, name: str, row: int, key: str | None = None, *,
+                having: str | None = None) -> str:
+    """The address a link cell opens (``/case?case=12``), without the shown text; the table
+    is found as ``table`` finds it."""
+    frames = [d for d in at.dataframe
+              if (key is None or d.key == key)
+              and (having is None or having in d.value.columns)]
+    assert frames, f"no dataframe {key or having or ''} on the page"
+    return frames[0].value.iloc[row][name].split("#", 1)[0]
 
 
 def column(at: AppTest, name: str, key: str | None = None) -> list[str]:

@@ -118,14 +118,16 @@ COI_MENU = {"Country information": ["COI library", "COI document"]}
 
 @pytest.mark.parametrize(("username", "menu", "landing"), [
     # Interview, Assessment, Decision and Appeal are hidden pages opened from a case.
-    ("inq.one", {"Work": ["My cases", "Case file", "Interview", "Assessment", "Decision",
-                          "Appeal", "Triage"], **COI_MENU, "Account": ["Sign out"]},
-     "My cases"),
-    ("mgr.one", {"Work": ["Cases", "Queue and assignment", "Dashboard", "Case file",
+    ("inq.one", {"Work": ["My cases", "To do", "Case file", "Register an application",
                           "Interview", "Assessment", "Decision", "Appeal", "Triage"],
+                 **COI_MENU, "Account": ["Sign out"]},
+     "My cases"),
+    ("mgr.one", {"Work": ["Cases", "To do", "Queue and assignment", "Dashboard",
+                          "Case file", "Register an application", "Interview", "Assessment",
+                          "Decision", "Appeal", "Triage"],
                  "Administrative review": ["Appeals", "Panels"], **COI_MENU,
                  "Account": ["Sign out"]}, "Cases"),
-    ("cns.one", {"Work": ["Cases of my panels", "Case file", "Appeal"],
+    ("cns.one", {"Work": ["Cases of my panels", "To do", "Case file", "Appeal"],
                  "Administrative review": ["My appeals"], **COI_MENU,
                  "Account": ["Sign out"]}, "Appeals of my panels"),
     ("adm.one", {"Administration": ["Users", "Category A countries"], **COI_MENU,

@@ -32,6 +32,9 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("cases", "cases.py", "nav.my_cases", "cases",
              frozenset({Role.INQUIRER, Role.MANAGER, Role.COUNSELLOR})),
+    # What the user has to do next, with its count in the menu (``tasks_title``).
+    PageSpec("tasks", "tasks.py", "nav.tasks", "tasks",
+             frozenset({Role.INQUIRER, Role.MANAGER, Role.COUNSELLOR})),
     PageSpec("queue", "queue.py", "nav.queue", "queue", frozenset({Role.MANAGER})),
     PageSpec("dashboard", "dashboard.py", "nav.dashboard", "dashboard",
              frozenset({Role.MANAGER})),
@@ -76,9 +79,15 @@ _TITLES_BY_ROLE = {("cases", Role.MANAGER): "nav.all_cases",
 _SECTIONS_BY_ROLE = {("triage", Role.ADMIN): "nav.section_admin"}
 
 
-def page(key: str, role: Role | None = None, default: bool = False) -> st.Page:
+def url_path(key: str) -> str:
+    """The address of a page (``case`` for ``/case?case=12``)."""
+    return next(p for p in PAGES if p.key == key).url_path
+
+
+def page(key: str, role: Role | None = None, default: bool = False,
+         title: str | None = None) -> st.Page:
     spec = next(p for p in PAGES if p.key == key)
-    title = t(_TITLES_BY_ROLE.get((key, role), spec.title_key))
+    title = title or t(_TITLES_BY_ROLE.get((key, role), spec.title_key))
     return st.Page(PAGES_DIR / spec.file, title=title, url_path=spec.url_path,
                    default=default, visibility="visible" if spec.in_menu else "hidden")
 
@@ -126,9 +135,19 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
         if actor.role not in spec.roles:
             continue
         section = _SECTIONS_BY_ROLE.get((spec.key, actor.role), spec.section)
-        menu.setdefault(t(section), []).append(page(spec.key, actor.role, default=first))
+        title = tasks_title(actor) if spec.key == "tasks" else None
+        menu.setdefault(t(section), []).append(page(spec.key, actor.role, default=first,
+                                                    title=title))
         first = False
     return menu
+
+
+def tasks_title(actor: Actor) -> str:
+    """"To do (3)": the menu entry of the To do page with the number of items waiting."""
+    from workbench.ui.tasks import menu_count
+
+    count = menu_count(actor)
+    return t("nav.tasks_count", count=count) if count else t("nav.tasks")
 
 
 def open_case_page(case_id: int) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from urllib.parse import quote, urlencode
+
+import streamlit as st
+
 from workbench import clock
 from workbench.cases import CaseSummary
 from workbench.i18n import t
@@ -13,6 +18,28 @@ from workbench.ui.format import (
     fmt_date,
     state_label,
 )
+
+#: What a link cell shows: the text after ``#`` in its address (``link``).
+LINK_TEXT = r"#(.+)$"
+
+
+def link(page_key: str, params: Mapping[str, str], text: str) -> str:
+    """A link cell's value: the page's address within the app (``/case?case=12``), and after
+    ``#`` the text the cell shows (the case number); the browser never sends that part."""
+    from workbench.ui.nav import url_path
+
+    return f"/{url_path(page_key)}?{urlencode(dict(params))}#{quote(text, safe='')}"
+
+
+def case_link(case_id: int, case_number: str) -> str:
+    """The case number, as a link to the case file."""
+    return link("case", {"case": str(case_id)}, case_number)
+
+
+def link_column(label: str, help: str | None = None) -> st.column_config.Column:  # noqa: A002
+    """A column of ``link`` cells: one click opens the page (in a new tab, signed in)."""
+    return st.column_config.LinkColumn(label, display_text=LINK_TEXT,
+                                       help=help or t("columns.link_help"))
 
 
 def deadline_text(case: CaseSummary) -> str:
@@ -37,7 +64,7 @@ def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True) -> list[d
     rows = []
     for c in cases:
         row = {
-            t("columns.case_number"): c.case_number,
+            t("columns.case_number"): case_link(c.id, c.case_number),
             t("columns.name"): c.person_name,
             t("columns.reading"): " ".join(v for v in (c.name_kana, c.name_kanji) if v),
             t("columns.nationality"): c.nationality,
@@ -56,5 +83,7 @@ def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True) -> list[d
 
 
 def case_columns() -> dict:
-    """Column settings of a ``case_rows`` table (the lodging date's, in Japanese)."""
-    return date_columns(t("columns.lodged"))
+    """Column settings of a ``case_rows`` table: the case number a link to the case file,
+    the lodging date's in Japanese."""
+    return {t("columns.case_number"): link_column(t("columns.case_number")),
+            **date_columns(t("columns.lodged"))}
