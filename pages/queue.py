@@ -64,9 +64,11 @@ with st.form("assign_form"):
         format_func=lambda w: t("queue.inquirer_option", name=w.display_name, n=w.open_cases))
     submitted = st.form_submit_button(t("queue.assign"), type="primary")
 if submitted:
-    if not chosen or inquirer is None:
+    if not chosen:
         st.warning(t("queue.none_selected"))
-    else:
+    if inquirer is None:
+        st.warning(t("queue.no_inquirer"))
+    if chosen and inquirer is not None:
         with shown_errors():
             with unit_of_work(get_engine()) as session:
                 assign_cases(session, actor=actor, application_ids=[c.id for c in chosen],

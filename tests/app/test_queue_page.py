@@ -128,8 +128,17 @@ def test_assigning_without_an_inquirer_warns(queue) -> None:  # noqa: ANN001
     select_rows(at, "queue_table", [0])
     at.run()
     button(at, "Assign").click().run()
-    assert [w.value for w in at.warning] == ["Select one or more cases in the table first."]
+    assert [w.value for w in at.warning] == ["Choose the inquirer to assign to."]
     assert case_row(engine, ids["Free1"]).assigned_inquirer_id is None
+
+
+def test_assigning_with_neither_cases_nor_an_inquirer_asks_for_both(queue) -> None:  # noqa: ANN001
+    engine, _, ids = queue
+    at = _queue()
+    button(at, "Assign").click().run()
+    assert [w.value for w in at.warning] == ["Select one or more cases in the table first.",
+                                             "Choose the inquirer to assign to."]
+    assert not audit_entries(engine, "case.assign")
 
 
 def test_one_selected_case_can_be_opened(queue) -> None:  # noqa: ANN001
