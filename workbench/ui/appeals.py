@@ -50,6 +50,7 @@ from workbench.ui.format import (
     state_label,
 )
 from workbench.ui.params import id_param
+from workbench.ui.tables import case_link, link_column
 from workbench.ui.text import html_text, md, tm
 from workbench.ui.widgets import date_field, flash, show_flash
 
@@ -214,7 +215,7 @@ def _counts(stats: ReviewStats) -> None:
 
 def queue_rows(items: Sequence[QueueItem]) -> list[dict]:
     return [{
-        t("appeal.col_case"): i.case_number,
+        t("appeal.col_case"): case_link(i.application_id, i.case_number),
         t("appeal.col_basis"): basis_label(i.basis),
         t("appeal.col_filed"): date_cell(i.filed_date),
         t("appeal.col_age"): i.age_days,
@@ -229,7 +230,9 @@ def queue_rows(items: Sequence[QueueItem]) -> list[dict]:
 def _queue_table(items: Sequence[QueueItem]) -> None:
     st.caption(tn("appeal.count", len(items)))
     selection = st.dataframe(queue_rows(items), hide_index=True, width="stretch",
-                             column_config=date_columns(t("appeal.col_filed")),
+                             column_config={
+                                 t("appeal.col_case"): link_column(t("appeal.col_case")),
+                                 **date_columns(t("appeal.col_filed"))},
                              on_select="rerun", selection_mode="single-row",
                              key="appeals_table")
     rows = [i for i in (selection.selection.rows if selection else []) if i < len(items)]

@@ -33,6 +33,7 @@ from workbench.ui.format import (
     state_label,
 )
 from workbench.ui.session import kept
+from workbench.ui.tables import case_link, link_column
 from workbench.ui.text import md, tm
 from workbench.ui.widgets import date_field, date_refused
 
@@ -237,8 +238,10 @@ def show_drill(actor: Actor, f: DashboardFilter) -> None:
         # In Japanese the two date columns are real dates shown 2025年12月7日 (so they sort
         # as dates); an undecided case has no date rather than an empty text there.
         config = date_columns(t("columns.lodged"), t("dashboard.decided"))
-        shown = [dict(zip(columns, row[:-1] + [row[-1] or (None if config else "")],
-                          strict=True)) for row in rows]
+        shown = [dict(zip(columns, [case_link(r.application_id, row[0])] + row[1:-1]
+                          + [row[-1] or (None if config else "")], strict=True))
+                 for r, row in zip(drill.rows, rows, strict=True)]
+        config[columns[0]] = link_column(columns[0])
         event = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                              on_select="rerun", selection_mode="single-row",
                              key="drill_table")

@@ -49,6 +49,7 @@ from workbench.ui.format import (
     fmt_date,
     fmt_datetime,
 )
+from workbench.ui.tables import case_link, link_column
 from workbench.ui.text import html_text, md, tm
 from workbench.ui.widgets import date_field, date_refused, flash, show_flash
 
@@ -247,7 +248,9 @@ def queue_panel(actor: Actor) -> None:
     _show_bulk_refusals()
     round_no = st.session_state.get(ROUND_KEY, 0)
     table_key = f"triage_queue_table_{round_no}"
+    number = t("columns.case_number")
     selection = st.dataframe(_rows(queue.items, actor), hide_index=True, width="stretch",
+                             column_config={number: link_column(number)},
                              on_select="rerun", selection_mode="multi-row", key=table_key)
     chosen = [queue.items[i] for i in (selection.selection.rows if selection else [])
               if i < len(queue.items)]
@@ -283,7 +286,7 @@ def _rows(items: Sequence[QueueItem], actor: Actor) -> list[dict]:
         else:
             deadline = f"{deadline} ({tn('triage.days_left', i.days_left)})"
         row = {
-            t("columns.case_number"): i.case_number,
+            t("columns.case_number"): case_link(i.application_id, i.case_number),
             t("columns.nationality"): i.nationality,
             t("columns.application"): application_label(i.application_number),
             t("triage.col_suggestion"): suggestion_text(s),
