@@ -437,3 +437,30 @@ def test_a_counsellor_lands_on_the_pending_appeals_of_their_panels(review: Revie
     pending.set_value(False).run()
     assert sorted(column(at, "Case number", "cases_table")) == sorted(
         [r.case_number, other.case_number])
+
+
+def test_the_panels_page_lists_and_forms_panels_by_office(review: Review) -> None:
+    r = review
+    with unit_of_work(r.engine) as s:
+        for panel in reviews.list_panels(s, actor=r.staff.manager):
+            reviews.save_panel(s, actor=r.staff.manager, name=panel.name,
+                               member_ids=[m.user_id for m in panel.members],
+                               presiding_id=panel.presiding.user_id, panel_id=panel.id,
+                               office="TOKYO" if panel.id == r.panel_a else "OSAKA")
+    at = signed_in("mgr.one").switch_page("../pages/panels.py").run()
+    assert not at.exception
+    assert [h.value for h in at.subheader][:2] == ["OSAKA · 1 panel", "TOKYO · 1 panel"]
+    by_label(at.selectbox, "Office").set_value("OSAKA").run()
+    assert [h.value for h in at.subheader][0] == "OSAKA · 1 panel"
+    assert "TOKYO · 1 panel" not in [h.value for h in at.subheader]
+    assert column(at, "Panel") == ["Panel B"]
+    # A new panel formed from the Osaka list is an Osaka panel unless told otherwise.
+    assert by_label(at.text_input, "Office").value == "OSAKA"
+    by_label(at.text_input, "Name").input("Osaka Panel 2")
+    by_label(at.multiselect, "Members (three counsellors)").set_value(
+        [c.id for c in r.counsellors[3:]])
+    by_label(at.selectbox, "Presiding counsellor").set_value(r.counsellors[3].id)
+    by_label(at.checkbox, "Active (takes new appeals)").uncheck()
+    button(at, "Create the panel").click().run()
+    assert not at.exception
+    assert {p.name: p.office for p in _panels(r)}["Osaka Panel 2"] == "OSAKA"

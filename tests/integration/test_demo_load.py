@@ -162,6 +162,7 @@ def test_demo_appeals_sit_with_the_demo_panels(engine):
     from models import Appeal, Panel
     from workbench import reviews
     from workbench.actor import Actor
+    from workbench.demo.reviews import panel_office
 
     load_demo(engine, cases=1500, seed=5, as_of=AS_OF)
     with db.unit_of_work(engine, write=False) as session:
@@ -182,3 +183,12 @@ def test_demo_appeals_sit_with_the_demo_panels(engine):
                       display_name=counsellor.display_name, role=Role.COUNSELLOR)
         mine = reviews.my_appeals(session, actor=actor)
         assert mine and all(item.panel == "Tokyo Panel 1" for item in mine)
+        # Panels in two offices; each appeal sits with a panel of the region covering its case.
+        assert sorted(session.execute(select(Panel.office)).scalars()) == ["OSAKA", "TOKYO"]
+        pairs = session.execute(
+            select(Application.office, Panel.office).join(
+                Appeal, Appeal.application_id == Application.id)
+            .join(Panel, Panel.id == Appeal.panel_id)).all()
+        assert {panel for _, panel in pairs} == {"OSAKA", "TOKYO"}
+        assert all(panel == panel_office(case) for case, panel in pairs)
+        assert panel_office("FUKUOKA") == "OSAKA" and panel_office("SENDAI") == "TOKYO"

@@ -142,3 +142,29 @@ def test_a_withdrawn_request_has_no_notice_of_a_ruling(engine, staff, bench,  # 
     with pytest.raises(ValidationError, match="No ruling has been recorded"):
         with unit_of_work(engine) as s:
             ruling_notice(s, actor=staff.manager, appeal_id=view.id)
+
+
+def test_the_notice_of_decision_names_the_authority_not_the_officers(engine, staff  # noqa: ANN001
+                                                                     ) -> None:
+    """The defect 'Decided by Inquirer Tanaka': the notice the applicant receives is the
+    issuing authority's, in both languages; the inquirer who drafted the decision and the
+    manager who approved it are not named on it."""
+    from tests.integration.test_examination import _case, _through_approval
+    from workbench import decisions
+
+    case = _case(engine, staff)
+    _through_approval(engine, staff, case)
+    with unit_of_work(engine) as s:
+        decisions.serve_notice(s, actor=staff.manager, application_id=case,
+                               notice_date=date(2025, 6, 3))
+    with unit_of_work(engine) as s:
+        english = _text(decisions.notice_pdf(s, actor=staff.manager, application_id=case,
+                                             language="en"))
+        japanese = _text(decisions.notice_pdf(s, actor=staff.inquirer, application_id=case))
+    assert "IssuedbyMinisterofJustice" in english or (
+        "Issuedby" in english and "MinisterofJustice" in english)
+    assert "処分庁" in japanese and "法務大臣" in japanese
+    for text in (english, japanese):
+        assert "Decidedby" not in text and "Approvedby" not in text
+        for officer in (staff.inquirer, staff.manager):
+            assert re.sub(r"\s+", "", officer.display_name) not in text

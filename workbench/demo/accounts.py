@@ -50,10 +50,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     _account("counsellor1", Role.COUNSELLOR, "Counsellor Kobayashi", "TOKYO", "law"),
     _account("counsellor2", Role.COUNSELLOR, "Counsellor Kato", "TOKYO", "international affairs"),
     _account("counsellor3", Role.COUNSELLOR, "Counsellor Yoshida", "TOKYO", "regional studies"),
-    _account("counsellor4", Role.COUNSELLOR, "Counsellor Yamada", "TOKYO", "law"),
+    _account("counsellor4", Role.COUNSELLOR, "Counsellor Yamada", "OSAKA", "law"),
     _account("counsellor5", Role.COUNSELLOR, "Counsellor Sasaki", "OSAKA",
              "international affairs"),
-    _account("counsellor6", Role.COUNSELLOR, "Counsellor Matsumoto", "NAGOYA",
+    _account("counsellor6", Role.COUNSELLOR, "Counsellor Matsumoto", "OSAKA",
              "regional studies"),
 )
 

@@ -1,6 +1,7 @@
-"""Demo administrative review: two standing panels of the demo counsellors, and an appeal row
-(allocated to a panel once the case has passed that step, with its hearing held or skipped and
-its ruling) for every demo case the generator put into review.
+"""Demo administrative review: standing panels of the demo counsellors in two offices (Tokyo
+and Osaka), and an appeal row (allocated, once the case has passed that step, to the panel of
+the office that covers the case's, with its hearing held or skipped and its ruling) for every
+demo case the generator put into review.
 
 Written with bulk inserts in the demo load's transaction; like the rest of the demo data it is
 made up and only for demonstrations and tests.
@@ -26,12 +27,13 @@ from models import (
 )
 from models.types import utcnow
 from workbench import clock
+from workbench.demo.accounts import MANAGER_REGION, OFFICE_COVER
 from workbench.settings import Settings
 
 #: Demo panels: (name, office, member user names, presiding user name).
 DEMO_PANELS = (
     ("Tokyo Panel 1", "TOKYO", ("counsellor1", "counsellor2", "counsellor3"), "counsellor1"),
-    ("Tokyo Panel 2", "TOKYO", ("counsellor4", "counsellor5", "counsellor6"), "counsellor4"),
+    ("Osaka Panel 1", "OSAKA", ("counsellor4", "counsellor5", "counsellor6"), "counsellor4"),
 )
 _AFTER_ALLOCATION = {CaseState.PANEL_ASSIGNED, CaseState.HEARING_HELD,
                      CaseState.HEARING_SKIPPED, CaseState.PANEL_OPINION, CaseState.RULED,
@@ -67,12 +69,24 @@ def ensure_demo_panels(session: Session) -> list[int]:
     return ids
 
 
+def panel_office(case_office: str) -> str:
+    """The office whose panels hear the appeals of a case of ``case_office``: the region that
+    covers it (Tokyo for Sapporo, Sendai and Nagoya; Osaka for Hiroshima, Takamatsu and
+    Fukuoka)."""
+    covering = OFFICE_COVER.get(case_office, case_office)
+    return MANAGER_REGION.get(covering, covering)
+
+
 def add_demo_appeals(session: Session, settings: Settings, today: date,
                      after_application_id: int = 0) -> int:
     """An appeal row for each demo case in review without one; returns how many."""
-    panels = ensure_demo_panels(session)
+    ids = ensure_demo_panels(session)
+    by_office: dict[str | None, list[int]] = {}
+    for panel_id, office in session.execute(select(Panel.id, Panel.office).where(
+            Panel.id.in_(ids or [0])).order_by(Panel.id)).all():
+        by_office.setdefault(office, []).append(panel_id)
     rows = session.execute(
-        select(Application.id, Application.state, Application.review_basis,
+        select(Application.id, Application.state, Application.office, Application.review_basis,
                Application.review_filed_date, Application.review_late_reason,
                Application.notice_date, Application.review_ruling, Application.updated_at)
         .where(Application.id > after_application_id,
@@ -85,10 +99,13 @@ def add_demo_appeals(session: Session, settings: Settings, today: date,
     first_id = (session.execute(select(func.max(Appeal.id))).scalar() or 0) + 1
     appeals, hearings = [], []
     now = utcnow()
-    for n, (aid, state, basis, filed, late_reason, notice, ruling, updated) in enumerate(rows):
+    for n, (aid, state, office, basis, filed, late_reason, notice, ruling, updated
+            ) in enumerate(rows):
         state = CaseState(state)
         deadline = (clock.review_deadline(notice, settings)
                     if notice is not None and basis != ReviewBasis.INACTION else None)
+        # The panels of the case's region, or any panel when that region has none.
+        panels = by_office.get(panel_office(office)) or ids
         panel = panels[aid % len(panels)] if panels and state in _AFTER_ALLOCATION else None
         appeal_id = first_id + n
         appeals.append({
@@ -128,4 +145,4 @@ def _held_on(filed: date) -> date:
     return date.fromordinal(filed.toordinal() + 60)
 
 
-__all__ = ["DEMO_PANELS", "add_demo_appeals", "ensure_demo_panels"]
+__all__ = ["DEMO_PANELS", "add_demo_appeals", "ensure_demo_panels", "panel_office"]
