@@ -49,8 +49,13 @@ def write_real_input(path: Path, count: int) -> list[str]:
     return texts
 
 
-def write_input(path: Path, count: int) -> list[str]:
+def _records(language: str | None) -> list:
     records = corpus.load()
+    return [r for r in records if r.language == language] if language else records
+
+
+def write_input(path: Path, count: int, language: str | None = None) -> list[str]:
+    records = _records(language)
     texts = []
     with path.open("w", encoding="utf-8") as fh:
         for i in range(count):
@@ -75,6 +80,9 @@ def main() -> None:
     parser.add_argument("--model", action="append", type=Path, default=None,
                         help="model file (repeat to compare models in one run; default: the "
                              "shipped model)")
+    parser.add_argument("--language", choices=("en", "ja"), default=None,
+                        help="only the narratives in this language (e.g. ja for the Japanese "
+                             "ones, read by SudachiPy)")
     parser.add_argument("--real", action="store_true",
                         help="the real decisions' allegations instead of the narratives "
                              "(batch only; needs ../shared/real-claims)")
@@ -90,9 +98,12 @@ def main() -> None:
     rates: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
-        texts = (write_real_input if args.real else write_input)(source, args.applications)
+        texts = (write_real_input(source, args.applications) if args.real
+                 else write_input(source, args.applications, args.language))
         words = sum(len(t.split()) for t in texts)
-        print(f"{args.applications:,} applications, {words / len(texts):.0f} words on average")
+        chars = sum(len(t) for t in texts)
+        print(f"{args.applications:,} applications, {words / len(texts):.0f} words "
+              f"({chars / len(texts):.0f} characters) on average")
 
         import spacy
         tokenizer = spacy.blank("en").tokenizer
@@ -122,7 +133,7 @@ def main() -> None:
 
     if args.real:
         return
-    records = corpus.load()
+    records = _records(args.language)
     inputs = [to_input(r) for r in records]
     for model in models:
         triager = Triager.from_files(model)
