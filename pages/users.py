@@ -34,22 +34,31 @@ st.dataframe([{
 } for u in users], hide_index=True, width="stretch", key="users_table")
 
 
+#: The forms keep what was typed when the service refuses it (only the wrong field needs
+#: fixing) and start empty again once the change is made.
+_FORM_KEYS = ("wb_new_username", "wb_new_display_name", "wb_new_role", "wb_new_office",
+              "wb_new_expertise", "wb_new_password", "wb_reset_password")
+
+
 def _done(message: str) -> None:
     flash(message)
-    for key in [k for k in st.session_state if str(k).startswith("wb_user_version_")]:
+    for key in [k for k in st.session_state if str(k).startswith("wb_user_version_")
+                or k in _FORM_KEYS]:
         del st.session_state[key]  # the next form starts from the account as it now is
     st.rerun()
 
 
 left, right = st.columns(2)
-with left, st.form("create_user", clear_on_submit=True):
+with left, st.form("create_user", clear_on_submit=False):
     st.subheader(t("users.create"))
-    username = st.text_input(t("users.username"))
-    display_name = st.text_input(t("users.display_name"))
-    role = st.selectbox(t("users.role"), list(Role), format_func=lambda r: enum_label("role", r))
-    office = st.text_input(t("users.office"))
-    expertise = st.text_input(t("users.expertise"))
-    password = st.text_input(t("users.password"), type="password")
+    username = st.text_input(t("users.username"), max_chars=64, key="wb_new_username")
+    display_name = st.text_input(t("users.display_name"), max_chars=120,
+                                 key="wb_new_display_name")
+    role = st.selectbox(t("users.role"), list(Role), format_func=lambda r: enum_label("role", r),
+                        key="wb_new_role")
+    office = st.text_input(t("users.office"), max_chars=32, key="wb_new_office")
+    expertise = st.text_input(t("users.expertise"), max_chars=64, key="wb_new_expertise")
+    password = st.text_input(t("users.password"), type="password", key="wb_new_password")
     if st.form_submit_button(t("users.submit_create"), type="primary"):
         with shown_errors(stop=False):
             new_user = prepare_new_user({  # policy and hash before the transaction
@@ -74,8 +83,9 @@ with right:
                                active=not target.is_active)
                 key = "users.disabled_done" if target.is_active else "users.enabled_done"
                 _done(t(key, username=target.username))
-        with st.form("reset_password", clear_on_submit=True):
-            new_password = st.text_input(t("users.new_password"), type="password")
+        with st.form("reset_password", clear_on_submit=False):
+            new_password = st.text_input(t("users.new_password"), type="password",
+                                         key="wb_reset_password")
             if st.form_submit_button(t("users.submit_reset")):
                 with shown_errors(stop=False):
                     prepared = prepare_password(new_password, username=target.username,

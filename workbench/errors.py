@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from workbench.i18n import catalogue, t
+from workbench.i18n import catalogue, t, tn
 
 
 class WorkbenchError(Exception):
@@ -116,16 +116,42 @@ class DatabaseNotMigrated(WorkbenchError):
 def from_pydantic(exc: Exception) -> ValidationError:
     """A plain-language ValidationError from a pydantic validation failure, in the reader's
     language: the models' own messages (``errors.model.*``, whose English is the models'
-    word for word), a missing field, and the field names (``errors.field.*``); any other
-    message of pydantic's as pydantic words it."""
+    word for word), a missing field, a text too long or too short or a value of the wrong
+    kind in the product's words (``errors.limit.*``), and the field names
+    (``errors.field.*``); any other message of pydantic's as pydantic words it."""
     parts = []
     for err in getattr(exc, "errors", lambda: [])():
         field = ".".join(str(p) for p in err.get("loc", ()))
-        message = _model_message(str(err.get("msg", "")).removeprefix("Value error, "),
-                                 err.get("type"))
+        message = _limit_message(err) or _model_message(
+            str(err.get("msg", "")).removeprefix("Value error, "), err.get("type"))
         parts.append(t("errors.field_message", field=_field_label(field), message=message)
                      if field else message)
     return ValidationError(t("errors.field_separator").join(parts) or str(exc))
+
+
+#: pydantic's error types told in the product's words, with the limit they name.
+_COUNTED = {"string_too_long": "max_length", "string_too_short": "min_length",
+            "too_long": "max_length", "too_short": "min_length"}
+_BOUNDS = {"greater_than_equal": "ge", "less_than_equal": "le"}
+_KINDS = {"int_parsing": "number", "int_type": "number", "bool_parsing": "yes_no",
+          "bool_type": "yes_no", "date_parsing": "date", "date_type": "date",
+          "date_from_datetime_parsing": "date", "date_from_datetime_inexact": "date",
+          "enum": "choice", "literal_error": "choice", "string_type": "text"}
+
+
+def _limit_message(err: dict) -> str | None:
+    kind = err.get("type")
+    ctx = err.get("ctx") or {}
+    if kind in _COUNTED and isinstance(ctx.get(_COUNTED[kind]), int):
+        limit = ctx[_COUNTED[kind]]
+        if kind == "string_too_short" and limit == 1:
+            return t("errors.limit.empty")
+        return tn(f"errors.limit.{kind}", limit)
+    if kind in _BOUNDS and ctx.get(_BOUNDS[kind]) is not None:
+        return t(f"errors.limit.{kind}", n=ctx[_BOUNDS[kind]])
+    if kind in _KINDS:
+        return t(f"errors.limit.{_KINDS[kind]}")
+    return None
 
 
 def _model_message(message: str, kind: object) -> str:

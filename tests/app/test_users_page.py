@@ -88,6 +88,51 @@ def test_too_short_password_creates_nothing(app_db) -> None:  # noqa: ANN001
     assert "short.pw" not in _usernames(at)
 
 
+def test_a_refused_account_keeps_what_was_typed(app_db) -> None:  # noqa: ANN001
+    """A validation error leaves every field as it was, so that only the wrong one is fixed;
+    once the account is created the form starts empty again."""
+    engine, _ = app_db
+    at = _users()
+    _fill_create_form(at, username="kept.values", password="short", role=Role.MANAGER,
+                      display_name="Kim Kept")
+    by_label(at.text_input, "Field of expertise (counsellors)").input("law")
+    button(at, "Create account").click().run()
+    assert [e.value for e in at.error] == \
+        ["This password cannot be used: it needs at least 10 characters."]
+    assert by_label(at.text_input, "User name").value == "kept.values"
+    assert by_label(at.text_input, "Full name").value == "Kim Kept"
+    assert by_label(at.selectbox, "Role").value == Role.MANAGER
+    assert by_label(at.text_input, "Office").value == "OSAKA"
+    assert by_label(at.text_input, "Field of expertise (counsellors)").value == "law"
+    assert by_label(at.text_input, "Initial password").value == "short"
+
+    by_label(at.text_input, "Initial password").input(NEW_PASSWORD)
+    button(at, "Create account").click().run()
+    assert [s.value for s in at.success] == ["Account kept.values created."]
+    assert user_row(engine, "kept.values").role == Role.MANAGER
+    assert by_label(at.text_input, "User name").value == ""
+    assert by_label(at.text_input, "Initial password").value == ""
+
+
+def test_a_too_long_field_is_refused_in_the_products_words(app_db) -> None:  # noqa: ANN001
+    """The service tells a field over its limit in the product's words (the page's fields
+    already stop at the limit)."""
+    from workbench.auth import prepare_new_user
+    from workbench.errors import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        prepare_new_user({"username": "long.office", "display_name": "Lou Long",
+                          "role": Role.INQUIRER, "office": "O" * 40,
+                          "password": NEW_PASSWORD})
+    assert str(refused.value) == "office: at most 32 characters."
+    with pytest.raises(ValidationError) as refused:
+        prepare_new_user({"username": "x" * 70, "display_name": "Lou Long",
+                          "role": Role.INQUIRER, "password": NEW_PASSWORD})
+    assert str(refused.value) == "username: at most 64 characters."
+    at = _users()
+    assert by_label(at.text_input, "Office").max_chars == 32
+
+
 def test_taken_user_name_is_refused(app_db) -> None:  # noqa: ANN001
     at = _users()
     _fill_create_form(at, username="inq.one", password=NEW_PASSWORD)
