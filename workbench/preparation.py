@@ -71,6 +71,8 @@ class Preparation:
     # The language of the bank's texts here (section, prompt, guidance, profile labels): the
     # interview record's once it has started, else the reader's (the record would get it).
     language: str = qb.DEFAULT_LANGUAGE
+    # The person's first application: no earlier claim to compare the claim with.
+    first_application: bool = False
 
 
 def preparation(session: Session, *, actor: Actor, application_id: int,
@@ -147,7 +149,8 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
         profiles={k: tuple(v) for k, v in raised.items()},
         profile_labels={k: p.label_in(lang) for k, p in bank.profiles.items()},
         questions=questions, passages=tuple(suggestions), passages_note=passages_note,
-        bank_version=bank.version, language=lang)
+        bank_version=bank.version, language=lang,
+        first_application=not earlier and (app.application_number or 1) <= 1)
 
 
 def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int,
@@ -169,7 +172,7 @@ def preparation_sheet_pdf(session: Session, *, actor: Actor, application_id: int
         case_number=prep.case_number, applicant=prep.applicant, nationality=prep.nationality,
         category=prep.category, narrative=prep.narrative,
         highlighted=tuple((h.sentence, ", ".join(h.cues)) for h in prep.highlights),
-        new_since_earlier=prep.new_sentences,
+        new_since_earlier=prep.new_sentences, first_application=prep.first_application,
         profiles=tuple(prep.profile_labels.get(p, p) for p in prep.profiles),
         questions=tuple(pdf.PrepQuestion(q.section, q.prompt, q.guidance)
                         for q in prep.questions),

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from workbench import triage_text
-from workbench.i18n import t
+from workbench.i18n import current_language, t
 
 __all__ = [
     "ANSWER_TYPES", "BANK_DIR", "CUE_TYPES", "ELEMENTS", "PROFILES_QUESTION", "BankError",
@@ -74,6 +74,8 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]"
 _CONDITION_KEYS = ("profiles", "question", "equals", "includes", "answered")
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+# A ``multi_choice`` choice saying there is nothing to tick stands alone in an answer.
+_EXCLUSIVE_CHOICE = re.compile(r"^none(_[a-z0-9_]+)?$")
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 
 
@@ -181,6 +183,30 @@ class Question:
                 return self.choices_ja[self.choices.index(value)]
             return choice_words(value)
         return str(value)
+
+    @property
+    def exclusive_choices(self) -> tuple[str, ...]:
+        """The choices of a ``multi_choice`` that say there is nothing to tick (``none``,
+        ``none_identified``, ``none_observed``…): such a choice stands alone."""
+        if self.type != "multi_choice":
+            return ()
+        return tuple(c for c in self.choices if _EXCLUSIVE_CHOICE.match(c))
+
+    def without_contradiction(self, before: Iterable[object], after: Iterable[object]
+                              ) -> list[object]:
+        """A ``multi_choice`` answer as a widget changed it from ``before`` to ``after``, with
+        a choice that stands alone never kept together with another: the one just ticked
+        wins (ticking "None identified" clears the grounds; ticking a ground clears "None
+        identified")."""
+        chosen = list(after)
+        exclusive = [c for c in chosen if c in self.exclusive_choices]
+        if not exclusive or len(chosen) < 2:
+            return chosen
+        added = [c for c in chosen if c not in set(before)]
+        added_exclusive = [c for c in added if c in exclusive]
+        if added_exclusive:
+            return [added_exclusive[-1]]
+        return [c for c in chosen if c not in exclusive]
 
     def choice_value(self, label: str, language: str | None = DEFAULT_LANGUAGE) -> str:
         """The stored value for a choice shown as ``label`` in ``language`` (``ValueError``
@@ -414,6 +440,15 @@ def _normalise(question: Question, value: object) -> object:
             raise ValueError(
                 t("errors.answers.answer_names_more_than", label=label,
                   repeated=', '.join(repeated))
+            )
+        alone = [item for item in items if item in question.exclusive_choices]
+        if alone and len(items) > 1:
+            language = current_language()
+            raise ValueError(
+                t("errors.answers.answer_none_with_others", label=label,
+                  none=question.choice_label(alone[0], language),
+                  others=", ".join(question.choice_label(item, language)
+                                   for item in items if item != alone[0]))
             )
         return items
     if kind == "incidents":

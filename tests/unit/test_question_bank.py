@@ -26,10 +26,10 @@ SECTION_ORDER = [
     "free_narrative", "past_harm", "fear_on_return", "convention_grounds", "agents_protection",
     "internal_relocation", "sur_place", "profile_gender", "profile_sogi",
     "profile_military_service", "profile_armed_conflict", "profile_child", "profile_trafficking",
-    "profile_torture", "exclusion", "credibility_notes", "closing",
+    "profile_torture", "profile_foreign_affiliation", "exclusion", "credibility_notes", "closing",
 ]
 PROFILE_CODES = ["gender", "sogi", "military_service", "armed_conflict", "child", "trafficking",
-                 "torture"]
+                 "torture", "foreign_affiliation"]
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,10 @@ def visible_section_ids(bank: QuestionBank, answers: dict, profiles=()) -> list[
 
 
 def test_shipped_bank_is_the_current_version(bank: QuestionBank) -> None:
-    # 2026.12.1 is 2026.12 with Japanese beside each text (tests/unit/test_question_bank_ja.py).
-    assert bank.version == current_version() == "2026.12.1"
-    assert available_versions()[-2:] == ["2026.12", "2026.12.1"]
+    # 2026.12.1 is 2026.12 with Japanese beside each text (tests/unit/test_question_bank_ja.py);
+    # 2026.12.2 adds the foreign_affiliation profile.
+    assert bank.version == current_version() == "2026.12.2"
+    assert available_versions()[-3:] == ["2026.12", "2026.12.1", "2026.12.2"]
     assert bank.title
 
 
@@ -547,3 +548,41 @@ def test_suggested_questions_for_a_preparation_sheet(bank: QuestionBank) -> None
     assert "agents_protection.sought_protection" in by_section["agents_protection"]
     assert "profile_gender" not in ids
     assert len(suggested_questions(bank, ["sogi"], limit_per_section=2)[-1][1]) == 2
+
+
+def test_a_released_bank_keeps_its_profiles_when_a_newer_one_adds_one() -> None:
+    # 2026.12.1 was released without the foreign-affiliation profile and stays so.
+    released = load_bank("2026.12.1")
+    assert "foreign_affiliation" not in released.profiles
+    assert "foreign_affiliation" not in released.question("opening.profiles_raised").choices
+    newer = load_bank("2026.12.2")
+    assert [q.id for q in released.questions] == [
+        q.id for q in newer.questions if not q.id.startswith("profile_foreign_affiliation.")]
+
+
+@pytest.mark.parametrize("claim", [
+    "I worked as an interpreter for the US army in Helmand.",
+    "My father was a driver at the British embassy in Kabul.",
+    "I was a translator for ISAF from 2010 to 2013.",
+    "私は米軍の通訳として働いていました。",
+    "姉は国際機関に勤めていました。",
+])
+def test_work_for_foreign_forces_raises_the_foreign_affiliation_profile(
+        bank: QuestionBank, claim: str) -> None:
+    assert "foreign_affiliation" in profiles_raised(bank, claim)
+
+
+def test_a_choice_saying_none_stands_alone(bank: QuestionBank) -> None:
+    grounds = bank.question("convention_grounds.grounds")
+    assert grounds.exclusive_choices == ("none_identified",)
+    with pytest.raises(ValueError, match="None identified"):
+        bank.validate_answer(grounds.id, ["religion", "none_identified"])
+    assert bank.validate_answer(grounds.id, ["none_identified"]) == ["none_identified"]
+    # The one just ticked wins, either way.
+    assert grounds.without_contradiction(["religion"], ["religion", "none_identified"]) == \
+        ["none_identified"]
+    assert grounds.without_contradiction(["none_identified"],
+                                         ["none_identified", "race"]) == ["race"]
+    assert grounds.without_contradiction([], ["race", "religion"]) == ["race", "religion"]
+    assert bank.question("documents.identity_documents_held").exclusive_choices == ("none",)
+    assert bank.question("opening.profiles_raised").exclusive_choices == ()

@@ -22,7 +22,8 @@ from workbench.question_bank import (
     profiles_raised,
 )
 
-BILINGUAL = "2026.12.1"
+# The current bank (2026.12.1 with the foreign-affiliation profile added in 2026.12.2).
+BILINGUAL = "2026.12.2"
 ENGLISH_ONLY = "2026.12"
 GLOSSARY = Path(__file__).resolve().parents[2] / "data" / "glossary" / "ja.toml"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -74,9 +75,10 @@ def test_the_english_only_bank_still_loads_and_falls_back_to_english() -> None:
         "Divorced"
 
 
-def test_the_bilingual_bank_keeps_the_questions_of_2026_12(bank: QuestionBank) -> None:
+def test_the_bilingual_bank_keeps_the_questions_of_2026_12() -> None:
     """Same sections, questions, types, conditions, elements and stored values: only the
-    Japanese texts were added."""
+    Japanese texts were added (in 2026.12.1, the first bilingual bank)."""
+    bank = load_bank("2026.12.1")
     old = load_bank(ENGLISH_ONLY)
     assert [s.id for s in bank.sections] == [s.id for s in old.sections]
     for new_q, old_q in zip(bank.questions, old.questions, strict=True):
@@ -105,7 +107,7 @@ def test_every_text_has_english_and_japanese(bank: QuestionBank) -> None:
 
 def test_japanese_choices_are_aligned_one_to_one(bank: QuestionBank) -> None:
     choice_questions = [q for q in bank.questions if q.choices]
-    assert len(choice_questions) == 18
+    assert len(choice_questions) == 19  # 18, and the foreign-affiliation employers
     for q in choice_questions:
         assert len(q.choices_ja) == len(q.choices), q.id
         assert len(set(q.choices_ja)) == len(q.choices_ja), q.id

@@ -40,6 +40,9 @@ class PreparationSheetDoc:
     produced_at: datetime | str
     #: The language of the sheet's texts (``en``/``ja``); empty: the reader's language.
     language: str = ""
+    #: A first application has no earlier claims to compare: the sheet says so instead of
+    #: "no sentences are new".
+    first_application: bool = False
 
 
 
@@ -78,7 +81,10 @@ def preparation_sheet_pdf(doc: PreparationSheetDoc, language: str | None = None)
         pdf.paragraph(pdf.t("pdf.prep.no_flagged"), grey=True)
 
     pdf.heading(pdf.t("pdf.prep.new"))
-    pdf.bullets(doc.new_since_earlier, empty=pdf.t("pdf.prep.no_new"))
+    if doc.first_application and not doc.new_since_earlier:
+        pdf.paragraph(pdf.t("pdf.prep.first_application"), grey=True)
+    else:
+        pdf.bullets(doc.new_since_earlier, empty=pdf.t("pdf.prep.no_new"))
 
     pdf.heading(pdf.t("pdf.prep.profiles"))
     pdf.bullets(doc.profiles, empty=pdf.t("pdf.prep.no_profiles"))

@@ -305,7 +305,11 @@ def _final(actor: Actor, d: DecisionDesk, current: DecisionView) -> None:
     else:
         c2.metric(t("decision.review_deadline"), "—")
         c2.caption(t("exam.no_review"))
-    c3.metric(t("decision.approved_by_label"), current.approved_by or "—")
+    # A name with its office is longer than a metric shows (it would be cut off with "…"):
+    # the label and the name as text, which wraps.
+    with c3.container(gap=None):
+        st.caption(t("decision.approved_by_label"))
+        st.markdown(md(current.approved_by or "—"))
     row = st.container(horizontal=True, vertical_alignment="center")
     with row:
         # Japanese, the office's official language, unless English is chosen.

@@ -59,8 +59,9 @@ from workbench.ui.confirm import irreversible, not_confirmed
 from workbench.ui.documents import document_language, file_name
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import date_cell, date_columns, fmt_date, fmt_datetime, state_label
+from workbench.ui.interview_keys import interview_keys
 from workbench.ui.text import html_text, md
-from workbench.ui.widgets import date_field, date_refused
+from workbench.ui.widgets import date_field, date_refused, required_label
 
 log = logging.getLogger("workbench.ui")
 
@@ -77,6 +78,11 @@ def widget_key(case_id: int, question_id: str) -> str:
 
 def section_key(case_id: int, section_id: str) -> str:
     return f"iv_sec_{case_id}_{section_id}"
+
+
+def progress_key(case_id: int) -> str:
+    """The bar at the top of the record with the count of required questions left."""
+    return f"iv_progress_{case_id}"
 
 
 def tabs_key(case_id: int) -> str:
@@ -252,8 +258,9 @@ def record_panel(actor: Actor, view: InterviewView) -> None:
         else:
             st.info(t("interview.not_started"))
         return
-    _summary(actor, view)
     bank = qb.load_bank(view.bank_version)
+    _progress(view, bank)
+    _summary(actor, view)
     st.subheader(t("interview.sessions"))
     _sessions(actor, view)
     st.subheader(t("interview.questions"))
@@ -262,6 +269,36 @@ def record_panel(actor: Actor, view: InterviewView) -> None:
     _inconsistencies(actor, view)
     st.subheader(t("interview.closing"))
     _closing(actor, view, bank)
+
+
+_PROGRESS_STYLE = (
+    "<style>.st-key-{key} {{position: sticky; top: 3.75rem; z-index: 99; "
+    "background: var(--st-background-color, #fff); padding: .35rem 0; "
+    "border-bottom: 1px solid rgba(49, 51, 63, .15);}}</style>")
+
+
+def _progress(view: InterviewView, bank: qb.QuestionBank) -> None:
+    """The count of required questions left, at the top of the record and kept in sight
+    while the inquirer works down the questions; every saved answer updates it (the page
+    runs again after each save). While the record is open, the keys that speed up entry."""
+    left = view.missing_required
+    key = progress_key(view.application_id)
+    with st.container(key=key, horizontal=True, vertical_alignment="center", gap="small"):
+        if left:
+            st.badge(tn("interview.required_left", len(left)), color="orange",
+                     icon=":material/pending:")
+            first = bank.question(left[0])
+            st.caption(t("interview.required_next", section=md(
+                bank.section(first.section_id).title_in(view.record_language)),
+                prompt=md(first.prompt_in(view.record_language))))
+        else:
+            st.badge(t("interview.required_none_left"), color="green",
+                     icon=":material/task_alt:")
+        if view.editable:
+            st.caption(t("interview.keys_hint"))
+    st.html(_PROGRESS_STYLE.format(key=key))
+    if view.editable:
+        interview_keys()
 
 
 def _summary(actor: Actor, view: InterviewView) -> None:
@@ -275,7 +312,6 @@ def _summary(actor: Actor, view: InterviewView) -> None:
             st.badge(t("interview.badge_read_only"), color="gray", icon=":material/visibility:")
         st.caption(" · ".join([
             tn("exam.sessions", len(view.sessions)),
-            tn("exam.required_open", len(view.missing_required)),
             t("interview.bank", version=view.bank_version),
             t("interview.record_in", name=LANGUAGE_NAMES.get(view.record_language,
                                                              view.record_language)),
@@ -353,7 +389,7 @@ def _sessions(actor: Actor, view: InterviewView) -> None:
 def _questions(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None:
     case_id = view.application_id
     if view.editable:
-        st.caption(t("interview.autosave_hint"))
+        st.caption(t("interview.entry_hint"))
     lang = view.record_language  # the bank's texts in the record's language, not the reader's
     sections = bank.visible_sections(view.values, view.profiles)
     missing = set(view.missing_required)
@@ -495,9 +531,13 @@ def _answer_widget(actor: Actor, view: InterviewView, bank: qb.QuestionBank,
         st.session_state[key] = to_widget(question, stored.value if stored else None)
         loaded[slot] = stored_version
     lang = view.record_language
-    label = _md(question.prompt_in(lang)) + (" :red[*]" if question.required else "")
+    label = _md(question.prompt_in(lang))
+    if question.required:
+        label = required_label(label)
     common = {"key": key, "help": question.guidance_in(lang) or None, "on_change": _on_answer,
-              "args": (actor, case_id, question, key)}
+              # The value before this change: a choice that stands alone replaces the others
+              # (or is replaced by the one just ticked).
+              "args": (actor, case_id, question, key, st.session_state.get(key))}
     kind = question.type
     if kind == "text":
         st.text_input(label, max_chars=2000, **common)
@@ -534,9 +574,9 @@ def _answer_widget(actor: Actor, view: InterviewView, bank: qb.QuestionBank,
     st.error(status["text"])
     left, right = st.columns(2)
     if status.get("stale"):
-        left.button(t("interview.keep_mine"), key=f"{key}_keep", on_click=_keep_mine,
+        left.button(t("interview.keep_mine"), key=f"iv_keep_{key[5:]}", on_click=_keep_mine,
                     args=(actor, case_id, question, key, stored_version))
-    right.button(t("interview.take_stored"), key=f"{key}_take", on_click=_take_stored,
+    right.button(t("interview.take_stored"), key=f"iv_take_{key[5:]}", on_click=_take_stored,
                  args=(case_id, question, key, stored.value if stored else None,
                        stored_version))
 
@@ -576,10 +616,22 @@ def _store(actor: Actor, case_id: int, question: qb.Question, value: Any,
         "interview.saved", time=fmt_datetime(saved.updated_at).split(" ")[-1])}
 
 
-def _on_answer(actor: Actor, case_id: int, question: qb.Question, key: str) -> None:
+def _on_answer(actor: Actor, case_id: int, question: qb.Question, key: str,
+               before: Any = None) -> None:
     loaded = st.session_state.setdefault(_LOADED, {})
-    _store(actor, case_id, question, _from_widget(question, st.session_state.get(key)),
-           loaded.get(f"{case_id}:{question.id}", 0))
+    value = _from_widget(question, st.session_state.get(key))
+    note = None
+    if question.exclusive_choices and isinstance(value, list):
+        kept = question.without_contradiction(before or [], value)
+        if kept != value:
+            # "None identified" and a ground cannot both stand: the one just ticked does.
+            st.session_state[key] = kept
+            note = t("interview.exclusive_kept")
+            value = kept
+    _store(actor, case_id, question, value, loaded.get(f"{case_id}:{question.id}", 0))
+    status = st.session_state.setdefault(_STATUS, {}).get(f"{case_id}:{question.id}")
+    if note and status and status["ok"]:
+        status["text"] += " · " + note
 
 
 def _keep_mine(actor: Actor, case_id: int, question: qb.Question, key: str,
@@ -633,7 +685,7 @@ def _incidents(actor: Actor, view: InterviewView, question: qb.Question) -> None
         c1, c2 = st.columns(2)
         place = c1.text_input(t("interview.incident_place"))
         agent = c2.text_input(t("interview.incident_agent"))
-        what = st.text_area(t("interview.incident_what") + " :red[*]", height=90)
+        what = st.text_area(required_label(t("interview.incident_what")), height=90)
         c1, c2 = st.columns(2)
         injuries = c1.text_input(t("interview.incident_injuries"))
         witnesses = c2.text_input(t("interview.incident_witnesses"))
@@ -703,7 +755,7 @@ def _inconsistencies(actor: Actor, view: InterviewView) -> None:
     name = f"iv_inconsistency_{case_id}"
     with st.expander(t("interview.add_inconsistency"), icon=":material/add:"):
         with st.form(f"{name}_{round_of(name)}", border=False):
-            matter = st.text_area(t("interview.matter_label") + " :red[*]", height=90)
+            matter = st.text_area(required_label(t("interview.matter_label")), height=90)
             explanation = st.text_area(t("interview.explanation_label"), height=90)
             numbers = [s.number for s in view.sessions]
             session_number = st.selectbox(

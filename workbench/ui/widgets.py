@@ -18,6 +18,13 @@ _FLASH_KEY = "wb_flash"
 _REFUSED_KEY = "wb_date_refused"  # date field key -> whether its text was refused this run
 
 
+def required_label(label: str) -> str:
+    """A widget label marked as required in words ("… (required)", "…（必須）"), which a
+    screen reader reads as it is shown (a Markdown marker such as ``:red[*]`` is read out
+    literally: the widget's accessible name is its label's source)."""
+    return t("form.required", label=label)
+
+
 def flash(message: str) -> None:
     """Show ``message`` as a success notice on the next run (after ``st.rerun``): shown
     literally unless it is ``Markdown`` (a message built with ``tm``)."""
