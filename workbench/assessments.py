@@ -41,7 +41,7 @@ from workbench.actor import Actor
 from workbench.cases import load_case
 from workbench.eligibility import ELEMENT_ORDER, Proposal, propose_outcome
 from workbench.errors import NotFound, ValidationError
-from workbench.i18n import t
+from workbench.i18n import t, tn
 from workbench.permissions import Action, is_assigned_inquirer, require_assigned_inquirer
 from workbench.versioning import bump, stale_edit
 
@@ -398,8 +398,8 @@ def choose_outcome(session: Session, *, actor: Actor, application_id: int,
         raise ValidationError(t("errors.assessments.choose_outcome"))
     view = assessment(session, actor=actor, application_id=application_id)
     if view.unrated_facts:
-        raise ValidationError(t("errors.assessments.material_fact_s_no",
-                                count=len(view.unrated_facts)))
+        raise ValidationError(tn("errors.assessments.material_fact_s_no",
+                                 len(view.unrated_facts)))
     if view.proposal.outcome is None:
         raise ValidationError(view.proposal.explanation)
     if outcome == PrimaryOutcome.RECOGNISED_REFUGEE and app.application_type == "COMPLEMENTARY":

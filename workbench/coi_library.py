@@ -33,7 +33,7 @@ from workbench.actor import Actor
 from workbench.clock import today
 from workbench.db import present, unit_of_work
 from workbench.errors import NotFound, StaleEdit, ValidationError
-from workbench.i18n import t
+from workbench.i18n import t, tn
 from workbench.ids import check_id
 from workbench.permissions import Action, require, require_case_id
 from workbench.settings import Settings, get_settings
@@ -69,7 +69,8 @@ Swept = Callable[[SweepReport], None]
 def _describe(result: coi_ingest.IngestResult) -> str:
     if result.status == "duplicate":
         return t("errors.coi.ingest.in_library", id=result.document_id, title=result.title)
-    text = t("errors.coi.ingest.added", id=result.document_id, passages=result.passages)
+    text = tn("errors.coi.ingest.added", result.passages, id=result.document_id,
+              passages=result.passages)
     if result.superseded:
         text += t("errors.coi.ingest.supersedes_many" if len(result.superseded) > 1
                   else "errors.coi.ingest.supersedes_one",

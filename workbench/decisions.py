@@ -34,7 +34,7 @@ from workbench.actor import Actor
 from workbench.cases import load_case, user_names
 from workbench.eligibility import ELEMENT_ORDER, ELEMENT_QUESTIONS
 from workbench.errors import PermissionDenied, ValidationError
-from workbench.i18n import t
+from workbench.i18n import t, tn
 from workbench.permissions import Action, is_assigned_inquirer, require, require_assigned_inquirer
 from workbench.settings import Settings, get_settings
 from workbench.versioning import bump, stale_edit
@@ -127,16 +127,15 @@ def blockers(session: Session, actor: Actor, app: Application) -> list[str]:
     if not record.started or not record.sessions:
         found.append(t("errors.decisions.blocker.interview"))
     elif record.missing_required:
-        found.append(t("errors.decisions.blocker.required_questions",
-                       count=len(record.missing_required)))
+        found.append(tn("errors.decisions.blocker.required_questions",
+                        len(record.missing_required)))
     elif not record.closed:
         found.append(t("errors.decisions.blocker.close_record"))
     view = assessments.assessment(session, actor=actor, application_id=app.id)
     if not view.facts:
         found.append(t("errors.decisions.blocker.facts"))
     elif view.unrated_facts:
-        found.append(t("errors.decisions.blocker.unrated_facts",
-                       count=len(view.unrated_facts)))
+        found.append(tn("errors.decisions.blocker.unrated_facts", len(view.unrated_facts)))
     if view.proposal.outcome is None:
         found.append(view.proposal.explanation)
     elif view.chosen_outcome is None:

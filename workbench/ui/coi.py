@@ -21,13 +21,13 @@ from workbench.actor import Actor
 from workbench.coi_library import cite
 from workbench.db import get_engine, unit_of_work
 from workbench.errors import WorkbenchError
-from workbench.i18n import catalogue, current_language, t
+from workbench.i18n import catalogue, current_language, t, tn
 from workbench.permissions import Action, may
 from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import date_cell, date_columns, fmt_date
-from workbench.ui.text import html_text, md, tm
+from workbench.ui.text import html_text, md, tm, tnm
 from workbench.ui.widgets import date_field, date_refused
 
 PURPOSES = ("finding", "interview", "decision")
@@ -578,7 +578,7 @@ def _results(actor: Actor, target: CiteTarget | None, result, page: int,  # noqa
         return
     pages = max(1, -(-result.total // PAGE_SIZE))
     total = f"{result.total:,}{'+' if result.total_capped else ''}"
-    st.caption(t("coi.hits_count", total=total, page=page, pages=pages))
+    st.caption(tn("coi.hits_count", result.total, total=total, page=page, pages=pages))
     first = (page - 1) * PAGE_SIZE
     for number, hit in enumerate(result.hits, start=first + 1):
         hit_card(hit, key=f"hit_{hit.passage_id}", actor=actor, target=target, number=number,
@@ -602,7 +602,7 @@ def _recent(actor: Actor, target: CiteTarget | None) -> None:
         if not docs:
             st.info(t("coi.library_empty"))
             return
-        st.caption(t("coi.recent_hint", total=f"{total:,}"))
+        st.caption(tn("coi.recent_hint", total, total=f"{total:,}"))
         for doc in docs:
             with st.container(border=True):
                 meta = " · ".join([
@@ -663,12 +663,12 @@ def upload_panel(actor: Actor) -> None:
         else:
             fields = DocumentFields(source_key=source, countries=tuple(countries) or None,
                                     published=published)
-            bar = st.progress(0.0, text=t("coi.upload_progress", done=0, total=len(files),
-                                          name=""))
+            bar = st.progress(0.0, text=tn("coi.upload_progress", len(files), done=0,
+                                           total=len(files), name=""))
 
             def report(done: int, total: int, outcome) -> None:  # noqa: ANN001
-                bar.progress(done / total, text=tm("coi.upload_progress", done=done,
-                                                   total=total, name=outcome.path))
+                bar.progress(done / total, text=tnm("coi.upload_progress", total, done=done,
+                                                    total=total, name=outcome.path))
 
             outcomes = None
             with tempfile.TemporaryDirectory(prefix="coi-upload-") as folder:
@@ -692,7 +692,8 @@ def upload_panel(actor: Actor) -> None:
     if outcomes:
         added = sum(status == "added" for _, status, _, _ in outcomes)
         failed = sum(status == "failed" for _, status, _, _ in outcomes)
-        summary = t("coi.upload_summary", added=added, failed=failed, total=len(outcomes))
+        summary = tn("coi.upload_summary", len(outcomes), added=added, failed=failed,
+                     total=len(outcomes))
         (st.warning if failed else st.success)(summary)
         st.dataframe([{
             t("coi.upload_file"): name,

@@ -20,7 +20,7 @@ from workbench import dashboard as dash
 from workbench.actor import Actor
 from workbench.dashboard import DashboardFilter
 from workbench.db import get_engine, unit_of_work
-from workbench.i18n import t
+from workbench.i18n import t, tn
 from workbench.ui import nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import (
@@ -223,7 +223,8 @@ def show_drill(actor: Actor, f: DashboardFilter) -> None:
             drill = _query(dash.drill_down, actor, figure=figure, value=value, f=f, limit=500)
         if drill is None:
             return
-        st.caption(t("dashboard.drill_total", total=f"{drill.total:,}", shown=len(drill.rows)))
+        st.caption(tn("dashboard.drill_total", drill.total, total=f"{drill.total:,}",
+                       shown=len(drill.rows)))
         columns = [t("columns.case_number")] + ([t("columns.name")]
                                                 if drill.names_shown else []) + [
             t("columns.nationality"), t("dashboard.office"), t("columns.lodged"),

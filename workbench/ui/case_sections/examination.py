@@ -174,7 +174,8 @@ def _assessment_lines(view: AssessmentView) -> list[str]:
     status = (_badge(t("exam.assessment_complete"), "green") if view.complete
               else _badge(t("exam.assessment_in_progress"), "blue"))
     found = len(view.facts) - len(view.unrated_facts)
-    lines = [f"{heading} {status}", t("exam.facts_found", found=found, total=len(view.facts))]
+    lines = [f"{heading} {status}", tn("exam.facts_found", len(view.facts), found=found,
+                                                 total=len(view.facts))]
     if view.proposal.outcome is not None:
         lines.append(t("exam.proposal", outcome=outcome_label(view.proposal.outcome)))
     else:
