@@ -47,6 +47,7 @@ from workbench.actor import Actor
 from workbench.auth import hash_password
 from workbench.db import unit_of_work
 
+UNDERSTOOD = "I understand this cannot be undone."
 REASONS = "The account of the second arrest was vague and undated."
 QUOTE = "Opposition activists detained at rallies report beatings."
 FIELDS = ("law", "international affairs", "regional studies")
@@ -82,10 +83,13 @@ def appeal_case(e2e_db: E2EDatabase) -> AppealCase:
             session.flush()
             people.append(user.id)
     with unit_of_work(engine) as session:
+        # Tokyo panels, as the case is a Tokyo case (allocation prefers the case's office).
         north = reviews.save_panel(session, actor=manager, name="E2E Panel North",
-                                   member_ids=people[:3], presiding_id=people[0])
+                                   member_ids=people[:3], presiding_id=people[0],
+                                   office="TOKYO")
         south = reviews.save_panel(session, actor=manager, name="E2E Panel South",
-                                   member_ids=people[3:], presiding_id=people[3])
+                                   member_ids=people[3:], presiding_id=people[3],
+                                   office="TOKYO")
     today = clock.today()
     notice = today - timedelta(days=2)
     case_id = insert_case(engine, state=CaseState.DECIDED, inquirer=inquirer,
@@ -123,7 +127,7 @@ def _open_from_list(page: Page, menu: str, number: str, shot: str | None = None)
     find.press("Enter")
     wait_for_app(page)
     grid = keyed_grid(page, "appeals_table")
-    expect(grid_cell(grid, 0, 1)).to_have_text(number)
+    expect(grid_cell(grid, 0, 1)).to_contain_text(number)  # a link to the case file
     select_grid_row(page, grid, 0)
     if shot:
         screenshot(page, shot)
@@ -216,6 +220,7 @@ def test_appeal_from_allocation_to_the_ruling(page: Page, base_url: str, e2e_db:
             page.get_by_role("option", name=re.compile("^Example Monitor")).click()
             page.keyboard.press("Escape")
             screenshot(page, "appeal-03-opinion-editor")
+        form.get_by_text(UNDERSTOOD, exact=True).click()  # submitting cannot be undone
         form.get_by_role("button", name="Submit opinion").click()
         _notice(page, "Your opinion is submitted.")
         expect(opinions.get_by_text(re.compile(r"^You submitted your opinion on "))
@@ -245,9 +250,12 @@ def test_appeal_from_allocation_to_the_ruling(page: Page, base_url: str, e2e_db:
     form.get_by_text("Dismissed on the merits", exact=True).click()
     expect(form.get_by_role("textbox", name="Gist of the panel's opinion")).to_have_value(
         "Relocation within the country is reasonable; the fear is not well founded.")
+    form.get_by_text(UNDERSTOOD, exact=True).click()  # a ruling cannot be undone
     form.get_by_role("button", name="Record the ruling").click()
     _notice(page, "Ruling recorded: Dismissed on the merits.")
     assert _state(e2e_db, a.case_id) == CaseState.RULED
+    # The notice of the ruling to the applicant, Japanese unless English is chosen.
+    expect(ruling.get_by_role("button", name="Notice of the ruling (PDF)")).to_be_visible()
     screenshot(page, "appeal-06-ruled")
 
     body.get_by_role("link", name="Case file").click()

@@ -40,6 +40,7 @@ from workbench.db import unit_of_work
 from workbench.settings import get_settings
 from workbench.ui.interview import widget_key
 
+UNDERSTOOD = "I understand this cannot be undone."
 NARRATIVE = ("I was a member of the opposition party in Colombo. In March 2022 the police "
              "arrested me at a rally because of my political opinion and tortured me in "
              "detention. I fear that I will be arrested again if I return.")
@@ -189,6 +190,7 @@ def test_examination_from_interview_to_the_served_notice(page: Page, base_url: s
         has=page.get_by_role("button", name="Close the record"))
     expect(close.get_by_role("textbox", name="Read back in (language)")).to_have_value("Sinhala")
     _click(page, close.get_by_text("Yes", exact=True))
+    _click(page, close.get_by_text(UNDERSTOOD, exact=True))  # closing cannot be undone
     _click(page, close.get_by_role("button", name="Close the record"))
     _done(page, "The interview record is closed.")
     with unit_of_work(e2e_db.engine, write=False) as session:
@@ -262,7 +264,10 @@ def test_examination_from_interview_to_the_served_notice(page: Page, base_url: s
     _done(page, "Decision approved. Serve the notice once it is handed to the applicant.")
     assert _state(e2e_db, case_id) == CaseState.APPROVED
     screenshot(page, "examination-06-approved")
-    _click(page, body.get_by_role("button", name="Record the notice as served"))
+    serve = body.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Record the notice as served"))
+    _click(page, serve.get_by_text(UNDERSTOOD, exact=True))  # serving cannot be undone
+    _click(page, serve.get_by_role("button", name="Record the notice as served"))
     _done(page, "The notice is served: the decision is final.")
     assert _state(e2e_db, case_id) == CaseState.DECIDED
 
