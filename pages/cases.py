@@ -66,10 +66,11 @@ if not page.items:
 
 st.caption(tn("count.cases", page.total, total=f"{page.total:,}", page=page.page,
               pages=page.pages))
-# An inquirer's list is theirs alone: no column for the inquirer, so the table fits the page.
-selection = st.dataframe(case_rows(page.items, with_inquirer=actor.role != Role.INQUIRER),
-                         hide_index=True, width="stretch",
-                         column_config=case_columns(), on_select="rerun",
+# An inquirer's list is theirs alone and compact, so that it fits the page.
+compact = actor.role == Role.INQUIRER
+selection = st.dataframe(case_rows(page.items, compact=compact), hide_index=True,
+                         width="stretch", column_config=case_columns(compact),
+                         on_select="rerun",
                          selection_mode="single-row", key="cases_table")
 # A selection made on an earlier page of rows may point past the current one: ignore it.
 rows = [i for i in (selection.selection.rows if selection else []) if i < len(page.items)]

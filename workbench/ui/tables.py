@@ -53,6 +53,17 @@ def deadline_text(case: CaseSummary) -> str:
     return text
 
 
+def deadline_day_text(case: CaseSummary) -> str:
+    """The next deadline's day alone (the case's state says which clock it is)."""
+    deadline = case.next_deadline
+    if deadline is None:
+        return t("deadline.none")
+    day = deadline[1]
+    if day < clock.today():
+        return f"⚠ {fmt_date(day)} ({t('deadline.overdue')})"
+    return fmt_date(day)
+
+
 def standard_text(case: CaseSummary) -> str:
     if case.days_pending is None:
         return "—"
@@ -60,7 +71,26 @@ def standard_text(case: CaseSummary) -> str:
     return f"{'⚠ ' if overdue else ''}{case.days_pending} d"
 
 
-def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True) -> list[dict]:
+#: Column widths (px) of the compact table, which fits a 1280-px screen beside the menu.
+COMPACT_WIDTHS = {"case_number": 122, "name": 115, "reading": 85, "nationality": 55,
+                  "category": 50, "state": 115, "flags": 110, "next_deadline": 125}
+
+
+def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True,
+              compact: bool = False) -> list[dict]:
+    """One row per case. ``compact``: an inquirer's own list, the columns that fit the page
+    (the application's number is among the flags, the lodging date behind the deadline)."""
+    if compact:
+        return [{
+            t("columns.case_number"): case_link(c.id, c.case_number),
+            t("columns.name"): c.person_name,
+            t("columns.reading"): " ".join(v for v in (c.name_kana, c.name_kanji) if v),
+            t("columns.nationality"): c.nationality,
+            t("columns.category"): category_label(c.sorting_category),
+            t("columns.state"): state_label(c.state),
+            t("columns.flags"): ", ".join(t(f"flag.{f}") for f in c.flags),
+            t("columns.next_deadline"): deadline_day_text(c),
+        } for c in cases]
     rows = []
     for c in cases:
         row = {
@@ -82,8 +112,19 @@ def case_rows(cases: list[CaseSummary], *, with_inquirer: bool = True) -> list[d
     return rows
 
 
-def case_columns() -> dict:
+def case_columns(compact: bool = False) -> dict:
     """Column settings of a ``case_rows`` table: the case number a link to the case file,
-    the lodging date's in Japanese."""
-    return {t("columns.case_number"): link_column(t("columns.case_number")),
-            **date_columns(t("columns.lodged"))}
+    the lodging date's in Japanese; in a compact table, every column's width."""
+    number = t("columns.case_number")
+    if not compact:
+        return {number: link_column(number), **date_columns(t("columns.lodged"))}
+    config: dict = {number: st.column_config.LinkColumn(
+        number, display_text=LINK_TEXT, help=t("columns.link_help"),
+        width=COMPACT_WIDTHS["case_number"])}
+    for key, width in COMPACT_WIDTHS.items():
+        if key != "case_number":
+            label = t(f"columns.{key}")
+            config[label] = st.column_config.TextColumn(
+                label, width=width,
+                help=t("columns.next_deadline_help") if key == "next_deadline" else None)
+    return config
