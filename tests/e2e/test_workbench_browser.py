@@ -88,6 +88,12 @@ def grid_cell(grid: Locator, row: int, column: int) -> Locator:
     return grid.get_by_test_id(f"glide-cell-{column}-{row}")
 
 
+def shown_number(cell: Locator) -> str:
+    """The case number a link cell shows (its accessible text is the whole link,
+    ``/case?case=12#TOK-2025-0000012``)."""
+    return (cell.text_content() or "").rsplit("#", 1)[-1]
+
+
 def wait_until_stable(locator: Locator, quiet_ms: int = 300, timeout_ms: int = 5_000) -> None:
     """Wait until the element's box has not moved for ``quiet_ms`` (the grid sizes its
     columns after it first draws)."""
@@ -243,7 +249,8 @@ def test_inquirer_opens_own_case_from_list_and_records_transitions(
     search.press("Enter")
     wait_for_app(page)
     count_caption(page, expected=1)
-    expect(grid_cell(grid, 0, 1)).to_have_text(case.case_number)
+    expect(grid_cell(grid, 0, 1)).to_have_text(  # a link to the case file
+        re.compile(rf"^/case\?case={case.id}#{re.escape(case.case_number)}$"))
     expect(grid_cell(grid, 0, 2)).to_have_text(case.display_name)
     open_button = main(page).get_by_role("button", name="Open the selected case")
     expect(open_button).to_have_count(0)
@@ -350,8 +357,8 @@ def test_manager_assigns_two_unassigned_cases_from_queue(
     numbers = []
     for row in (0, 1):
         cell = grid_cell(grid, row, 1)
-        expect(cell).to_have_text(re.compile(r"^[A-Z]{3}-\d{4}-\d{7}$"))
-        numbers.append(cell.text_content())
+        expect(cell).to_have_text(re.compile(r"^/case\?case=\d+#[A-Z]{3}-\d{4}-\d{7}$"))
+        numbers.append(shown_number(cell))
     chosen = cases_by_number(e2e_db, numbers)
     assert len(chosen) == 2 and all(c.assigned_inquirer_id is None for c in chosen)
 
@@ -392,7 +399,7 @@ def test_assigning_again_without_selecting_assigns_nothing(
     wait_for_app(page)
     count_caption(page, expected=before - 2)
     grid = keyed_grid(page, "queue_table_1")  # a fresh table, without the old ticks
-    remaining = [grid_cell(grid, row, 1).text_content() for row in (0, 1)]
+    remaining = [shown_number(grid_cell(grid, row, 1)) for row in (0, 1)]
 
     # Nothing is selected now: a second Assign must ask for a selection.
     choose_option(page, "Assign selected cases to", re.compile(r"^Inquirer Yamamoto — \d+ open$"))
