@@ -464,3 +464,36 @@ def test_the_panels_page_lists_and_forms_panels_by_office(review: Review) -> Non
     button(at, "Create the panel").click().run()
     assert not at.exception
     assert {p.name: p.office for p in _panels(r)}["Osaka Panel 2"] == "OSAKA"
+
+
+def test_the_ruling_in_japanese_says_what_cannot_be_undone(review: Review,  # noqa: ANN001
+                                                           monkeypatch) -> None:
+    from workbench.i18n import catalogue
+    from workbench.settings import get_settings
+
+    r = review
+    _allocate(r)
+    _skip_hearing(r)
+    for counsellor in r.counsellors[:3]:
+        _opinion(r, counsellor, False)
+    with unit_of_work(r.engine) as s:
+        reviews.record_panel_opinion(s, actor=r.counsellors[0], appeal_id=r.appeal_id,
+                                     summary="国内の他の地域への移転が可能である。")
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "ja")
+    get_settings.cache_clear()
+    ja = catalogue("ja")
+    at = _appeal_page(signed_in("mgr.one"), r.appeal_id)
+    assert not at.exception
+    assert ja["appeal.ruling_irreversible"] in [w.value for w in at.warning]
+    by_label(at.radio, ja["appeal.ruling"]).set_value("DISMISSED_MERITS")
+    button(at, ja["appeal.record_ruling"]).click().run()
+    assert [e.value for e in at.error] == [ja["confirm.missing"]]
+    by_label(at.checkbox, ja["confirm.understood"]).check()
+    button(at, ja["appeal.record_ruling"]).click().run()
+    assert not at.exception
+    assert _appeal_row(r).ruling == "DISMISSED_MERITS"
+    assert [b for b in at.get("download_button")
+            if b.label == ja["appeal.ruling_notice_download"]]
+    case = open_case_file(at, r.case_id)
+    window = next(m for m in case.metric if m.label == ja["case.clock_review"])
+    assert window.proto.delta.startswith("終了（") and window.proto.delta.endswith("裁決）")
