@@ -114,14 +114,24 @@ class BDetector:
         return self.style.predict_proba(x)[:, list(self.style.classes_).index(1)]
 
     def combine(self, docs: Sequence[Doc], p_classifier: np.ndarray) -> np.ndarray:
-        """p(B) for ``docs`` given the basis classifier's p(B) for them."""
+        """p(B) for ``docs`` given the basis classifier's p(B) for them. The detector reads
+        English (it learnt from English narratives and real decisions): a Japanese doc keeps
+        the basis classifier's p(B)."""
+        p_classifier = np.asarray(p_classifier, dtype=float)
+        english = np.array([d.user_data.get("triage_lang") != "ja" for d in docs], dtype=bool)
+        out = p_classifier.copy()
+        if not english.any():
+            return out
+        docs = [d for d, e in zip(docs, english, strict=True) if e]
         own = self.p_b(docs)
-        if self.stack is None or not docs:
-            return own
-        stacked = self.stack.predict_proba(stack_design(own, p_classifier))[
+        if self.stack is None:
+            out[english] = own
+            return out
+        stacked = self.stack.predict_proba(stack_design(own, p_classifier[english]))[
             :, list(self.stack.classes_).index(1)]
         real_style = self.p_style(docs)
-        return real_style * own + (1 - real_style) * stacked
+        out[english] = real_style * own + (1 - real_style) * stacked
+        return out
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
         texts = [neutral_text(words_text(d)) for d in docs]

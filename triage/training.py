@@ -283,11 +283,19 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     vetoed = np.array([bool(linked_sentences(d)) for d in docs])
     detected = None
     if real:
-        detected = train_detector(records, docs, group_ids, real, folds=folds,
+        # The B detector reads English: the real decisions and the English narratives train
+        # it, and the B threshold is tuned where it reads; a Japanese claim's p(B) is the
+        # basis classifier's (BDetector.combine), judged on the held-out Japanese writer.
+        english = np.array([r.language != "ja" for r in records])
+        at = np.flatnonzero(english)
+        detected = train_detector([records[i] for i in at], [docs[i] for i in at],
+                                  [group_ids[i] for i in at], real, folds=folds,
                                   progress=progress)
-        p_b, real_p = _combined_oof(detected, p_b, real_classifier, is_b, group_ids, folds)
+        p_b = p_b.copy()
+        p_b[at], real_p = _combined_oof(detected, p_b[at], real_classifier, is_b[at],
+                                        [group_ids[i] for i in at], folds)
         thresholds = _tune_with_real(
-            p_b, is_b, vetoed, real_p, np.array([c.is_b for c in real]),
+            p_b[at], is_b[at], vetoed[at], real_p, np.array([c.is_b for c in real]),
             np.array([bool(linked_sentences(d)) for d in real_docs]))
         real_b = np.array([c.is_b for c in real])
         combined_ap = average_precision_score(real_b, real_p)

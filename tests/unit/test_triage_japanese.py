@@ -417,3 +417,16 @@ def test_speed_of_one_japanese_narrative() -> None:
         times.append(time.perf_counter() - start)
     assert sorted(times)[3] < 0.05
     assert japanese.is_japanese(text)
+
+
+def test_the_model_file_keeps_the_japanese_repeat_classifier(tmp_path) -> None:  # noqa: ANN001
+    from triage.model import load, save
+
+    model = load()
+    assert model.repeat is not None and model.repeat_ja is not None
+    assert "ja_repeated" in model.novelty
+    again = load(save(model, tmp_path / "model.skops"))
+    assert again.repeat_ja.coef_.tolist() == model.repeat_ja.coef_.tolist()
+    row = [0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.7, 0.5, 0.0]
+    assert again.p_no_news(row, "ja") == model.p_no_news(row, "ja")
+    assert again.p_no_news(row, "ja") != again.p_no_news(row, "en")
