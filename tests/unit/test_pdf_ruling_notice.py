@@ -47,6 +47,7 @@ def test_the_ruling_notice_is_japanese_by_default(japanese_font: str) -> None:
     text = compact(read.text)
     assert text.startswith("裁決書")
     for expected in ("審査請求人（申請者）", "NGUYENThiLan", "グエンティラン",
+                     "審査請求人が令和7年6月9日(2025年)に提起した審査請求について、次のとおり裁決する。",
                      "審査請求に係る処分", "令和7年6月3日(2025年)付けで通知した処分（難民の認定をしない（不認定））",
                      "原処分の文書番号", "R-2025-000123/D1",
                      "審査請求日", "令和7年6月9日(2025年)",

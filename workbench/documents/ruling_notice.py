@@ -96,8 +96,7 @@ def ruling_notice_pdf(doc: RulingNoticeDoc, language: str | None = None) -> byte
             (pdf.t("pdf.ruling.reference"), doc.reference),
         ]
     )
-    pdf.paragraph(pdf.t("pdf.ruling.lead", filed=when(doc.filed, language), subject=subject),
-                  after=2)
+    pdf.paragraph(pdf.t("pdf.ruling.lead", filed=when(doc.filed, language)), after=2)
 
     pdf.heading(pdf.t("pdf.ruling.main"))
     basis = doc.basis if doc.basis in BASES else "NON_RECOGNITION"
