@@ -350,6 +350,10 @@ def test_the_manager_records_the_ruling(review: Review) -> None:
     window = next(m for m in case.metric if m.label == "Review window")
     assert window.value == clock.review_deadline(today - timedelta(days=2)).isoformat()
     assert window.proto.delta == f"closed: ruled {today.isoformat()}"
+    section = next(e for e in case.expander if e.label == "Examination")
+    lines = "\n".join(str(m.value) for m in section.markdown)
+    assert f"Review ruled {today.isoformat()}" in lines
+    assert "Review can be requested until" not in lines
 
 
 def test_the_review_window_shows_the_request_once_made(review: Review) -> None:

@@ -15,7 +15,7 @@ from workbench.actor import Actor
 from workbench.assessments import AssessmentView, assessment
 from workbench.cases import CaseFile, open_case
 from workbench.db import get_engine, unit_of_work
-from workbench.decisions import DecisionDesk, desk
+from workbench.decisions import DecisionDesk, DecisionView, desk
 from workbench.i18n import t, tn
 from workbench.interviews import InterviewView, interview
 from workbench.ui import nav
@@ -134,7 +134,7 @@ def render(case: CaseFile, actor: Actor) -> None:
     params = {"case": str(app.id)}
     columns = st.columns(3)
     cards = ((_interview_lines(record), "interview"), (_assessment_lines(view), "assessment"),
-             (_decision_lines(decision), "decision"))
+             (_decision_lines(decision, case), "decision"))
     for column, (lines, key) in zip(columns, cards, strict=True):
         with column.container(border=True, height="stretch"):
             # One block per card: the heading with its status, then what stands.
@@ -185,7 +185,19 @@ def _assessment_lines(view: AssessmentView) -> list[str]:
     return lines
 
 
-def _decision_lines(decision: DecisionDesk) -> list[str]:
+def _review_line(current: DecisionView, case: CaseFile) -> str:
+    """Until when a review may be requested, or, once requested against this notice, that it
+    was (and ruled on): the window is no longer open then."""
+    clocks, notice = case.clocks, current.notice_date
+    ruled, filed = clocks.get("ruled_on"), clocks.get("review_filed_on")
+    if notice is not None and ruled is not None and ruled >= notice:
+        return t("exam.review_ruled", date=fmt_date(ruled))
+    if notice is not None and filed is not None and filed >= notice:
+        return t("exam.review_requested", date=fmt_date(filed))
+    return t("exam.review_until", date=fmt_date(current.review_deadline))
+
+
+def _decision_lines(decision: DecisionDesk, case: CaseFile) -> list[str]:
     heading = f"**{t('exam.decision_heading')}**"
     current = decision.current
     if current is None:
@@ -196,7 +208,7 @@ def _decision_lines(decision: DecisionDesk) -> list[str]:
              outcome_label(current.outcome)]
     if current.status == DecisionStatus.FINAL:
         lines.append(_muted(t("exam.notice_served", date=fmt_date(current.notice_date))))
-        lines.append(_muted(t("exam.review_until", date=fmt_date(current.review_deadline))
+        lines.append(_muted(_review_line(current, case)
                             if current.review_deadline is not None else t("exam.no_review")))
     elif current.status == DecisionStatus.APPROVED:
         lines.append(_muted(t("exam.approved_by", name=current.approved_by or "—",
