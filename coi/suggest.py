@@ -2,7 +2,12 @@
 the topics of the claim, ranked, each with the reasons it was suggested.
 
 1. The claim narrative is tagged with the COI taxonomy (``coi.topics``) and its distinctive
-   words are kept (stop words and very common claim words dropped).
+   words are kept: stop words (spaCy's English and Japanese lists and the project's own),
+   the boilerplate of claims and reports ("including", "according", "prices") and, in
+   Japanese, the character pairs that hold hiragana (particles and endings) are dropped.
+   Each word is then weighed by how rare it is in the library (inverse document frequency
+   from ``coi_term_stat``): a word found in more than ``COMMON_SHARE`` of the passages
+   carries nothing and is not searched for.
 2. Candidates come from the library restricted to documents about the applicant's country:
    the passages ranked best (BM25 / ts_rank_cd) for any of the claim's words, and the
    current passages tagged with the claim's topics.
@@ -14,10 +19,14 @@ the topics of the claim, ranked, each with the reasons it was suggested.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
+from spacy.lang.ja.stop_words import STOP_WORDS as JA_STOP_WORDS
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from coi import facets
@@ -40,6 +49,29 @@ month months day days time times went go going came come people person family ho
 country because later after before first second third back know knew think thought felt
 want wanted asked ask take took left leave living lived live work worked
 """.split())
+#: Words of spaCy's English stop list that say something in a protection claim (a former
+#: soldier, the front line, a phone call, a serious threat, a fire set to the house).
+_SPACY_KEPT = frozenset("""
+call former front name part serious side top fire move show give full empty bottom whole
+amount
+""".split())
+_STOP = _STOP | (frozenset(w.lower() for w in EN_STOP_WORDS) - _SPACY_KEPT) \
+    | frozenset(JA_STOP_WORDS)
+
+#: Words of claims and reports that say nothing about what happened to the applicant: the
+#: reporting frame ("according to", "reportedly"), list and hedge words, and the money and
+#: prices of daily life that run through every country report.
+_BOILERPLATE = frozenset("""
+including include includes included according reported reportedly report reports stated
+various several particularly especially general generally situation information
+source sources example instance approximately around number numbers total data
+prices price cost costs expensive cheap money paid pay payment afford fee fees
+economy economic income salary wage wages
+""".split())
+
+#: A word found in more than this share of the library's passages tells them apart no
+#: better than a stop word: it carries no weight and is not searched for.
+COMMON_SHARE = 0.25
 
 #: Every distinctive word of a claim takes part (BM25 weighs rare words up); more than this
 #: many are cut, most frequent kept.
@@ -59,20 +91,59 @@ class Suggestion:
     matched_words: tuple[str, ...]
 
 
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+
+
+def _key_term(tok: str) -> bool:
+    """Whether an index token of a claim can be one of its key terms."""
+    if tok in _STOP or tok in _BOILERPLATE or tok.isdigit():
+        return False
+    if has_cjk(tok):
+        # A pair with hiragana is a particle or an ending (私は, され, こと), or straddles one.
+        return not _HIRAGANA.search(tok)
+    return len(tok) >= 3
+
+
 def claim_terms(narrative: str, limit: int | None = None) -> list[str]:
-    """Distinctive words of the narrative, most frequent first (CJK as bigrams)."""
+    """Distinctive words of the narrative, most frequent first (CJK as bigrams): no stop
+    words, no boilerplate, no Japanese particles and endings."""
     limit = limit or MAX_TERMS
     counts: Counter[str] = Counter()
     order: dict[str, int] = {}
     for i, tok in enumerate(tokens(narrative)):
-        if tok in _STOP or tok.isdigit():
-            continue
-        if not has_cjk(tok) and len(tok) < 3:
+        if not _key_term(tok):
             continue
         counts[tok] += 1
         order.setdefault(tok, i)
     ranked = sorted(counts, key=lambda t: (-counts[t], order[t]))
     return ranked[:limit]
+
+
+def term_weights(df: dict[str, int], *, passages: int) -> dict[str, float]:
+    """Each word's weight: its inverse document frequency in the library, nothing for a word
+    found in more than ``COMMON_SHARE`` of the passages."""
+    weights: dict[str, float] = {}
+    for word, count in df.items():
+        if passages and count / passages > COMMON_SHARE:
+            weights[word] = 0.0
+        else:
+            weights[word] = math.log((passages + 1) / (count + 1)) + 1.0
+    return weights
+
+
+def library_weights(session: Session, words: list[str]) -> dict[str, float]:
+    """``term_weights`` of ``words`` from the library's token counts (``coi_term_stat``);
+    a word the library does not hold counts as found nowhere."""
+    from models.coi import CoiPassage, CoiTermStat
+
+    if not words:
+        return {}
+    passages = session.execute(select(func.count()).select_from(CoiPassage)).scalar_one()
+    df = dict.fromkeys(words, 0)
+    for start in range(0, len(words), 500):
+        df.update(session.execute(select(CoiTermStat.term, CoiTermStat.df).where(
+            CoiTermStat.term.in_(words[start:start + 500]))).all())
+    return term_weights(df, passages=passages)
 
 
 def country_name(code: str) -> str:
@@ -105,6 +176,8 @@ def suggest(session: Session, *, nationality: str | None, narrative: str, today:
         return []
     country_tok = (facets.token("country", nationality),)
     words = claim_terms(narrative)
+    weights = library_weights(session, words)
+    words = [w for w in words if weights.get(w, 0.0) > 0.0]
     topic_codes = claim_topics(narrative)
     backend = backend_for(session)
     candidates: dict[int, float] = {}
@@ -125,7 +198,7 @@ def suggest(session: Session, *, nationality: str | None, narrative: str, today:
     hits = load_hits(session, [(pid, s) for pid, s in candidates.items()], [],
                      today=today, max_age_years=max_age_years)
     labels = topic_labels() if topic_codes else {}
-    word_set = set(words)
+    claim_weight = sum(weights[w] for w in words)
     wanted_topics = set(topic_codes)
     scored: list[Suggestion] = []
     for hit in hits:
@@ -139,13 +212,14 @@ def suggest(session: Session, *, nationality: str | None, narrative: str, today:
         score = W_TEXT * text_score
         score += W_TOPIC * len(shared) / max(len(wanted_topics), 1)
         score += W_TOPIC2 * min(len(shared), 2)
-        score += W_WORDS * len(matched) / max(len(word_set), 1)
+        score += W_WORDS * sum(weights[w] for w in matched) / (claim_weight or 1.0)
         reasons = [f"About {country_name(nationality)}, the applicant's country"]
         if shared:
             reasons.append("Topics shared with the claim: "
                            + ", ".join(labels.get(t, t) for t in shared))
         if matched:
-            reasons.append("Words from the claim: " + ", ".join(matched[:6]))
+            telling = sorted(matched, key=lambda w: (-weights[w], matched.index(w)))
+            reasons.append("Words from the claim: " + ", ".join(telling[:6]))
         if hit.superseded_by is not None:
             score -= 0.5
             reasons.append("Older edition: a newer one exists")
