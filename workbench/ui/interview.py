@@ -271,10 +271,12 @@ def record_panel(actor: Actor, view: InterviewView) -> None:
     _closing(actor, view, bank)
 
 
+# Sticky on the block's wrapper (Streamlit wraps each container in one as tall as it is),
+# under the app's header, over the questions scrolling by.
 _PROGRESS_STYLE = (
-    "<style>.st-key-{key} {{position: sticky; top: 3.75rem; z-index: 99; "
-    "background: var(--st-background-color, #fff); padding: .35rem 0; "
-    "border-bottom: 1px solid rgba(49, 51, 63, .15);}}</style>")
+    "<style>[data-testid='stLayoutWrapper']:has(> .st-key-{key}) {{position: sticky; "
+    "top: 3.75rem; z-index: 99; background: var(--st-background-color, #fff); "
+    "padding: .35rem 0; border-bottom: 1px solid rgba(49, 51, 63, .15);}}</style>")
 
 
 def _progress(view: InterviewView, bank: qb.QuestionBank) -> None:
@@ -396,17 +398,21 @@ def _questions(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None
     opened = st.session_state.setdefault(_OPENED, {})
     for number, (section, questions) in enumerate(sections):
         open_count = sum(1 for q in questions if q.id in missing)
-        label = section.title_in(lang)
-        if open_count:
-            label += " · " + tn("interview.section_open", open_count)
-        # The label and icon say what is still open, and a changed label makes a new
-        # expander: it opens as the user last left it, kept here.
         slot = f"{case_id}:{section.id}"
         key = section_key(case_id, section.id)
-        box = st.expander(label, expanded=opened.get(slot, number == 0), key=key,
-                          on_change=_remember_open, args=(slot, key),
-                          icon=":material/pending:" if open_count
-                          else ":material/check_circle:")
+        expanded = opened.get(slot, number == 0)
+        # A closed section's label and icon say what is still open in it. An open one keeps
+        # a label that does not change as its answers are saved: a changed label makes a new
+        # expander, which would take the focus from the field being typed in (the count is
+        # in the section, and the total at the top). A new expander opens as the user last
+        # left it, kept here.
+        label = section.title_in(lang)
+        if open_count and not expanded:
+            label += " · " + tn("interview.section_open", open_count)
+        icon = (":material/edit_note:" if expanded else
+                ":material/pending:" if open_count else ":material/check_circle:")
+        box = st.expander(label, expanded=expanded, key=key, on_change=_remember_open,
+                          args=(slot, key), icon=icon)
         opened[slot] = bool(box.open)
         if not box.open:
             continue  # only the sections open on screen are built
@@ -420,7 +426,13 @@ def _questions(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None
                 if question.type == "incidents":
                     _incidents(actor, view, question)
                 else:
-                    _answer_widget(actor, view, bank, question)
+                    # One block per question: its saved/error line coming and going does
+                    # not move the questions after it (a moved field loses the focus).
+                    with st.container(key=f"iv_a_{case_id}_{question.id.replace('.', '__')}",
+                                      gap="small"):
+                        _answer_widget(actor, view, bank, question)
+            if open_count:  # last, so that its going does not move anything either
+                st.caption(tn("interview.section_open", open_count))
 
 
 def _remember_open(slot: str, key: str) -> None:
