@@ -840,6 +840,7 @@ def _closing(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None:
                              format_func=lambda v: t("interview.yes") if v
                              else t("interview.no"))
         note = st.text_area(t("interview.read_back_note"), height=90)
+        understood = irreversible(t("interview.close_irreversible"), f"iv_close_sure_{case_id}")
         close = st.form_submit_button(t("interview.close_submit"), type="primary",
                                       icon=":material/lock:")
     expected = loaded_version(f"iv_record_{case_id}", view.record_version, close)
@@ -847,6 +848,9 @@ def _closing(actor: Actor, view: InterviewView, bank: qb.QuestionBank) -> None:
         return
     if confirmed is None:
         st.warning(t("interview.read_back_choose"))
+        return
+    if not understood:
+        not_confirmed()
         return
     with shown_errors(stop=False):
         with unit_of_work(get_engine()) as session:
@@ -877,7 +881,3 @@ def print_panel(actor: Actor, view: InterviewView) -> None:
                                               language=language)),
             file_name=file_name(f"interview-{view.case_number}", language),
             mime="application/pdf", key=f"iv_record_pdf_{case_id}")
-        understood = irreversible(t("interview.close_irreversible"), f"iv_close_sure_{case_id}")
-    if not understood:
-        not_confirmed()
-        return
