@@ -223,7 +223,7 @@ def _read(doc: Doc) -> Reading:
             return None
 
         if not criminal and not insecurity:
-            about.extend((index, subject) for subject in _about(group, link))
+            about.extend((index, subject) for subject in _about(group, link, state))
         grounds = [h for h in group if h.family == "ground" and not h.negated
                    and not h.weak and not h.question and not h.hedged]
         if not grounds:
@@ -253,7 +253,7 @@ def _insecure(group: list[CueHit]) -> bool:
                and not h.weak for h in group)
 
 
-def _about(group: list[CueHit], link) -> list[str]:  # noqa: ANN001
+def _about(group: list[CueHit], link, state_acts: bool) -> list[str]:  # noqa: ANN001
     """Subjects of :data:`Reading.about` in one sentence: a demonstration, religious community
     or ethnic group linked to the harm like a Convention ground (loose terms such as "church"
     included). Where the sentence also tells a debt, hardship or private dispute, a harm nearby
@@ -265,6 +265,8 @@ def _about(group: list[CueHit], link) -> list[str]:  # noqa: ANN001
         if h.subject is None or h.negated or h.question or h.hedged:
             continue
         how = link(h, h.subject == "demonstration")
+        if how == "clause" and state_acts and h.subject == "demonstration":
+            how = "state_political"  # the police at a demonstration, whatever else is told
         if how in ("motive", "state_political") or (how and not private):
             out.append(h.subject)
     return out
@@ -337,7 +339,7 @@ def _read_japanese(doc: Doc, hits: list[CueHit], rules: JapaneseRules) -> Readin
             return None
 
         if not criminal and not _insecure(group):
-            about.extend((index, subject) for subject in _about(group, link))
+            about.extend((index, subject) for subject in _about(group, link, state))
         grounds = [h for h in group if h.family == "ground" and not h.negated
                    and not h.weak and not h.question and not h.hedged]
         if not grounds:

@@ -430,3 +430,19 @@ def test_the_model_file_keeps_the_japanese_repeat_classifier(tmp_path) -> None: 
     row = [0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.7, 0.5, 0.0]
     assert again.p_no_news(row, "ja") == model.p_no_news(row, "ja")
     assert again.p_no_news(row, "ja") != again.p_no_news(row, "en")
+
+
+@pytest.mark.parametrize("subject,text", [
+    ("demonstration", "I joined a demonstration against the wage cuts and the police arrested "
+                      "and beat me. I also owe money to a moneylender and want to work in Japan."),
+    ("religious_community", "My neighbours attacked me because I am a believer of the Ahmadi "
+                            "mosque. I also have debts and no job."),
+    ("ethnic_group", "The soldiers beat me because I am Rohingya. I borrowed money for the "
+                     "journey and must repay the loan."),
+])
+def test_the_never_b_rule_reads_english_claims_too(triager: Triager, subject: str,
+                                                   text: str) -> None:
+    assert subject in {s for _, s in read(nlp.analyse(text)).about}
+    s = triager.suggest(TriageInput(narrative=text, nationality="LKA",
+                                    status_of_residence="TEMPORARY_VISITOR"))
+    assert s.category != "B", (s.reasons, s.abstain_reasons)
