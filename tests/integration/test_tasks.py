@@ -188,3 +188,30 @@ def test_counsellors_see_their_opinions_and_the_presiding_one_the_panel_opinion(
 def test_an_administrator_has_no_list(engine, staff) -> None:  # noqa: ANN001
     with unit_of_work(engine, write=False) as s:
         assert tasks.task_count(s, actor=staff.admin) == 0
+
+
+def test_the_demo_drafts_awaiting_approval_are_in_a_managers_list(engine) -> None:  # noqa: ANN001
+    """The demo's cases awaiting approval, approved or returned have their decision rows, so
+    that its To do lists and decision pages can be worked."""
+    from sqlalchemy import func, select
+
+    from models import Application, Decision, User
+    from workbench.demo import load_demo
+
+    load_demo(engine, cases=400, seed=11, as_of=date(2025, 6, 30))
+    with unit_of_work(engine, write=False) as s:
+        drafted = s.execute(select(func.count()).select_from(Application).where(
+            Application.state == CaseState.DECISION_DRAFTED.value)).scalar_one()
+        approved = s.execute(select(func.count()).select_from(Application).where(
+            Application.state == CaseState.APPROVED.value)).scalar_one()
+        statuses = dict(s.execute(select(Decision.status, func.count())
+                                  .group_by(Decision.status)).all())
+        manager = s.execute(select(User).where(User.role == Role.MANAGER)).scalars().first()
+        actor = Actor.of(manager)
+        own = s.execute(select(func.count()).select_from(Decision).where(
+            Decision.status == "SUBMITTED", Decision.drafted_by_id == manager.id)).scalar_one()
+        count = tasks.task_count(s, actor=actor)
+        approvals = next(g for g in tasks.tasks(s, actor=actor) if g.kind == tasks.APPROVAL)
+    assert drafted > 0 and statuses.get("SUBMITTED") == drafted
+    assert statuses.get("APPROVED", 0) == approved
+    assert approvals.total == drafted - own and count >= approvals.total

@@ -97,6 +97,10 @@ def load_demo(
             from workbench.demo.reviews import add_demo_appeals
 
             add_demo_appeals(session, settings, as_of, after_application_id=max_application)
+            # The decision row of each draft submitted, approved or returned.
+            from workbench.demo.decisions import add_demo_decisions
+
+            add_demo_decisions(session, after_application_id=max_application)
             if not db.is_sqlite(engine):
                 # Rows were inserted with explicit ids: move the id sequences past them.
                 for table in ("person", "application", "appeal"):
