@@ -34,6 +34,7 @@ from tests.app.helpers import (
     messages,
     open_case_file,
     select_rows,
+    shown,
     status_events,
 )
 from tests.conftest import insert_case
@@ -501,3 +502,21 @@ def test_the_ruling_in_japanese_says_what_cannot_be_undone(review: Review,  # no
     case = open_case_file(at, r.case_id)
     window = next(m for m in case.metric if m.label == ja["case.clock_review"])
     assert window.proto.delta.startswith("終了（") and window.proto.delta.endswith("裁決）")
+
+
+def test_allocation_to_another_offices_panel_is_said(review: Review) -> None:
+    r = review
+    with unit_of_work(r.engine) as s:  # both panels sit in Osaka; the case is a Tokyo case
+        for panel in reviews.list_panels(s, actor=r.staff.manager):
+            reviews.save_panel(s, actor=r.staff.manager, name=panel.name,
+                               member_ids=[m.user_id for m in panel.members],
+                               presiding_id=panel.presiding.user_id, panel_id=panel.id,
+                               office="OSAKA")
+    at = _appeal_page(signed_in("mgr.one"), r.appeal_id)
+    assert ("No panel of the case's office (TOKYO) can take this appeal: it goes to a panel "
+            "of another office.") in messages(at)
+    button(at, "Allocate to the least-loaded eligible panel").click().run()
+    assert not at.exception
+    assert ("Allocated to Panel A, a panel of OSAKA: no panel of the case's office (TOKYO) "
+            "could take it.") in shown(messages(at))
+    assert _appeal_row(r).panel_id == r.panel_a
