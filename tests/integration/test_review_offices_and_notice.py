@@ -28,7 +28,7 @@ from workbench.errors import ValidationError
 from workbench.review_notice import ruling_notice
 
 
-def _office(engine, staff, bench, panel_a: str, panel_b: str) -> None:  # noqa: ANN001
+def _office(engine, staff, bench, panel_a: str, panel_b: str) -> None:  # noqa: ANN001, F811
     """Put panel A in ``panel_a``'s office and panel B in ``panel_b``'s."""
     with unit_of_work(engine) as s:
         for panel in reviews.list_panels(s, actor=staff.manager):
@@ -40,16 +40,16 @@ def _office(engine, staff, bench, panel_a: str, panel_b: str) -> None:  # noqa: 
 
 
 def _osaka_case(engine, staff) -> int:  # noqa: ANN001
-    from tests.conftest import insert_case
     from models import CaseState
+    from tests.conftest import insert_case
 
     return insert_case(engine, state=CaseState.DECIDED, inquirer=staff.inquirer,
                        outcome="NOT_RECOGNISED", notice_date=date(2025, 1, 24),
                        lodged=date(2024, 3, 1), office="OSAKA")
 
 
-def test_allocation_prefers_a_panel_of_the_cases_office(engine, staff, bench,  # noqa: ANN001
-                                                          settings) -> None:  # noqa: F811
+def test_allocation_prefers_a_panel_of_the_cases_office(
+        engine, staff, bench, settings) -> None:  # noqa: ANN001, F811
     _office(engine, staff, bench, "TOKYO", "osaka ")  # typed loosely: kept as OSAKA
     with unit_of_work(engine, write=False) as s:
         offices = {p.id: p.office for p in reviews.list_panels(s, actor=staff.manager)}
@@ -92,7 +92,7 @@ def _text(data: bytes) -> str:
         return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in pdf.pages))
 
 
-def _ruled(engine, staff, bench, settings, ruling: str):  # noqa: ANN001, ANN202
+def _ruled(engine, staff, bench, settings, ruling: str):  # noqa: ANN001, ANN202, F811
     view = _to_opinions(engine, staff, bench, settings, skip=True)
     for counsellor in bench.counsellors[:3]:
         with unit_of_work(engine) as s:
@@ -133,8 +133,8 @@ def test_the_notice_of_the_ruling(engine, staff, bench, settings) -> None:  # no
     assert {json.loads(e.details)["document"] for e in printed} == {"ruling_notice"}
 
 
-def test_a_withdrawn_request_has_no_notice_of_a_ruling(engine, staff, bench,  # noqa: ANN001
-                                                       settings) -> None:  # noqa: F811
+def test_a_withdrawn_request_has_no_notice_of_a_ruling(
+        engine, staff, bench, settings) -> None:  # noqa: ANN001, F811
     view = _to_opinions(engine, staff, bench, settings, skip=True)
     with unit_of_work(engine) as s:
         reviews.withdraw_appeal(s, actor=staff.manager, appeal_id=view.id,

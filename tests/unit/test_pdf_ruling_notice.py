@@ -42,18 +42,21 @@ def ruling(**changes: object) -> pd.RulingNoticeDoc:
     return replace(doc, **changes)
 
 
-def test_the_ruling_notice_is_japanese_by_default(japanese_font: str) -> None:
+def test_the_ruling_notice_is_japanese_by_default(japanese_font: str) -> None:  # noqa: F811
     read = Read(pd.ruling_notice_pdf(ruling()))
     text = compact(read.text)
     assert text.startswith("裁決書")
     for expected in ("審査請求人（申請者）", "NGUYENThiLan", "グエンティラン",
                      "審査請求人が令和7年6月9日(2025年)に提起した審査請求について、次のとおり裁決する。",
-                     "審査請求に係る処分", "令和7年6月3日(2025年)付けで通知した処分（難民の認定をしない（不認定））",
+                     "審査請求に係る処分",
+                     "令和7年6月3日(2025年)付けで通知した処分（難民の認定をしない（不認定））",
                      "原処分の文書番号", "R-2025-000123/D1",
                      "審査請求日", "令和7年6月9日(2025年)",
                      "主文", "本件審査請求を棄却する。",
                      "本件審査請求には理由がない。原処分は維持される。",
-                     "理由", "難民審査参与員3名の意見を聴いたところ、全員一致で、本件審査請求には理由がないとの意見であった。",
+                     "理由",
+                     "難民審査参与員3名の意見を聴いたところ、全員一致で、"
+                     "本件審査請求には理由がないとの意見であった。",
                      "難民審査参与員の意見の要旨", compact(GIST.replace("\n\n", "")),
                      "取消訴訟についての教示", "6か月以内に、国を被告として",
                      "裁決庁", "令和7年12月5日(2025年)", "法務大臣", "印",
@@ -67,8 +70,8 @@ def test_the_ruling_notice_is_japanese_by_default(japanese_font: str) -> None:
     ("GRANTED", "原処分を取り消す。", False),
     ("DISMISSED_INADMISSIBLE", "本件審査請求を却下する。", True),
 ])
-def test_each_ruling_has_its_main_text(japanese_font: str, ruling_code: str, main: str,
-                                       court: bool) -> None:
+def test_each_ruling_has_its_main_text(japanese_font: str,  # noqa: F811
+                                       ruling_code: str, main: str, court: bool) -> None:
     text = compact(Read(pd.ruling_notice_pdf(ruling(ruling=ruling_code))).text)
     assert main in text
     assert "本件審査請求を棄却する。" not in text
@@ -76,7 +79,7 @@ def test_each_ruling_has_its_main_text(japanese_font: str, ruling_code: str, mai
     assert ("取消訴訟についての教示" in text) is court
 
 
-def test_a_request_against_inaction_declares_it(japanese_font: str) -> None:
+def test_a_request_against_inaction_declares_it(japanese_font: str) -> None:  # noqa: F811
     text = compact(Read(pd.ruling_notice_pdf(ruling(
         basis="INACTION", decision_outcome="", decision_notice_date=None,
         decision_reference="", ruling="GRANTED", panel_well_founded=True,

@@ -23,6 +23,7 @@ from workbench.coi_library import case_citations
 from workbench.db import get_engine, unit_of_work
 from workbench.errors import InvalidTransition, WorkbenchError
 from workbench.i18n import t, tn
+from workbench.review_notice import ruling_notice
 from workbench.reviews import (
     AppealFile,
     AppealView,
@@ -33,7 +34,6 @@ from workbench.reviews import (
     QueueItem,
     ReviewStats,
 )
-from workbench.review_notice import ruling_notice
 from workbench.settings import get_settings
 from workbench.ui import nav
 from workbench.ui.coi import html_block
