@@ -31,11 +31,13 @@ from tests.app.helpers import (
     case_row,
     column,
     everything,
+    link_target,
     messages,
     open_case_file,
     select_rows,
     shown,
     status_events,
+    table,
 )
 from tests.conftest import insert_case
 from tests.integration.test_examination import cite_passage
@@ -520,3 +522,18 @@ def test_allocation_to_another_offices_panel_is_said(review: Review) -> None:
     assert ("Allocated to Panel A, a panel of OSAKA: no panel of the case's office (TOKYO) "
             "could take it.") in shown(messages(at))
     assert _appeal_row(r).panel_id == r.panel_a
+
+
+def test_a_counsellors_to_do_lists_the_appeal_awaiting_their_opinion(review: Review) -> None:
+    r = review
+    _allocate(r)
+    at = signed_in("cns.p2").switch_page("../pages/tasks.py").run()
+    assert not at.exception
+    assert "1 appeal awaiting your opinion" in messages(at)
+    rows = table(at, having="Opinion")
+    assert [row["Case number"] for row in rows] == [r.case_number]
+    assert rows[0]["Opinion"] == "After the oral opinion statement"
+    assert link_target(at, "Case number", 0, having="Opinion") == f"/appeal?appeal={r.appeal_id}"
+    _skip_hearing(r)
+    at.run()
+    assert table(at, having="Opinion")[0]["Opinion"] == "Can be submitted now"
