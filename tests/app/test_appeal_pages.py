@@ -457,7 +457,7 @@ def test_the_panels_page_lists_and_forms_panels_by_office(review: Review) -> Non
     at = signed_in("mgr.one").switch_page("../pages/panels.py").run()
     assert not at.exception
     assert [h.value for h in at.subheader][:2] == ["OSAKA · 1 panel", "TOKYO · 1 panel"]
-    by_label(at.selectbox, "Office").set_value("OSAKA").run()
+    by_label(at.selectbox, "Show the panels of").set_value("OSAKA").run()
     assert [h.value for h in at.subheader][0] == "OSAKA · 1 panel"
     assert "TOKYO · 1 panel" not in [h.value for h in at.subheader]
     assert column(at, "Panel") == ["Panel B"]
