@@ -185,3 +185,26 @@ def test_an_answer_is_saved_after_a_pause_and_before_another_page(page: Page, ba
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="My cases").click()
     _saved(e2e_db, case_id, question, "Arrest by the police and torture in detention")
     wait_for_app(page)
+
+
+def test_japanese_input_is_saved_once_the_word_is_converted(page: Page, base_url: str,
+                                                            e2e_db: E2EDatabase,
+                                                            keys_cases: tuple[int, int]
+                                                            ) -> None:
+    """While an input method composes (かな before conversion), the pause saves nothing;
+    the converted text is saved after the pause that follows."""
+    case_id = keys_cases[0]
+    _open_record(page, base_url, case_id)
+    _click_summary(page, case_id, "fear_on_return")
+    question = "fear_on_return.from_whom"
+    main(page).locator(f".st-key-{widget_key(case_id, question)} textarea").click()
+    ime = page.context.new_cdp_session(page)
+    for text in ("け", "けい", "けいさ", "けいさつ"):
+        ime.send("Input.imeSetComposition", {"text": text, "selectionStart": len(text),
+                                             "selectionEnd": len(text)})
+        page.wait_for_timeout(800)  # longer than the pause, in all
+    assert question not in _answers(e2e_db, case_id).answers
+    ime.send("Input.insertText", {"text": "警察"})
+    _saved(e2e_db, case_id, question, "警察", seconds=6)
+    wait_for_app(page)
+    _focused(page, case_id, question)

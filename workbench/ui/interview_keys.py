@@ -81,6 +81,7 @@ _SCRIPT = """
   const focusIn = (h) => {
     const field = fieldOf(h);
     if (!field) return false;
+    w.__wbIvMovedTo = keyOf(h);
     field.focus();
     if (field.select && field.tagName === 'INPUT' && field.type !== 'radio') {
       const end = field.value.length; field.setSelectionRange?.(end, end);
@@ -128,12 +129,14 @@ _SCRIPT = """
     // After Streamlit has handled the key (and the run it starts has drawn any follow-up).
     setTimeout(() => moveOn(key, 0), 0);
     setTimeout(() => {
+      // A follow-up question the answer opened comes first: if the focus is still where
+      // Ctrl+Enter put it and a question has appeared in between, it goes there.
       const now = holders();
       const i = now.findIndex(x => x.classList.contains(key));
       const active = holderOf(document.activeElement);
-      if (i >= 0 && now[i + 1] && active && active !== now[i + 1]
-          && now.indexOf(active) > i + 1) {
-        focusIn(now[i + 1]);  // a follow-up appeared between: it comes first
+      if (i >= 0 && active && w.__wbIvMovedTo === keyOf(active) && now[i + 1]
+          && now[i + 1] !== active && now.indexOf(active) > i + 1) {
+        focusIn(now[i + 1]);
       }
     }, 900);
   }, true);
