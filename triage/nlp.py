@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -546,16 +546,14 @@ class _JapaneseMarkers:
 
 @dataclass
 class _JapaneseMarks:
-    sentence_of: list[int]
-    negations: list[tuple[int, int]] = None  # (scope start, negator): reaches back
-    conditions: list[tuple[int, int]] = None  # (start, end): covers
-    fears: list[tuple[int, int]] = None  # (scope start, marker): reaches back
-    hedges: list[tuple[int, int]] = None  # (start, end): covers
-    questions: list[tuple[int, int]] = None
+    """Where the Japanese markers of a doc reach, by token."""
 
-    def __post_init__(self) -> None:
-        self.negations, self.conditions, self.fears = [], [], []
-        self.hedges, self.questions = [], []
+    sentence_of: list[int]
+    negations: list[tuple[int, int]] = field(default_factory=list)  # (scope start, negator)
+    conditions: list[tuple[int, int]] = field(default_factory=list)  # (start, end): covers
+    fears: list[tuple[int, int]] = field(default_factory=list)  # (scope start, marker)
+    hedges: list[tuple[int, int]] = field(default_factory=list)  # (start, end): covers
+    questions: list[tuple[int, int]] = field(default_factory=list)  # (start, end): covers
 
     def negated(self, start: int, end: int) -> bool:
         """A negator after the cue (never one inside it: 安全ではない is the term) whose
