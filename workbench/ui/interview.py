@@ -272,11 +272,15 @@ def record_panel(actor: Actor, view: InterviewView) -> None:
 
 
 # Sticky on the block's wrapper (Streamlit wraps each container in one as tall as it is),
-# under the app's header, over the questions scrolling by.
+# under the app's header, over the questions scrolling by, on the page's own background
+# (light or dark: the theme follows the reader's system unless chosen).
 _PROGRESS_STYLE = (
     "<style>[data-testid='stLayoutWrapper']:has(> .st-key-{key}) {{position: sticky; "
-    "top: 3.75rem; z-index: 99; background: var(--st-background-color, #fff); "
-    "padding: .35rem 0; border-bottom: 1px solid rgba(49, 51, 63, .15);}}</style>")
+    "top: 3.75rem; z-index: 99; background: var(--wb-page-background, #fff); "
+    "padding: .35rem 0; border-bottom: 1px solid rgba(128, 128, 128, .25);}}</style>"
+    "<script>(() => {{ const app = document.querySelector('[data-testid=\"stApp\"]'); "
+    "if (app) document.documentElement.style.setProperty('--wb-page-background', "
+    "getComputedStyle(app).backgroundColor); }})();</script>")
 
 
 def _progress(view: InterviewView, bank: qb.QuestionBank) -> None:
@@ -298,7 +302,7 @@ def _progress(view: InterviewView, bank: qb.QuestionBank) -> None:
                      icon=":material/task_alt:")
         if view.editable:
             st.caption(t("interview.keys_hint"))
-    st.html(_PROGRESS_STYLE.format(key=key))
+    st.html(_PROGRESS_STYLE.format(key=key), unsafe_allow_javascript=True)
     if view.editable:
         interview_keys()
 
