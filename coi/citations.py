@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models.coi import CoiCitation, CoiDocument, CoiPassage, CoiSource
@@ -70,10 +71,27 @@ def reference_for(session: Session, passage_id: int, *, accessed: date) -> Refer
                      url=doc.source_url, accessed=accessed)
 
 
+def live_citation(session: Session, application_id: int, passage_id: int) -> CoiCitation | None:
+    """The citation in force of ``passage_id`` in the case, if there is one."""
+    return session.execute(select(CoiCitation).where(
+        CoiCitation.application_id == application_id, CoiCitation.passage_id == passage_id,
+        CoiCitation.removed_at.is_(None))).scalars().first()
+
+
 def add_citation(session: Session, *, application_id: int, passage_id: int, finding: str,
-                 purpose: str, user_id: int | None, accessed: date) -> CoiCitation:
+                 purpose: str, user_id: int | None, accessed: date) -> tuple[CoiCitation, bool]:
+    """Cite ``passage_id`` in the case: the new citation and True, or, when the passage is
+    already cited there, the citation in force and False (a passage is cited once in a case).
+
+    Two requests racing (a double click) both find no citation; the database's unique index
+    lets one insert through and refuses the other, which then answers with the first one's
+    citation. The insert runs in a savepoint so that the refusal leaves the transaction
+    usable."""
     if purpose not in PURPOSES:
         raise ValueError(f"purpose must be one of {', '.join(PURPOSES)}")
+    existing = live_citation(session, application_id, passage_id)
+    if existing is not None:
+        return existing, False
     reference = reference_for(session, passage_id, accessed=accessed)
     passage = session.get(CoiPassage, passage_id)
     citation = CoiCitation(
@@ -81,9 +99,16 @@ def add_citation(session: Session, *, application_id: int, passage_id: int, find
         purpose=purpose, finding=finding.strip(), quote=passage.text,
         reference=reference.full(), accessed_on=accessed, created_by_id=user_id,
     )
-    session.add(citation)
-    session.flush()
-    return citation
+    try:
+        with session.begin_nested():
+            session.add(citation)
+            session.flush()
+    except IntegrityError:
+        existing = live_citation(session, application_id, passage_id)
+        if existing is None:
+            raise
+        return existing, False
+    return citation, True
 
 
 def citations_for_case(session: Session, application_id: int, *,

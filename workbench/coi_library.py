@@ -8,7 +8,7 @@ import os
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -746,6 +746,9 @@ class CitationView:
     created_at: datetime
     #: the cited document has a newer edition now (the citation itself stays valid)
     newer_edition: int | None
+    #: set by ``cite`` when the passage was already cited in the case: this is that citation,
+    #: and nothing new was stored
+    already_cited: bool = False
 
 
 def _case(session: Session, actor: Actor, action: Action, application_id: int) -> Application:
@@ -756,7 +759,9 @@ def _case(session: Session, actor: Actor, action: Action, application_id: int) -
 def cite(session: Session, *, actor: Actor, application_id: int, passage_id: int,
          finding: str, purpose: str = "finding",
          settings: Settings | None = None) -> CitationView:
-    """Attach a passage to a case with its formatted reference."""
+    """Attach a passage to a case with its formatted reference. A passage is cited once in a
+    case: citing it again (or twice at once, a double click) answers with the citation in
+    force, marked ``already_cited``, and stores nothing."""
     settings = settings or get_settings()
     require(actor, Action.COI_CITE, entity_type="application", entity_id=application_id)
     _case(session, actor, Action.COI_CITE, application_id)
@@ -767,15 +772,17 @@ def cite(session: Session, *, actor: Actor, application_id: int, passage_id: int
                                 purposes=', '.join(coi_citations.PURPOSES)))
     if len(finding) > 4000:
         raise ValidationError(t("errors.coi.keep_finding_under_characters"))
-    citation = coi_citations.add_citation(
+    citation, created = coi_citations.add_citation(
         session, application_id=application_id, passage_id=passage_id, finding=finding,
         purpose=purpose, user_id=actor.id, accessed=today(settings))
-    audit.record(session, actor=actor, action="coi.cite", entity_type="application",
-                 entity_id=application_id,
-                 details={"citation": citation.id, "passage": passage_id,
-                          "document": citation.document_id, "purpose": purpose})
-    return next(c for c in case_citations(session, actor=actor, application_id=application_id)
+    if created:
+        audit.record(session, actor=actor, action="coi.cite", entity_type="application",
+                     entity_id=application_id,
+                     details={"citation": citation.id, "passage": passage_id,
+                              "document": citation.document_id, "purpose": purpose})
+    view = next(c for c in case_citations(session, actor=actor, application_id=application_id)
                 if c.id == citation.id)
+    return view if created else replace(view, already_cited=True)
 
 
 def case_citations(session: Session, *, actor: Actor, application_id: int) -> list[CitationView]:

@@ -270,7 +270,13 @@ def test_citing_from_the_library_adds_the_citation_to_the_case_file(hazara_case)
     at.button(key=f"cite_submit_hit_{pid}").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [f"Cited in case {number}, with its full reference."]
+    # Not "Already cited" and "Cited" together, and no way to cite the passage a second time.
+    assert "Already cited in this case." not in messages(at)
+    assert not [b for b in at.button if b.key == f"cite_submit_hit_{pid}"]
+    at.run()
     assert "Already cited in this case." in messages(at)
+    assert not [b for b in at.button if b.key == f"cite_submit_hit_{pid}"]
+    assert _live_citations(engine, case_id) == [pid]
 
     at = open_case_file(at, case_id)
     assert not at.exception
@@ -283,6 +289,41 @@ def test_citing_from_the_library_adds_the_citation_to_the_case_file(hazara_case)
             "2025 (accessed 20 January 2026)") in body
     assert "Hazara returnees settle in western Kabul." in body
     assert "Cited by Ines Inquirer on " in "\n".join(c.value for c in section.caption)
+
+
+def _live_citations(engine, case_id: int) -> list[int]:  # noqa: ANN001
+    from models.coi import CoiCitation
+
+    with unit_of_work(engine, write=False) as s:
+        return list(s.execute(select(CoiCitation.passage_id).where(
+            CoiCitation.application_id == case_id, CoiCitation.removed_at.is_(None))
+            .order_by(CoiCitation.id)).scalars())
+
+
+def test_a_double_click_on_cite_makes_one_citation(hazara_case) -> None:  # noqa: ANN001
+    """A double click sends "Cite" twice with the same finding (the form is no longer
+    cleared on submit, so the second click does not arrive empty): the second answers with
+    the citation the first made, says so, and no second row is stored, no warning shown."""
+    engine, staff, case_id = hazara_case
+    pid, doc = passage_id(engine, "Query response: Afghanistan - Treatment of Hazara Shia "
+                          "returning from Iran", "where rents are lower")
+    at = signed_in("inq.one")
+    at.query_params["doc"] = str(doc)
+    at.query_params["passage"] = str(pid)
+    at.query_params["case"] = str(case_id)
+    at = at.switch_page("../pages/coi_document.py").run()
+    with unit_of_work(engine, write=False) as s:
+        from models import Application
+
+        number = s.get(Application, case_id).case_number
+    finding = "Hazara returnees settle in western Kabul."
+    for _ in range(2):
+        at.text_area(key=f"cite_finding_doc_{pid}").input(finding)
+        at.button(key=f"cite_submit_doc_{pid}").click().run()
+        assert not at.exception and not at.warning and not at.error
+    assert [s.value for s in at.success] == [
+        f"This passage is already cited in case {number}: it is cited there once, as before."]
+    assert _live_citations(engine, case_id) == [pid]
 
 
 def test_another_inquirer_cannot_cite_into_the_case(hazara_case) -> None:  # noqa: ANN001

@@ -158,6 +158,11 @@ class CiteTarget:
 _CITED_KEY = "wb_coi_cited"
 
 
+def _notice_pending(key: str) -> bool:
+    notice = st.session_state.get(_CITED_KEY)
+    return bool(notice and notice[0] == key)
+
+
 def cite_notice(key: str) -> None:
     """The success message of a citation made from the form ``key``, once."""
     notice = st.session_state.get(_CITED_KEY)
@@ -171,8 +176,13 @@ def cite_control(actor: Actor, target: CiteTarget, passage_id: int, *, key: str,
     """A "Cite in this case" popover asking what the passage supports; the service checks
     that the user may cite into the case."""
     label = t("coi.cite_in_case")
+    # The form keeps what was typed until the citation is stored: a second click on "Cite"
+    # (a double click) sends the same finding again, which the service answers with the
+    # citation the first one made, rather than an empty form that cites nothing.
+    if st.session_state.pop(f"cite_clear_{key}", False):
+        st.session_state[f"cite_finding_{key}"] = ""
     with st.popover(label, icon=":material/format_quote:"):
-        with st.form(f"cite_form_{key}", clear_on_submit=True, border=False):
+        with st.form(f"cite_form_{key}", clear_on_submit=False, border=False):
             finding = st.text_area(t("coi.cite_finding"), max_chars=4000,
                                    help=t("coi.cite_finding_help"), key=f"cite_finding_{key}")
             purpose = st.selectbox(t("coi.cite_purpose"), PURPOSES, format_func=purpose_label,
@@ -186,9 +196,11 @@ def cite_control(actor: Actor, target: CiteTarget, passage_id: int, *, key: str,
         return
     with shown_errors(stop=False):
         with unit_of_work(get_engine()) as session:
-            cite(session, actor=actor, application_id=target.case_id, passage_id=passage_id,
-                 finding=finding, purpose=purpose)
-        st.session_state[_CITED_KEY] = (key, tm("coi.cited", case=target.case_number))
+            view = cite(session, actor=actor, application_id=target.case_id,
+                        passage_id=passage_id, finding=finding, purpose=purpose)
+        message = "coi.cited_already" if view.already_cited else "coi.cited"
+        st.session_state[_CITED_KEY] = (key, tm(message, case=target.case_number))
+        st.session_state[f"cite_clear_{key}"] = True
         rerun(scope)
 
 
@@ -240,10 +252,13 @@ def hit_card(hit, *, key: str, actor: Actor, target: CiteTarget | None = None,  
             document_link(hit.document_id, passage_id=hit.passage_id,
                           case_id=target.case_id if target else None)
         if target is not None and may_cite(actor):
-            with cols[1]:
-                cite_control(actor, target, hit.passage_id, key=key, scope=scope)
-            if cited:
-                cols[2].caption(t("coi.already_cited"))
+            # A passage is cited once in a case: once it is, the card says so instead of
+            # offering to cite it again (the notice of a citation just made says it too).
+            if not cited:
+                with cols[1]:
+                    cite_control(actor, target, hit.passage_id, key=key, scope=scope)
+            elif not _notice_pending(key):
+                cols[1].caption(t("coi.already_cited"))
         cite_notice(key)
 
 

@@ -1,0 +1,76 @@
+"""A passage is cited once in a case: citing it again answers with the citation in force,
+and a removed citation lets the passage be cited again."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from coi.search import FacetFilter, SearchRequest
+from models import AuditEvent
+from models.coi import CoiCitation
+from tests.conftest import insert_case
+from workbench import coi_library
+from workbench.db import unit_of_work
+
+
+def _passage(library) -> int:  # noqa: ANN001
+    with unit_of_work(library.engine, write=False) as session:
+        return coi_library.search(session, actor=library.staff.inquirer, request=SearchRequest(
+            query="Rohingya", countries=FacetFilter(("MMR",)), current_only=True)
+        ).hits[0].passage_id
+
+
+def _cite(library, case_id: int, passage_id: int, finding: str = "Rohingya lack citizenship"):  # noqa: ANN001, ANN202
+    with unit_of_work(library.engine) as session:
+        return coi_library.cite(session, actor=library.staff.inquirer, application_id=case_id,
+                                passage_id=passage_id, finding=finding)
+
+
+def _rows(engine, case_id: int, *, live: bool = True) -> list[CoiCitation]:  # noqa: ANN001
+    with unit_of_work(engine, write=False) as session:
+        query = select(CoiCitation).where(CoiCitation.application_id == case_id)
+        if live:
+            query = query.where(CoiCitation.removed_at.is_(None))
+        return list(session.execute(query.order_by(CoiCitation.id)).scalars())
+
+
+def _cite_audits(engine) -> int:  # noqa: ANN001
+    with unit_of_work(engine, write=False) as session:
+        return session.execute(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "coi.cite", AuditEvent.outcome == "ok")).scalar_one()
+
+
+def test_citing_a_passage_again_answers_with_the_citation_in_force(library) -> None:  # noqa: ANN001
+    case_id = insert_case(library.engine, inquirer=library.staff.inquirer)
+    passage_id = _passage(library)
+    first = _cite(library, case_id, passage_id)
+    again = _cite(library, case_id, passage_id, finding="Another point")
+    assert not first.already_cited
+    assert again.already_cited and again.id == first.id
+    assert again.finding == "Rohingya lack citizenship"
+    assert [c.id for c in _rows(library.engine, case_id)] == [first.id]
+    assert _cite_audits(library.engine) == 1
+    with unit_of_work(library.engine, write=False) as session:
+        shown = coi_library.case_citations(session, actor=library.staff.inquirer,
+                                           application_id=case_id)
+    assert [c.passage_id for c in shown] == [passage_id]
+
+
+def test_the_same_passage_in_another_case_is_another_citation(library) -> None:  # noqa: ANN001
+    passage_id = _passage(library)
+    one = insert_case(library.engine, inquirer=library.staff.inquirer)
+    two = insert_case(library.engine, inquirer=library.staff.inquirer)
+    assert _cite(library, one, passage_id).id != _cite(library, two, passage_id).id
+
+
+def test_a_removed_citation_lets_the_passage_be_cited_again(library) -> None:  # noqa: ANN001
+    case_id = insert_case(library.engine, inquirer=library.staff.inquirer)
+    passage_id = _passage(library)
+    first = _cite(library, case_id, passage_id)
+    with unit_of_work(library.engine) as session:
+        coi_library.remove_citation(session, actor=library.staff.inquirer, citation_id=first.id,
+                                    reason="Cited for the wrong finding")
+    second = _cite(library, case_id, passage_id, finding="The right finding")
+    assert not second.already_cited and second.id != first.id
+    assert [c.id for c in _rows(library.engine, case_id)] == [second.id]
+    assert [c.id for c in _rows(library.engine, case_id, live=False)] == [first.id, second.id]
