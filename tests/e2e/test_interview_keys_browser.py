@@ -154,6 +154,16 @@ def test_tab_and_ctrl_enter_go_from_question_to_question(page: Page, base_url: s
     wait_for_app(page)
     screenshot(page, "interview-keys-01-next-section")
 
+    # An answer that opens a follow-up question: Ctrl+Enter goes to the follow-up.
+    _click_summary(page, case_id, "agents_protection")
+    sought = body.locator(f".st-key-{widget_key(case_id, 'agents_protection.sought_protection')}")
+    sought.get_by_text("Yes", exact=True).click()
+    _saved(e2e_db, case_id, "agents_protection.sought_protection", True)
+    wait_for_app(page)
+    sought.locator("input[type='radio']").first.focus()
+    page.keyboard.press("Control+Enter")
+    _focused(page, case_id, "agents_protection.protection_outcome")
+
 
 def _click_summary(page: Page, case_id: int, section: str) -> None:
     main(page).locator(f".st-key-{section_key(case_id, section)} summary").click()

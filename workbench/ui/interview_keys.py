@@ -128,7 +128,7 @@ _SCRIPT = """
     const key = keyOf(h);
     // After Streamlit has handled the key (and the run it starts has drawn any follow-up).
     setTimeout(() => moveOn(key, 0), 0);
-    setTimeout(() => {
+    const followUp = () => {
       // A follow-up question the answer opened comes first: if the focus is still where
       // Ctrl+Enter put it and a question has appeared in between, it goes there.
       const now = holders();
@@ -138,7 +138,8 @@ _SCRIPT = """
           && now[i + 1] !== active && now.indexOf(active) > i + 1) {
         focusIn(now[i + 1]);
       }
-    }, 900);
+    };
+    for (const after of [400, 900, 1600, 2500]) setTimeout(followUp, after);
   }, true);
   document.addEventListener('input', (ev) => {
     if (isText(ev.target)) schedule(ev.target);
