@@ -150,6 +150,14 @@ def test_search_returns_hits_with_the_words_marked(coi_app) -> None:  # noqa: AN
     assert "Afghanistan (14)" in country.options
 
 
+def test_one_hit_is_one_passage(coi_app) -> None:  # noqa: ANN001
+    at = search(library(signed_in("inq.one")), "Buthidaung")
+    assert not at.exception
+    assert [c.value for c in at.caption if "found" in str(c.value)] == [
+        "1 passage found · page 1 of 1"]
+    assert len(snippets(at)) == 1
+
+
 def test_text_of_documents_is_escaped_not_interpreted(coi_app, tmp_path) -> None:  # noqa: ANN001
     engine, staff = coi_app
     upload = tmp_path / "markup.txt"
