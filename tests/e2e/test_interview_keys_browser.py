@@ -190,6 +190,17 @@ def test_an_answer_is_saved_after_a_pause_and_before_another_page(page: Page, ba
     expect(field).to_have_value("Arrest by the police and torture")
     screenshot(page, "interview-keys-02-saved-after-a-pause")
 
+    # A pause while searching the options of a list picks nothing.
+    _click_summary(page, case_id, "convention_grounds")
+    grounds = "convention_grounds.grounds"
+    main(page).locator(f".st-key-{widget_key(case_id, grounds)} input").first.click()
+    page.keyboard.type("Polit", delay=20)
+    page.wait_for_timeout(2500)
+    assert grounds not in _answers(e2e_db, case_id).answers
+    page.keyboard.press("Escape")
+    field.click()
+    page.keyboard.press("End")
+
     # Typed, and straight to another page: saved all the same.
     page.keyboard.type(" in detention", delay=20)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="My cases").click()

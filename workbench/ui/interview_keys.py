@@ -7,15 +7,16 @@ A small script, put on the page once, adds what an inquirer typing an interview 
 - **Ctrl+Enter** (⌘+Enter) in an answer saves it and moves to the next question, in question
   order. A follow-up question that the answer opens is the next one; at the end of a section
   the next section opens and its first question takes the focus.
-- **Saved as typed**: after ``delay_ms`` without typing, the answer is sent exactly as
-  Ctrl+Enter would send it (a key event on the field), so it is saved without leaving the
-  field. Not while an input method is composing (Japanese input); again when it is done.
+- **Saved as typed**: after ``delay_ms`` without typing in a text answer (one line or
+  several; not the search field of a list of choices, where Enter picks an option), the
+  answer is sent exactly as Ctrl+Enter would send it (a key event on the field), so it is
+  saved without leaving the field. Not while an input method is composing (Japanese
+  input); again when it is done.
 - **Nothing lost on leaving**: an answer still waiting for its pause is sent at once when
   the pointer goes down anywhere else (a link to another page, a tab, a button) and when the
   page is hidden; leaving the field sends it too.
 - **Tab** moves through the answers in question order: the guidance icons beside the
-  questions are left out of the Tab order (their text is still read on hover and is the
-  field's description).
+  questions are kept out of the Tab order (their text still shows on hover).
 
 The answer widgets are found by their key (``iv_q_<case>_<question>``, which Streamlit puts in
 a CSS class ``st-key-…``), so the script needs nothing else from the page.
@@ -58,7 +59,10 @@ _SCRIPT = """
     return null;
   };
   const fieldOf = (h) => h && h.querySelector(FIELD);
-  const isText = (el) => !!el && el.matches && el.matches(TEXT) && !!holderOf(el);
+  // Only the text answers: a selectbox's or multiselect's search field is text too, but
+  // Enter there picks an option, and a date field takes its value when complete.
+  const isText = (el) => !!el && el.matches && el.matches(TEXT) && !!holderOf(el)
+    && !!el.closest('[data-testid="stTextInput"], [data-testid="stTextArea"]');
 
   // Send the field's value as Streamlit does on Ctrl+Enter (its own key handler commits).
   const commit = (el) => {
