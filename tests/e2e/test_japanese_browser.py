@@ -35,7 +35,8 @@ _WORD = re.compile(r"[A-Za-z]{4,}")
 def _english_vocabulary() -> set[str]:
     """Words of four letters or more that the English catalogue uses and the Japanese one
     does not (so "COI" or "PDF", kept in Japanese, do not count)."""
-    english = {w.lower() for text in EN.values() for w in _WORD.findall(re.sub(r"\{[^}]*\}", "", text))}
+    english = {w.lower() for text in EN.values()
+               for w in _WORD.findall(re.sub(r"\{[^}]*\}", "", text))}
     kept = {w.lower() for text in JA.values() for w in _WORD.findall(text)}
     return english - kept
 

@@ -103,7 +103,8 @@ def _glossary() -> list[dict]:
 
 
 def _uses(text: str, term: str) -> bool:
-    return re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text, re.IGNORECASE) is not None
+    pattern = rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def glossary_misses(pairs: dict[str, tuple[str, str]]) -> dict[str, str]:
