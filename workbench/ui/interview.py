@@ -26,9 +26,10 @@ from models import CaseState, Role
 from workbench import clock
 from workbench import question_bank as qb
 from workbench.actor import Actor
+from workbench.dates import DateFormatError, format_date, parse_date
 from workbench.db import get_engine, unit_of_work
 from workbench.errors import StaleEdit, WorkbenchError
-from workbench.i18n import LANGUAGE_NAMES, t, tn
+from workbench.i18n import LANGUAGE_NAMES, current_language, t, tn
 from workbench.interviews import (
     InterviewView,
     close_interview,
@@ -512,12 +513,14 @@ def to_widget(question: qb.Question, value: Any) -> Any:
     if kind == "yes_no":
         return value if isinstance(value, bool) else None
     if kind == "date":
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value)) if value else None
-        except ValueError:
-            return None
+        # Typed, in the reader's form (令和7年12月7日 (2025年) or 2025-12-07); read back by
+        # ``_from_widget`` whichever form the user types.
+        if not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value)) if value else None
+            except ValueError:
+                return ""
+        return format_date(value, current_language(), empty="") if value else ""
     if kind == "number":
         if isinstance(value, float) and value.is_integer():
             return int(value)
@@ -563,8 +566,7 @@ def _answer_widget(actor: Actor, view: InterviewView, bank: qb.QuestionBank,
         st.radio(label, [True, False], index=None, horizontal=True,
                  format_func=lambda v: t("interview.yes") if v else t("interview.no"), **common)
     elif kind == "date":
-        st.date_input(label, value=None, min_value=_EARLIEST, max_value=clock.today(),
-                      format="YYYY-MM-DD", **common)
+        st.text_input(label, max_chars=40, placeholder=t("date_field.placeholder"), **common)
     elif kind == "number":
         whole = not isinstance(st.session_state.get(key), float)
         st.number_input(label, value=None, min_value=0 if whole else 0.0,
@@ -597,7 +599,13 @@ def _answer_widget(actor: Actor, view: InterviewView, bank: qb.QuestionBank,
                        stored_version))
 
 
+class _DateRefused(ValueError):
+    """A typed date answer that is not a date the interview can take (the reason, worded)."""
+
+
 def _from_widget(question: qb.Question, value: Any) -> Any:
+    if question.type == "date":
+        return _typed_date(value, question.id)
     if question.type == "multi_choice":
         return list(value or [])
     if question.type in ("text", "long_text"):
@@ -632,10 +640,37 @@ def _store(actor: Actor, case_id: int, question: qb.Question, value: Any,
         "interview.saved", time=fmt_datetime(saved.updated_at).split(" ")[-1])}
 
 
+def _typed_date(text: Any, question_id: str = "") -> date | None:
+    """The date typed as an answer, in either form; _DateRefused says why it cannot be.
+    Answers tell of the past, but for a deadline given at the interview (``*_deadline``)."""
+    if isinstance(text, date):
+        return text
+    if not text or not str(text).strip():
+        return None
+    try:
+        day = parse_date(str(text))
+    except DateFormatError:
+        raise _DateRefused(t("date_field.unreadable", text=str(text).strip())) from None
+    if day < _EARLIEST:
+        raise _DateRefused(t("date_field.too_early", date=fmt_date(_EARLIEST)))
+    if day > clock.today() and not question_id.endswith("_deadline"):
+        raise _DateRefused(t("date_field.too_late", date=fmt_date(clock.today())))
+    return day
+
+
+def _refuse_typed(case_id: int, question: qb.Question, reason: str) -> None:
+    st.session_state.setdefault(_STATUS, {})[f"{case_id}:{question.id}"] = {
+        "ok": False, "text": reason, "stale": False}
+
+
 def _on_answer(actor: Actor, case_id: int, question: qb.Question, key: str,
                before: Any = None) -> None:
     loaded = st.session_state.setdefault(_LOADED, {})
-    value = _from_widget(question, st.session_state.get(key))
+    try:
+        value = _from_widget(question, st.session_state.get(key))
+    except _DateRefused as refused:
+        _refuse_typed(case_id, question, str(refused))
+        return
     note = None
     if question.exclusive_choices and isinstance(value, list):
         kept = question.without_contradiction(before or [], value)
@@ -652,8 +687,12 @@ def _on_answer(actor: Actor, case_id: int, question: qb.Question, key: str,
 
 def _keep_mine(actor: Actor, case_id: int, question: qb.Question, key: str,
                stored_version: int) -> None:
-    _store(actor, case_id, question, _from_widget(question, st.session_state.get(key)),
-           stored_version)
+    try:
+        value = _from_widget(question, st.session_state.get(key))
+    except _DateRefused as refused:
+        _refuse_typed(case_id, question, str(refused))
+        return
+    _store(actor, case_id, question, value, stored_version)
 
 
 def _take_stored(case_id: int, question: qb.Question, key: str, value: Any,
