@@ -564,3 +564,21 @@ def test_the_document_page_flags_suspect_details_for_administrators(coi_app) -> 
     assert not at.exception
     assert any(s.value.startswith("Corrected: ") for s in at.success)
     assert not flagged(at)
+
+
+def test_a_publication_date_bound_is_typed_in_either_form(coi_app) -> None:  # noqa: ANN001
+    at = search(library(signed_in("inq.one")), "military")
+    before = int(hit_count(at).split()[0])
+    # 令和7年 is 2025: only what was published from 1 February 2025 on.
+    at.text_input(key="coi_published_from").input("令和7年2月1日").run()
+    assert not at.exception
+    era = int(hit_count(at).split()[0])
+    assert 0 < era < before
+    assert "2025-02-01" in "\n".join(str(c.value) for c in at.caption)
+    at.text_input(key="coi_published_from").input("2025-02-01").run()
+    assert int(hit_count(at).split()[0]) == era
+    # Nonsense is said to be no date and leaves the bound open.
+    at.text_input(key="coi_published_from").input("someday").run()
+    assert not at.exception
+    assert "someday" in "\n".join(str(e.value) for e in at.error)
+    assert int(hit_count(at).split()[0]) == before

@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 
 import streamlit as st
 
 from workbench import clock
 from workbench.actor import Actor
 from workbench.coi_library import cite
+from workbench.dates import DateFormatError, format_date, parse_date
 from workbench.db import get_engine, unit_of_work
 from workbench.errors import WorkbenchError
 from workbench.i18n import catalogue, current_language, t, tn
@@ -343,7 +345,33 @@ def plain_multiselect(state: SearchState, field: str, label: str, options: Seque
 
 
 def date_or_none(value: object) -> date | None:
-    return value if isinstance(value, date) else None
+    """A filter's date: kept as a date, or typed in either form (2025-12-07, 令和7年12月7日)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return parse_date(value)
+        except DateFormatError:
+            return None
+    return None
+
+
+def _date_filter(where: Any, state: SearchState, field: str, key: str, label: str) -> None:
+    """A date bound of the search, typed in either form and read back under the field; a
+    text that is not a date is said so and leaves that bound open."""
+    if key not in st.session_state:
+        value = state.values[field]
+        st.session_state[key] = (format_date(value, current_language(), empty="")
+                                 if isinstance(value, date) else str(value or ""))
+    state.bind(field, key)
+    text = where.text_input(label, key=key, placeholder=t("date_field.placeholder"))
+    if text and text.strip():
+        day = date_or_none(text)
+        if day is None:
+            where.error(t("date_field.unreadable", text=text.strip()),
+                        icon=":material/event_busy:")
+        else:
+            where.caption(t("date_field.read_as", date=fmt_date(day)))
 
 
 def clear_search() -> None:
@@ -562,16 +590,12 @@ def _filters(state: SearchState, counts: dict[str, dict[str, int]] | None,
                           fallback=("en", "ja"), name=language_label)
         st.markdown(f"**{t('coi.published')}**")
         left, right = st.columns(2)
-        left.date_input(t("coi.from"), value=None, format="YYYY-MM-DD",
-                        key=state.bind("published_from", "coi_published_from"))
-        right.date_input(t("coi.to"), value=None, format="YYYY-MM-DD",
-                         key=state.bind("published_to", "coi_published_to"))
+        _date_filter(left, state, "published_from", "coi_published_from", t("coi.from"))
+        _date_filter(right, state, "published_to", "coi_published_to", t("coi.to"))
         st.markdown(f"**{t('coi.added')}**")
         left, right = st.columns(2)
-        left.date_input(t("coi.from"), value=None, format="YYYY-MM-DD",
-                        key=state.bind("added_from", "coi_added_from"))
-        right.date_input(t("coi.to"), value=None, format="YYYY-MM-DD",
-                         key=state.bind("added_to", "coi_added_to"))
+        _date_filter(left, state, "added_from", "coi_added_from", t("coi.from"))
+        _date_filter(right, state, "added_to", "coi_added_to", t("coi.to"))
         st.checkbox(t("coi.current_only"), key=state.bind("current_only", "coi_current_only"),
                     help=t("coi.current_only_help"))
         st.selectbox(t("coi.sort"), ("relevance", "published", "added"),
