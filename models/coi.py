@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -121,10 +121,19 @@ class CoiTermStat(SQLModel, table=True):
 
 
 class CoiCitation(SQLModel, table=True):
-    """A passage cited for a case: in a finding, an interview answer or a decision."""
+    """A passage cited for a case: in a finding, an interview answer or a decision.
+
+    A passage is cited at most once in a case: the database refuses a second citation in
+    force of the same passage (a partial unique index over the citations not removed, so a
+    removed citation stays in the record and the passage can be cited again)."""
 
     __tablename__ = "coi_citation"
-    __table_args__ = (Index("ix_coi_citation_case", "application_id", "removed_at"),)
+    __table_args__ = (
+        Index("ix_coi_citation_case", "application_id", "removed_at"),
+        Index("uq_coi_citation_live", "application_id", "passage_id", unique=True,
+              sqlite_where=text("removed_at IS NULL"),
+              postgresql_where=text("removed_at IS NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(sa_column=Column(Integer, ForeignKey("application.id"),
