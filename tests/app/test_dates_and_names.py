@@ -21,6 +21,8 @@ from workbench.settings import get_settings
 
 TODAY = date(2024, 2, 14)
 EN = catalogue("en")
+#: The incident form's required "What happened" field, as labelled.
+WHAT_HAPPENED = EN["form.required"].format(label=EN["interview.incident_what"])
 
 
 @pytest.fixture
@@ -316,7 +318,7 @@ def test_an_incident_date_in_either_form_or_none(interview_case, typed: str,  # 
     by_label(at.text_input, EN["interview.incident_date"]).input(typed)
     if not typed:
         by_label(at.text_input, EN["interview.incident_when_words"]).input("spring 2019")
-    by_label(at.text_area, EN["form.required"].format(label=EN["interview.incident_what"])).input("Beaten at a rally.")
+    by_label(at.text_area, WHAT_HAPPENED).input("Beaten at a rally.")
     by_label(at.button, EN["interview.incident_submit"]).click().run()
     assert not at.exception, at.exception
     [incident] = _view(engine, staff, case_id).incidents
@@ -328,7 +330,7 @@ def test_an_incident_date_that_cannot_be_read_is_not_saved_as_no_date(interview_
     at = _interview(case_id)
     by_label(at.text_input, EN["interview.incident_date"]).input("summer 2023")
     by_label(at.text_input, EN["interview.incident_when_words"]).input("in the summer")
-    by_label(at.text_area, EN["form.required"].format(label=EN["interview.incident_what"])).input("Beaten at a rally.")
+    by_label(at.text_area, WHAT_HAPPENED).input("Beaten at a rally.")
     by_label(at.button, EN["interview.incident_submit"]).click().run()
     assert EN["date_field.unreadable"].format(text="summer 2023") in [e.value for e in at.error]
     assert not _view(engine, staff, case_id).incidents
