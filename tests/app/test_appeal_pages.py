@@ -17,6 +17,7 @@ from models import (
     Appeal,
     CaseState,
     CoiCitation,
+    CoiPassage,
     CounsellorOpinion,
     Decision,
     DecisionStatus,
@@ -186,11 +187,17 @@ def test_a_passage_cited_after_opening_joins_the_file(review: Review) -> None:
     at.run()  # another run of the page is not another opening
     assert len(audit_entries(r.engine, "case.open", actor_id=r.counsellors[1].id)) == 1
 
-    with unit_of_work(r.engine) as s:  # cited again, from the COI library, for another finding
+    with unit_of_work(r.engine) as s:  # another passage cited, from the COI library
         first = s.execute(select(CoiCitation).where(CoiCitation.application_id == r.case_id)
                           ).scalar_one()
-        s.add(CoiCitation(application_id=r.case_id, passage_id=first.passage_id,
-                          document_id=first.document_id, quote=first.quote,
+        cited = s.get(CoiPassage, first.passage_id)
+        other = CoiPassage(document_id=cited.document_id, paragraph=cited.paragraph + 1,
+                           page=cited.page, text="Detainees describe beatings in custody.",
+                           index_text="detainees describe beatings in custody")
+        s.add(other)
+        s.flush()
+        s.add(CoiCitation(application_id=r.case_id, passage_id=other.id,
+                          document_id=other.document_id, quote=other.text[:200],
                           reference=first.reference, accessed_on=clock.today(),
                           finding="Beatings in detention.", created_by_id=r.counsellors[1].id))
     at.run()
