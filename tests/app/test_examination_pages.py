@@ -27,7 +27,7 @@ from tests.integration.test_examination import (
     cite_passage,
     hold_interview,
 )
-from workbench import assessments, decisions, interviews
+from workbench import assessments, clock, decisions, interviews
 from workbench.db import unit_of_work
 from workbench.ui.interview import section_key, tabs_key, widget_key
 
@@ -326,9 +326,9 @@ def test_the_decision_from_draft_to_approval(exam_case) -> None:  # noqa: ANN001
     assert "Decision approved." in messages(manager)
     assert case_row(engine, case_id).state == CaseState.APPROVED
 
-    # The notice date is typed (2025-12-07 or 令和7年12月7日) and starts at today.
+    # The notice date is typed (2025-12-07 or 令和7年12月7日) and starts at the office's today.
     assert by_label(manager.text_input, "Date the notice was served").value == \
-        date.today().isoformat()
+        clock.today().isoformat()
     assert any("the decision is final: it cannot be edited" in w.value
                for w in manager.warning)
     button(manager, "Record the notice as served").click().run()
