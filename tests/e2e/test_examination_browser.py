@@ -125,6 +125,25 @@ def _wait_for_answers(db: E2EDatabase, inquirer: Actor, case_id: int, ids: set[s
     raise AssertionError(f"answers {ids - set(view.answers)} were not saved")
 
 
+
+def start_record_with_session(page: Page, start: str, end: str, place: str, language: str,
+                              interpreter: str) -> None:
+    """On the interview page: open the Record tab, start the record and add its first
+    session."""
+    body = main(page)
+    _click(page, page.get_by_role("tab", name="Record"))
+    _click(page, body.get_by_role("button", name="Start the interview record"))
+    _done(page, "The interview record is open. Answers are saved as you go.")
+    form = body.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Add the session"))
+    form.get_by_role("textbox", name="Start (HH:MM)").fill(start)
+    form.get_by_role("textbox", name="End (HH:MM)").fill(end)
+    form.get_by_role("textbox", name="Place").fill(place)
+    form.get_by_role("textbox", name="Language", exact=True).fill(language)
+    form.get_by_role("textbox", name="Interpreter").fill(interpreter)
+    _click(page, form.get_by_role("button", name="Add the session"))
+    _done(page, "Session 1 added.")
+
 def test_examination_from_interview_to_the_served_notice(page: Page, base_url: str,
                                                          e2e_db: E2EDatabase,
                                                          exam_case: tuple[int, str]) -> None:
@@ -148,18 +167,7 @@ def test_examination_from_interview_to_the_served_notice(page: Page, base_url: s
     screenshot(page, "examination-01-preparation")
 
     # The record: start it, add a session, answer as the interview goes.
-    _click(page, page.get_by_role("tab", name="Record"))
-    _click(page, body.get_by_role("button", name="Start the interview record"))
-    _done(page, "The interview record is open. Answers are saved as you go.")
-    form = body.get_by_test_id("stForm").filter(
-        has=page.get_by_role("button", name="Add the session"))
-    form.get_by_role("textbox", name="Start (HH:MM)").fill("09:30")
-    form.get_by_role("textbox", name="End (HH:MM)").fill("11:45")
-    form.get_by_role("textbox", name="Place").fill("Tokyo, room 4")
-    form.get_by_role("textbox", name="Language", exact=True).fill("Sinhala")
-    form.get_by_role("textbox", name="Interpreter").fill("K. Silva")
-    _click(page, form.get_by_role("button", name="Add the session"))
-    _done(page, "Session 1 added.")
+    start_record_with_session(page, "09:30", "11:45", "Tokyo, room 4", "Sinhala", "K. Silva")
 
     _answer_text(page, widget_key(case_id, "opening.interview_language"), "Sinhala")
     _choose(page, widget_key(case_id, "opening.identity_confirmed"), "Yes")

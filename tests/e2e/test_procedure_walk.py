@@ -48,6 +48,7 @@ from tests.e2e.test_examination_browser import (
     _keyed,
     _state,
     _wait_for_answers,
+    start_record_with_session,
 )
 from tests.e2e.test_workbench_browser import expander, main, open_menu_page
 from tests.integration.test_examination import answer_required
@@ -215,18 +216,7 @@ def _interview(page: Page, db: E2EDatabase, case_id: int) -> None:
     _click(page, section.get_by_role("link", name="Open the interview"))
     expect(body.get_by_role("heading", name=f"Interview · {FAMILY.upper()} {GIVEN}")
            ).to_be_visible()
-    _click(page, page.get_by_role("tab", name="Record"))
-    _click(page, body.get_by_role("button", name="Start the interview record"))
-    _done(page, "The interview record is open. Answers are saved as you go.")
-    form = body.get_by_test_id("stForm").filter(
-        has=page.get_by_role("button", name="Add the session"))
-    form.get_by_role("textbox", name="Start (HH:MM)").fill("10:00")
-    form.get_by_role("textbox", name="End (HH:MM)").fill("12:30")
-    form.get_by_role("textbox", name="Place").fill("Tokyo, room 2")
-    form.get_by_role("textbox", name="Language", exact=True).fill("Tamil")
-    form.get_by_role("textbox", name="Interpreter").fill("R. Kumar")
-    _click(page, form.get_by_role("button", name="Add the session"))
-    _done(page, "Session 1 added.")
+    start_record_with_session(page, "10:00", "12:30", "Tokyo, room 2", "Tamil", "R. Kumar")
 
     left = _required_left(page)
     _answer_text(page, widget_key(case_id, "opening.interview_language"), "Tamil")
