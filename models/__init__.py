@@ -46,6 +46,7 @@ from models.examination import (
     InterviewSession,
     MaterialFact,
 )
+from models.forecast import ForecastScenario
 from models.person import Person, PersonCreate, PersonRead, PersonUpdate
 from models.review import (
     Appeal,
@@ -99,6 +100,7 @@ __all__ = [
     "ElementAssessment",
     "ElementFinding",
     "FactFinding",
+    "ForecastScenario",
     "Hearing",
     "HearingEntry",
     "IdentityLink",

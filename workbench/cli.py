@@ -496,3 +496,7 @@ def serve(host: str, port: int) -> None:
 from workbench.cli_triage import triage_group  # noqa: E402
 
 main.add_command(triage_group)
+
+from workbench.forecast.cli import forecast_group  # noqa: E402
+
+main.add_command(forecast_group)
