@@ -82,6 +82,9 @@ class History:
     #: How much of the examination follows the lodging order: 1 strictly oldest first, 0 in
     #: no relation to age (fitted on the recent drafts, see ``oldest_first_share``).
     oldest_first: float = 1.0
+    #: Draw each week's capacity as Poisson around the recent mean, in proportion to the busy
+    #: inquirers (a c-server queue), instead of one of the recent weeks.
+    poisson_capacity: bool = False
     sorting_median_days: float | None = None
     approval_median_days: float | None = None
 
@@ -326,25 +329,6 @@ def read_history(session: Session, as_of: date, settings: Settings | None = None
         approval_median_days=approval_median, oldest_first=oldest_first)
 
 
-def oldest_first_share(waiting: np.ndarray, drafted: np.ndarray) -> float:
-    """The share ``alpha`` of the examinations done in lodging order that best explains the
-    recent drafts by lodging month (``drafted``), given the cases that were waiting
-    (``waiting`` now, plus those drafted since): drafted = alpha * oldest-first +
-    (1 - alpha) * in proportion to what waits, fitted by least squares, within [0, 1]."""
-    total = drafted.sum()
-    available = waiting + drafted
-    if total <= 0 or available.sum() <= 0:
-        return 1.0
-    before = np.cumsum(available) - available
-    fifo = np.clip(total - before, 0, available)
-    proportional = available * (total / available.sum())
-    direction = fifo - proportional
-    norm = float(direction @ direction)
-    if norm <= 0:
-        return 1.0
-    return float(np.clip((drafted - proportional) @ direction / norm, 0.0, 1.0))
-
-
 def _bc_share(kind_counts: np.ndarray) -> np.ndarray:
     """Share of Category B or C among the sorted arrivals of each queue and repeat flag
     (over all groups), with the whole office's share where a cell has none sorted."""
@@ -355,6 +339,35 @@ def _bc_share(kind_counts: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, bc / total, overall)
     return share
+
+
+def _median_position(counts: np.ndarray) -> float:
+    """The lodging month (fractional index) below which half of ``counts`` lie."""
+    cum = np.cumsum(counts)
+    half = cum[-1] / 2
+    i = int(np.searchsorted(cum, half))
+    below = cum[i - 1] if i else 0.0
+    return i + (half - below) / counts[i] if counts[i] else float(i)
+
+
+def oldest_first_share(waiting: np.ndarray, drafted: np.ndarray) -> float:
+    """The share ``alpha`` of the examinations done in lodging order that best explains the
+    recent drafts by lodging month (``drafted``), given the cases that were waiting
+    (``waiting`` now, plus those drafted since). The drafts are modelled as ``alpha`` taken
+    oldest first and the rest in proportion to what waits; ``alpha`` is the one (in steps
+    of 0.02) whose median lodging month is nearest that of the actual drafts, the figure a
+    forecast of the time to decision depends on."""
+    total = drafted.sum()
+    available = waiting + drafted
+    if total <= 0 or available.sum() <= 0:
+        return 1.0
+    before = np.cumsum(available) - available
+    fifo = np.clip(total - before, 0, available)
+    proportional = available * (total / available.sum())
+    target = _median_position(drafted)
+    grid = np.linspace(0.0, 1.0, 51)
+    gaps = [abs(_median_position(a * fifo + (1 - a) * proportional) - target) for a in grid]
+    return float(grid[int(np.argmin(gaps))])
 
 
 __all__ = ["KINDS", "OTHER", "History", "month_index", "month_start", "read_history",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -128,20 +129,48 @@ def _quantile_steps(cum: np.ndarray, q: float) -> np.ndarray:
     return np.where(ok, steps, np.inf)
 
 
+@dataclass
+class Trajectories:
+    """The runs week by week: totals per stage [T, R], completions and decisions per lodging
+    month [T, R, C], arrivals and withdrawals per lodging month [R, C]."""
+
+    weeks: int
+    stages: dict[str, np.ndarray]
+    completed: np.ndarray
+    decided: np.ndarray
+    decided_total: np.ndarray
+    lodged: np.ndarray
+    withdrawn: np.ndarray
+
+
 def simulate(history: History, scenario: Scenario, *, runs: int = 200, months: int = 12,
              seed: int = 2024, standard_months: int = 6, tail_months: int = TAIL_MONTHS,
              progress: Progress | None = None) -> tuple[list[MonthPoint], list[CohortPoint]]:
     """Run the forecast; return the month ends and the lodging months."""
+    weeks = int(math.ceil((months + 1 + tail_months) * WEEKS_PER_MONTH))
+    runs_ = run_weeks(history, scenario, runs=runs, weeks=weeks, seed=seed, progress=progress)
+    points = _month_points(history, months, runs_.stages, runs_.decided, runs_.decided_total,
+                           weeks)
+    lodging = _cohort_points(history, months, runs_.lodged, runs_.withdrawn, runs_.decided,
+                             standard_months, weeks)
+    if progress:
+        progress(1.0, "done")
+    return points, lodging
+
+
+def run_weeks(history: History, scenario: Scenario, *, runs: int, weeks: int, seed: int = 2024,
+              progress: Progress | None = None, by_month: bool = True) -> Trajectories:
+    """``runs`` runs of ``weeks`` weeks from the history's day. Without ``by_month`` the
+    completions and decisions are kept as totals (a lodging-month axis of one)."""
     h, rng = history, np.random.default_rng(seed)
     ranks = _ranks(scenario.priority)
     alpha = 1.0 if scenario.priority == "oldest" else h.oldest_first
     classes = int(ranks.max()) + 1
     n_q = len(h.queues)
-    horizon_months = months + 1 + tail_months
-    weeks = int(math.ceil(horizon_months * WEEKS_PER_MONTH))
     last_past = h.months  # lodging months before and including the as-of month
-    cohorts = last_past + horizon_months + 1
     as_of = h.as_of
+    cohorts = month_index(as_of + timedelta(days=7 * weeks + 3)) - h.first_month + 1
+
     # Lodging month of each week's arrivals (a week counts in the month of its middle day).
     week_cohort = np.array([month_index(as_of + timedelta(days=7 * t + 3)) - h.first_month
                             for t in range(weeks)])
@@ -189,11 +218,12 @@ def simulate(history: History, scenario: Scenario, *, runs: int = 200, months: i
     arrivals = np.zeros((weeks, runs, n_q, classes))
     lodged = np.zeros((runs, cohorts))
     withdrawn = np.zeros((runs, cohorts))
-    completed = np.zeros((weeks, runs, cohorts), dtype=np.float32)
+    completed = np.zeros((weeks, runs, cohorts if by_month else 1), dtype=np.float32)
     exam_total = np.zeros((weeks, runs))
     sorting_total = np.zeros((weeks, runs))
     sorting_now = np.full(runs, float(h.unsorted.sum()))
     cap_weeks = h.capacity_weeks
+    cap_mean = cap_weeks.mean(axis=1) * scale + extra
     nonzero_pmf = [(d, p) for d, p in enumerate(h.sorting_pmf) if p > 0]
     report_every = max(1, weeks // 20)
     for t in range(weeks):
@@ -215,15 +245,20 @@ def simulate(history: History, scenario: Scenario, *, runs: int = 200, months: i
             gone = x * h.withdrawal_rate
             withdrawn += gone.sum(axis=(1, 2))
             x -= gone
-        pick = rng.integers(0, cap_weeks.shape[1], size=(runs, n_q))
-        capacity = cap_weeks[np.arange(n_q)[None, :], pick] * scale[None, :]
-        if extra.any():
-            capacity = capacity + rng.poisson(extra[None, :], size=(runs, n_q))
         held = x.sum(axis=(2, 3))
-        capacity = capacity * np.minimum(1.0, held / servers[None, :])
+        busy = np.minimum(1.0, held / servers[None, :])
+        if h.poisson_capacity:
+            capacity = rng.poisson(cap_mean[None, :] * busy).astype(float)
+        else:
+            pick = rng.integers(0, cap_weeks.shape[1], size=(runs, n_q))
+            capacity = cap_weeks[np.arange(n_q)[None, :], pick] * scale[None, :]
+            if extra.any():
+                capacity = capacity + rng.poisson(extra[None, :], size=(runs, n_q))
+            capacity = capacity * busy
         served = _serve(x, capacity, alpha)
         x -= served
-        completed[t] = served.sum(axis=(1, 2))
+        completed[t] = (served.sum(axis=(1, 2)) if by_month
+                        else served.sum(axis=(1, 2, 3))[:, None])
         exam_total[t] = x.sum(axis=(1, 2, 3))
         sorting_total[t] = sorting_now
         if progress and (t % report_every == 0 or t == weeks - 1):
@@ -237,7 +272,8 @@ def simulate(history: History, scenario: Scenario, *, runs: int = 200, months: i
             decided[d:] += completed[:weeks - d] * np.float32(p)
     for d, p in enumerate(approval_forward):
         if p > 0 and d < weeks:
-            decided[d, :, :last_past] += (approval_start * p)[None].astype(np.float32)
+            start = approval_start if by_month else approval_start.sum(keepdims=True)
+            decided[d, :, :len(start)] += (start * p)[None].astype(np.float32)
     decided_total = decided.sum(axis=2, dtype=np.float64)  # [T, R]
     approval_total = (approval_start.sum() + np.cumsum(completed.sum(axis=2), axis=0)
                       - np.cumsum(decided_total, axis=0))
@@ -254,13 +290,12 @@ def simulate(history: History, scenario: Scenario, *, runs: int = 200, months: i
     if progress:
         progress(0.92, "figures")
 
-    stage_totals = {"sorting": sorting_total, "examination": exam_total,
-                    "approval": approval_total, "review": review_total}
-    points = _month_points(h, months, stage_totals, decided, decided_total, weeks)
-    lodging = _cohort_points(h, months, lodged, withdrawn, decided, standard_months, weeks)
-    if progress:
-        progress(1.0, "done")
-    return points, lodging
+    stages = {"sorting": sorting_total, "examination": exam_total,
+              "approval": approval_total, "review": review_total}
+    return Trajectories(weeks=weeks, stages=stages, completed=completed, decided=decided,
+                        decided_total=decided_total, lodged=lodged, withdrawn=withdrawn)
+
+
 
 
 def _week_of(as_of: date, day: date) -> int:
@@ -349,4 +384,5 @@ def inputs_of(h: History) -> Inputs:
         backlog_now=h.backlog_now(), offices=list(h.queues), groups=list(h.groups))
 
 
-__all__ = ["TAIL_MONTHS", "WEEKS_PER_MONTH", "inputs_of", "simulate"]
+__all__ = ["TAIL_MONTHS", "WEEKS_PER_MONTH", "Trajectories", "inputs_of", "run_weeks",
+           "simulate"]
