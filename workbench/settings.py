@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     appeal_max_file_mb: int = Field(default=20, ge=1)
     appeal_max_files: int = Field(default=100, ge=1)
 
+    # Forecast.
+    #: Simulation runs of each forecast the dashboard shows (its bands are the 10th and 90th
+    #: percentiles over the runs; fewer runs are quicker and rougher).
+    forecast_runs: int = Field(default=200, ge=10, le=2000)
+
     #: When set, every script run of the app appends its duration to this file (for the
     #: load benchmark: how long the server itself takes, apart from the browser's work).
     run_timing_log: Path | None = None

@@ -21,7 +21,7 @@ from workbench.actor import Actor
 from workbench.dashboard import DashboardFilter
 from workbench.db import get_engine, unit_of_work
 from workbench.i18n import t, tn
-from workbench.ui import nav
+from workbench.ui import forecast, nav
 from workbench.ui.errors import shown_errors
 from workbench.ui.format import (
     category_label,
@@ -42,7 +42,7 @@ DRILL_KEY = "wb_dash_drill"
 CACHE_KEY = "wb_dash_cache"
 EXPORT_KEY = "wb_dash_export"
 CACHE_SECONDS = 300
-VIEWS = ("backlog", "processing", "flows", "workload")
+VIEWS = ("backlog", "processing", "flows", "workload", "forecast")
 
 
 def _cached(name: str, f: DashboardFilter, compute: Callable[[], object]) -> object:
@@ -455,17 +455,26 @@ def workload_view(actor: Actor, f: DashboardFilter) -> None:
 
 def render(actor: Actor) -> None:
     st.title(t("dashboard.title"))
+    if st.session_state.get("dash_view") == "forecast":
+        _views()  # the forecast covers the whole office: no filter bar
+        with shown_errors():
+            forecast.render(actor)
+        return
     with shown_errors():
         f = filter_bar(actor)
     st.caption(md(_describe(f)))
-    view = st.segmented_control(t("dashboard.view"), list(VIEWS),
-                                format_func=lambda v: t(f"dashboard.view_{v}"),
-                                default="backlog", key="dash_view",
-                                label_visibility="collapsed") or "backlog"
+    view = _views()
     with shown_errors():
         {"backlog": backlog_view, "processing": processing_view, "flows": flows_view,
          "workload": workload_view}[view](actor, f)
     show_drill(actor, f)
+
+
+def _views() -> str:
+    return st.segmented_control(t("dashboard.view"), list(VIEWS),
+                                format_func=lambda v: t(f"dashboard.view_{v}"),
+                                default="backlog", key="dash_view",
+                                label_visibility="collapsed") or "backlog"
 
 
 __all__ = ["render"]
