@@ -245,8 +245,13 @@ def read_history(session: Session, as_of: date, settings: Settings | None = None
     # The backlog on the day, by stage.
     withdrawn = exists().where(e.application_id == a.id, e.action == _WITHDRAW,
                                e.occurred_at < as_of_utc)
-    drafted_then = exists().where(e.application_id == a.id, e.action == _DRAFT,
-                                  e.occurred_at < as_of_utc)
+    def events_before(action: str):  # noqa: ANN202
+        return (select(func.count()).select_from(e)
+                .where(e.application_id == a.id, e.action == action, e.occurred_at < as_of_utc)
+                .correlate(a).scalar_subquery())
+
+    # drafted and not returned since (a returned draft is examined again)
+    drafted_then = events_before(_DRAFT) > events_before(_RETURN)
     pending = (a.lodged_date < as_of) & or_(a.decided_on.is_(None), a.decided_on >= as_of)
     rows = session.execute(
         select(u.office, a.office, a.lodged_date, bc, sorted_then, repeat, drafted_then,
