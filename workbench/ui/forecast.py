@@ -60,6 +60,8 @@ PALETTE = ("#3b6ea5", "#d1495b", "#e09f3e", "#00798c", "#66a182", "#8d6a9f", "#2
            "#c97c5d")
 RULE_COLOUR = "#b03a2e"
 PROGRESS_STAGES = ("history", "simulation", "figures", "done")
+#: The baseline's priority rule: the order the office works in now.
+BASE_PRIORITY = Scenario().priority
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def describe(scenario: Scenario) -> str:
              for office, change in scenario.inquirers.items()]
     parts += [t("forecast.describe_arrivals", group=group_label(group),
                 change=f"{change:+g}") for group, change in scenario.arrivals.items()]
-    if scenario.priority != "oldest":
+    if scenario.priority != BASE_PRIORITY:
         parts.append(priority_label(scenario.priority))
     if scenario.standard_months is not None:
         parts.append(t("forecast.describe_standard", months=scenario.standard_months))
@@ -224,7 +226,7 @@ def _backtest(actor: Actor) -> Backtest | None:
 
 def _draft() -> dict:
     return st.session_state.setdefault(DRAFT_KEY, {
-        "from": None, "name": "", "inquirers": {}, "arrivals": {}, "priority": "oldest",
+        "from": None, "name": "", "inquirers": {}, "arrivals": {}, "priority": BASE_PRIORITY,
         "standard_on": False, "standard": get_settings().standard_period_months})
 
 
@@ -233,7 +235,7 @@ def _load(scenario: Scenario | None, saved_id: int | None) -> dict:
     standard = get_settings().standard_period_months
     if scenario is None:
         return {"from": saved_id, "name": "", "inquirers": {}, "arrivals": {},
-                "priority": "oldest", "standard_on": False, "standard": standard}
+                "priority": BASE_PRIORITY, "standard_on": False, "standard": standard}
     return {"from": saved_id, "name": scenario.name, "inquirers": dict(scenario.inquirers),
             "arrivals": dict(scenario.arrivals), "priority": scenario.priority,
             "standard_on": scenario.standard_months is not None,
@@ -709,7 +711,8 @@ def _labels(names: Sequence[str]) -> list[str]:
 def render(actor: Actor) -> None:
     saved = {s.id: s for s in _query(fc.list_scenarios, actor)}
     _apply_pending(saved)
-    show_flash()
+    with st.container():  # always there, so that the editor below keeps its place (and
+        show_flash()      # stays open) when a message is shown
     st.caption(t("forecast.intro", runs=_runs()))
     if st.session_state.get(COMPARE_KEY):
         st.session_state[COMPARE_KEY] = [i for i in st.session_state[COMPARE_KEY] if i in saved]
