@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.db import make_engine, upgrade
+from workbench.core.db import make_engine, upgrade
 
 
 def fresh_sqlite(directory: Path | None = None):  # noqa: ANN201

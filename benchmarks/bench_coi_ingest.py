@@ -31,9 +31,9 @@ import pypdfium2 as pdfium
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import fresh_sqlite, machine  # noqa: E402
-from workbench import coi_library  # noqa: E402
-from workbench.actor import Actor  # noqa: E402
-from workbench.settings import Settings  # noqa: E402
+from workbench.core.actor import Actor  # noqa: E402
+from workbench.core.settings import Settings  # noqa: E402
+from workbench.library import coi_library  # noqa: E402
 
 DEFAULT_PDFS = Path(__file__).resolve().parents[2] / "shared" / "coi-samples" / "pdf"
 

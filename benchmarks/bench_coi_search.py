@@ -147,7 +147,7 @@ def build_postgres(url: str, passages: int, seed: int) -> float:
 
     import psycopg
 
-    from workbench.db import upgrade
+    from workbench.core.db import upgrade
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     base, _, name = dsn.rpartition("/")
@@ -281,14 +281,14 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {machine()}")
     if args.postgres:
-        from workbench.db import make_engine
+        from workbench.core.db import make_engine
 
         if not args.reuse:
             seconds = build_postgres(args.postgres, args.passages, args.seed)
             print(f"built {args.passages:,} passages on PostgreSQL in {seconds:.0f} s")
         engine = make_engine(args.postgres)
     elif args.reuse and args.dir and (args.dir / "bench.db").is_file():
-        from workbench.db import make_engine
+        from workbench.core.db import make_engine
 
         path = args.dir / "bench.db"
         engine = make_engine(f"sqlite:///{path}")

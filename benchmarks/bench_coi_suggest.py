@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import fresh_sqlite, machine  # noqa: E402
 from coi.evaluation import evaluate, load_judged  # noqa: E402
-from workbench import coi_library  # noqa: E402
-from workbench.db import make_engine, unit_of_work, upgrade  # noqa: E402
+from workbench.core.db import make_engine, unit_of_work, upgrade  # noqa: E402
+from workbench.core.settings import Settings  # noqa: E402
 from workbench.demo.coi_samples import COI_DATA_DIR, load_coi_samples  # noqa: E402
-from workbench.settings import Settings  # noqa: E402
+from workbench.library import coi_library  # noqa: E402
 
 
 def main() -> None:

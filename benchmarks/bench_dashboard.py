@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_dashboard.py --database PATH --runs 7   # reuse a load
 
 Loads ``--cases`` demo applications into a fresh SQLite file (or reuses one), then times each
-dashboard query (``workbench.dashboard``) with no filter and with a typical filter (one
+dashboard query (``workbench.reporting.dashboard``) with no filter and with a typical filter (one
 office, a year), and the dashboard page's server time: one rerun of the Streamlit script
 through ``AppTest`` per view, its figures not yet in the session (the first look at a view
 after a filter change). Reference in the same run: one full scan of the application table.
@@ -37,10 +37,10 @@ def main() -> None:
     from sqlalchemy import func, select, text
 
     from models import Application, User
-    from workbench import dashboard as dash
-    from workbench.actor import Actor
-    from workbench.dashboard import DashboardFilter
-    from workbench.db import make_engine, unit_of_work
+    from workbench.core.actor import Actor
+    from workbench.core.db import make_engine, unit_of_work
+    from workbench.reporting import dashboard as dash
+    from workbench.reporting.dashboard import DashboardFilter
 
     engine = make_engine(f"sqlite:///{path}")
     with unit_of_work(engine, write=False) as s:

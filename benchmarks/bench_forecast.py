@@ -37,13 +37,13 @@ def main() -> None:
     from sqlalchemy import func, select, text
 
     from models import Application, Role, User
-    from workbench import clock
-    from workbench.actor import Actor
-    from workbench.db import get_engine, unit_of_work
-    from workbench.forecast import Scenario, clear_cache, forecast, latest_backtest
-    from workbench.forecast.history import read_history
-    from workbench.forecast.simulation import simulate
-    from workbench.settings import get_settings
+    from workbench.core import clock
+    from workbench.core.actor import Actor
+    from workbench.core.db import get_engine, unit_of_work
+    from workbench.core.settings import get_settings
+    from workbench.reporting.forecast import Scenario, clear_cache, forecast, latest_backtest
+    from workbench.reporting.forecast.history import read_history
+    from workbench.reporting.forecast.simulation import simulate
 
     get_settings.cache_clear()  # the database named by WORKBENCH_DATABASE_URL just now
     engine = get_engine()

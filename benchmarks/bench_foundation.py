@@ -7,7 +7,7 @@ insertion), median of ``--load-runs``. Reference in the same run: generating the
 alone, and writing them with the standard library's sqlite3 ``executemany`` into another
 fresh file (no SQLAlchemy), so the ratio shows what the loader adds to the bare minimum.
 
-Summary: ``workbench.processing.processing_summary`` over the loaded caseload, median of
+Summary: ``workbench.core.processing.processing_summary`` over the loaded caseload, median of
 ``--summary-runs`` after one warm-up. Reference: one full scan of the status-event table
 (``SELECT count(*), max(occurred_at) FROM status_event``) in the same run.
 """
@@ -27,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import fresh_sqlite, machine, summarise, timed  # noqa: E402
-from workbench.actor import Actor  # noqa: E402
-from workbench.db import unit_of_work  # noqa: E402
+from workbench.core.actor import Actor  # noqa: E402
+from workbench.core.db import unit_of_work  # noqa: E402
+from workbench.core.processing import processing_summary  # noqa: E402
 from workbench.demo import DemoActors, ensure_demo_accounts, generate, load_demo  # noqa: E402
-from workbench.processing import processing_summary  # noqa: E402
 
 AS_OF = date(2025, 12, 31)
 

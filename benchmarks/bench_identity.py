@@ -169,14 +169,14 @@ def variant(rng: random.Random, rec: IdentityRecord, pid: str) -> IdentityRecord
 
 def sql_search(people: list[IdentityRecord], queries: list[tuple[IdentityRecord, str | None]],
                directory: Path | None) -> None:
-    """The case file's search (``triage_desk.identity_candidates``) over the same people in
+    """The case file's search (``identity_links.identity_candidates``) over the same people in
     SQLite: name keys in ``person_name_key``, candidates ranked by shared keys in SQL."""
     from sqlmodel import Session
 
     from benchmarks._common import fresh_sqlite
     from models import Person, PersonNameKey
-    from workbench.actor import Actor
-    from workbench.triage_desk import identity_candidates, name_key_rows
+    from workbench.core.actor import Actor
+    from workbench.intake.identity_links import identity_candidates, name_key_rows
 
     engine, path = fresh_sqlite(directory)
     everyone = people + [q for q, _ in queries]

@@ -38,7 +38,7 @@ from sqlmodel import Session  # noqa: E402
 from benchmarks._common import fresh_sqlite, machine  # noqa: E402
 from coi import cjk  # noqa: E402
 from coi.ja_evaluation import compare, load_collection, load_queries  # noqa: E402
-from workbench.db import make_engine, upgrade  # noqa: E402
+from workbench.core.db import make_engine, upgrade  # noqa: E402
 
 KINDS = ("word", "compound", "name", "spelling", "phrase", "inside")
 

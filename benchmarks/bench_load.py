@@ -125,7 +125,7 @@ def demo_database(kind: str, cases: int, directory: Path) -> Iterator[str]:
     """The URL of a fresh demo database (``workbench db upgrade`` + ``workbench demo load``,
     as ``make run`` does), dropped afterwards."""
     if kind == "sqlite":
-        url = f"sqlite:///{directory / 'workbench.db'}"
+        url = f"sqlite:///{directory / 'workbench.core.db'}"
         drop = None
     else:
         admin_url = os.environ.get("WORKBENCH_TEST_POSTGRES_URL")
@@ -163,7 +163,7 @@ def case_ids(url: str) -> dict[str, list[int]]:
     from sqlalchemy import select
 
     from models import Application, User
-    from workbench.db import make_engine, unit_of_work
+    from workbench.core.db import make_engine, unit_of_work
 
     engine = make_engine(url)
     found: dict[str, list[int]] = {}

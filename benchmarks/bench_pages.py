@@ -36,7 +36,7 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     from models import Application, User
-    from workbench.db import make_engine, unit_of_work
+    from workbench.core.db import make_engine, unit_of_work
 
     engine = make_engine(f"sqlite:///{path}")
     with unit_of_work(engine, write=False) as session:

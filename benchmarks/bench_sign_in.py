@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import fresh_sqlite, machine, summarise  # noqa: E402
 from models import Role, User  # noqa: E402
-from workbench import audit, auth, clock  # noqa: E402
-from workbench.actor import Actor  # noqa: E402
-from workbench.db import unit_of_work  # noqa: E402
-from workbench.errors import AuthenticationFailed, SignInThrottled  # noqa: E402
+from workbench.core import audit, auth, clock  # noqa: E402
+from workbench.core.actor import Actor  # noqa: E402
+from workbench.core.db import unit_of_work  # noqa: E402
+from workbench.core.errors import AuthenticationFailed, SignInThrottled  # noqa: E402
 
 PASSWORD = "correct-horse-battery"
 

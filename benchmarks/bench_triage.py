@@ -29,7 +29,7 @@ from benchmarks._common import machine, summarise  # noqa: E402
 from triage import corpus  # noqa: E402
 from triage.engine import Triager  # noqa: E402
 from triage.evaluation import to_input  # noqa: E402
-from workbench.cli_triage import run_batch  # noqa: E402
+from workbench.intake.cli import run_batch  # noqa: E402
 
 
 def write_real_input(path: Path, count: int) -> list[str]:

@@ -120,7 +120,7 @@ class Application(ApplicationBase, table=True):
     review_filed_date: date | None = None
     review_late_reason: str | None = Field(default=None, sa_type=Text)
     review_ruling: ReviewRuling | None = Field(default=None, sa_type=String(24))
-    # Milestones: office-local dates of the events that reached them (workbench.milestones).
+    # Milestones: office-local dates of the events that reached them (workbench.core.milestones).
     sorted_on: date | None = None
     decided_on: date | None = None
     review_filed_on: date | None = None

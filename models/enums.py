@@ -1,7 +1,7 @@
 """Enumerations of the procedure (DOMAIN.md §8.1), stored by value as plain strings.
 
 Each enum carries a short English description; user-facing labels go through the
-translation helper in ``workbench.i18n`` keyed by ``<enum name>.<value>``.
+translation helper in ``workbench.core.i18n`` keyed by ``<enum name>.<value>``.
 """
 
 from __future__ import annotations

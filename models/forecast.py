@@ -13,7 +13,8 @@ from models.types import UTCDateTime, utcnow
 class ForecastScenario(SQLModel, table=True):
     """A named set of changes against the baseline: inquirers added or removed per office,
     arrivals changed per nationality group, the queue's priority rule and the standard
-    period. ``params`` holds them as written by ``workbench.forecast.Scenario.as_dict``."""
+    period. ``params`` holds them as written by
+    ``workbench.reporting.forecast.Scenario.as_dict``."""
 
     __tablename__ = "forecast_scenario"
 

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from models.enums import Role
 from models.types import UTCDateTime, utcnow
 
-#: The shortest password the policy accepts (``workbench.passwords``).
+#: The shortest password the policy accepts (``workbench.core.passwords``).
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -36,7 +36,7 @@ class User(UserBase, table=True):
 
 
 class UserCreate(UserBase):
-    #: Checked against the password policy by the service (``workbench.passwords``), which
+    #: Checked against the password policy by the service (``workbench.core.passwords``), which
     #: gives a plain message; only an absurd length is refused here.
     password: str = Field(max_length=256)
 

@@ -3,14 +3,14 @@ per case per session; every read is still checked by the service."""
 
 import streamlit as st
 
-from workbench.cases import find_case, open_case
-from workbench.db import get_engine, unit_of_work
-from workbench.i18n import t
-from workbench.ui import nav
-from workbench.ui.case_sections import header, sections_for
-from workbench.ui.errors import shown_errors
-from workbench.ui.params import id_param
-from workbench.ui.session import require_actor
+from workbench.core.db import get_engine, unit_of_work
+from workbench.core.i18n import t
+from workbench.intake.cases import find_case, open_case
+from workbench.ui.case_file import header, sections_for
+from workbench.ui.core import nav
+from workbench.ui.core.errors import shown_errors
+from workbench.ui.core.params import id_param
+from workbench.ui.core.session import require_actor
 
 OPENED_KEY = "wb_opened_case"
 

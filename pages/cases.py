@@ -3,14 +3,14 @@
 import streamlit as st
 
 from models import Role
-from workbench.cases import CaseFilter, DraftStage, SortKey, list_cases
-from workbench.db import get_engine, unit_of_work
-from workbench.i18n import t, tn
-from workbench.ui import nav
-from workbench.ui.errors import shown_errors
-from workbench.ui.session import require_actor
-from workbench.ui.tables import case_columns, case_rows
-from workbench.ui.widgets import filter_bar
+from workbench.core.db import get_engine, unit_of_work
+from workbench.core.i18n import t, tn
+from workbench.intake.cases import CaseFilter, DraftStage, SortKey, list_cases
+from workbench.ui.core import nav
+from workbench.ui.core.errors import shown_errors
+from workbench.ui.core.session import require_actor
+from workbench.ui.core.tables import case_columns, case_rows
+from workbench.ui.core.widgets import filter_bar
 
 actor = require_actor()
 st.session_state.pop("wb_opened_case", None)  # coming back to a case is a new opening

@@ -4,16 +4,16 @@ first and marked in the text. Administrators correct the metadata here."""
 
 import streamlit as st
 
-from workbench.coi_library import open_document
-from workbench.db import get_engine, unit_of_work
-from workbench.i18n import t
-from workbench.permissions import Action, may
-from workbench.ui import coi
-from workbench.ui.errors import shown_errors
-from workbench.ui.params import id_param
-from workbench.ui.session import require_actor
-from workbench.ui.text import md
-from workbench.ui.widgets import show_flash
+from workbench.core.db import get_engine, unit_of_work
+from workbench.core.i18n import t
+from workbench.core.permissions import Action, may
+from workbench.library.coi_library import open_document
+from workbench.ui.core.errors import shown_errors
+from workbench.ui.core.params import id_param
+from workbench.ui.core.session import require_actor
+from workbench.ui.core.text import md
+from workbench.ui.core.widgets import show_flash
+from workbench.ui.library import coi
 
 actor = require_actor()
 document_id, passage_id = id_param("doc"), id_param("passage")

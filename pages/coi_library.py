@@ -4,11 +4,11 @@ case. Administrators also add documents and keep the source registry here."""
 
 import streamlit as st
 
-from workbench.i18n import t
-from workbench.permissions import Action, may
-from workbench.ui import coi
-from workbench.ui.session import require_actor
-from workbench.ui.widgets import show_flash
+from workbench.core.i18n import t
+from workbench.core.permissions import Action, may
+from workbench.ui.core.session import require_actor
+from workbench.ui.core.widgets import show_flash
+from workbench.ui.library import coi
 
 actor = require_actor()
 st.title(t("coi.heading"))

@@ -1,6 +1,6 @@
 """Managers' dashboard: backlog, processing times, flows and outcomes, workload."""
 
-from workbench.ui.dashboard import render
-from workbench.ui.session import require_actor
+from workbench.ui.core.session import require_actor
+from workbench.ui.reporting.dashboard import render
 
 render(require_actor())

@@ -1,8 +1,8 @@
 """Standing panels of three refugee examination counsellors (managers): who sits on each,
 who presides, how many appeals each holds; forming and changing a panel."""
 
-from workbench.ui.appeals import render_panels_page
-from workbench.ui.session import require_actor
+from workbench.ui.core.session import require_actor
+from workbench.ui.review.appeals import render_panels_page
 
 actor = require_actor()
 render_panels_page(actor)

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from workbench.errors import AuthenticationFailed
-from workbench.i18n import t
-from workbench.settings import get_settings
-from workbench.ui import language
-from workbench.ui.session import NOTICE_KEY, sign_in, sign_in_with_provider
-from workbench.ui.text import md
+from workbench.core.errors import AuthenticationFailed
+from workbench.core.i18n import t
+from workbench.core.settings import get_settings
+from workbench.ui.core import language
+from workbench.ui.core.session import NOTICE_KEY, sign_in, sign_in_with_provider
+from workbench.ui.core.text import md
 
 with st.sidebar:
     language.switch(None)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from workbench.i18n import t
-from workbench.ui.session import NOTICE_KEY, sign_out
+from workbench.core.i18n import t
+from workbench.ui.core.session import NOTICE_KEY, sign_out
 
 sign_out()
 st.session_state[NOTICE_KEY] = t("sign_in.signed_out")

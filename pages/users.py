@@ -3,7 +3,7 @@
 import streamlit as st
 
 from models import Role
-from workbench.auth import (
+from workbench.core.auth import (
     create_user,
     list_users,
     prepare_new_user,
@@ -12,12 +12,12 @@ from workbench.auth import (
     set_active,
     update_user,
 )
-from workbench.db import get_engine, unit_of_work
-from workbench.i18n import t
-from workbench.ui.errors import shown_errors
-from workbench.ui.format import enum_label
-from workbench.ui.session import require_actor
-from workbench.ui.widgets import flash, show_flash
+from workbench.core.db import get_engine, unit_of_work
+from workbench.core.i18n import t
+from workbench.ui.core.errors import shown_errors
+from workbench.ui.core.format import enum_label
+from workbench.ui.core.session import require_actor
+from workbench.ui.core.widgets import flash, show_flash
 
 actor = require_actor()
 st.title(t("users.heading"))

@@ -16,10 +16,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from models import Application, CaseState, Person, Role, StatusEvent, User
-from workbench import clock
-from workbench.actor import Actor
-from workbench.auth import hash_password
-from workbench.db import make_engine, unit_of_work, upgrade
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.auth import hash_password
+from workbench.core.db import make_engine, unit_of_work, upgrade
 
 PG_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("WORKBENCH_REQUIRE_POSTGRES") == "1"
@@ -51,7 +51,7 @@ def pg_template() -> str | None:
 
 
 def _sqlite_engine(template: Path, tmp_path: Path):  # noqa: ANN202
-    path = tmp_path / "workbench.db"
+    path = tmp_path / "workbench.core.db"
     shutil.copy(template, path)
     return make_engine(f"sqlite:///{path}")
 

@@ -80,7 +80,7 @@ def japanese_font() -> tuple[Path, int] | None:
     (``Noto Sans CJK JP`` in a collection): ``$WORKBENCH_PDF_FONT`` when it is one, else what
     fontconfig lists (``fc-list :lang=ja file``; scripts/ensure-fonts.sh installs IPA Gothic
     when there is none), IPA Gothic and Noto Sans CJK first."""
-    from workbench.documents.fonts import FONT_ENV, japanese_face
+    from workbench.core.documents.fonts import FONT_ENV, japanese_face
 
     try:
         out = subprocess.run(
@@ -103,7 +103,7 @@ def japanese_font() -> tuple[Path, int] | None:
 def add_japanese_font(pdf: FPDF, family: str) -> bool:
     """Register ``japanese_font()`` as ``family``, so that its text reads back whichever kind
     of font it is (see ``output``); False when there is none."""
-    from workbench.documents.fonts import use_cid_codes
+    from workbench.core.documents.fonts import use_cid_codes
 
     found = japanese_font()
     if found is None:
@@ -117,7 +117,7 @@ def add_japanese_font(pdf: FPDF, family: str) -> bool:
 def output(pdf: FPDF, path: Path) -> Path:
     """Write ``pdf`` as the workbench writes its documents: a CID-keyed CFF font (Noto Sans
     CJK) encoded /Identity-H, which every reader decodes."""
-    from workbench.documents.fonts import IdentityOutputProducer
+    from workbench.core.documents.fonts import IdentityOutputProducer
 
     pdf.output(str(path), output_producer_class=IdentityOutputProducer)
     return path

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.db import ensure_migrated, get_engine
-from workbench.errors import DatabaseNotMigrated
-from workbench.i18n import t
-from workbench.settings import get_settings
-from workbench.ui import language, nav
-from workbench.ui.format import enum_label
-from workbench.ui.session import current_actor, hand_over_cookie
-from workbench.ui.text import md, tm
-from workbench.ui.timing import timed_run
+from workbench.core.db import ensure_migrated, get_engine
+from workbench.core.errors import DatabaseNotMigrated
+from workbench.core.i18n import t
+from workbench.core.settings import get_settings
+from workbench.ui.core import language, nav
+from workbench.ui.core.format import enum_label
+from workbench.ui.core.session import current_actor, hand_over_cookie
+from workbench.ui.core.text import md, tm
+from workbench.ui.core.timing import timed_run
+from workbench.ui.reporting.tasks import tasks_title
 
 
 @st.cache_resource
@@ -42,7 +43,7 @@ with timed_run():
         navigation = st.navigation(nav.signed_out_pages(), position="hidden")
         nav.remember_requested(navigation.url_path)
     else:
-        navigation = st.navigation(nav.pages_for(actor))
+        navigation = st.navigation(nav.pages_for(actor, {"tasks": tasks_title(actor)}))
         nav.go_to_requested(actor)
         with st.sidebar:
             st.markdown(f"**{md(actor.display_name)}**  \n{enum_label('role', actor.role)}")

@@ -13,18 +13,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from workbench.actor import Actor
-from workbench.errors import WorkbenchError
+from workbench.core.actor import Actor
+from workbench.core.errors import WorkbenchError
 
 console = Console(stderr=True)
 
 
-def _engine():  # noqa: ANN202
-    from workbench.db import ensure_migrated, get_engine
 
-    engine = get_engine()
-    ensure_migrated(engine)
-    return engine
+def _engine():  # noqa: ANN202
+    from workbench.core.db import migrated_engine
+
+    return migrated_engine()
 
 
 class _Group(click.Group):
@@ -56,8 +55,8 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
-    from workbench.db import current_revision, get_engine, upgrade
-    from workbench.settings import get_settings
+    from workbench.core.db import current_revision, get_engine, upgrade
+    from workbench.core.settings import get_settings
 
     url = get_settings().resolved_database_url
     upgrade(url, revision)
@@ -68,8 +67,8 @@ def db_upgrade(revision: str) -> None:
 def db_check() -> None:
     """Exit non-zero unless the database is at the latest migration and its audit log is
     still append-only (the triggers that refuse UPDATE and DELETE are in place)."""
-    from workbench.audit import missing_protections
-    from workbench.db import unit_of_work
+    from workbench.core.audit import missing_protections
+    from workbench.core.db import unit_of_work
 
     with unit_of_work(_engine(), write=False) as session:
         missing = missing_protections(session)
@@ -101,7 +100,7 @@ def demo_load(cases: int, seed: int, as_of, if_empty: bool) -> None:  # noqa: AN
     from sqlalchemy import func, select
 
     from models import Application
-    from workbench.db import unit_of_work
+    from workbench.core.db import unit_of_work
     from workbench.demo import load_demo
 
     engine = _engine()
@@ -183,8 +182,8 @@ def users() -> None:
 def users_add(username: str, role: str, display_name: str, office: str | None,
               expertise: str | None, password: str | None) -> None:
     """Create an account."""
-    from workbench.auth import create_user, prepare_new_user
-    from workbench.db import unit_of_work
+    from workbench.core.auth import create_user, prepare_new_user
+    from workbench.core.db import unit_of_work
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -200,8 +199,8 @@ def users_add(username: str, role: str, display_name: str, office: str | None,
 @click.option("--json", "as_json", is_flag=True)
 def users_list(as_json: bool) -> None:
     """List accounts."""
-    from workbench.auth import list_users
-    from workbench.db import unit_of_work
+    from workbench.core.auth import list_users
+    from workbench.core.db import unit_of_work
 
     with unit_of_work(_engine()) as session:
         rows = list_users(session, actor=Actor.system("cli"))
@@ -221,8 +220,8 @@ def users_list(as_json: bool) -> None:
 @click.argument("username")
 def users_disable(username: str) -> None:
     """Disable an account (it can no longer sign in; its history stays)."""
-    from workbench.auth import set_active
-    from workbench.db import unit_of_work
+    from workbench.core.auth import set_active
+    from workbench.core.db import unit_of_work
 
     with unit_of_work(_engine()) as session:
         set_active(session, actor=Actor.system("cli"), username=username, active=False)
@@ -233,8 +232,8 @@ def users_disable(username: str) -> None:
 @click.argument("username")
 def users_enable(username: str) -> None:
     """Enable a disabled account."""
-    from workbench.auth import set_active
-    from workbench.db import unit_of_work
+    from workbench.core.auth import set_active
+    from workbench.core.db import unit_of_work
 
     with unit_of_work(_engine()) as session:
         set_active(session, actor=Actor.system("cli"), username=username, active=True)
@@ -254,8 +253,8 @@ def audit() -> None:
               help="A head printed by an earlier verify; it must still be in the chain.")
 def audit_verify(head: str | None) -> None:
     """Check the audit log's hash chain; names the first broken entry."""
-    from workbench import audit as audit_log
-    from workbench.db import unit_of_work
+    from workbench.core import audit as audit_log
+    from workbench.core.db import unit_of_work
 
     anchor = None
     if head:
@@ -321,7 +320,7 @@ def coi_ingest(paths: tuple[Path, ...], countries: tuple[str, ...], source_key: 
     after ingesting the others."""
     from coi.filenames import shown_name
     from coi.ingest import DocumentFields
-    from workbench.coi_library import ingest_files, iter_files
+    from workbench.library.coi_library import ingest_files, iter_files
 
     files, refused = iter_files(paths)
     if title and len(files) > 1:
@@ -387,8 +386,8 @@ def coi_search(query: str, countries, not_countries, only: bool, topics, not_top
     """Search the COI library with the COI portals' query language."""
     from coi.search import FacetFilter, SearchRequest
     from coi.snippets import marked
-    from workbench.coi_library import search
-    from workbench.db import unit_of_work
+    from workbench.core.db import unit_of_work
+    from workbench.library.coi_library import search
 
     request = SearchRequest(
         query=query, countries=FacetFilter(_country_codes(countries),
@@ -428,8 +427,8 @@ def coi_search(query: str, countries, not_countries, only: bool, topics, not_top
 @click.argument("toml_file", required=False, type=click.Path(exists=True, path_type=Path))
 def coi_sources(toml_file: Path | None) -> None:
     """List the source registry, or load sources from a TOML file."""
-    from workbench.coi_library import list_sources, load_sources_file
-    from workbench.db import unit_of_work
+    from workbench.core.db import unit_of_work
+    from workbench.library.coi_library import list_sources, load_sources_file
 
     engine = _engine()
     actor = Actor.system("coi-sources")
@@ -451,7 +450,7 @@ def coi_sources(toml_file: Path | None) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_cmd(path: Path) -> None:
     """Copy the SQLite database to PATH while the app keeps running."""
-    from workbench.backup import backup
+    from workbench.core.backup import backup
 
     report = backup(_engine(), path, actor=Actor.system("cli"))
     click.echo(f"Backup written to {report.path} ({report.bytes:,} bytes); "
@@ -466,8 +465,8 @@ def backup_cmd(path: Path) -> None:
                    "(they are erased; the restore's audit entry says which).")
 def restore_cmd(path: Path, yes: bool, force: bool) -> None:
     """Replace the database with the backup at PATH (stop the app first)."""
-    from workbench.backup import restore
-    from workbench.db import get_engine
+    from workbench.core.backup import restore
+    from workbench.core.db import get_engine
 
     if not yes:
         click.confirm("This replaces every record in the database with the backup. Continue?",
@@ -493,10 +492,10 @@ def serve(host: str, port: int) -> None:
     ])
 
 
-from workbench.cli_triage import triage_group  # noqa: E402
+from workbench.intake.cli import triage_group  # noqa: E402
 
 main.add_command(triage_group)
 
-from workbench.forecast.cli import forecast_group  # noqa: E402
+from workbench.reporting.forecast.cli import forecast_group  # noqa: E402
 
 main.add_command(forecast_group)

@@ -6,7 +6,7 @@ Served by ``streamlit run workbench/server.py`` (``make run``, ``workbench serve
 - ``POST /_wb/session?code=…`` exchanges the one-time code made at sign-in for the session
   token and sets it as an HttpOnly, SameSite=Strict cookie (Secure when the request came over
   HTTPS, directly or through a proxy on this machine that says so). The signed-in page calls
-  it once in the background (``workbench.ui.session.hand_over_cookie``); it answers 204.
+  it once in the background (``workbench.ui.core.session.hand_over_cookie``); it answers 204.
 
 Signing out ends the session record; the cookie left in the browser names an ended session
 and signs nobody in again.
@@ -22,9 +22,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from workbench import oidc, sessions
+from workbench.core import oidc, sessions
+from workbench.core.sessions import SESSION_ROUTE
 
-SESSION_ROUTE = "/_wb/session"
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 

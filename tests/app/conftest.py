@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSWORD, _make_staff
-from workbench.db import dispose_engines, make_engine
-from workbench.settings import get_settings
+from workbench.core.db import dispose_engines, make_engine
+from workbench.core.settings import get_settings
 
 APP = str(Path(__file__).resolve().parents[2] / "workbench" / "app.py")
 

@@ -16,12 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 from models import Application, AuditEvent, StatusEvent, User
 from tests.conftest import insert_case
-from workbench.actor import Actor
-from workbench.db import unit_of_work
-from workbench.ui.session import ACTOR_KEY
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.ui.core.session import ACTOR_KEY
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
-#: The tick a step that cannot be undone waits for (workbench.ui.confirm), and what the form
+#: The tick a step that cannot be undone waits for (workbench.ui.core.confirm), and what the form
 #: says when the step is asked for without it.
 UNDERSTOOD = "I understand this cannot be undone."
 NOT_CONFIRMED = "Tick “I understand this cannot be undone.” first: nothing has been recorded."
@@ -62,7 +62,7 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def shown(body: str) -> str:
-    """What a reader sees of Markdown escaped by ``workbench.ui.text.md``: the backslash
+    """What a reader sees of Markdown escaped by ``workbench.ui.core.text.md``: the backslash
     escapes, character references and invisible joiners taken out."""
     return html.unescape(_ESCAPED.sub(r"\1", str(body)).replace("\u2060", ""))
 
@@ -92,7 +92,7 @@ _LINK = re.compile(r"^/[a-z-]+\?[^#]*#(.+)$")
 
 
 def link_text(value: Any) -> Any:
-    """What a link cell (``workbench.ui.tables.link``) shows: the text after ``#``."""
+    """What a link cell (``workbench.ui.core.tables.link``) shows: the text after ``#``."""
     if isinstance(value, str) and (found := _LINK.match(value)):
         from urllib.parse import unquote
 

@@ -43,10 +43,11 @@ from tests.app.helpers import (
 from tests.conftest import insert_case
 from tests.integration.test_examination import cite_passage
 from tests.integration.test_reviews import _counsellor
-from workbench import clock, reviews
-from workbench.actor import Actor
-from workbench.dates import format_date
-from workbench.db import unit_of_work
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.dates import format_date
+from workbench.core.db import unit_of_work
+from workbench.review import reviews
 
 REASONS = "The account of the second arrest was vague and undated."
 QUOTE = "Opposition activists detained at rallies report beatings."
@@ -482,8 +483,8 @@ def test_the_panels_page_lists_and_forms_panels_by_office(review: Review) -> Non
 
 def test_the_ruling_in_japanese_says_what_cannot_be_undone(review: Review,  # noqa: ANN001
                                                            monkeypatch) -> None:
-    from workbench.i18n import catalogue
-    from workbench.settings import get_settings
+    from workbench.core.i18n import catalogue
+    from workbench.core.settings import get_settings
 
     r = review
     _allocate(r)

@@ -26,9 +26,9 @@ from tests.app.helpers import (
     table,
 )
 from tests.conftest import insert_case
-from workbench.cases import assign_cases
-from workbench.db import unit_of_work
-from workbench.workflow import transition
+from workbench.core.db import unit_of_work
+from workbench.core.workflow import transition
+from workbench.intake.cases import assign_cases
 
 TODAY = date(2024, 2, 14)
 

@@ -14,11 +14,11 @@ from models.coi import CoiDocument, CoiPassage
 from tests.app.conftest import signed_in
 from tests.app.helpers import everything, messages, open_case_file, shown
 from tests.conftest import _make_staff, insert_case
-from workbench.cases import assign_cases
-from workbench.coi_library import ingest_files
-from workbench.db import dispose_engines, make_engine, unit_of_work
+from workbench.core.db import dispose_engines, make_engine, unit_of_work
+from workbench.core.settings import get_settings
 from workbench.demo.coi_samples import load_coi_samples
-from workbench.settings import get_settings
+from workbench.intake.cases import assign_cases
+from workbench.library.coi_library import ingest_files
 
 TODAY = date(2026, 1, 20)
 HAZARA_CLAIM = ("I am a Hazara Shia from Kabul. After returning from Iran I was stopped at "
@@ -391,7 +391,7 @@ def test_a_citation_of_an_older_edition_notes_the_newer_one_and_can_be_removed(
     case_id = insert_case(engine, inquirer=staff.inquirer, nationality="MMR",
                           family_name="Aung", claim_narrative="I fear forced recruitment.")
     pid, _ = passage_id(engine, "Myanmar: Country Focus 2023", "not been brought into force")
-    from workbench.coi_library import cite
+    from workbench.library.coi_library import cite
 
     with unit_of_work(engine) as s:
         cite(s, actor=staff.inquirer, application_id=case_id, passage_id=pid,

@@ -14,10 +14,10 @@ from tests.app.conftest import signed_in
 from tests.app.helpers import by_label, messages, open_case_file, table
 from tests.app.test_coi_pages import coi_app, coi_template, passage_id  # noqa: F401 (fixtures)
 from tests.conftest import insert_case
-from workbench.cases import register_application
-from workbench.db import unit_of_work
-from workbench.i18n import catalogue
-from workbench.settings import get_settings
+from workbench.core.db import unit_of_work
+from workbench.core.i18n import catalogue
+from workbench.core.settings import get_settings
+from workbench.intake.cases import register_application
 
 TODAY = date(2024, 2, 14)
 EN = catalogue("en")
@@ -255,7 +255,7 @@ def test_a_manager_who_may_not_edit_case_details_has_no_readings_form(app_db, to
 
 @pytest.fixture
 def interview_case(app_db, today):  # noqa: ANN001, ANN201
-    from workbench import interviews
+    from workbench.examination import interviews
 
     engine, staff = app_db
     case_id = insert_case(engine, inquirer=staff.inquirer, state=CaseState.UNDER_EXAMINATION,
@@ -268,7 +268,7 @@ def interview_case(app_db, today):  # noqa: ANN001, ANN201
 
 
 def _interview(case_id: int):  # noqa: ANN202
-    from workbench.ui.interview import tabs_key
+    from workbench.ui.examination.interview import tabs_key
 
     at = signed_in("inq.one")
     at.query_params["case"] = str(case_id)
@@ -280,7 +280,7 @@ def _interview(case_id: int):  # noqa: ANN202
 
 
 def _view(engine, staff, case_id: int):  # noqa: ANN001, ANN202
-    from workbench import interviews
+    from workbench.examination import interviews
 
     with unit_of_work(engine, write=False) as s:
         return interviews.interview(s, actor=staff.inquirer, application_id=case_id)

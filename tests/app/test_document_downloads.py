@@ -16,9 +16,9 @@ from models import CaseState
 from tests.app.conftest import signed_in
 from tests.conftest import insert_case
 from tests.integration.test_examination import NARRATIVE, assess, hold_interview
-from workbench import decisions, interviews
-from workbench.db import unit_of_work
-from workbench.ui.interview import tabs_key
+from workbench.core.db import unit_of_work
+from workbench.examination import decisions, interviews
+from workbench.ui.examination.interview import tabs_key
 
 
 @pytest.fixture

@@ -27,9 +27,10 @@ from tests.integration.test_examination import (
     cite_passage,
     hold_interview,
 )
-from workbench import assessments, clock, decisions, interviews
-from workbench.db import unit_of_work
-from workbench.ui.interview import section_key, tabs_key, widget_key
+from workbench.core import clock
+from workbench.core.db import unit_of_work
+from workbench.examination import assessments, decisions, interviews
+from workbench.ui.examination.interview import section_key, tabs_key, widget_key
 
 
 @pytest.fixture

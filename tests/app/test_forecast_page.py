@@ -12,11 +12,11 @@ from sqlalchemy import select
 from models import ForecastScenario
 from tests.app.conftest import signed_in
 from tests.app.helpers import audit_entries, button, messages, page_as, table
-from workbench import clock
-from workbench import forecast as fc
-from workbench.db import unit_of_work
+from workbench.core import clock
+from workbench.core.db import unit_of_work
+from workbench.core.settings import get_settings
 from workbench.demo import load_demo
-from workbench.settings import get_settings
+from workbench.reporting import forecast as fc
 
 BASELINE = "Baseline (current pace)"
 NAME = "2 more inquirers in Tokyo"

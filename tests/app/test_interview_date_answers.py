@@ -5,11 +5,11 @@ not saved."""
 from __future__ import annotations
 
 from tests.app.helpers import messages
-from workbench import interviews
-from workbench.db import unit_of_work
-from workbench.i18n import catalogue
-from workbench.settings import get_settings
-from workbench.ui.interview import section_key, widget_key
+from workbench.core.db import unit_of_work
+from workbench.core.i18n import catalogue
+from workbench.core.settings import get_settings
+from workbench.examination import interviews
+from workbench.ui.examination.interview import section_key, widget_key
 
 from .test_examination_pages import _record_tab, _stored, exam_case  # noqa: F401
 

@@ -12,10 +12,10 @@ from models import User
 from tests.app.helpers import messages
 from tests.integration.test_examination import hold_interview
 from tests.integration.test_interview_entry import GROUNDS
-from workbench import decisions, interviews
-from workbench import question_bank as qb
-from workbench.db import unit_of_work
-from workbench.ui.interview import section_key, widget_key
+from workbench.core.db import unit_of_work
+from workbench.examination import decisions, interviews
+from workbench.examination import question_bank as qb
+from workbench.ui.examination.interview import section_key, widget_key
 
 from .test_examination_pages import _page, _record_tab, _stored, exam_case  # noqa: F401
 

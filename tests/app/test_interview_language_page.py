@@ -11,10 +11,15 @@ from tests.app.conftest import signed_in
 from tests.app.helpers import button, shown
 from tests.conftest import insert_case
 from tests.integration.test_examination import NARRATIVE
-from workbench import interviews
-from workbench import question_bank as qb
-from workbench.db import unit_of_work
-from workbench.ui.interview import record_language_key, section_key, tabs_key, widget_key
+from workbench.core.db import unit_of_work
+from workbench.examination import interviews
+from workbench.examination import question_bank as qb
+from workbench.ui.examination.interview import (
+    record_language_key,
+    section_key,
+    tabs_key,
+    widget_key,
+)
 
 
 @pytest.fixture

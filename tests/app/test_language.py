@@ -10,9 +10,9 @@ from sqlalchemy import select
 from models import AuditEvent, User
 from tests.app.conftest import new_app, signed_in
 from tests.conftest import PASSWORD
-from workbench.db import unit_of_work
-from workbench.i18n import catalogue, choose_language, from_locale
-from workbench.settings import get_settings
+from workbench.core.db import unit_of_work
+from workbench.core.i18n import catalogue, choose_language, from_locale
+from workbench.core.settings import get_settings
 
 JA_HEADING = catalogue("ja")["sign_in.heading"]
 EN_HEADING = catalogue("en")["sign_in.heading"]

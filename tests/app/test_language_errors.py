@@ -11,8 +11,8 @@ from models import CaseState
 from tests.app.conftest import signed_in
 from tests.app.helpers import button, by_label, open_case_file
 from tests.conftest import insert_case
-from workbench.i18n import catalogue
-from workbench.settings import get_settings
+from workbench.core.i18n import catalogue
+from workbench.core.settings import get_settings
 
 JA = catalogue("ja")
 EN = catalogue("en")

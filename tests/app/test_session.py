@@ -12,10 +12,10 @@ from sqlalchemy import update
 from models import Role, User
 from tests.app.conftest import new_app, signed_in
 from tests.app.helpers import audit_entries, details
-from workbench import sessions
-from workbench.db import unit_of_work
-from workbench.settings import get_settings
-from workbench.ui.session import ACTOR_KEY, TOKEN_KEY
+from workbench.core import sessions
+from workbench.core.db import unit_of_work
+from workbench.core.settings import get_settings
+from workbench.ui.core.session import ACTOR_KEY, TOKEN_KEY
 
 
 @pytest.fixture

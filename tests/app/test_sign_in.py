@@ -9,8 +9,8 @@ from sqlalchemy import select
 from models import AuditEvent, CaseState
 from tests.app.conftest import new_app, signed_in
 from tests.conftest import PASSWORD, insert_case
-from workbench.db import dispose_engines, unit_of_work
-from workbench.settings import get_settings
+from workbench.core.db import dispose_engines, unit_of_work
+from workbench.core.settings import get_settings
 
 
 def _texts(at) -> str:  # noqa: ANN001

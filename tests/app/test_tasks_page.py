@@ -13,8 +13,8 @@ from models import CaseState, Decision, DecisionStatus
 from tests.app.conftest import signed_in
 from tests.app.helpers import case_number, link_target, messages, table
 from tests.conftest import insert_case
-from workbench import clock
-from workbench.db import unit_of_work
+from workbench.core import clock
+from workbench.core.db import unit_of_work
 
 
 @pytest.fixture

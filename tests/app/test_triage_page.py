@@ -24,9 +24,9 @@ from tests.app.helpers import (
 )
 from tests.conftest import insert_case
 from tests.triage_support import DEBT_NARRATIVE, POLITICAL_NARRATIVE, tiny_model_path
-from workbench.db import unit_of_work
-from workbench.settings import get_settings
-from workbench.triage_desk import suggest_unsorted
+from workbench.core.db import unit_of_work
+from workbench.core.settings import get_settings
+from workbench.intake.triage_desk import suggest_unsorted
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_bulk_confirm_refuses_b_suggestions(triage_db) -> None:  # noqa: ANN001
 def test_manager_checks_another_managers_sampled_sorting(triage_db) -> None:  # noqa: ANN001
     engine, staff, ids = triage_db
     _suggested(engine, staff)
-    from workbench.triage_desk import confirm
+    from workbench.intake.triage_desk import confirm
 
     with unit_of_work(engine) as s:
         confirm(s, actor=staff.manager2, application_id=ids["political"], category="B",

@@ -23,10 +23,11 @@ from tests.conftest import insert_case
 from tests.integration.test_examination import NARRATIVE, assess, hold_interview
 from tests.integration.test_reviews import _counsellor
 from tests.triage_support import POLITICAL_NARRATIVE, tiny_model_path
-from workbench import clock, reviews
-from workbench.db import unit_of_work
-from workbench.settings import get_settings
-from workbench.triage_desk import confirm, save_a_country, suggest_unsorted
+from workbench.core import clock
+from workbench.core.db import unit_of_work
+from workbench.core.settings import get_settings
+from workbench.intake.triage_desk import confirm, save_a_country, suggest_unsorted
+from workbench.review import reviews
 
 #: One value with every construct a Markdown renderer could act on. Each line starts a
 #: block of its own if the text is pasted into Markdown as it is.

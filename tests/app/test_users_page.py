@@ -16,8 +16,8 @@ from tests.app.helpers import (
     user_row,
 )
 from tests.conftest import PASSWORD
-from workbench.auth import authenticate, verify_password
-from workbench.errors import AuthenticationFailed
+from workbench.core.auth import authenticate, verify_password
+from workbench.core.errors import AuthenticationFailed
 
 NEW_PASSWORD = "a-brand-new-passphrase"
 
@@ -117,8 +117,8 @@ def test_a_refused_account_keeps_what_was_typed(app_db) -> None:  # noqa: ANN001
 def test_a_too_long_field_is_refused_in_the_products_words(app_db) -> None:  # noqa: ANN001
     """The service tells a field over its limit in the product's words (the page's fields
     already stop at the limit)."""
-    from workbench.auth import prepare_new_user
-    from workbench.errors import ValidationError
+    from workbench.core.auth import prepare_new_user
+    from workbench.core.errors import ValidationError
 
     with pytest.raises(ValidationError) as refused:
         prepare_new_user({"username": "long.office", "display_name": "Lou Long",

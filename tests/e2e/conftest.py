@@ -27,13 +27,13 @@ from sqlalchemy import Engine, select
 
 from models import Role, User
 from tests.e2e.streamlit_server import ServerFailed, streamlit_server
-from workbench import clock
-from workbench.actor import Actor
-from workbench.cases import register_application
-from workbench.db import make_engine, unit_of_work, upgrade
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.db import make_engine, unit_of_work, upgrade
+from workbench.core.settings import get_settings
 from workbench.demo import load_demo
 from workbench.demo.coi_samples import load_coi_samples
-from workbench.settings import get_settings
+from workbench.intake.cases import register_application
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
@@ -136,7 +136,7 @@ def e2e_db() -> Iterator[E2EDatabase]:
     cases of inquirer1 and seven unassigned RECEIVED cases (new applications are lodged
     "today" in the office's time zone, never later than the machine's own date)."""
     directory = Path(tempfile.mkdtemp(prefix="workbench-e2e-"))
-    url = f"sqlite:///{directory / 'workbench.db'}"
+    url = f"sqlite:///{directory / 'workbench.core.db'}"
     upgrade(url)
     engine = make_engine(url)
     today = clock.today()

@@ -42,10 +42,11 @@ from tests.e2e.test_workbench_browser import (
     select_grid_row,
 )
 from tests.integration.test_examination import cite_passage
-from workbench import clock, reviews
-from workbench.actor import Actor
-from workbench.auth import hash_password
-from workbench.db import unit_of_work
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.auth import hash_password
+from workbench.core.db import unit_of_work
+from workbench.review import reviews
 
 UNDERSTOOD = "I understand this cannot be undone."
 REASONS = "The account of the second arrest was vague and undated."

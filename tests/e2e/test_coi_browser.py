@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models import Application
 from models.coi import CoiCitation, CoiDocument, CoiPassage
 from tests.e2e.conftest import E2EDatabase, go_to, screenshot, sign_in, wait_for_app
-from workbench.db import unit_of_work
+from workbench.core.db import unit_of_work
 
 FINDING = "Hazara returnees from Iran are questioned and searched at Taliban checkpoints."
 

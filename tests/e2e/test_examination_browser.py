@@ -33,12 +33,14 @@ from tests.e2e.conftest import (
 from tests.e2e.test_workbench_browser import main
 from tests.integration.test_examination import answer_required, cite_passage
 from tests.triage_support import tiny_model_path
-from workbench import assessments, clock, interviews, triage_desk
-from workbench.actor import Actor
-from workbench.cases import register_application
-from workbench.db import unit_of_work
-from workbench.settings import get_settings
-from workbench.ui.interview import widget_key
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.settings import get_settings
+from workbench.examination import assessments, interviews
+from workbench.intake import triage_desk
+from workbench.intake.cases import register_application
+from workbench.ui.examination.interview import widget_key
 
 UNDERSTOOD = "I understand this cannot be undone."
 NARRATIVE = ("I was a member of the opposition party in Colombo. In March 2022 the police "

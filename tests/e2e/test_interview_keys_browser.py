@@ -19,12 +19,14 @@ from models import Application, User
 from tests.e2e.conftest import E2EDatabase, go_to, screenshot, sign_in, wait_for_app
 from tests.e2e.test_workbench_browser import main
 from tests.triage_support import tiny_model_path
-from workbench import clock, interviews, triage_desk
-from workbench.actor import Actor
-from workbench.cases import register_application
-from workbench.db import unit_of_work
-from workbench.settings import get_settings
-from workbench.ui.interview import progress_key, section_key, widget_key
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.settings import get_settings
+from workbench.examination import interviews
+from workbench.intake import triage_desk
+from workbench.intake.cases import register_application
+from workbench.ui.examination.interview import progress_key, section_key, widget_key
 
 NARRATIVE = ("I was a member of the opposition party in Colombo. In March 2022 the police "
              "arrested me at a rally because of my political opinion. I fear that I will be "

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from models import Application, CaseState, User
 from tests.e2e.conftest import VIEWPORT, E2EDatabase, go_to, screenshot, wait_for_app
-from workbench.db import unit_of_work
-from workbench.i18n import catalogue
+from workbench.core.db import unit_of_work
+from workbench.core.i18n import catalogue
 
 JA = catalogue("ja")
 EN = catalogue("en")

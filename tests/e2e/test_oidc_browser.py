@@ -25,7 +25,7 @@ from tests.e2e.conftest import (
     wait_for_app,
 )
 from tests.e2e.streamlit_server import free_port, healthy
-from workbench.db import unit_of_work
+from workbench.core.db import unit_of_work
 
 SIGN_IN_HEADING = "Sign in to the protection workbench"
 PROVIDER_BUTTON = "Sign in with the office account"

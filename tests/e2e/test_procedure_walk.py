@@ -52,9 +52,10 @@ from tests.e2e.test_examination_browser import (
 )
 from tests.e2e.test_workbench_browser import expander, main, open_menu_page
 from tests.integration.test_examination import answer_required
-from workbench import assessments, clock
-from workbench.db import unit_of_work
-from workbench.ui.interview import widget_key
+from workbench.core import clock
+from workbench.core.db import unit_of_work
+from workbench.examination import assessments
+from workbench.ui.examination.interview import widget_key
 
 FAMILY, GIVEN = "Testwalk", "Tharshan"
 KANA = "タルシャン・テストウォーク"

@@ -13,8 +13,8 @@ from models import CoiCitation
 from tests.e2e.conftest import E2EDatabase, go_to, sign_in, sign_out, wait_for_app
 from tests.e2e.test_coi_browser import coi_section
 from tests.e2e.test_workbench_browser import inquirer1_demo_case, main
-from workbench.db import unit_of_work
-from workbench.sessions import COOKIE_NAME
+from workbench.core.db import unit_of_work
+from workbench.core.sessions import COOKIE_NAME
 
 SIGN_IN_HEADING = "Sign in to the protection workbench"
 

@@ -19,8 +19,8 @@ from tests.e2e.test_workbench_browser import (
     main,
     wait_until_stable,
 )
-from workbench import clock
-from workbench.db import unit_of_work
+from workbench.core import clock
+from workbench.core.db import unit_of_work
 
 #: Where a case number cell is clicked: past the row-marker column, inside the first column.
 CASE_NUMBER_X_PX = 90

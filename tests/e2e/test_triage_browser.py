@@ -27,10 +27,10 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_workbench_browser import main, open_menu_page
 from tests.triage_support import POLITICAL_NARRATIVE, tiny_model_path
-from workbench import clock
-from workbench.actor import Actor
-from workbench.cases import register_application
-from workbench.db import unit_of_work
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.intake.cases import register_application
 
 
 @pytest.fixture(scope="module")

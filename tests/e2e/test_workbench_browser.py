@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEvent, CaseState, Person, User
 from tests.e2e.conftest import E2EDatabase, go_to, screenshot, sign_in, wait_for_app
-from workbench.db import unit_of_work
+from workbench.core.db import unit_of_work
 
 #: Height of a grid row and of the header row, and width of the row-marker column (px).
 ROW_HEIGHT_PX = 35

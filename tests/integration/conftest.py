@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from tests.conftest import PG_URL, Staff, _drop_pg, _make_staff, _pg_engine, _sqlite_engine
-from workbench.settings import Settings
+from workbench.core.settings import Settings
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ _TEMPLATES: dict[str, tuple] = {}
 
 
 def _build(engine: Engine, store: Path, monkeypatch_target) -> tuple[Staff, list]:  # noqa: ANN001
-    from workbench import coi_library
     from workbench.demo.coi_samples import load_coi_samples
+    from workbench.library import coi_library
 
     settings = Settings(data_dir=store.parent, coi_store_dir=store, coi_workers=2)
     original = coi_library.get_settings
@@ -58,7 +58,7 @@ def library(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Pat
             eng = _sqlite_engine(sqlite_template, base)
             staff, outcomes = _build(eng, store, monkeypatch)
             eng.dispose()
-            _TEMPLATES[backend] = (base / "workbench.db", store, staff, outcomes)
+            _TEMPLATES[backend] = (base / "workbench.core.db", store, staff, outcomes)
         else:
             template = request.getfixturevalue("pg_template")
             if template is None:
@@ -70,11 +70,11 @@ def library(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Pat
     source, store, staff, outcomes = _TEMPLATES[backend]
     settings = Settings(data_dir=tmp_path, coi_store_dir=store,
                         coi_extract_timeout_seconds=60, coi_extract_memory_mb=256, coi_workers=2)
-    monkeypatch.setattr("workbench.coi_library.get_settings", lambda: settings)
+    monkeypatch.setattr("workbench.library.coi_library.get_settings", lambda: settings)
     if backend == "sqlite":
         path = tmp_path / "library.db"
         shutil.copy(source, path)
-        from workbench.db import make_engine
+        from workbench.core.db import make_engine
 
         engine = make_engine(f"sqlite:///{path}")
         yield Library(engine, settings, staff, outcomes)

@@ -11,10 +11,10 @@ from sqlalchemy.exc import DBAPIError
 
 from models import AuditEvent, AuditHead, CaseState
 from tests.conftest import insert_case
-from workbench import audit
-from workbench.cases import open_case
-from workbench.db import unit_of_work
-from workbench.workflow import transition
+from workbench.core import audit
+from workbench.core.db import unit_of_work
+from workbench.core.workflow import transition
+from workbench.intake.cases import open_case
 
 
 def _write_entries(engine, staff, n: int) -> None:  # noqa: ANN001

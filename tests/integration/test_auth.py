@@ -12,10 +12,10 @@ from sqlalchemy import func, select, text
 
 from models import AuditEvent, Role, SignInThrottle, User
 from tests.conftest import PASSWORD, FrozenClock, Staff
-from workbench import audit, auth
-from workbench.actor import Actor
-from workbench.db import unit_of_work
-from workbench.errors import (
+from workbench.core import audit, auth
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.errors import (
     AuthenticationFailed,
     PermissionDenied,
     SignInThrottled,
@@ -591,7 +591,7 @@ def test_password_checks_queue_one_per_core(monkeypatch: pytest.MonkeyPatch) -> 
     import threading
     import time
 
-    from workbench import auth as auth_module
+    from workbench.core import auth as auth_module
 
     running, peak, lock = [0], [0], threading.Lock()
 

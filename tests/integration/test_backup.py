@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEvent, CaseState
 from tests.conftest import insert_case
-from workbench import audit
-from workbench.actor import Actor
-from workbench.backup import backup, restore
-from workbench.db import make_engine, unit_of_work
-from workbench.errors import ValidationError
-from workbench.workflow import TransitionInput, transition
+from workbench.core import audit
+from workbench.core.actor import Actor
+from workbench.core.backup import backup, restore
+from workbench.core.db import make_engine, unit_of_work
+from workbench.core.errors import ValidationError
+from workbench.core.workflow import TransitionInput, transition
 
 
 def test_backup_during_writes_restores_with_chain_verifying(sqlite_engine, sqlite_staff,

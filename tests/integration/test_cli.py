@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from workbench import auth
 from workbench.cli import main
-from workbench.db import dispose_engines, get_engine
-from workbench.errors import AuthenticationFailed
-from workbench.settings import get_settings
+from workbench.core import auth
+from workbench.core.db import dispose_engines, get_engine
+from workbench.core.errors import AuthenticationFailed
+from workbench.core.settings import get_settings
 
 ALICE_PASSWORD = "lantern-orchard-quietly"
 
@@ -27,7 +27,7 @@ def flat(text: str) -> str:
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "cli" / "workbench.db"
+    path = tmp_path / "cli" / "workbench.core.db"
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.delenv("WORKBENCH_NEW_PASSWORD", raising=False)
     get_settings.cache_clear()

@@ -16,8 +16,9 @@ from coi.search import FacetFilter, SearchRequest
 from models import AuditEvent
 from models.coi import CoiCitation
 from tests.conftest import insert_case
-from workbench import audit, coi_library
-from workbench.db import unit_of_work
+from workbench.core import audit
+from workbench.core.db import unit_of_work
+from workbench.library import coi_library
 
 
 def _passage(library) -> int:  # noqa: ANN001

@@ -15,10 +15,10 @@ from coi.ingest import DocumentFields
 from coi.store import FileStore, sha256_of
 from models import AuditEvent
 from models.coi import CoiDocument, CoiPassage
-from workbench import coi_library
-from workbench.actor import Actor
-from workbench.db import unit_of_work
-from workbench.settings import Settings
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.settings import Settings
+from workbench.library import coi_library
 
 SYSTEM = Actor.system("test")
 AFG = DocumentFields(countries=("AFG",))

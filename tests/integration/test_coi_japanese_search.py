@@ -93,7 +93,7 @@ def test_migration_0015_reindexes_japanese_passages_and_back(tmp_path) -> None: 
     the upgrade, so a kana query finds the kanji spelling; downgrade writes bigrams back."""
     from alembic import command
 
-    from workbench.db import alembic_config, make_engine, upgrade
+    from workbench.core.db import alembic_config, make_engine, upgrade
 
     url = f"sqlite:///{tmp_path / 'before.db'}"
     upgrade(url, "0014")

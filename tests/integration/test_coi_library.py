@@ -18,12 +18,13 @@ from models import AuditEvent
 from models.coi import CoiDocument, CoiPassage
 from tests.conftest import insert_case
 from tests.pdfgen import bomb_pdf
-from workbench import audit, coi_library
-from workbench.actor import Actor
-from workbench.db import unit_of_work
+from workbench.core import audit
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.errors import NotFound, PermissionDenied, StaleEdit, ValidationError
+from workbench.core.settings import Settings
 from workbench.demo.coi_samples import COI_DATA_DIR, manifest_entries
-from workbench.errors import NotFound, PermissionDenied, StaleEdit, ValidationError
-from workbench.settings import Settings
+from workbench.library import coi_library
 
 SYSTEM = Actor.system("test")
 

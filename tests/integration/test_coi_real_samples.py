@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from coi.search import FacetFilter, SearchRequest
 from models.coi import CoiDocument
-from workbench import coi_library
-from workbench.actor import Actor
-from workbench.db import unit_of_work
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.library import coi_library
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "coi-samples"
 SYSTEM = Actor.system("test")

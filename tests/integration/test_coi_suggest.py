@@ -8,9 +8,9 @@ from datetime import date
 from coi.evaluation import evaluate, load_judged
 from coi.suggest import suggest
 from tests.conftest import insert_case
-from workbench import coi_library
-from workbench.db import unit_of_work
+from workbench.core.db import unit_of_work
 from workbench.demo.coi_samples import COI_DATA_DIR
+from workbench.library import coi_library
 
 TODAY = date(2026, 11, 23)
 
@@ -56,7 +56,7 @@ def test_suggestions_for_a_case_respect_case_access(library) -> None:  # noqa: A
     engine, staff = library.engine, library.staff
     import pytest
 
-    from workbench.errors import PermissionDenied
+    from workbench.core.errors import PermissionDenied
 
     case_id = insert_case(engine, inquirer=staff.inquirer)
     with unit_of_work(engine, write=False) as session:

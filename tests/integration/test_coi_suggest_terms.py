@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from coi.suggest import COMMON_SHARE, claim_terms, suggest, term_weights
-from workbench.db import unit_of_work
+from workbench.core.db import unit_of_work
 
 TODAY = date(2026, 11, 23)
 

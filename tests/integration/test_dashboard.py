@@ -17,12 +17,13 @@ from sqlalchemy import select
 from models import Appeal, Application, CaseState, Panel, Person, User
 from tests.app.helpers import audit_entries
 from tests.conftest import _drop_pg, _make_staff, _pg_engine, _sqlite_engine, insert_case
-from workbench import clock, dashboard
-from workbench.dashboard import DashboardFilter
-from workbench.db import unit_of_work
+from workbench.core import clock
+from workbench.core.db import unit_of_work
+from workbench.core.errors import PermissionDenied, ValidationError
+from workbench.core.settings import Settings
 from workbench.demo import load_demo
-from workbench.errors import PermissionDenied, ValidationError
-from workbench.settings import Settings
+from workbench.reporting import dashboard
+from workbench.reporting.dashboard import DashboardFilter
 
 AS_OF = date(2025, 6, 30)
 PENDING = set(dashboard.PRIMARY_PENDING) | set(dashboard.REVIEW_OPEN)

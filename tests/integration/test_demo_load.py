@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from models import Application, AuditEvent, Person, Role, StatusEvent, User
-from workbench import audit, db
-from workbench.auth import authenticate
+from workbench.core import audit, db
+from workbench.core.auth import authenticate
+from workbench.core.errors import ValidationError
 from workbench.demo import DEMO_ACCOUNTS, ensure_demo_accounts, load_demo
-from workbench.errors import ValidationError
 
 AS_OF = date(2025, 6, 30)
 
@@ -141,7 +141,7 @@ def test_milestone_dates_agree_with_the_events(engine):
     """The milestone columns the summary reads say what the status events say."""
     from collections import defaultdict
 
-    from workbench.processing import case_clock
+    from workbench.core.processing import case_clock
 
     load_demo(engine, cases=800, seed=5, as_of=AS_OF)
     with db.unit_of_work(engine, write=False) as session:
@@ -160,9 +160,9 @@ def test_milestone_dates_agree_with_the_events(engine):
 
 def test_demo_appeals_sit_with_the_demo_panels(engine):
     from models import Appeal, Panel
-    from workbench import reviews
-    from workbench.actor import Actor
+    from workbench.core.actor import Actor
     from workbench.demo.reviews import panel_office
+    from workbench.review import reviews
 
     load_demo(engine, cases=1500, seed=5, as_of=AS_OF)
     with db.unit_of_work(engine, write=False) as session:

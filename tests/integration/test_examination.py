@@ -23,12 +23,12 @@ from models import (
 )
 from tests.app.helpers import audit_entries
 from tests.conftest import insert_case
-from workbench import assessments, decisions, interviews, preparation
-from workbench import question_bank as qb
-from workbench.dates import format_date
-from workbench.db import unit_of_work
-from workbench.errors import InvalidTransition, PermissionDenied, StaleEdit, ValidationError
-from workbench.settings import get_settings
+from workbench.core.dates import format_date
+from workbench.core.db import unit_of_work
+from workbench.core.errors import InvalidTransition, PermissionDenied, StaleEdit, ValidationError
+from workbench.core.settings import get_settings
+from workbench.examination import assessments, decisions, interviews, preparation
+from workbench.examination import question_bank as qb
 
 NARRATIVE = ("I was a member of the opposition party in Colombo. In March 2022 the police "
              "arrested me at a rally and beat me in detention because of my political opinion. "
@@ -463,7 +463,7 @@ def test_four_eyes_then_a_final_decision_that_cannot_be_edited(engine, staff,  #
 
 
 def test_a_refusal_notice_states_the_review_window(engine, staff, tmp_path) -> None:  # noqa: ANN001
-    from workbench import clock
+    from workbench.core import clock
 
     case = _case(engine, staff)
     hold_interview(engine, staff.inquirer, case)

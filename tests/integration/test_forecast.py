@@ -15,11 +15,12 @@ from sqlalchemy import select
 
 from models import Application, AuditEvent, CaseState
 from tests.conftest import _drop_pg, _make_staff, _pg_engine, _sqlite_engine
-from workbench import clock
-from workbench.db import dispose_engines, unit_of_work
+from workbench.core import clock
+from workbench.core.db import dispose_engines, unit_of_work
+from workbench.core.errors import NotFound, PermissionDenied, ValidationError
+from workbench.core.settings import get_settings
 from workbench.demo import load_demo
-from workbench.errors import NotFound, PermissionDenied, ValidationError
-from workbench.forecast import (
+from workbench.reporting.forecast import (
     STAGES,
     Scenario,
     backtest,
@@ -30,8 +31,7 @@ from workbench.forecast import (
     list_scenarios,
     save_scenario,
 )
-from workbench.forecast.history import read_history
-from workbench.settings import get_settings
+from workbench.reporting.forecast.history import read_history
 
 AS_OF = date(2025, 6, 30)
 STAGE_OF = {CaseState.RECEIVED: "sorting", CaseState.SORTING: "sorting",

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from models import Application, IdentityLink
 from tests.app.helpers import audit_entries
 from tests.triage_support import DEBT_NARRATIVE
-from workbench import triage_desk as desk
-from workbench.actor import Actor
-from workbench.cases import register_application
-from workbench.db import unit_of_work
-from workbench.errors import PermissionDenied
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.errors import PermissionDenied
+from workbench.intake import identity_links
+from workbench.intake.cases import register_application
 
 
 def _person(engine, inquirer, family: str, given: str, year: int,  # noqa: ANN001
@@ -42,12 +42,12 @@ def test_a_person_outside_the_inquirers_cases_and_not_a_candidate_is_refused(eng
     mine = _person(engine, staff.inquirer, "Karimy", "Muhammad", 1991)
     stranger = _person(engine, staff.inquirer2, "Perera", "Nimal", 1975, nationality="LKA")
     with unit_of_work(engine, write=False) as s:
-        offered = {c.person_id for c in desk.identity_candidates(s, actor=staff.inquirer,
+        offered = {c.person_id for c in identity_links.identity_candidates(s, actor=staff.inquirer,
                                                                  person_id=mine)}
     assert stranger not in offered
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            desk.link_identity(s, actor=staff.inquirer, person_id=mine,
+            identity_links.link_identity(s, actor=staff.inquirer, person_id=mine,
                                other_person_id=stranger, confirm=True)
     assert _links(engine) == []
     [refusal] = audit_entries(engine, "identity.link")
@@ -60,7 +60,7 @@ def test_a_candidate_from_another_inquirers_case_may_be_linked(engine, staff) ->
     earlier = _person(engine, staff.inquirer2, "Karimi", "Mohammad", 1990)
     mine = _person(engine, staff.inquirer, "Karimy", "Muhammad", 1991)
     with unit_of_work(engine) as s:
-        link = desk.link_identity(s, actor=staff.inquirer, person_id=mine,
+        link = identity_links.link_identity(s, actor=staff.inquirer, person_id=mine,
                                   other_person_id=earlier, confirm=True)
     assert link.status == "confirmed"
 
@@ -69,7 +69,7 @@ def test_a_person_of_the_inquirers_own_cases_may_be_linked(engine, staff) -> Non
     mine = _person(engine, staff.inquirer, "Karimy", "Muhammad", 1991)
     also_mine = _person(engine, staff.inquirer, "Rahimi", "Ali", 1960)
     with unit_of_work(engine) as s:
-        link = desk.link_identity(s, actor=staff.inquirer, person_id=mine,
+        link = identity_links.link_identity(s, actor=staff.inquirer, person_id=mine,
                                   other_person_id=also_mine, confirm=False)
     assert link.status == "rejected"
 
@@ -78,6 +78,6 @@ def test_a_manager_sees_every_case_and_may_link_any_person(engine, staff) -> Non
     one = _person(engine, staff.inquirer, "Karimy", "Muhammad", 1991)
     other = _person(engine, staff.inquirer2, "Perera", "Nimal", 1975, nationality="LKA")
     with unit_of_work(engine) as s:
-        link = desk.link_identity(s, actor=staff.manager, person_id=one,
+        link = identity_links.link_identity(s, actor=staff.manager, person_id=one,
                                   other_person_id=other, confirm=False)
     assert link.status == "rejected"

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from models import CaseState, InterviewAnswer
 from tests.conftest import insert_case
-from workbench import interviews, preparation
-from workbench import question_bank as qb
-from workbench.db import unit_of_work
-from workbench.errors import ValidationError
+from workbench.core.db import unit_of_work
+from workbench.core.errors import ValidationError
+from workbench.examination import interviews, preparation
+from workbench.examination import question_bank as qb
 
 GROUNDS = "convention_grounds.grounds"
 

@@ -15,11 +15,13 @@ from models import CaseState, InterviewAnswer, InterviewRecord
 from tests.app.helpers import audit_entries
 from tests.conftest import insert_case
 from tests.integration.test_examination import NARRATIVE, details
-from workbench import documents, interviews, preparation
-from workbench import question_bank as qb
-from workbench.db import make_engine, unit_of_work, upgrade
-from workbench.errors import ValidationError
-from workbench.i18n import t, use_language
+from workbench.core.db import make_engine, unit_of_work, upgrade
+from workbench.core.errors import ValidationError
+from workbench.core.i18n import t, use_language
+from workbench.examination import interviews, preparation
+from workbench.examination import question_bank as qb
+from workbench.examination.documents import interview_record
+from workbench.examination.documents.interview_record import InterviewRecordDoc
 
 
 def _case(engine, staff) -> int:  # noqa: ANN001
@@ -126,14 +128,14 @@ def test_the_printed_record_comes_in_the_records_language(engine, staff,  # noqa
         interviews.save_answer(s, actor=staff.inquirer, application_id=case,
                                question_id="closing.read_back_confirmed", value=True)
 
-    fields = {f.name for f in dataclasses.fields(documents.InterviewRecordDoc)}
+    fields = {f.name for f in dataclasses.fields(InterviewRecordDoc)}
     extra = [(name, str, dataclasses.field(default=""))
              for name in ("language", "read_back_language") if name not in fields]
-    doc_class = dataclasses.make_dataclass("Doc", extra, bases=(documents.InterviewRecordDoc,),
+    doc_class = dataclasses.make_dataclass("Doc", extra, bases=(InterviewRecordDoc,),
                                            frozen=True)
     made = []
-    monkeypatch.setattr(documents, "InterviewRecordDoc", doc_class)
-    monkeypatch.setattr(documents, "interview_record_pdf",
+    monkeypatch.setattr(interview_record, "InterviewRecordDoc", doc_class)
+    monkeypatch.setattr(interview_record, "interview_record_pdf",
                         lambda doc: made.append(doc) or b"%PDF")
     with use_language("en"), unit_of_work(engine) as s:  # printed by an English reader
         interviews.interview_pdf(s, actor=staff.inquirer, application_id=case)

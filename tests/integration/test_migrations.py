@@ -11,8 +11,14 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from workbench.db import current_revision, ensure_migrated, head_revision, make_engine, upgrade
-from workbench.errors import DatabaseNotMigrated
+from workbench.core.db import (
+    current_revision,
+    ensure_migrated,
+    head_revision,
+    make_engine,
+    upgrade,
+)
+from workbench.core.errors import DatabaseNotMigrated
 
 #: The revision before citations became unique per case and passage (0016).
 BEFORE_CITATIONS_ONCE = "0015"
@@ -45,7 +51,7 @@ def test_schema_matches_models(engine) -> None:  # noqa: ANN001
     from sqlmodel import SQLModel
 
     import models  # noqa: F401
-    from workbench.db import include_schema_object
+    from workbench.core.db import include_schema_object
 
     with engine.connect() as conn:
         context = MigrationContext.configure(
@@ -109,7 +115,7 @@ def test_person_name_readings_are_added_and_removed(tmp_path) -> None:  # noqa: 
     from alembic import command
     from sqlalchemy import MetaData, insert
 
-    from workbench.db import alembic_config
+    from workbench.core.db import alembic_config
 
     url = f"sqlite:///{tmp_path / 'readings.db'}"
     upgrade(url, "0013")
@@ -172,8 +178,8 @@ def test_repeated_citations_are_merged_before_the_passage_is_made_unique(empty_u
     from sqlalchemy import MetaData, insert
     from sqlalchemy.exc import IntegrityError
 
-    from workbench import audit
-    from workbench.db import unit_of_work
+    from workbench.core import audit
+    from workbench.core.db import unit_of_work
 
     url = empty_url
     upgrade(url, BEFORE_CITATIONS_ONCE)

@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from models import Person
-from workbench.cases import (
+from workbench.core.db import unit_of_work
+from workbench.core.errors import ValidationError
+from workbench.intake.cases import (
     CaseFilter,
     list_cases,
     open_case,
     register_application,
     update_person,
 )
-from workbench.db import unit_of_work
-from workbench.errors import ValidationError
-from workbench.triage_desk import identity_candidates
+from workbench.intake.identity_links import identity_candidates
 
 LODGED = date(2024, 1, 15)
 

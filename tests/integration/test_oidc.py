@@ -9,11 +9,11 @@ from sqlalchemy import select, update
 
 from models import Role, User, UserIdentity
 from tests.app.helpers import audit_entries, details
-from workbench import auth
-from workbench.db import unit_of_work
-from workbench.errors import AuthenticationFailed
-from workbench.oidc import NO_PASSWORD, role_for, sign_in_with_claims, streamlit_secrets
-from workbench.settings import Settings
+from workbench.core import auth
+from workbench.core.db import unit_of_work
+from workbench.core.errors import AuthenticationFailed
+from workbench.core.oidc import NO_PASSWORD, role_for, sign_in_with_claims, streamlit_secrets
+from workbench.core.settings import Settings
 
 SETTINGS = Settings(oidc_metadata_url="http://127.0.0.1:9/.well-known/openid-configuration",
                     oidc_client_id="workbench", oidc_client_secret="secret",

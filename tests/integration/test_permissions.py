@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEvent, CaseState, Person, Role, StatusEvent, User
 from tests.conftest import PASSWORD, Staff, insert_case
-from workbench import auth, cases, processing, workflow
-from workbench.actor import Actor
-from workbench.db import unit_of_work
-from workbench.errors import PermissionDenied
+from workbench.core import auth, processing, workflow
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.errors import PermissionDenied
+from workbench.intake import cases
 
 FAMILY_NAME = "Wickramasinghe"
 NARRATIVE = "I fear that I will be harmed if I return."
@@ -415,8 +416,8 @@ def test_inquirer_cannot_register_a_case_into_another_inquirers_queue(
 
 def test_a_missing_case_id_looks_the_same_as_one_out_of_reach(engine, staff) -> None:  # noqa: ANN001
     """Inquirers cannot probe which case ids exist; managers are told plainly."""
-    from workbench.cases import open_case
-    from workbench.errors import NotFound, PermissionDenied
+    from workbench.core.errors import NotFound, PermissionDenied
+    from workbench.intake.cases import open_case
 
     with pytest.raises(PermissionDenied, match="You do not have access to this case."):
         with unit_of_work(engine) as session:
@@ -431,9 +432,10 @@ def test_an_id_beyond_the_id_columns_is_not_found_on_each_database(
         engine, staff, oversized: int) -> None:  # noqa: ANN001
     """No overflow error reaches the user: ids beyond the 32-bit id columns are not found,
     for every role (such an id can name no case, so it reveals nothing)."""
-    from workbench import coi_library, reviews
-    from workbench.cases import get_application, open_case
-    from workbench.errors import NotFound
+    from workbench.core.errors import NotFound
+    from workbench.intake.cases import get_application, open_case
+    from workbench.library import coi_library
+    from workbench.review import reviews
 
     calls = [
         lambda s, a: open_case(s, actor=a, application_id=oversized),

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from models import PrimaryOutcome, ReviewRuling, SortingCategory
-from workbench.cases import open_case, register_application
-from workbench.db import unit_of_work
-from workbench.errors import PermissionDenied
-from workbench.processing import Stat, latest_lodged_past, processing_summary
-from workbench.workflow import TransitionInput, transition
+from workbench.core.db import unit_of_work
+from workbench.core.errors import PermissionDenied
+from workbench.core.processing import Stat, latest_lodged_past, processing_summary
+from workbench.core.workflow import TransitionInput, transition
+from workbench.intake.cases import open_case, register_application
 
 AS_OF = date(2024, 12, 31)
 
@@ -145,7 +145,7 @@ def test_inquirer_may_not_see_the_summary(engine, staff) -> None:  # noqa: ANN00
     (date(2024, 2, 29), 2, date(2023, 12, 28)),
 ])
 def test_latest_lodged_past(as_of: date, months: int, expected: date) -> None:
-    from workbench.clock import add_months
+    from workbench.core.clock import add_months
 
     cutoff = latest_lodged_past(as_of, months)
     assert cutoff == expected

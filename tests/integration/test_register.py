@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from workbench.cases import register_application
-from workbench.db import unit_of_work
-from workbench.errors import ValidationError
+from workbench.core.db import unit_of_work
+from workbench.core.errors import ValidationError
+from workbench.intake.cases import register_application
 
 
 def _register(engine, actor, lodged: date):  # noqa: ANN001, ANN202

@@ -22,10 +22,10 @@ from tests.integration.test_reviews import (  # noqa: F401 (fixtures)
     bench,
     settings,
 )
-from workbench import reviews
-from workbench.db import unit_of_work
-from workbench.errors import ValidationError
-from workbench.review_notice import ruling_notice
+from workbench.core.db import unit_of_work
+from workbench.core.errors import ValidationError
+from workbench.review import reviews
+from workbench.review.review_notice import ruling_notice
 
 
 def _office(engine, staff, bench, panel_a: str, panel_b: str) -> None:  # noqa: ANN001, F811
@@ -150,7 +150,7 @@ def test_the_notice_of_decision_names_the_authority_not_the_officers(engine, sta
     issuing authority's, in both languages; the inquirer who drafted the decision and the
     manager who approved it are not named on it."""
     from tests.integration.test_examination import _case, _through_approval
-    from workbench import decisions
+    from workbench.examination import decisions
 
     case = _case(engine, staff)
     _through_approval(engine, staff, case)

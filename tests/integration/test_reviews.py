@@ -14,11 +14,11 @@ from sqlalchemy import select
 from models import Application, CaseState, Role, StatusEvent, User
 from tests.app.helpers import audit_entries
 from tests.conftest import _password_hash, insert_case
-from workbench import reviews
-from workbench.actor import Actor
-from workbench.db import unit_of_work
-from workbench.errors import InvalidTransition, PermissionDenied, ValidationError
-from workbench.settings import Settings
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.errors import InvalidTransition, PermissionDenied, ValidationError
+from workbench.core.settings import Settings
+from workbench.review import reviews
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 

@@ -10,10 +10,10 @@ from starlette.testclient import TestClient
 
 from models import Role, User, UserSession
 from tests.app.helpers import audit_entries, details
-from workbench import sessions
-from workbench.db import unit_of_work
+from workbench.core import sessions
+from workbench.core.db import unit_of_work
+from workbench.core.settings import Settings
 from workbench.server import ROUTES, SESSION_ROUTE
-from workbench.settings import Settings
 
 
 def _set_user(engine, user_id: int, **values) -> None:  # noqa: ANN001, ANN003
@@ -129,7 +129,7 @@ def test_ending_every_session_of_an_account(engine, staff) -> None:  # noqa: ANN
 
 @pytest.fixture
 def client(engine, monkeypatch):  # noqa: ANN001, ANN201
-    monkeypatch.setattr("workbench.sessions.unit_of_work",
+    monkeypatch.setattr("workbench.core.sessions.unit_of_work",
                         lambda e=None, **kw: unit_of_work(engine, **kw))
     return TestClient(Starlette(routes=ROUTES), base_url="http://127.0.0.1:8501",
                       follow_redirects=False)

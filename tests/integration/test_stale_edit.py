@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEvent, CaseState, Person, StatusEvent
 from tests.conftest import FrozenClock, Staff, insert_case
-from workbench import cases, workflow
-from workbench.db import unit_of_work
-from workbench.errors import StaleEdit
+from workbench.core import workflow
+from workbench.core.db import unit_of_work
+from workbench.core.errors import StaleEdit
+from workbench.intake import cases
 
 ORIGINAL = "I fear that I will be harmed if I return."
 FIRST = "First save: I was arrested at a protest in Colombo in March 2023."

@@ -16,9 +16,11 @@ from models import (
 )
 from tests.conftest import _password_hash, insert_case
 from tests.integration.test_examination import assess, hold_interview
-from workbench import decisions, reviews, tasks
-from workbench.actor import Actor
-from workbench.db import unit_of_work
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.examination import decisions
+from workbench.reporting import tasks
+from workbench.review import reviews
 
 TODAY = date(2025, 3, 3)
 

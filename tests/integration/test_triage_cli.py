@@ -15,8 +15,8 @@ from click.testing import CliRunner, Result
 from triage import corpus
 from triage import split as sp
 from triage.cues import default_lexicon
-from workbench import cli_triage
 from workbench.cli import main
+from workbench.intake import cli as cli_triage
 
 CATEGORIES = {"A", "B", "C", "D1", "D2", "NA", "ABSTAIN"}
 
@@ -123,10 +123,10 @@ def test_batch_with_two_workers_writes_the_same_output(batch_input: Path, tmp_pa
 
 def test_batch_needs_no_database(batch_input: Path, tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench.settings import get_settings
+    from workbench.core.settings import get_settings
 
     missing = tmp_path / "no" / "such" / "directory"
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{missing}/workbench.db")
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{missing}/workbench.core.db")
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(missing))
     get_settings.cache_clear()
     try:

@@ -26,12 +26,13 @@ from models import (
 from tests.app.helpers import audit_entries
 from tests.conftest import insert_case
 from tests.triage_support import DEBT_NARRATIVE, POLITICAL_NARRATIVE, tiny_model_path
-from workbench import triage_desk as desk
-from workbench.actor import Actor
-from workbench.cases import register_application
-from workbench.db import unit_of_work
-from workbench.errors import PermissionDenied, StaleEdit, ValidationError
-from workbench.settings import Settings
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.core.errors import PermissionDenied, StaleEdit, ValidationError
+from workbench.core.settings import Settings
+from workbench.intake import identity_links
+from workbench.intake import triage_desk as desk
+from workbench.intake.cases import register_application
 
 
 @pytest.fixture
@@ -317,23 +318,23 @@ def test_transliterated_name_is_found_and_a_link_confirmed(engine, staff, settin
         first_number = s.get(Application, first).case_number
         assert s.execute(select(func.count()).select_from(PersonNameKey)
                          .where(PersonNameKey.person_id == person)).scalar_one() >= 2
-        found = desk.identity_candidates(s, actor=staff.inquirer, person_id=person)
+        found = identity_links.identity_candidates(s, actor=staff.inquirer, person_id=person)
     assert found[0].person_id == first_person and found[0].same and found[0].score >= 0.5
     assert found[0].case_numbers == (first_number,) and found[0].reasons
     assert found[0].link_status is None
 
     with pytest.raises(PermissionDenied):   # not a person of inquirer2's cases
         with unit_of_work(engine) as s:
-            desk.link_identity(s, actor=staff.inquirer2, person_id=person,
+            identity_links.link_identity(s, actor=staff.inquirer2, person_id=person,
                                other_person_id=first_person, confirm=True)
     with unit_of_work(engine) as s:
-        link = desk.link_identity(s, actor=staff.inquirer, person_id=person,
+        link = identity_links.link_identity(s, actor=staff.inquirer, person_id=person,
                                   other_person_id=first_person, confirm=True)
     assert link.status == "confirmed" and link.decided_by == "Ines Inquirer"
     assert [e.outcome for e in audit_entries(engine, "identity.link")] == ["denied", "ok"]
     with unit_of_work(engine, write=False) as s:
         assert s.execute(select(IdentityLink.status)).scalars().all() == ["confirmed"]
-        again = desk.identity_candidates(s, actor=staff.inquirer, person_id=person)
+        again = identity_links.identity_candidates(s, actor=staff.inquirer, person_id=person)
         assert again[0].link_status == "confirmed"
         # The other person's application is now an earlier claim of this case.
         shown = desk.case_triage(s, actor=staff.inquirer, application_id=second)
@@ -341,7 +342,7 @@ def test_transliterated_name_is_found_and_a_link_confirmed(engine, staff, settin
 
 
 def test_name_keys_follow_a_corrected_name(engine, staff) -> None:  # noqa: ANN001
-    from workbench.cases import update_person
+    from workbench.intake.cases import update_person
 
     case = _register(engine, staff.inquirer, "Karimi", "Mohammad", 1990, DEBT_NARRATIVE,
                      date(2024, 2, 1))

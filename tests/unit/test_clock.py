@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from workbench import clock
-from workbench.settings import Settings
+from workbench.core import clock
+from workbench.core.settings import Settings
 
 
 @pytest.mark.parametrize(("start", "months", "expected"), [

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from workbench.dates import DateFormatError, format_date, format_year_month, parse_date
+from workbench.core.dates import DateFormatError, format_date, format_year_month, parse_date
 
 
 @pytest.mark.parametrize(("value", "shown"), [

@@ -24,13 +24,13 @@ from models.enums import (
     ResidenceStatus,
     SortingCategory,
 )
-from workbench import clock
-from workbench.actor import Actor
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.settings import get_settings
+from workbench.core.workflow import BY_NAME, Context, TransitionInput
 from workbench.demo import DemoActors, generate
 from workbench.demo.names import strip_diacritics, swap_day_month
 from workbench.demo.narratives import LENGTHS, VOICES, blocks
-from workbench.settings import get_settings
-from workbench.workflow import BY_NAME, Context, TransitionInput
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAMS = tomllib.loads((ROOT / "data/demo/parameters.toml").read_text(encoding="utf-8"))
@@ -479,7 +479,7 @@ def test_backlog_pending_at_every_stage(data):
 
 
 def test_every_event_sequence_follows_the_workflow_and_matches_the_case(data, index):
-    """Replays each case through the real guards and effects of workbench.workflow."""
+    """Replays each case through the real guards and effects of workbench.core.workflow."""
     settings = get_settings()
     roles = DemoActors.default().role_of()
     for a in data.applications:

@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from models import ApplicationType, Element, ElementFinding, PrimaryOutcome
-from workbench.eligibility import ELEMENT_ORDER, propose_outcome
+from workbench.examination.eligibility import ELEMENT_ORDER, propose_outcome
 
 MET, NOT = ElementFinding.MET, ElementFinding.NOT_MET
 FIRST_FOUR = ELEMENT_ORDER[:4]

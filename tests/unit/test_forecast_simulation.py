@@ -9,9 +9,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from workbench.forecast.history import History, month_index, oldest_first_share
-from workbench.forecast.scenarios import Scenario
-from workbench.forecast.simulation import _serve, run_weeks, simulate
+from workbench.reporting.forecast.history import History, month_index, oldest_first_share
+from workbench.reporting.forecast.scenarios import Scenario
+from workbench.reporting.forecast.simulation import _serve, run_weeks, simulate
 
 AS_OF = date(2030, 1, 7)
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench.i18n import LANGUAGE_NAMES, LOCALE_DIR, catalogue
+from workbench.core.i18n import LANGUAGE_NAMES, LOCALE_DIR, catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "workbench", ROOT / "pages", ROOT / "models"]
 GLOSSARY = ROOT / "data" / "glossary" / "ja.toml"
-#: Keys read by code outside the usual call (a default read in ``workbench.i18n.ordinal``).
+#: Keys read by code outside the usual call (a default read in ``workbench.core.i18n.ordinal``).
 READ_ELSEWHERE = {"ordinal.pattern"}
 #: Keys whose placeholders may differ: the English ordinal is built in code.
 OWN_PLACEHOLDERS = {"ordinal.pattern", "interview.raised_by_cue"}

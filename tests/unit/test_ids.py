@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.errors import NotFound
-from workbench.ids import MAX_ID, check_id, in_range, is_number, parse_id
+from workbench.core.errors import NotFound
+from workbench.core.ids import MAX_ID, check_id, in_range, is_number, parse_id
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -1,4 +1,4 @@
-"""Unit tests for workbench.documents: the PDFs are read back with pdfplumber and checked
+"""Unit tests for the PDF documents: the PDFs are read back with pdfplumber and checked
 for what a reader would notice (text, tables, page headers and numbering, metadata)."""
 
 from __future__ import annotations
@@ -13,8 +13,23 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from workbench import documents as pd
-from workbench.documents import fonts
+from workbench.core.documents import fonts
+from workbench.core.documents.fonts import FONT_ENV, FontSet, discover_fonts
+from workbench.examination.documents.interview_record import (
+    AnswerLine,
+    IncidentLine,
+    InconsistencyLine,
+    InterviewRecordDoc,
+    SessionLine,
+    interview_record_pdf,
+)
+from workbench.examination.documents.notice import CitationLine, NoticeDoc, notice_pdf
+from workbench.examination.documents.preparation_sheet import (
+    PreparationSheetDoc,
+    PrepPassage,
+    PrepQuestion,
+    preparation_sheet_pdf,
+)
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 PAGE_RE = re.compile(r"Page (\d+) of (\d+)")
@@ -85,42 +100,42 @@ def words(count: int, tag: str) -> str:
 
 
 SESSIONS = (
-    pd.SessionLine(1, "2024-03-01", "09:30", "12:45",
+    SessionLine(1, "2024-03-01", "09:30", "12:45",
                    "Tokyo Regional Immigration Services Bureau, interview room 4", "Vietnamese",
                    "Tran Van Minh", "Applicant, inquirer, interpreter", "10:45-11:00"),
-    pd.SessionLine(2, "2024-03-08", "13:00", "15:10", "Tokyo Regional Immigration Services Bureau",
+    SessionLine(2, "2024-03-08", "13:00", "15:10", "Tokyo Regional Immigration Services Bureau",
                    "Vietnamese", "Tran Van Minh", "Applicant, inquirer, interpreter, lawyer",
                    "none"),
 )
 
 ANSWERS = (
-    pd.AnswerLine("Opening", "Do you understand the interpreter?", "Yes"),
-    pd.AnswerLine("Opening", "Are you fit to be interviewed today?", "Yes, I slept well."),
-    pd.AnswerLine("Travel route and entry", "On what date did you enter Japan?", "2023-11-02"),
-    pd.AnswerLine("Past harm", "Why did you leave your country?",
+    AnswerLine("Opening", "Do you understand the interpreter?", "Yes"),
+    AnswerLine("Opening", "Are you fit to be interviewed today?", "Yes, I slept well."),
+    AnswerLine("Travel route and entry", "On what date did you enter Japan?", "2023-11-02"),
+    AnswerLine("Past harm", "Why did you leave your country?",
                   "Because the police arrested me twice after the land protest.\n\n"
                   "The second time they beat me with batons."),
-    pd.AnswerLine("Convention grounds", "Which grounds apply?", "political opinion, religion"),
+    AnswerLine("Convention grounds", "Which grounds apply?", "political opinion, religion"),
 )
 
 INCIDENTS = (
-    pd.IncidentLine("2021-05-14", "Ha Tinh province", "Provincial police",
+    IncidentLine("2021-05-14", "Ha Tinh province", "Provincial police",
                     "Arrested at the protest site and held for three days without charge.",
                     "Bruised ribs", "Two neighbours", "Not reported: the police were the actor",
                     "Photograph of the injuries"),
-    pd.IncidentLine("2022-01-09", "Home village", "Plain-clothes officers",
+    IncidentLine("2022-01-09", "Home village", "Plain-clothes officers",
                     "Searched the house and confiscated leaflets.", "None", "Mother",
                     "Complained to the commune chief", "Witness letter"),
 )
 
 INCONSISTENCIES = (
-    pd.InconsistencyLine("In the application form you said the first arrest was in June 2021.",
+    InconsistencyLine("In the application form you said the first arrest was in June 2021.",
                          "I confused the lunar and the solar calendar.", "2024-03-08"),
 )
 
 
-def record(**changes: object) -> pd.InterviewRecordDoc:
-    doc = pd.InterviewRecordDoc(
+def record(**changes: object) -> InterviewRecordDoc:
+    doc = InterviewRecordDoc(
         case_number="R-2024-000123",
         applicant="Nguyen Thi Lan",
         nationality="Viet Nam",
@@ -149,8 +164,8 @@ REASONS = (
 )
 
 
-def notice(**changes: object) -> pd.NoticeDoc:
-    doc = pd.NoticeDoc(
+def notice(**changes: object) -> NoticeDoc:
+    doc = NoticeDoc(
         case_number="R-2024-000123",
         applicant="Nguyen Thi Lan",
         nationality="Viet Nam",
@@ -160,9 +175,9 @@ def notice(**changes: object) -> pd.NoticeDoc:
         outcome="NOT_RECOGNISED",
         reasons=REASONS,
         citations=(
-            pd.CitationLine("USDOS Country Report Viet Nam 2023, section 1.d",
+            CitationLine("USDOS Country Report Viet Nam 2023, section 1.d",
                             "Police detained land-rights protesters for several days."),
-            pd.CitationLine("Amnesty International, Viet Nam 2024, p. 3",
+            CitationLine("Amnesty International, Viet Nam 2024, p. 3",
                             "Activists released from detention remained under surveillance."),
         ),
         humanitarian_permission=None,
@@ -175,8 +190,8 @@ def notice(**changes: object) -> pd.NoticeDoc:
     return replace(doc, **changes)
 
 
-def sheet(**changes: object) -> pd.PreparationSheetDoc:
-    doc = pd.PreparationSheetDoc(
+def sheet(**changes: object) -> PreparationSheetDoc:
+    doc = PreparationSheetDoc(
         case_number="R-2024-000123",
         applicant="Nguyen Thi Lan",
         nationality="Viet Nam",
@@ -189,13 +204,13 @@ def sheet(**changes: object) -> pd.PreparationSheetDoc:
         new_since_earlier=("The second arrest took place in January 2022.",),
         profiles=("Land-rights activist", "Woman travelling alone"),
         questions=(
-            pd.PrepQuestion("Past harm", "When and where were you arrested?",
+            PrepQuestion("Past harm", "When and where were you arrested?",
                             "Ask for the date, the place and who took part."),
-            pd.PrepQuestion("State protection", "Did you report the arrest to anyone?",
+            PrepQuestion("State protection", "Did you report the arrest to anyone?",
                             "Explore why reporting would have been futile."),
         ),
         passages=(
-            pd.PrepPassage("USDOS Country Report Viet Nam 2023, section 1.d",
+            PrepPassage("USDOS Country Report Viet Nam 2023, section 1.d",
                            "Police detained land-rights protesters for several days.",
                            "matches the claimed detention"),
         ),
@@ -207,20 +222,20 @@ def sheet(**changes: object) -> pd.PreparationSheetDoc:
 @pytest.fixture
 def no_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Font discovery that finds nothing: no env font, no fc-list, no known font paths."""
-    monkeypatch.delenv(pd.FONT_ENV, raising=False)
+    monkeypatch.delenv(FONT_ENV, raising=False)
     monkeypatch.setattr(fonts, "_fc_list_japanese", lambda: [])
     monkeypatch.setattr(fonts, "_JAPANESE_PATHS", ())
     monkeypatch.setattr(fonts, "_DEJAVU_PATHS", ())
-    pd.discover_fonts.cache_clear()
+    discover_fonts.cache_clear()
     yield
-    pd.discover_fonts.cache_clear()
+    discover_fonts.cache_clear()
 
 
 # --- interview record ----------------------------------------------------------------------------
 
 
 def test_interview_record_shows_answers_incidents_inconsistencies_and_signatures() -> None:
-    read = Read(pd.interview_record_pdf(record()))
+    read = Read(interview_record_pdf(record()))
     text = read.text
     assert_page_furniture(read, "R-2024-000123", "Record of interview")
     for answer in ANSWERS:
@@ -246,7 +261,7 @@ def test_interview_record_shows_answers_incidents_inconsistencies_and_signatures
 
 
 def test_sessions_and_incidents_are_tables_with_wrapped_cells() -> None:
-    read = Read(pd.interview_record_pdf(record()))
+    read = Read(interview_record_pdf(record()))
     sessions = next(t for t in read.tables if t[0][:3] == ["No.", "Date", "Start"])
     assert sessions[0] == ["No.", "Date", "Start", "End", "Place", "Language", "Interpreter",
                            "Present", "Breaks"]
@@ -265,7 +280,7 @@ def test_sessions_and_incidents_are_tables_with_wrapped_cells() -> None:
 def test_record_not_read_back_says_so_with_the_note() -> None:
     doc = record(read_back_confirmed=False,
                  read_back_note="The applicant left before the end; read-back set for 2024-03-15.")
-    text = Read(pd.interview_record_pdf(doc)).text
+    text = Read(interview_record_pdf(doc)).text
     assert "The record was not read back to the applicant." in text
     assert "read-back set for 2024-03-15" in text
     assert "was read back to the applicant in" not in text
@@ -274,11 +289,11 @@ def test_record_not_read_back_says_so_with_the_note() -> None:
 @pytest.mark.slow
 def test_long_record_spans_many_pages_numbered_throughout() -> None:
     answers = tuple(
-        pd.AnswerLine(f"Section {i // 20 + 1}", f"Question {i + 1}: tell us more.",
+        AnswerLine(f"Section {i // 20 + 1}", f"Question {i + 1}: tell us more.",
                       words(300, f"a{i:03d}"))
         for i in range(200)
     )
-    read = Read(pd.interview_record_pdf(record(answers=answers)))
+    read = Read(interview_record_pdf(record(answers=answers)))
     assert len(read.pages) > 30
     assert_page_furniture(read, "R-2024-000123", "Record of interview")
     text = read.text
@@ -290,10 +305,10 @@ def test_long_record_spans_many_pages_numbered_throughout() -> None:
 def test_long_unbroken_text_stays_inside_the_page() -> None:
     url = "https://example.org/" + "x" * 600
     doc = record(
-        answers=(pd.AnswerLine("Documents", "Where is the evidence?", url),),
+        answers=(AnswerLine("Documents", "Where is the evidence?", url),),
         incidents=(replace(INCIDENTS[0], evidence=url, what_happened=words(1500, "long")),),
     )
-    read = Read(pd.interview_record_pdf(doc))
+    read = Read(interview_record_pdf(doc))
     assert not read.overflow
     assert read.compact.count("x" * 600) >= 1  # the answer, wrapped but whole
     assert "longstart" in read.text and "longend" in read.text
@@ -303,17 +318,17 @@ def test_odd_characters_never_break_rendering() -> None:
     odd = ("ctrl\x00\x07 tab\tsoft\u00adhyphen zero\u200bwidth rtl\u200f bom\ufeff "
            "surrogate\ud800 emoji\U0001f600 private\ue000 thai\u0e01\u0e32 "
            "combining e\u0301 literal {nb} (parens) back\\slash")
-    doc = record(applicant=odd, answers=(pd.AnswerLine(odd, odd, odd),),
-                 incidents=(pd.IncidentLine(*([odd] * 8)),), case_number="R-\ud800-1")
-    read = Read(pd.interview_record_pdf(doc))
+    doc = record(applicant=odd, answers=(AnswerLine(odd, odd, odd),),
+                 incidents=(IncidentLine(*([odd] * 8)),), case_number="R-\ud800-1")
+    read = Read(interview_record_pdf(doc))
     assert "literal {nb} (parens) back\\slash" in read.text  # not replaced by the page count
     assert "combining \u00e9" in read.text
-    Read(pd.notice_pdf(language="en", doc=notice(applicant=odd, reasons=odd)))
-    Read(pd.preparation_sheet_pdf(sheet(narrative=odd, highlighted=((odd, odd),))))
+    Read(notice_pdf(language="en", doc=notice(applicant=odd, reasons=odd)))
+    Read(preparation_sheet_pdf(sheet(narrative=odd, highlighted=((odd, odd),))))
 
 
 def test_metadata_has_title_author_date_and_no_personal_data() -> None:
-    read = Read(pd.interview_record_pdf(record(applicant="Nguyen Thi Lan")))
+    read = Read(interview_record_pdf(record(applicant="Nguyen Thi Lan")))
     meta = read.metadata
     assert meta["Title"] == "Record of interview - R-2024-000123"
     assert meta["Author"] == "Protection workbench"
@@ -325,7 +340,7 @@ def test_metadata_has_title_author_date_and_no_personal_data() -> None:
 
 
 def test_notice_shows_outcome_reasons_citations_and_review_deadline() -> None:
-    read = Read(pd.notice_pdf(language="en", doc=notice()))
+    read = Read(notice_pdf(language="en", doc=notice()))
     text = read.text
     assert_page_furniture(read, "R-2024-000123", "Notice of decision")
     assert "Non-recognition of refugee status" in text
@@ -351,7 +366,7 @@ def test_notice_shows_outcome_reasons_citations_and_review_deadline() -> None:
 
 def test_notice_without_review_says_none_applies_and_gives_no_deadline() -> None:
     doc = notice(outcome="RECOGNISED_REFUGEE", review_deadline=None, citations=())
-    text = Read(pd.notice_pdf(doc, "en")).text
+    text = Read(notice_pdf(doc, "en")).text
     assert "Recognition of refugee status" in text
     assert "No request for administrative review applies to this decision" in text
     assert "2024-06-10" not in text
@@ -365,7 +380,7 @@ def test_notice_shows_superseded_note_on_top_and_humanitarian_permission() -> No
         humanitarian_permission="Special permission to stay is granted for one year.",
         reasons="\n\n".join([words(400, f"p{i}") for i in range(4)]),
     )
-    read = Read(pd.notice_pdf(doc, "en"))
+    read = Read(notice_pdf(doc, "en"))
     assert len(read.pages) > 1
     first = squash(read.pages[0])
     assert "SUPERSEDED: Replaced by decision DEC-2024-0050 of 2024-06-12 (reasons corrected)." in (
@@ -381,7 +396,7 @@ def test_notice_shows_superseded_note_on_top_and_humanitarian_permission() -> No
 
 def test_preparation_sheet_shows_highlights_new_sentences_questions_and_passages() -> None:
     doc = sheet()
-    read = Read(pd.preparation_sheet_pdf(doc))
+    read = Read(preparation_sheet_pdf(doc))
     text = read.text
     assert_page_furniture(read, "R-2024-000123", "Interview preparation sheet")
     flagged = next(t for t in read.tables if t[0] == ["Sentence", "Cues"])
@@ -404,12 +419,12 @@ def test_preparation_sheet_shows_highlights_new_sentences_questions_and_passages
 
 
 def test_japanese_and_vietnamese_text_round_trips() -> None:
-    fonts = pd.discover_fonts()
+    fonts = discover_fonts()
     if not fonts.japanese:
         pytest.skip("no font with Japanese glyphs installed (fc-list :lang=ja is empty; "
                     "scripts/ensure-fonts.sh installs IPA Gothic)")
     sentence = "私は土地の抗議に参加したため、警察に二回逮捕されました。"
-    read = Read(pd.preparation_sheet_pdf(sheet(
+    read = Read(preparation_sheet_pdf(sheet(
         applicant="山田 太郎",
         narrative=f"{sentence}\n\nNguyễn Thị Lan was with me. Иван Петров saw it.",
         highlighted=((sentence, "逮捕 / detention"),),
@@ -419,20 +434,20 @@ def test_japanese_and_vietnamese_text_round_trips() -> None:
     assert "Иван Петров" in read.text
     assert read.compact.count(re.sub(r"\s", "", sentence)) >= 2  # narrative and table
     assert "transliterated" not in read.metadata.get("Subject", "")
-    record_read = Read(pd.interview_record_pdf(record(applicant="Nguyễn Thị Lan 山田 太郎")))
+    record_read = Read(interview_record_pdf(record(applicant="Nguyễn Thị Lan 山田 太郎")))
     assert "Nguyễn Thị Lan 山田 太郎" in record_read.text
 
 
 def test_lines_starting_in_a_fallback_font_keep_their_size() -> None:
     # fpdf2 2.8 drew the lines that follow a line starting in a fallback font at the size the
     # page had before (here: the 13 pt heading), so they grew and ran off the page.
-    fonts = pd.discover_fonts().fonts
+    fonts = discover_fonts().fonts
     if len(fonts) < 2:
         pytest.skip("needs a main and a fallback font")
     lead = "Жанна" if fonts[0].japanese else "山田"  # a script only the fallback font draws
-    answers = (pd.AnswerLine(f"{lead} section", f"{lead} question\n{words(60, 'q')}",
+    answers = (AnswerLine(f"{lead} section", f"{lead} question\n{words(60, 'q')}",
                              words(120, "a")),)
-    read = Read(pd.interview_record_pdf(record(answers=answers)))
+    read = Read(interview_record_pdf(record(answers=answers)))
     with pdfplumber.open(io.BytesIO(read.data)) as pdf:
         found = {w["text"]: round(w["size"], 1) for page in pdf.pages
                  for w in page.extract_words(extra_attrs=["size"])}
@@ -441,16 +456,16 @@ def test_lines_starting_in_a_fallback_font_keep_their_size() -> None:
 
 
 def test_without_any_font_documents_render_transliterated(no_fonts: None) -> None:
-    assert pd.discover_fonts() == pd.FontSet(())
-    read = Read(pd.interview_record_pdf(record(applicant="Nguyễn Thị Lan",
+    assert discover_fonts() == FontSet(())
+    read = Read(interview_record_pdf(record(applicant="Nguyễn Thị Lan",
                                                interpreter="Иван Петров")))
     assert "Nguyen Thi Lan" in read.text
     assert "Ivan Petrov" in read.text
     assert "transliterated" in read.metadata["Subject"]
     assert "characters outside the Latin alphabet have been transliterated" in read.text
     assert_page_furniture(read, "R-2024-000123", "Record of interview")
-    for data in (pd.notice_pdf(language="en", doc=notice(applicant="山田 太郎")),
-                 pd.preparation_sheet_pdf(sheet(narrative="私は逮捕されました。"))):
+    for data in (notice_pdf(language="en", doc=notice(applicant="山田 太郎")),
+                 preparation_sheet_pdf(sheet(narrative="私は逮捕されました。"))):
         other = Read(data)
         assert "transliterated" in other.metadata["Subject"]
         assert other.text.isascii()
@@ -459,17 +474,17 @@ def test_without_any_font_documents_render_transliterated(no_fonts: None) -> Non
 def test_font_from_environment_comes_first(monkeypatch: pytest.MonkeyPatch) -> None:
     if not DEJAVU.is_file():
         pytest.skip(f"{DEJAVU} is not installed")
-    monkeypatch.setenv(pd.FONT_ENV, str(DEJAVU))
-    pd.discover_fonts.cache_clear()
+    monkeypatch.setenv(FONT_ENV, str(DEJAVU))
+    discover_fonts.cache_clear()
     try:
-        fonts = pd.discover_fonts()
+        fonts = discover_fonts()
         assert fonts.fonts[0].path == str(DEJAVU)
         assert fonts.fonts[0].bold_path is not None
         assert all(Path(f.path).resolve() != DEJAVU.resolve() for f in fonts.fonts[1:])
-        read = Read(pd.notice_pdf(language="en", doc=notice(applicant="Nguyễn Thị Lan")))
+        read = Read(notice_pdf(language="en", doc=notice(applicant="Nguyễn Thị Lan")))
         assert "Nguyễn Thị Lan" in read.text
     finally:
-        pd.discover_fonts.cache_clear()
+        discover_fonts.cache_clear()
 
 
 def test_unreadable_font_in_environment_is_ignored(
@@ -477,10 +492,10 @@ def test_unreadable_font_in_environment_is_ignored(
 ) -> None:
     bogus = tmp_path / "broken.ttf"
     bogus.write_bytes(b"not a font")
-    monkeypatch.setenv(pd.FONT_ENV, str(bogus))
-    pd.discover_fonts.cache_clear()
+    monkeypatch.setenv(FONT_ENV, str(bogus))
+    discover_fonts.cache_clear()
     try:
-        assert all(f.path != str(bogus) for f in pd.discover_fonts().fonts)
-        Read(pd.notice_pdf(language="en", doc=notice()))
+        assert all(f.path != str(bogus) for f in discover_fonts().fonts)
+        Read(notice_pdf(language="en", doc=notice()))
     finally:
-        pd.discover_fonts.cache_clear()
+        discover_fonts.cache_clear()

@@ -14,8 +14,17 @@ import pytest
 
 from tests.unit.test_pdf_documents import ANSWERS, Read, notice, record, sheet
 from tests.unit.test_pdf_fonts import noto_cjk_collection
-from workbench import documents as pd
-from workbench.documents import preparation_sheet
+from workbench.core.documents.fonts import FONT_ENV, discover_fonts
+from workbench.examination.documents import preparation_sheet
+from workbench.examination.documents.interview_record import (
+    AnswerLine,
+    InconsistencyLine,
+    InterviewRecordDoc,
+    SessionLine,
+    interview_record_pdf,
+)
+from workbench.examination.documents.notice import NoticeDoc, notice_pdf
+from workbench.examination.documents.preparation_sheet import preparation_sheet_pdf
 
 IPA_PATHS = (
     "/usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf",
@@ -36,11 +45,11 @@ def japanese_font(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     if path is None:
         pytest.skip(f"no {request.param} font installed (scripts/ensure-fonts.sh; "
                     "apt-get install fonts-noto-cjk)")
-    monkeypatch.setenv(pd.FONT_ENV, path)
-    pd.discover_fonts.cache_clear()
-    assert pd.discover_fonts().fonts[0].japanese
+    monkeypatch.setenv(FONT_ENV, path)
+    discover_fonts.cache_clear()
+    assert discover_fonts().fonts[0].japanese
     yield path
-    pd.discover_fonts.cache_clear()
+    discover_fonts.cache_clear()
 
 
 def compact(text: str) -> str:
@@ -58,7 +67,7 @@ REVIEW_SENTENCE = ("この処分に不服があるときは、この通知を受
                    "法務大臣に対して書面で審査請求をすることができます。")
 
 
-def notice_ja(**changes: object) -> pd.NoticeDoc:
+def notice_ja(**changes: object) -> NoticeDoc:
     return notice(**{
         "applicant": "グエン・ティ・ラン (NGUYEN Thi Lan)",
         "nationality": "ベトナム",
@@ -76,7 +85,7 @@ def notice_ja(**changes: object) -> pd.NoticeDoc:
 
 
 def test_notice_of_non_recognition_is_an_official_japanese_notice(japanese_font: str) -> None:
-    read = Read(pd.notice_pdf(notice_ja()))  # Japanese unless English is asked for
+    read = Read(notice_pdf(notice_ja()))  # Japanese unless English is asked for
     text = read.compact
     for number, page in enumerate(read.pages, start=1):
         assert "難民の認定をしない処分の通知書" in page  # the title in every page header
@@ -105,7 +114,7 @@ def test_notice_of_non_recognition_is_an_official_japanese_notice(japanese_font:
 
 
 def test_notice_of_recognition_says_no_review_applies(japanese_font: str) -> None:
-    read = Read(pd.notice_pdf(notice_ja(outcome="RECOGNISED_REFUGEE", review_deadline=None),
+    read = Read(notice_pdf(notice_ja(outcome="RECOGNISED_REFUGEE", review_deadline=None),
                               "ja"))
     text = read.compact
     assert "難民の認定の通知書" in text
@@ -131,7 +140,7 @@ def test_notice_variants_are_titled_and_decided_by_application_and_outcome(
     japanese_font: str, application: str, outcome: str, title: str, decision: str
 ) -> None:
     doc = notice_ja(application_type=application, outcome=outcome, humanitarian_permission=True)
-    text = Read(pd.notice_pdf(doc, "ja")).compact
+    text = Read(notice_pdf(doc, "ja")).compact
     assert title in text
     assert decision in text
     assert "人道配慮による在留許可" in text
@@ -140,7 +149,7 @@ def test_notice_variants_are_titled_and_decided_by_application_and_outcome(
 
 
 def test_superseded_notice_is_flagged_in_japanese(japanese_font: str) -> None:
-    read = Read(pd.notice_pdf(notice_ja(superseded_note="この処分は、同じ案件の後の処分により"
+    read = Read(notice_pdf(notice_ja(superseded_note="この処分は、同じ案件の後の処分により"
                                                         "差し替えられました。")))
     assert all("差替済み" in page for page in read.pages)
     first = compact(read.pages[0])
@@ -148,7 +157,7 @@ def test_superseded_notice_is_flagged_in_japanese(japanese_font: str) -> None:
 
 
 def test_notice_in_english_on_request_keeps_the_english_dates(japanese_font: str) -> None:
-    text = Read(pd.notice_pdf(notice_ja(), "en")).text
+    text = Read(notice_pdf(notice_ja(), "en")).text
     assert "Notice of decision" in text
     assert "within 7 days of the date of this notice (2025-12-01), that is, by 2025-12-08" in text
     assert "令和" not in text and "法務大臣" not in text
@@ -158,19 +167,19 @@ def test_notice_in_english_on_request_keeps_the_english_dates(japanese_font: str
 
 
 SESSIONS_JA = (
-    pd.SessionLine(1, date(2025, 11, 4), "09:30", "12:00", "東京出入国在留管理局 面接室4",
+    SessionLine(1, date(2025, 11, 4), "09:30", "12:00", "東京出入国在留管理局 面接室4",
                    "ベトナム語", "Tran Van Minh", "申請者、難民調査官、通訳人", "10:45-11:00"),
 )
 
 
-def record_ja(**changes: object) -> pd.InterviewRecordDoc:
+def record_ja(**changes: object) -> InterviewRecordDoc:
     return record(**{
         "language": "ja",
         "sessions": SESSIONS_JA,
-        "answers": (pd.AnswerLine("冒頭", "通訳人の言葉は理解できますか。", "はい、理解できます。"),
-                    pd.AnswerLine("過去の被害", "なぜ本国を出国したのですか。",
+        "answers": (AnswerLine("冒頭", "通訳人の言葉は理解できますか。", "はい、理解できます。"),
+                    AnswerLine("過去の被害", "なぜ本国を出国したのですか。",
                                   "抗議活動の後、警察に2回逮捕されたからです。")),
-        "inconsistencies": (pd.InconsistencyLine("申請書では最初の逮捕は2021年6月とされている。",
+        "inconsistencies": (InconsistencyLine("申請書では最初の逮捕は2021年6月とされている。",
                                                  "旧暦と新暦を取り違えました。", 1),),
         "applicant": "グエン・ティ・ラン",
         "inquirer": "佐藤 花子",
@@ -180,7 +189,7 @@ def record_ja(**changes: object) -> pd.InterviewRecordDoc:
 
 
 def test_interview_record_in_japanese_is_a_kyojutsu_chosho(japanese_font: str) -> None:
-    read = Read(pd.interview_record_pdf(record_ja()))  # the language it was taken in
+    read = Read(interview_record_pdf(record_ja()))  # the language it was taken in
     text = read.compact
     assert all("供述調書" in page and "案件番号 R-2024-000123" in page for page in read.pages)
     assert "申請者グエン・ティ・ラン" in text
@@ -205,16 +214,16 @@ def test_interview_record_in_japanese_is_a_kyojutsu_chosho(japanese_font: str) -
 
 def test_interview_record_not_read_back_says_so_in_japanese(japanese_font: str) -> None:
     doc = record_ja(read_back_confirmed=False, read_back_note="", read_back_language="")
-    text = Read(pd.interview_record_pdf(doc)).compact
+    text = Read(interview_record_pdf(doc)).compact
     assert "本調書は、申請者に読み聞かせていない。その理由は記録されていない。" in text
     assert "以上のとおり録取し" not in text
 
 
 def test_interview_record_prints_in_the_language_asked_for(japanese_font: str) -> None:
-    english = Read(pd.interview_record_pdf(record_ja(), "en")).text
+    english = Read(interview_record_pdf(record_ja(), "en")).text
     assert "Record of interview" in english and "供述調書" not in english
     assert "2025-11-04" in english
-    japanese = Read(pd.interview_record_pdf(record(answers=ANSWERS[:1]), "ja")).compact
+    japanese = Read(interview_record_pdf(record(answers=ANSWERS[:1]), "ja")).compact
     assert "供述調書" in japanese and "Record of interview" not in japanese
 
 
@@ -226,7 +235,7 @@ def test_preparation_sheet_follows_the_interface_language(
 ) -> None:
     monkeypatch.setattr(preparation_sheet, "current_language", lambda: "ja")
     doc = replace(sheet(), produced_at=datetime(2025, 12, 7, 9, 0))
-    read = Read(pd.preparation_sheet_pdf(doc))
+    read = Read(preparation_sheet_pdf(doc))
     text = read.compact
     assert all("面接準備票" in page for page in read.pages)
     assert "難民調査官の内部作業文書" in text
@@ -237,7 +246,7 @@ def test_preparation_sheet_follows_the_interface_language(
     flagged = next(t for t in read.tables if t[0] == ["文", "手がかり"])
     assert len(flagged) == 1 + len(doc.highlighted)
     assert "留意点：Askforthedate,theplaceandwhotookpart." in text
-    english = Read(pd.preparation_sheet_pdf(doc, "en")).text
+    english = Read(preparation_sheet_pdf(doc, "en")).text
     assert "Interview preparation sheet" in english and "面接準備票" not in english
 
 
@@ -245,7 +254,7 @@ def test_no_line_starts_with_a_closing_mark(japanese_font: str) -> None:
     # Sentences of every length up to two lines, so that some 。、」 fall where a line breaks.
     reasons = "".join(f"申請者は{'本国' * (k % 23)}で逮捕された、と「{k}回」述べた。"
                       for k in range(1, 60))
-    read = Read(pd.notice_pdf(notice_ja(reasons=reasons)))
+    read = Read(notice_pdf(notice_ja(reasons=reasons)))
     # Each page without its header and footer line: the text runs on, nothing lost.
     lines = [line.strip() for page in read.pages for line in page.splitlines()[1:-1]]
     assert compact(reasons) in compact("".join(lines))
@@ -256,7 +265,7 @@ def test_no_line_starts_with_a_closing_mark(japanese_font: str) -> None:
 
 def test_the_addressee_shows_the_reading_and_the_kanji_name(japanese_font: str) -> None:
     doc = notice_ja(applicant="WANG Wei", applicant_kana="ワン・ウェイ", applicant_kanji="王偉")
-    text = Read(pd.notice_pdf(doc)).compact
+    text = Read(notice_pdf(doc)).compact
     assert "申請者WANGWeiフリガナワン・ウェイ漢字氏名王偉生年月日" in text
-    english = Read(pd.notice_pdf(doc, "en")).text
+    english = Read(notice_pdf(doc, "en")).text
     assert "Name (katakana) ワン・ウェイ" in english and "Name (kanji) 王偉" in english

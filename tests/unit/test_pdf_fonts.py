@@ -13,9 +13,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from workbench import documents as pd
-from workbench.documents import fonts
-from workbench.documents.fonts import Face
+from workbench.core.documents import fonts
+from workbench.core.documents.fonts import FONT_ENV, Face, discover_fonts
+from workbench.examination.documents.notice import NoticeDoc, notice_pdf
 
 NOTO_CJK_PATHS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -48,10 +48,10 @@ def family_of(path: str, index: int) -> str:
 
 @pytest.fixture
 def fresh_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(pd.FONT_ENV, raising=False)
-    pd.discover_fonts.cache_clear()
+    monkeypatch.delenv(FONT_ENV, raising=False)
+    discover_fonts.cache_clear()
     yield
-    pd.discover_fonts.cache_clear()
+    discover_fonts.cache_clear()
 
 
 def test_japanese_face_of_a_noto_collection_is_chosen_by_name(
@@ -67,7 +67,7 @@ def test_japanese_face_of_a_noto_collection_is_chosen_by_name(
     others = [face.index for face in fonts.faces(path) if face.index != index]
     monkeypatch.setattr(fonts, "_fc_list_japanese", lambda: [(path, i) for i in others])
     monkeypatch.setattr(fonts, "_JAPANESE_PATHS", ())
-    main = pd.discover_fonts().fonts[0]
+    main = discover_fonts().fonts[0]
     assert (main.path, main.index) == (path, index)
     if main.bold_path is not None:
         assert family_of(main.bold_path, main.bold_index) == "Noto Sans CJK JP"
@@ -100,12 +100,12 @@ def test_text_in_a_cid_keyed_cff_font_reads_back(
     path = noto_cjk_collection()
     if path is None:
         pytest.skip("no Noto Sans CJK collection installed (apt-get install fonts-noto-cjk)")
-    monkeypatch.setenv(pd.FONT_ENV, path)
-    pd.discover_fonts.cache_clear()
-    main = pd.discover_fonts().fonts[0]
+    monkeypatch.setenv(FONT_ENV, path)
+    discover_fonts.cache_clear()
+    main = discover_fonts().fonts[0]
     assert main.path == path and family_of(path, main.index) == "Noto Sans CJK JP"
     sentence = "申請者は、本国に帰国すれば警察に逮捕されるおそれがあると供述した。"
-    data = pd.notice_pdf(pd.NoticeDoc(
+    data = notice_pdf(NoticeDoc(
         case_number="R-2025-000777", applicant="山田 太郎 (YAMADA Taro) 김민준 쨍",
         nationality="ミャンマー", date_of_birth="1990-01-02",
         application_type="REFUGEE", lodged="2025-01-10", outcome="NOT_RECOGNISED",

@@ -12,15 +12,15 @@ import pytest
 
 from tests.unit.test_pdf_documents import Read
 from tests.unit.test_pdf_documents_ja import compact, japanese_font  # noqa: F401 (fixture)
-from workbench import documents as pd
+from workbench.review.documents.ruling_notice import RulingNoticeDoc, ruling_notice_pdf
 
 GIST = ("申請者の供述は具体性を欠き、出身国情報とも整合しない。"
         "\n\n"
         "国内の他の地域への移転も可能である。")
 
 
-def ruling(**changes: object) -> pd.RulingNoticeDoc:
-    doc = pd.RulingNoticeDoc(
+def ruling(**changes: object) -> RulingNoticeDoc:
+    doc = RulingNoticeDoc(
         case_number="R-2025-000123",
         applicant="NGUYEN Thi Lan",
         applicant_kana="グエン ティ ラン",
@@ -43,7 +43,7 @@ def ruling(**changes: object) -> pd.RulingNoticeDoc:
 
 
 def test_the_ruling_notice_is_japanese_by_default(japanese_font: str) -> None:  # noqa: F811
-    read = Read(pd.ruling_notice_pdf(ruling()))
+    read = Read(ruling_notice_pdf(ruling()))
     text = compact(read.text)
     assert text.startswith("裁決書")
     for expected in ("審査請求人（申請者）", "NGUYENThiLan", "グエンティラン",
@@ -72,7 +72,7 @@ def test_the_ruling_notice_is_japanese_by_default(japanese_font: str) -> None:  
 ])
 def test_each_ruling_has_its_main_text(japanese_font: str,  # noqa: F811
                                        ruling_code: str, main: str, court: bool) -> None:
-    text = compact(Read(pd.ruling_notice_pdf(ruling(ruling=ruling_code))).text)
+    text = compact(Read(ruling_notice_pdf(ruling(ruling=ruling_code))).text)
     assert main in text
     assert "本件審査請求を棄却する。" not in text
     # Nobody takes a granted request to court against the ruling: no instruction then.
@@ -80,7 +80,7 @@ def test_each_ruling_has_its_main_text(japanese_font: str,  # noqa: F811
 
 
 def test_a_request_against_inaction_declares_it(japanese_font: str) -> None:  # noqa: F811
-    text = compact(Read(pd.ruling_notice_pdf(ruling(
+    text = compact(Read(ruling_notice_pdf(ruling(
         basis="INACTION", decision_outcome="", decision_notice_date=None,
         decision_reference="", ruling="GRANTED", panel_well_founded=True,
         panel_unanimous=False))).text)
@@ -91,7 +91,7 @@ def test_a_request_against_inaction_declares_it(japanese_font: str) -> None:  # 
 
 
 def test_the_ruling_notice_in_english() -> None:
-    read = Read(pd.ruling_notice_pdf(ruling(gist="The account lacked detail."), "en"))
+    read = Read(ruling_notice_pdf(ruling(gist="The account lacked detail."), "en"))
     text = read.text
     assert text.startswith("Ruling on administrative review")
     for expected in ("Requester (applicant)", "NGUYEN Thi Lan",
@@ -108,4 +108,4 @@ def test_the_ruling_notice_in_english() -> None:
 
 def test_a_withdrawal_has_no_ruling_notice() -> None:
     with pytest.raises(ValueError):
-        pd.ruling_notice_pdf(ruling(ruling="WITHDRAWN"))
+        ruling_notice_pdf(ruling(ruling="WITHDRAWN"))

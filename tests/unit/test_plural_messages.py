@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.i18n import catalogue
+from workbench.core.i18n import catalogue
 
 NOUNS = ("passages|documents|files|cases|facts|questions|words|opinions|entries|citations|"
          "characters|sessions|incidents|answers|applications|appeals|panels|passwords")
@@ -29,7 +29,7 @@ def test_numbers_before_plural_nouns_use_plural_forms() -> None:
 
 
 def test_the_counts_are_read_with_their_plural_forms() -> None:
-    from workbench.i18n import tn
+    from workbench.core.i18n import tn
 
     assert tn("coi.hits_count", 1, total="1", page=1, pages=1).startswith("1 passage found")
     assert tn("coi.hits_count", 14, total="14", page=1, pages=1).startswith("14 passages")

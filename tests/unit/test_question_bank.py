@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.question_bank import (
+from workbench.examination.question_bank import (
     ANSWER_TYPES,
     CUE_TYPES,
     ELEMENTS,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.question_bank import (
+from workbench.examination.question_bank import (
     BANK_DIR,
     BankError,
     QuestionBank,

@@ -9,8 +9,8 @@ import string
 
 import pytest
 
-from workbench import triage_text
-from workbench.i18n import catalogue, use_language
+from workbench.core.i18n import catalogue, use_language
+from workbench.intake import triage_text
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 TABLES = ("triage.reason.", "triage.note.", "coi.suggest_reason.",

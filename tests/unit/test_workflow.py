@@ -24,12 +24,12 @@ from models import (
     StatusEvent,
 )
 from tests.conftest import _make_staff, insert_case
-from workbench import clock
-from workbench.actor import Actor
-from workbench.db import make_engine, unit_of_work
-from workbench.errors import InvalidTransition, PermissionDenied
-from workbench.i18n import catalogue
-from workbench.workflow import TRANSITIONS, TransitionInput, transition, transitions_from
+from workbench.core import clock
+from workbench.core.actor import Actor
+from workbench.core.db import make_engine, unit_of_work
+from workbench.core.errors import InvalidTransition, PermissionDenied
+from workbench.core.i18n import catalogue
+from workbench.core.workflow import TRANSITIONS, TransitionInput, transition, transitions_from
 
 TODAY = clock.today()
 

@@ -12,11 +12,11 @@ from sqlalchemy import Engine, insert, select
 
 from models import Role, User
 from models.types import utcnow
-from workbench import audit
-from workbench.actor import Actor
-from workbench.auth import hash_password
-from workbench.db import unit_of_work
-from workbench.errors import ValidationError
+from workbench.core import audit
+from workbench.core.actor import Actor
+from workbench.core.auth import hash_password
+from workbench.core.db import unit_of_work
+from workbench.core.errors import ValidationError
 
 
 @dataclass(frozen=True)

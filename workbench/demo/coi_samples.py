@@ -14,9 +14,14 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from coi.ingest import DocumentFields
-from workbench.actor import Actor
-from workbench.coi_library import FileOutcome, ingest_files, library_counts, load_sources_file
-from workbench.db import unit_of_work
+from workbench.core.actor import Actor
+from workbench.core.db import unit_of_work
+from workbench.library.coi_library import (
+    FileOutcome,
+    ingest_files,
+    library_counts,
+    load_sources_file,
+)
 
 COI_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "coi"
 

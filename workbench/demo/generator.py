@@ -15,7 +15,7 @@ How a caseload is built:
    the same nationality that has ended FINAL and not recognised; when there is none (the
    first months of 2019, a rare nationality) an earlier "history" case is created for it,
    lodged from 2018 and closed before the repeat. Each case's events follow
-   ``workbench.workflow.TRANSITIONS`` from registration to wherever the case stands on
+   ``workbench.core.workflow.TRANSITIONS`` from registration to wherever the case stands on
    ``as_of``; events that would fall on or after ``as_of`` are not written, which leaves the
    backlog pending at its stage.
 
@@ -47,14 +47,14 @@ from models.enums import (
     SortingCategory,
 )
 from triage.readings import search_key
-from workbench import clock
+from workbench.core import clock
+from workbench.core.milestones import MILESTONE_COLUMNS, milestone_updates
+from workbench.core.settings import Settings, get_settings
+from workbench.core.workflow import BY_NAME, DEFAULT_MEASURE
 from workbench.demo import katakana, narratives
 from workbench.demo import names as namegen
 from workbench.demo.accounts import DEMO_ACCOUNTS, MANAGER_REGION, OFFICE_COVER, DemoAccount
 from workbench.demo.parameters import allocate, apportion, by_year, parameters
-from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
-from workbench.settings import Settings, get_settings
-from workbench.workflow import BY_NAME, DEFAULT_MEASURE
 
 #: Office hours 09:00–18:00 in Asia/Tokyo are 00:00–09:00 UTC on the same calendar date.
 OFFICE_SECONDS = 9 * 3600

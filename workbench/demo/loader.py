@@ -11,12 +11,12 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from models import Application, Person, StatusEvent
-from workbench import audit, clock, db
-from workbench.actor import Actor
+from workbench.core import audit, clock, db
+from workbench.core.actor import Actor
+from workbench.core.errors import ValidationError
+from workbench.core.settings import get_settings
 from workbench.demo.accounts import ensure_demo_accounts
 from workbench.demo.generator import DemoActors, generate
-from workbench.errors import ValidationError
-from workbench.settings import get_settings
 
 #: Rows per executemany batch.
 BATCH_SIZE = 5000
@@ -89,7 +89,8 @@ def load_demo(
                     if progress is not None:
                         progress(done, total)
             # Name keys for the repeat-applicant search, and the Category A list if empty.
-            from workbench.triage_desk import backfill_name_keys, seed_a_countries
+            from workbench.intake.identity_links import backfill_name_keys
+            from workbench.intake.triage_desk import seed_a_countries
 
             backfill_name_keys(session, after_id=max_person)
             seed_a_countries(session)

@@ -26,9 +26,9 @@ from models import (
     User,
 )
 from models.types import utcnow
-from workbench import clock
+from workbench.core import clock
+from workbench.core.settings import Settings
 from workbench.demo.accounts import MANAGER_REGION, OFFICE_COVER
-from workbench.settings import Settings
 
 #: Demo panels: (name, office, member user names, presiding user name).
 DEMO_PANELS = (

@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from workbench.db import include_schema_object, make_engine
+from workbench.core.db import include_schema_object, make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

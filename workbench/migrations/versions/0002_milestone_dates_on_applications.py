@@ -43,8 +43,8 @@ def downgrade() -> None:
 
 def backfill_milestones() -> None:
     """Derive the milestones of existing cases from their events, in event order."""
-    from workbench.clock import local_date
-    from workbench.milestones import MILESTONE_COLUMNS, milestone_updates
+    from workbench.core.clock import local_date
+    from workbench.core.milestones import MILESTONE_COLUMNS, milestone_updates
 
     bind = op.get_bind()
     events = sa.table("status_event", sa.column("application_id"), sa.column("action"),

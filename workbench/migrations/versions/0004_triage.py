@@ -138,7 +138,7 @@ def downgrade() -> None:
 
 def seed_a_countries() -> None:
     """The Category A list as shipped, into the new (empty) table."""
-    from workbench.triage_desk import a_country_seed_rows
+    from workbench.intake.triage_desk import a_country_seed_rows
 
     rows = a_country_seed_rows()
     if rows:
@@ -151,7 +151,7 @@ def seed_a_countries() -> None:
 
 def backfill_name_keys() -> None:
     """Name keys of every person already registered, a thousand people at a time."""
-    from workbench.triage_desk import name_key_rows
+    from workbench.intake.identity_links import name_key_rows
 
     bind = op.get_bind()
     person = sa.table('person', sa.column('id'), sa.column('family_name'),

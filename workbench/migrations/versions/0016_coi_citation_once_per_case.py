@@ -80,7 +80,7 @@ def _merge_duplicates(bind: sa.Connection) -> None:
 
     from sqlmodel import Session
 
-    from workbench import audit
+    from workbench.core import audit
 
     by_case = {cid: application_id for cid, application_id, _ in rows}
     passage = {cid: passage_id for cid, _, passage_id in rows}

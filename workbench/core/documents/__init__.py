@@ -1,0 +1,4 @@
+"""The PDF machinery every document shares: fonts, page layout, text and dates.
+
+Imports the core only.
+"""

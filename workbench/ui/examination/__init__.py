@@ -1,0 +1,2 @@
+"""Pages of the examination: interviews, assessments and decisions.
+"""

@@ -1,0 +1,2 @@
+"""Pages of intake and sorting: registration and the triage desk.
+"""

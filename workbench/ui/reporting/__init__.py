@@ -1,0 +1,2 @@
+"""Pages for managers: the dashboard, the forecast and the to-do list.
+"""
