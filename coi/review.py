@@ -23,8 +23,8 @@ Flags (each with a suggested correction where one can be made):
     The document has no subject country, so a country filter never finds it. Suggestion:
     the countries its title names, else the country named most in its opening passages.
 
-Plain values in, plain values out: no database here (``workbench.coi_library`` reads the
-document and applies a correction).
+Plain values in, plain values out: no database here (``workbench.library.coi_library``
+reads the document and applies a correction).
 """
 
 from __future__ import annotations
