@@ -102,6 +102,14 @@ def test_baseline_then_a_scenario_saved_compared_and_deleted(demo) -> None:  # n
     at.segmented_control(key="dash_view").set_value("forecast").run()
     assert at.number_input(key="fc_inq_TOKYO").value == 2
     assert at.text_input(key="fc_name").value == NAME
+    # a new scenario empties the editor; choosing the saved one loads it again
+    at.selectbox(key="fc_from").set_value(0).run()
+    assert at.selectbox(key="fc_from").value == 0
+    assert (at.text_input(key="fc_name").value, at.number_input(key="fc_inq_TOKYO").value) \
+        == ("", 0)
+    at.selectbox(key="fc_from").set_value(row.id).run()
+    assert (at.text_input(key="fc_name").value, at.number_input(key="fc_inq_TOKYO").value) \
+        == (NAME, 2)
 
     # deleted only with the tick
     button(at, "Delete scenario").click().run()
