@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import ForecastScenario
 from tests.app.conftest import signed_in
-from tests.app.helpers import audit_entries, button, messages, page_as, table
+from tests.app.helpers import audit_entries, button, messages, page_as, shown, table
 from workbench import clock
 from workbench import forecast as fc
 from workbench.db import unit_of_work
@@ -143,6 +143,20 @@ def test_the_view_in_japanese(demo, monkeypatch) -> None:  # noqa: ANN001
     text = messages(at)
     assert "一次審査の滞留件数" in text and "事後検証" in text
     assert table(at, having="ベースライン（現在の処理ペース）")
+
+
+def test_a_scenario_name_is_shown_as_written(demo) -> None:  # noqa: ANN001
+    name = "**Tokyo** [more](https://example.org) <b>x</b> :red[y]"
+    at = _forecast_view()
+    at.number_input(key="fc_inq_OSAKA").set_value(1).run()
+    at.text_input(key="fc_name").input(name).run()
+    button(at, "Save scenario").click().run()
+    assert not at.exception
+    text = messages(at)
+    assert f"Scenario “{name}” saved." in shown(text)
+    assert "**Tokyo**" not in text and "<b>" not in text and ":red[" not in text
+    assert name in table(at, having=BASELINE)[0]  # a table shows it literally, unescaped
+    assert at.multiselect(key="fc_compare").options == [name]
 
 
 def test_an_inquirer_is_refused_by_the_service(demo) -> None:  # noqa: ANN001

@@ -358,13 +358,18 @@ def editor(actor: Actor, offices: Sequence[str], groups: Sequence[str],
     st.session_state[DRAFT_KEY] = draft
 
     run_col, save_col, _ = st.columns([1, 1, 3])
-    if run_col.button(t("forecast.run"), type="primary", key="fc_run"):
+    ran = run_col.button(t("forecast.run"), type="primary", key="fc_run")
+    saving = save_col.button(t("forecast.save"), key="fc_save")
+    if ran:
         with shown_errors(stop=False):
             scenario = _editor_scenario(draft, default_name=t("forecast.unnamed")).check()
             st.session_state[RUN_KEY] = scenario
             if scenario.is_baseline:
                 st.info(t("forecast.same_as_baseline"))
-    if save_col.button(t("forecast.save"), key="fc_save"):
+            else:  # computed here, its progress under the button; the charts find it kept
+                forecasts(actor, [(t("forecast.unsaved", name=scenario.name), scenario)],
+                          st.empty())
+    if saving:
         _save(actor, draft)
 
     chosen = saved.get(draft["from"])
