@@ -134,6 +134,14 @@ def test_a_refused_scenario_shows_the_catalogue_message(demo) -> None:  # noqa: 
     at.text_input(key="fc_name").input("baseline").run()
     button(at, "Save scenario").click().run()
     assert "is the forecast without changes" in messages(at)
+    # a new scenario may not overwrite a saved one of the same name
+    at.text_input(key="fc_name").input("Tokyo").run()
+    button(at, "Save scenario").click().run()
+    at.selectbox(key="fc_from").set_value(0).run()
+    at.number_input(key="fc_inq_OSAKA").set_value(3).run()
+    at.text_input(key="fc_name").input("Tokyo").run()
+    button(at, "Save scenario").click().run()
+    assert "A scenario named “Tokyo” is saved already" in messages(at)
 
 
 def test_the_view_in_japanese(demo, monkeypatch) -> None:  # noqa: ANN001

@@ -370,14 +370,21 @@ def editor(actor: Actor, offices: Sequence[str], groups: Sequence[str],
                 forecasts(actor, [(t("forecast.unsaved", name=scenario.name), scenario)],
                           st.empty())
     if saving:
-        _save(actor, draft)
+        _save(actor, draft, saved)
 
     chosen = saved.get(draft["from"])
     if chosen is not None:
         _delete_form(actor, chosen)
 
 
-def _save(actor: Actor, draft: dict) -> None:
+def _save(actor: Actor, draft: dict, saved: dict[int, SavedScenario]) -> None:
+    """Save the editor's scenario: a new one, or the changes of the one opened. A new
+    scenario may not take the name of another one (that would overwrite it)."""
+    name = " ".join(draft["name"].split())
+    taken = next((i for i, s in saved.items() if s.scenario.name == name), None)
+    if taken is not None and taken != draft["from"]:
+        st.error(tm("forecast.name_taken", name=name))
+        return
     with shown_errors(stop=False):
         with unit_of_work(get_engine()) as session:
             result = fc.save_scenario(session, actor=actor, scenario=_editor_scenario(draft))
