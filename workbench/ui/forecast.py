@@ -423,13 +423,15 @@ def _delete_form(actor: Actor, chosen: SavedScenario) -> None:
 # --- charts -----------------------------------------------------------------------------------
 
 
-def _colour(labels: Sequence[str], *, legend: bool = True) -> alt.Color:
+def _colour(labels: Sequence[str]) -> alt.Color:
+    # The legend is shared by the layers (bands and lines): its symbols drawn opaque, so
+    # that they show the lines' colours rather than the pale bands'.
     return alt.Color("scenario:N", title=None,
                      scale=alt.Scale(domain=list(labels),
                                      range=[PALETTE[i % len(PALETTE)]
                                             for i in range(len(labels))]),
-                     legend=alt.Legend(orient="top", title=None, labelLimit=320)
-                     if legend else None)
+                     legend=alt.Legend(orient="top", title=None, labelLimit=320,
+                                       symbolOpacity=1, symbolType="circle"))
 
 
 def _x(field: str, title: str) -> alt.X:
@@ -448,7 +450,7 @@ def _band_chart(rows: list[dict], labels: Sequence[str], y_title: str, *, x_titl
                alt.Tooltip("text:N", title=y_title)]
     area = base.mark_area(opacity=0.16).encode(
         x=_x("day", x_title), y=alt.Y("low:Q", title=y_title, axis=axis),
-        y2="high:Q", color=_colour(labels, legend=False))
+        y2="high:Q", color=_colour(labels))
     line = base.mark_line(point=True).encode(
         x=_x("day", x_title), y=alt.Y("median:Q", title=y_title, axis=axis),
         color=_colour(labels), tooltip=tooltip)
