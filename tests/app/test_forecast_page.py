@@ -5,13 +5,15 @@ deleted with confirmation; an inquirer is refused by the service."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from models import ForecastScenario
+from models import CaseState, ForecastScenario
 from tests.app.conftest import signed_in
 from tests.app.helpers import audit_entries, button, messages, page_as, shown, table
+from tests.conftest import insert_case
 from workbench import clock
 from workbench import forecast as fc
 from workbench.db import unit_of_work
@@ -174,3 +176,32 @@ def test_an_inquirer_is_refused_by_the_service(demo) -> None:  # noqa: ANN001
     at.run()
     assert "Your role may not view statistics" in messages(at)
     assert not at.get("vega_lite_chart")
+
+
+def test_a_young_database_has_no_backtest(app_db, monkeypatch) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    for n in range(3):
+        insert_case(engine, inquirer=staff.inquirer, nationality="LKA", office="TOKYO",
+                    lodged=clock.today() - timedelta(days=40 + n),
+                    state=CaseState.UNDER_EXAMINATION, family_name=f"Young{n}")
+    monkeypatch.setenv("WORKBENCH_FORECAST_RUNS", "20")
+    get_settings.cache_clear()
+    fc.clear_cache()
+    at = signed_in("mgr.one").switch_page("../pages/dashboard.py").run()
+    at.segmented_control(key="dash_view").set_value("forecast").run()
+    assert not at.exception
+    text = messages(at)
+    assert "Backtest: there is not enough history yet to test the forecast" in text
+    assert "First-instance backlog" in text
+    assert not at.error
+    fc.clear_cache()
+
+
+def test_an_empty_database(app_db) -> None:  # noqa: ANN001
+    fc.clear_cache()
+    at = signed_in("mgr.one").switch_page("../pages/dashboard.py").run()
+    at.segmented_control(key="dash_view").set_value("forecast").run()
+    assert not at.exception
+    assert "not enough history" in messages(at)
+    assert not at.error
+    fc.clear_cache()
