@@ -5,13 +5,15 @@ deleted with confirmation; an inquirer is refused by the service."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from models import ForecastScenario
+from models import CaseState, ForecastScenario
 from tests.app.conftest import signed_in
-from tests.app.helpers import audit_entries, button, messages, page_as, table
+from tests.app.helpers import audit_entries, button, messages, page_as, shown, table
+from tests.conftest import insert_case
 from workbench.core import clock
 from workbench.core.db import unit_of_work
 from workbench.core.settings import get_settings
@@ -102,6 +104,14 @@ def test_baseline_then_a_scenario_saved_compared_and_deleted(demo) -> None:  # n
     at.segmented_control(key="dash_view").set_value("forecast").run()
     assert at.number_input(key="fc_inq_TOKYO").value == 2
     assert at.text_input(key="fc_name").value == NAME
+    # a new scenario empties the editor; choosing the saved one loads it again
+    at.selectbox(key="fc_from").set_value(0).run()
+    assert at.selectbox(key="fc_from").value == 0
+    assert (at.text_input(key="fc_name").value, at.number_input(key="fc_inq_TOKYO").value) \
+        == ("", 0)
+    at.selectbox(key="fc_from").set_value(row.id).run()
+    assert (at.text_input(key="fc_name").value, at.number_input(key="fc_inq_TOKYO").value) \
+        == (NAME, 2)
 
     # deleted only with the tick
     button(at, "Delete scenario").click().run()
@@ -126,6 +136,14 @@ def test_a_refused_scenario_shows_the_catalogue_message(demo) -> None:  # noqa: 
     at.text_input(key="fc_name").input("baseline").run()
     button(at, "Save scenario").click().run()
     assert "is the forecast without changes" in messages(at)
+    # a new scenario may not overwrite a saved one of the same name
+    at.text_input(key="fc_name").input("Tokyo").run()
+    button(at, "Save scenario").click().run()
+    at.selectbox(key="fc_from").set_value(0).run()
+    at.number_input(key="fc_inq_OSAKA").set_value(3).run()
+    at.text_input(key="fc_name").input("Tokyo").run()
+    button(at, "Save scenario").click().run()
+    assert "A scenario named “Tokyo” is saved already" in messages(at)
 
 
 def test_the_view_in_japanese(demo, monkeypatch) -> None:  # noqa: ANN001
@@ -137,6 +155,20 @@ def test_the_view_in_japanese(demo, monkeypatch) -> None:  # noqa: ANN001
     assert table(at, having="ベースライン（現在の処理ペース）")
 
 
+def test_a_scenario_name_is_shown_as_written(demo) -> None:  # noqa: ANN001
+    name = "**Tokyo** [more](https://example.org) <b>x</b> :red[y]"
+    at = _forecast_view()
+    at.number_input(key="fc_inq_OSAKA").set_value(1).run()
+    at.text_input(key="fc_name").input(name).run()
+    button(at, "Save scenario").click().run()
+    assert not at.exception
+    text = messages(at)
+    assert f"Scenario “{name}” saved." in shown(text)
+    assert "**Tokyo**" not in text and "<b>" not in text and ":red[" not in text
+    assert name in table(at, having=BASELINE)[0]  # a table shows it literally, unescaped
+    assert at.multiselect(key="fc_compare").options == [name]
+
+
 def test_an_inquirer_is_refused_by_the_service(demo) -> None:  # noqa: ANN001
     engine, staff = demo
     at = page_as("dashboard.py", staff.inquirer)
@@ -144,3 +176,32 @@ def test_an_inquirer_is_refused_by_the_service(demo) -> None:  # noqa: ANN001
     at.run()
     assert "Your role may not view statistics" in messages(at)
     assert not at.get("vega_lite_chart")
+
+
+def test_a_young_database_has_no_backtest(app_db, monkeypatch) -> None:  # noqa: ANN001
+    engine, staff = app_db
+    for n in range(3):
+        insert_case(engine, inquirer=staff.inquirer, nationality="LKA", office="TOKYO",
+                    lodged=clock.today() - timedelta(days=40 + n),
+                    state=CaseState.UNDER_EXAMINATION, family_name=f"Young{n}")
+    monkeypatch.setenv("WORKBENCH_FORECAST_RUNS", "20")
+    get_settings.cache_clear()
+    fc.clear_cache()
+    at = signed_in("mgr.one").switch_page("../pages/dashboard.py").run()
+    at.segmented_control(key="dash_view").set_value("forecast").run()
+    assert not at.exception
+    text = messages(at)
+    assert "Backtest: there is not enough history yet to test the forecast" in text
+    assert "First-instance backlog" in text
+    assert not at.error
+    fc.clear_cache()
+
+
+def test_an_empty_database(app_db) -> None:  # noqa: ANN001
+    fc.clear_cache()
+    at = signed_in("mgr.one").switch_page("../pages/dashboard.py").run()
+    at.segmented_control(key="dash_view").set_value("forecast").run()
+    assert not at.exception
+    assert "not enough history" in messages(at)
+    assert not at.error
+    fc.clear_cache()

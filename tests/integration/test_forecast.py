@@ -31,6 +31,7 @@ from workbench.reporting.forecast import (
     list_scenarios,
     save_scenario,
 )
+from workbench.reporting.forecast.backtest import MIN_DECISIONS
 from workbench.reporting.forecast.history import read_history
 
 AS_OF = date(2025, 6, 30)
@@ -111,7 +112,10 @@ def test_the_backtest_on_the_demo_caseload_stays_close(db) -> None:  # noqa: ANN
         assert abs(row.backlog_error) < 0.15, row
         assert row.backlog_forecast.low <= row.backlog_forecast.median
         assert row.median_days_actual is not None
-        assert abs(row.median_days_error) < 0.5, row
+        if row.decisions_actual >= MIN_DECISIONS:
+            assert abs(row.median_days_error) < 0.5, row
+        else:  # too few decisions that month to judge the forecast by their median
+            assert row.median_days_error is None
     assert latest is not None and latest.as_of == date(2024, 6, 30)
 
 

@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     # Forecast.
     #: Simulation runs of each forecast the dashboard shows (its bands are the 10th and 90th
     #: percentiles over the runs; fewer runs are quicker and rougher).
-    forecast_runs: int = Field(default=200, ge=10, le=2000)
+    forecast_runs: int = Field(default=200, ge=10, le=1000)  # the service takes up to 1000
 
     #: When set, every script run of the app appends its duration to this file (for the
     #: load benchmark: how long the server itself takes, apart from the browser's work).

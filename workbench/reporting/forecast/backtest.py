@@ -3,8 +3,9 @@ the database says happened after it.
 
 Two figures at each horizon (3, 6 and 12 months by default): the first-instance backlog on
 the day (cases lodged and neither decided nor withdrawn), and the median days from lodging to
-notice of the decisions served in the month before it. The error is signed: forecast minus
-actual, as a share of the actual.
+notice of the decisions served in the month before it (not judged when that month had fewer
+than ``MIN_DECISIONS`` decisions: its median is too unsteady). The error is signed: forecast
+minus actual, as a share of the actual.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from workbench.reporting.forecast.scenarios import Scenario
 from workbench.reporting.forecast.simulation import simulate
 
 HORIZONS = (3, 6, 12)
+#: Fewer decisions than this in a month make its median too unsteady to judge a forecast by.
+MIN_DECISIONS = 20
 
 
 def first_instance_backlog(session: Session, day: date, settings: Settings) -> int:
@@ -37,8 +40,10 @@ def first_instance_backlog(session: Session, day: date, settings: Settings) -> i
                ~withdrawn)).scalar_one())
 
 
-def median_days_decided(session: Session, start: date, end: date) -> float | None:
-    """The median days from lodging to notice of the decisions served in [start, end)."""
+def median_days_decided(session: Session, start: date, end: date
+                        ) -> tuple[float | None, int]:
+    """The median days from lodging to notice of the decisions served in [start, end), and
+    how many decisions that is."""
     a = Application
     rows = session.execute(
         select(a.decided_on, a.lodged_date, func.count())
@@ -47,13 +52,13 @@ def median_days_decided(session: Session, start: date, end: date) -> float | Non
     days = sorted(((decided - lodged).days, count) for decided, lodged, count in rows)
     total = sum(count for _, count in days)
     if not total:
-        return None
+        return None, 0
     seen = 0
     for value, count in days:
         seen += count
         if seen * 2 >= total:
-            return float(value)
-    return None  # pragma: no cover - the loop always returns
+            return float(value), total
+    return None, total  # pragma: no cover - the loop always returns
 
 
 def run_backtest(session: Session, as_of: date, *, runs: int = 100, seed: int = 2024,
@@ -75,16 +80,19 @@ def run_backtest(session: Session, as_of: date, *, runs: int = 100, seed: int = 
         target = point.month_end
         actual = first_instance_backlog(session, target, settings)
         forecast = point.first_instance
-        actual_days = median_days_decided(session, clock.add_months(as_of, h - 1), target)
+        actual_days, decided = median_days_decided(session, clock.add_months(as_of, h - 1),
+                                                   target)
         days = point.median_age_decided
+        judged = actual_days and decided >= MIN_DECISIONS and days.median is not None
         rows.append(BacktestRow(
             horizon_months=h, target=target, backlog_forecast=forecast, backlog_actual=actual,
             backlog_error=((forecast.median - actual) / actual
                            if actual and forecast.median is not None else 0.0),
             median_days_forecast=days, median_days_actual=actual_days,
-            median_days_error=((days.median - actual_days) / actual_days
-                               if actual_days and days.median is not None else None)))
+            decisions_actual=decided,
+            median_days_error=(days.median - actual_days) / actual_days if judged else None))
     return Backtest(as_of=as_of, runs=runs, rows=rows)
 
 
-__all__ = ["HORIZONS", "first_instance_backlog", "median_days_decided", "run_backtest"]
+__all__ = ["HORIZONS", "MIN_DECISIONS", "first_instance_backlog", "median_days_decided",
+           "run_backtest"]

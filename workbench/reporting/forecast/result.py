@@ -94,7 +94,8 @@ class BacktestRow:
     backlog_error: float  # (forecast median - actual) / actual
     median_days_forecast: Band  # median age at decision of decisions served the month before
     median_days_actual: float | None
-    median_days_error: float | None  # (forecast median - actual) / actual
+    median_days_error: float | None  # (forecast median - actual) / actual; None: too few
+    decisions_actual: int = 0  # decisions served in that month
 
 
 @dataclass(frozen=True)

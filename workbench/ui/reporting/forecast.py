@@ -62,6 +62,8 @@ RULE_COLOUR = "#b03a2e"
 PROGRESS_STAGES = ("history", "simulation", "figures", "done")
 #: The baseline's priority rule: the order the office works in now.
 BASE_PRIORITY = Scenario().priority
+#: "A new scenario" in the editor's choice of scenario (saved scenarios have ids from 1).
+NEW = 0
 
 
 @dataclass(frozen=True)
@@ -226,12 +228,12 @@ def _backtest(actor: Actor) -> Backtest | None:
 
 def _draft() -> dict:
     return st.session_state.setdefault(DRAFT_KEY, {
-        "from": None, "name": "", "inquirers": {}, "arrivals": {}, "priority": BASE_PRIORITY,
+        "from": NEW, "name": "", "inquirers": {}, "arrivals": {}, "priority": BASE_PRIORITY,
         "standard_on": False, "standard": get_settings().standard_period_months})
 
 
-def _load(scenario: Scenario | None, saved_id: int | None) -> dict:
-    """The draft holding ``scenario`` (a new, empty one for None)."""
+def _load(scenario: Scenario | None, saved_id: int) -> dict:
+    """The draft holding ``scenario`` saved as ``saved_id`` (a new, empty one for None)."""
     standard = get_settings().standard_period_months
     if scenario is None:
         return {"from": saved_id, "name": "", "inquirers": {}, "arrivals": {},
@@ -264,18 +266,18 @@ def _apply_pending(saved: dict[int, SavedScenario]) -> None:
     if not pending:
         return
     if "load" in pending:
-        saved_id = pending["load"]
-        chosen = saved.get(saved_id) if saved_id is not None else None
-        _put_in_widgets(_load(chosen.scenario if chosen else None,
-                              saved_id if chosen else None))
+        _put_in_widgets(_loaded(saved, pending["load"]))
     if "compare" in pending:
         st.session_state[COMPARE_KEY] = [i for i in pending["compare"] if i in saved]
 
 
+def _loaded(saved: dict[int, SavedScenario], saved_id: int) -> dict:
+    chosen = saved.get(saved_id)
+    return _load(chosen.scenario, saved_id) if chosen else _load(None, NEW)
+
+
 def _on_from_changed(saved: dict[int, SavedScenario]) -> None:
-    saved_id = st.session_state.get(FROM_KEY)
-    chosen = saved.get(saved_id) if saved_id is not None else None
-    _put_in_widgets(_load(chosen.scenario if chosen else None, saved_id if chosen else None))
+    _put_in_widgets(_loaded(saved, st.session_state.get(FROM_KEY, NEW)))
 
 
 def _restore(key: str, value: object) -> None:
@@ -299,10 +301,10 @@ def editor(actor: Actor, offices: Sequence[str], groups: Sequence[str],
     period; Run, Save scenario, and Delete with confirmation."""
     draft = _draft()
     if draft.get("from") not in saved:
-        draft["from"] = None
+        draft["from"] = NEW
     _restore(FROM_KEY, draft["from"])
-    if st.session_state.get(FROM_KEY) not in (None, *saved):
-        st.session_state[FROM_KEY] = None
+    if st.session_state.get(FROM_KEY) not in (NEW, *saved):
+        st.session_state[FROM_KEY] = NEW
     _restore(NAME_KEY, draft["name"])
     _restore(PRIORITY_KEY, draft["priority"])
     _restore(STANDARD_ON_KEY, draft["standard_on"])
@@ -312,8 +314,8 @@ def editor(actor: Actor, offices: Sequence[str], groups: Sequence[str],
     for group in (ALL_GROUPS, *groups):
         _restore(ARRIVALS_PREFIX + group, float(draft["arrivals"].get(group, 0.0)))
 
-    st.selectbox(t("forecast.start_from"), [None, *saved], key=FROM_KEY,
-                 format_func=lambda i: t("forecast.new_scenario") if i is None
+    st.selectbox(t("forecast.start_from"), [NEW, *saved], key=FROM_KEY,
+                 format_func=lambda i: t("forecast.new_scenario") if i == NEW
                  else saved[i].scenario.name,
                  on_change=_on_from_changed, args=(saved,),
                  help=t("forecast.start_from_help"))
@@ -356,21 +358,33 @@ def editor(actor: Actor, offices: Sequence[str], groups: Sequence[str],
     st.session_state[DRAFT_KEY] = draft
 
     run_col, save_col, _ = st.columns([1, 1, 3])
-    if run_col.button(t("forecast.run"), type="primary", key="fc_run"):
+    ran = run_col.button(t("forecast.run"), type="primary", key="fc_run")
+    saving = save_col.button(t("forecast.save"), key="fc_save")
+    if ran:
         with shown_errors(stop=False):
             scenario = _editor_scenario(draft, default_name=t("forecast.unnamed")).check()
             st.session_state[RUN_KEY] = scenario
             if scenario.is_baseline:
                 st.info(t("forecast.same_as_baseline"))
-    if save_col.button(t("forecast.save"), key="fc_save"):
-        _save(actor, draft)
+            else:  # computed here, its progress under the button; the charts find it kept
+                forecasts(actor, [(t("forecast.unsaved", name=scenario.name), scenario)],
+                          st.empty())
+    if saving:
+        _save(actor, draft, saved)
 
-    chosen = saved.get(draft["from"]) if draft["from"] is not None else None
+    chosen = saved.get(draft["from"])
     if chosen is not None:
         _delete_form(actor, chosen)
 
 
-def _save(actor: Actor, draft: dict) -> None:
+def _save(actor: Actor, draft: dict, saved: dict[int, SavedScenario]) -> None:
+    """Save the editor's scenario: a new one, or the changes of the one opened. A new
+    scenario may not take the name of another one (that would overwrite it)."""
+    name = " ".join(draft["name"].split())
+    taken = next((i for i, s in saved.items() if s.scenario.name == name), None)
+    if taken is not None and taken != draft["from"]:
+        st.error(tm("forecast.name_taken", name=name))
+        return
     with shown_errors(stop=False):
         with unit_of_work(get_engine()) as session:
             result = fc.save_scenario(session, actor=actor, scenario=_editor_scenario(draft))
@@ -401,7 +415,7 @@ def _delete_form(actor: Actor, chosen: SavedScenario) -> None:
         with unit_of_work(get_engine()) as session:
             fc.delete_scenario(session, actor=actor, scenario_id=chosen.id)
         compared = [i for i in st.session_state.get(COMPARE_KEY) or [] if i != chosen.id]
-        st.session_state[PENDING_KEY] = {"compare": compared, "load": None}
+        st.session_state[PENDING_KEY] = {"compare": compared, "load": NEW}
         flash(tm("forecast.deleted", name=chosen.scenario.name))
         st.rerun()
 
@@ -410,11 +424,14 @@ def _delete_form(actor: Actor, chosen: SavedScenario) -> None:
 
 
 def _colour(labels: Sequence[str]) -> alt.Color:
+    # The legend is shared by the layers (bands and lines): its symbols drawn opaque, so
+    # that they show the lines' colours rather than the pale bands'.
     return alt.Color("scenario:N", title=None,
                      scale=alt.Scale(domain=list(labels),
                                      range=[PALETTE[i % len(PALETTE)]
                                             for i in range(len(labels))]),
-                     legend=alt.Legend(orient="top", title=None, labelLimit=320))
+                     legend=alt.Legend(orient="top", title=None, labelLimit=320,
+                                       symbolOpacity=1, symbolType="circle"))
 
 
 def _x(field: str, title: str) -> alt.X:
@@ -529,6 +546,8 @@ def time_chart(items: Sequence[Shown], labels: Sequence[str]) -> None:
                 cut = band.median is None or censored
                 value = (_span_months(item.forecast, c.month_start) if cut
                          else _months(band.median))
+                if cut and not value:
+                    continue  # lodged in the last month: nothing known of it
                 rows.append({"scenario": item.label, "day": c.month_start.isoformat(),
                              "month": fmt_month(_month_key(c.month_start)),
                              "measure": measure, "months": value, "open": cut,
@@ -553,7 +572,8 @@ def time_chart(items: Sequence[Shown], labels: Sequence[str]) -> None:
         x=_x("day", x_title), y=alt.Y("months:Q", title=y_title), color=_colour(labels),
         tooltip=tooltip)
     # Not decided within the span: an open point at the span, "more than N months".
-    beyond = base.transform_filter("datum.open").mark_point(size=55, filled=False).encode(
+    beyond = base.transform_filter("datum.open").mark_point(
+        size=60, filled=False, shape="triangle-up").encode(
         x=_x("day", x_title), y=alt.Y("months:Q", title=y_title), color=_colour(labels),
         tooltip=tooltip)
     rules = [_rule(float(m), t("forecast.standard_line", months=m))
@@ -666,14 +686,14 @@ def backtest_table(backtest: Backtest) -> list[dict]:
 def inputs_panel(result: Forecast) -> None:
     inputs = result.inputs
     st.caption(t("forecast.inputs_read", day=fmt_date(inputs.as_of), weeks=inputs.weeks_read))
-    m1, m2, m3, m4 = st.columns(4)
+    m1, m2, m3 = st.columns(3)
     m1.metric(t("forecast.in_arrivals"), _num(inputs.arrivals_per_week, 1))
     m2.metric(t("forecast.in_sorting"), _num(inputs.sorting_median_days))
     m3.metric(t("forecast.in_approval"), _num(inputs.approval_median_days))
-    m4.metric(t("forecast.in_rulings"), _num(inputs.rulings_per_week, 1))
-    m1, m2, _, _ = st.columns(4)
-    m1.metric(t("forecast.in_withdrawals"), f"{inputs.withdrawal_share_per_week:.2%}")
-    m2.metric(t("forecast.in_review_share"), f"{inputs.review_filing_share:.0%}")
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("forecast.in_rulings"), _num(inputs.rulings_per_week, 1))
+    m2.metric(t("forecast.in_withdrawals"), f"{inputs.withdrawal_share_per_week:.2%}")
+    m3.metric(t("forecast.in_review_share"), f"{inputs.review_filing_share:.0%}")
     left, right = st.columns(2)
     offices = sorted(set(inputs.offices) | set(inputs.inquirers)
                      | set(inputs.completions_per_week))
@@ -765,7 +785,13 @@ def render(actor: Actor) -> None:
     st.caption(backtest_note(backtest, "time"))
 
     st.subheader(t("forecast.table_heading"))
-    st.dataframe(key_figures(items), hide_index=True, width="stretch", key="fc_table")
+    figures = key_figures(items)
+    st.dataframe(figures, hide_index=True, width="stretch", key="fc_table",
+                 height=35 * (len(figures) + 1) + 3,
+                 column_config={t("forecast.figure"): st.column_config.TextColumn(
+                     t("forecast.figure"), width="large"),
+                     t("forecast.when"): st.column_config.TextColumn(
+                     t("forecast.when"), width="medium")})
     st.caption(t("forecast.table_note"))
     with st.expander(t("forecast.backtest_heading")):
         if backtest is None:
