@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure a font with Japanese glyphs is installed, so that the tests can generate and read
-# back Japanese PDFs (tests/unit/test_pdf_extract.py::test_japanese_text_round_trips, the
+# back Japanese PDFs (tests/unit/coi/test_pdf_extract.py::test_japanese_text_round_trips, the
 # Japanese case documents). IPA Gothic or Noto Sans CJK (fonts-noto-cjk) both do: the documents
 # take the Japanese face of a collection by its name.
 # Idempotent: a quick `fc-list :lang=ja` check and nothing else when such a font is present.
