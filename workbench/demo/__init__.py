@@ -6,8 +6,9 @@ generates a caseload following the published figures (DOMAIN.md §6, §8.3) and 
 """
 
 from workbench.demo.accounts import DEMO_ACCOUNTS, DemoAccount, ensure_demo_accounts
-from workbench.demo.generator import DemoActors, GeneratedData, generate
+from workbench.demo.generator import generate
 from workbench.demo.loader import DemoSummary, load_demo
+from workbench.demo.records import DemoActors, GeneratedData
 
 __all__ = [
     "DEMO_ACCOUNTS",

@@ -16,7 +16,8 @@ from workbench.core.actor import Actor
 from workbench.core.errors import ValidationError
 from workbench.core.settings import get_settings
 from workbench.demo.accounts import ensure_demo_accounts
-from workbench.demo.generator import DemoActors, generate
+from workbench.demo.generator import generate
+from workbench.demo.records import DemoActors
 
 #: Rows per executemany batch.
 BATCH_SIZE = 5000
