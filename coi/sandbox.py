@@ -5,7 +5,7 @@ small file enormously. Extraction therefore never runs in the calling process (a
 server with its threads, a CLI worker): it runs in a child interpreter that caps its own
 address space (``RLIMIT_AS``) and is killed when it runs past its time limit. Whatever goes
 wrong there comes back as an :class:`~coi.extracted.ExtractError` with a plain message
-(:class:`~coi.pdf_extract.PdfExtractError` for PDFs).
+(:class:`~coi.pdf_open.PdfExtractError` for PDFs).
 
 Two ways in:
 
@@ -43,7 +43,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from coi.extracted import ExtractedDocument, ExtractedPage, ExtractError, Passage
-from coi.pdf_extract import PdfExtractError
+from coi.pdf_open import PdfExtractError
 
 __all__ = [
     "DEFAULT_MEMORY_MB",
@@ -190,7 +190,7 @@ def _reader(kind: str):  # noqa: ANN202 - a callable Path -> ExtractedDocument
 def _warm_up(kinds: Iterable[str], enrich: bool, tables: bool) -> None:
     """Import the readers (and let ``enrich`` load its data) before memory is capped, so
     that the cap measures what a file needs, not what the tools need. ``tables``: also
-    pdfplumber, which ``pdf_extract`` imports only for pages with a ruled table."""
+    pdfplumber, which ``pdf_tables`` imports only for pages with a ruled table."""
     for kind in kinds:
         try:
             _reader(kind)
@@ -198,7 +198,7 @@ def _warm_up(kinds: Iterable[str], enrich: bool, tables: bool) -> None:
             pass
     if tables:
         try:
-            import pdfplumber  # noqa: F401 - tables; imported lazily by pdf_extract
+            import pdfplumber  # noqa: F401 - tables; imported lazily by pdf_tables
         except Exception:  # noqa: BLE001
             pass
     if enrich:

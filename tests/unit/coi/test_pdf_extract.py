@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from coi.pdf_extract import ExtractedDocument, PdfExtractError, extract_pdf
+from coi.extracted import ExtractedDocument
+from coi.pdf_extract import extract_pdf
+from coi.pdf_open import PdfExtractError
 from tests.pdfgen import add_japanese_font, body, make_pdf, new_pdf, output
 
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "coi-samples" / "pdf"

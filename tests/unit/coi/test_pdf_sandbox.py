@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 from coi import sandbox
 from coi.extracted import ExtractedDocument, ExtractError, Passage
-from coi.pdf_extract import PdfExtractError
+from coi.pdf_open import PdfExtractError
 from tests.pdfgen import bomb_pdf
 
 

@@ -231,16 +231,16 @@ def test_pages_without_tables_never_touch_pdfplumber(
 ) -> None:
     """Rules, link underlines, a framed box and two columns with a separator line, but no
     ruled grid: the vector graphics are looked at, pdfplumber is not."""
-    from coi import pdf_extract
+    from coi import pdf_tables
 
     looked: list[list[tuple[float, float, float, float]]] = []
-    real_grids = pdf_extract._ruled_grids
+    real_grids = pdf_tables._ruled_grids
 
     def spy(page, rects):  # noqa: ANN001, ANN202
         looked.append(real_grids(page, rects))
         return looked[-1]
 
-    monkeypatch.setattr(pdf_extract, "_ruled_grids", spy)
+    monkeypatch.setattr(pdf_tables, "_ruled_grids", spy)
     pdf = new_pdf()
     for n in range(1, 4):
         pdf.add_page()
