@@ -37,10 +37,10 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from coi.recognise import find_date
+from coi.recognise_date import find_date
 
 EDGE = 4
-#: How ``coi.pdf_extract`` marks a table row's placeholder line.
+#: How ``coi.pdf_tables`` marks a table row's placeholder line.
 TABLE_ROW_MARK = "\ue000"
 
 _COUNTER = re.compile(r"^(\d{1,4})\s*/\s*(\d{1,4})$")
@@ -295,7 +295,7 @@ def clean(pages: list[list[str]], info: PrintedPage) -> Cleaned:
 
     def ends_report(lines: list[str], i: int) -> bool:
         if lines[i].startswith(TABLE_ROW_MARK):
-            return True  # a table row (coi.pdf_extract's placeholder) is the report's
+            return True  # a table row (coi.pdf_tables's placeholder) is the report's
         if not _SENTENCE_END.search(lines[i]):
             return False
         if i > 0 and len(lines[i - 1]) >= 0.8 * full and not _SENTENCE_END.search(lines[i - 1]):

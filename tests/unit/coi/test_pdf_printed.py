@@ -24,7 +24,8 @@ import pytest
 from coi import printed
 from coi.enrich import enrich
 from coi.pdf_extract import extract_pdf
-from coi.recognise import recognise, source_countries
+from coi.recognise import recognise
+from coi.recognise_countries import source_countries
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

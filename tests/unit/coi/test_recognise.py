@@ -10,13 +10,10 @@ import pytest
 
 from coi.extracted import ExtractedDocument, ExtractedPage, Passage
 from coi.gazetteer import lookup
-from coi.recognise import (
-    DOC_TYPES,
-    detect_language,
-    find_date,
-    is_junk_title,
-    recognise,
-)
+from coi.recognise import DOC_TYPES, recognise
+from coi.recognise_date import find_date
+from coi.recognise_language import detect_language
+from coi.recognise_title import is_junk_title
 
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "coi-samples"
 
