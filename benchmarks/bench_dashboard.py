@@ -4,10 +4,11 @@
     .venv/bin/python benchmarks/bench_dashboard.py --database PATH --runs 7   # reuse a load
 
 Loads ``--cases`` demo applications into a fresh SQLite file (or reuses one), then times each
-dashboard query (``workbench.reporting.dashboard``) with no filter and with a typical filter (one
-office, a year), and the dashboard page's server time: one rerun of the Streamlit script
-through ``AppTest`` per view, its figures not yet in the session (the first look at a view
-after a filter change). Reference in the same run: one full scan of the application table.
+dashboard query (``workbench.reporting.figures``, ``.workload``, ``.drill_down``) with no
+filter and with a typical filter (one office, a year), and the dashboard page's server time:
+one rerun of the Streamlit script through ``AppTest`` per view, its figures not yet in the
+session (the first look at a view after a filter change). Reference in the same run: one full
+scan of the application table.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def main() -> None:
     from workbench.core.actor import Actor
     from workbench.core.db import make_engine, unit_of_work
     from workbench.reporting import dashboard as dash
+    from workbench.reporting import figures
     from workbench.reporting.dashboard import DashboardFilter
+    from workbench.reporting.drill_down import drill_down
+    from workbench.reporting.workload import workload
 
     engine = make_engine(f"sqlite:///{path}")
     with unit_of_work(engine, write=False) as s:
@@ -69,12 +73,12 @@ def main() -> None:
     filters = {"no filter": DashboardFilter(),
                "Tokyo, 2024": DashboardFilter(date_from=date(2024, 1, 1),
                                               date_to=date(2024, 12, 31), offices=("TOKYO",))}
-    queries = [("backlog", lambda f: dash.backlog(s, actor=actor, f=f))]
-    queries += [(f"processing by {by}", lambda f, by=by: dash.processing_times(
+    queries = [("backlog", lambda f: figures.backlog(s, actor=actor, f=f))]
+    queries += [(f"processing by {by}", lambda f, by=by: figures.processing_times(
         s, actor=actor, by=by, f=f)) for by in dash.GROUPINGS]
-    queries += [("flows (with yearly table)", lambda f: dash.flows(s, actor=actor, f=f)),
-                ("workload", lambda f: dash.workload(s, actor=actor, f=f)),
-                ("drill-down, first 500 of a stage", lambda f: dash.drill_down(
+    queries += [("flows (with yearly table)", lambda f: figures.flows(s, actor=actor, f=f)),
+                ("workload", lambda f: workload(s, actor=actor, f=f)),
+                ("drill-down, first 500 of a stage", lambda f: drill_down(
                     s, actor=actor, figure="stage", value="UNDER_EXAMINATION", f=f,
                     limit=500))]
     # Each grouped SQL statement goes through dash._Q.rows: time every call of it too.

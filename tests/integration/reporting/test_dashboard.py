@@ -22,7 +22,7 @@ from workbench.core.db import unit_of_work
 from workbench.core.errors import PermissionDenied, ValidationError
 from workbench.core.settings import Settings
 from workbench.demo import load_demo
-from workbench.reporting import dashboard
+from workbench.reporting import dashboard, drill_down, figures, workload
 from workbench.reporting.dashboard import DashboardFilter
 
 AS_OF = date(2025, 6, 30)
@@ -129,7 +129,7 @@ FILTERS = [DashboardFilter(),
 @pytest.mark.parametrize("f", FILTERS, ids=["all", "2024", "tokyo-3-nat", "cat-stage"])
 def test_backlog_against_the_oracle(db, manager, caseload, f) -> None:  # noqa: ANN001
     with unit_of_work(db, write=False) as s:
-        got = dashboard.backlog(s, actor=manager, f=f, settings=Settings())
+        got = figures.backlog(s, actor=manager, f=f, settings=Settings())
     as_of = min(f.date_to, AS_OF) if f.date_to else AS_OF
     pending = [(a, n) for a, n in caseload if a.state in PENDING and a.lodged_date <= as_of
                and keep(a, n, f)]
@@ -162,7 +162,7 @@ def test_backlog_against_the_oracle(db, manager, caseload, f) -> None:  # noqa: 
 @pytest.mark.parametrize("f", FILTERS[:3], ids=["all", "2024", "tokyo-3-nat"])
 def test_processing_times_against_the_oracle(db, manager, caseload, by, f) -> None:  # noqa: ANN001
     with unit_of_work(db, write=False) as s:
-        rows = {r.group: r for r in dashboard.processing_times(s, actor=manager, by=by,
+        rows = {r.group: r for r in figures.processing_times(s, actor=manager, by=by,
                                                                f=f, settings=Settings())}
 
     def group(a, nationality, day: date) -> str:  # noqa: ANN001
@@ -208,7 +208,7 @@ def test_processing_times_against_the_oracle(db, manager, caseload, by, f) -> No
 @pytest.mark.parametrize("f", FILTERS[:3], ids=["all", "2024", "tokyo-3-nat"])
 def test_flows_against_the_oracle(db, manager, caseload, f) -> None:  # noqa: ANN001
     with unit_of_work(db, write=False) as s:
-        got = dashboard.flows(s, actor=manager, f=f, top_nationalities=500)
+        got = figures.flows(s, actor=manager, f=f, top_nationalities=500)
     received = [a for a, n in caseload if in_period(a.lodged_date, f) and keep(a, n, f)]
     assert got.received_by_month == dict(sorted(Counter(
         a.lodged_date.strftime("%Y-%m") for a in received).items()))
@@ -249,7 +249,7 @@ def test_edge_cases_are_counted_as_a_reader_expects(db, manager, caseload) -> No
     f = DashboardFilter(nationalities=("AFG",), date_from=date(2024, 8, 1),
                         date_to=date(2024, 8, 31))
     with unit_of_work(db, write=False) as s:
-        times = {r.group: r for r in dashboard.processing_times(s, actor=manager,
+        times = {r.group: r for r in figures.processing_times(s, actor=manager,
                                                                 by="month", f=f)}
     august = times["2024-08"]
     # the leap-day case decided on 29 August kept the standard period; the next day did not
@@ -260,7 +260,7 @@ def test_edge_cases_are_counted_as_a_reader_expects(db, manager, caseload) -> No
         1 for a, n in caseload if n == "AFG" and a.decided_on and a.decided_on.month == 8
         and a.decided_on.year == 2024 and a.decided_on <= clock.add_months(a.lodged_date, 6))
     with unit_of_work(db, write=False) as s:
-        same_day = dashboard.processing_times(
+        same_day = figures.processing_times(
             s, actor=manager, by="category",
             f=DashboardFilter(nationalities=("AFG",), date_from=date(2024, 1, 9),
                               date_to=date(2024, 1, 9)))
@@ -271,13 +271,13 @@ def test_edge_cases_are_counted_as_a_reader_expects(db, manager, caseload) -> No
 def test_drill_down_lists_the_cases_behind_a_figure(db, manager, caseload, loaded) -> None:  # noqa: ANN001
     f = DashboardFilter()
     with unit_of_work(db, write=False) as s:
-        backlog = dashboard.backlog(s, actor=manager, f=f)
+        backlog = figures.backlog(s, actor=manager, f=f)
         bucket = next(b for b, n in backlog.ageing.items() if n)
-        drill = dashboard.drill_down(s, actor=manager, figure="age", value=bucket, f=f,
+        drill = drill_down.drill_down(s, actor=manager, figure="age", value=bucket, f=f,
                                      limit=1000)
-        stage = dashboard.drill_down(s, actor=manager, figure="stage",
+        stage = drill_down.drill_down(s, actor=manager, figure="stage",
                                      value="UNDER_EXAMINATION", f=f, limit=5)
-        past = dashboard.drill_down(s, actor=manager, figure="past_standard_period",
+        past = drill_down.drill_down(s, actor=manager, figure="past_standard_period",
                                     value="", f=f)
     assert drill.total == backlog.ageing[bucket] == len(drill.rows)
     assert stage.total == backlog.by_stage["UNDER_EXAMINATION"] and len(stage.rows) == 5
@@ -286,10 +286,10 @@ def test_drill_down_lists_the_cases_behind_a_figure(db, manager, caseload, loade
     # an inquirer may not see the dashboards at all
     with pytest.raises(PermissionDenied):
         with unit_of_work(db, write=False) as s:
-            dashboard.backlog(s, actor=loaded[1].inquirer)
+            figures.backlog(s, actor=loaded[1].inquirer)
     with pytest.raises(ValidationError, match="ends before it starts"):
         with unit_of_work(db, write=False) as s:
-            dashboard.backlog(s, actor=manager, f=DashboardFilter(
+            figures.backlog(s, actor=manager, f=DashboardFilter(
                 date_from=date(2025, 1, 2), date_to=date(2025, 1, 1)))
 
 
@@ -298,9 +298,9 @@ def test_exports_neutralise_formulas_and_are_audited(engine, staff, tmp_path) ->
              date(2024, 2, 29)]]
     columns = ["a", "count", "b", "c", "city", "delta", "day"]
     with unit_of_work(engine) as s:
-        data = dashboard.export_table(s, actor=staff.manager, name="backlog", columns=columns,
+        data = drill_down.export_table(s, actor=staff.manager, name="backlog", columns=columns,
                                       rows=rows, fmt="csv")
-        xlsx = dashboard.export_table(s, actor=staff.manager, name="backlog", columns=columns,
+        xlsx = drill_down.export_table(s, actor=staff.manager, name="backlog", columns=columns,
                                       rows=rows, fmt="xlsx")
     read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert read[1] == ["'=HYPERLINK(\"http://x\")", "3", "'-2+3", "'\u200b@SUM(A1)", "Kabul",
@@ -316,13 +316,13 @@ def test_exports_neutralise_formulas_and_are_audited(engine, staff, tmp_path) ->
     assert [json.loads(e.details)["format"] for e in entries] == ["csv", "xlsx"]
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            dashboard.export_table(s, actor=staff.inquirer, name="x", columns=["a"], rows=[])
+            drill_down.export_table(s, actor=staff.inquirer, name="x", columns=["a"], rows=[])
     assert [e.outcome for e in audit_entries(engine, "stats.export")][-1] == "denied"
 
 
 def test_workload_counts_open_cases_and_oldest(db, manager, caseload) -> None:  # noqa: ANN001
     with unit_of_work(db, write=False) as s:
-        inquirers, panels = dashboard.workload(s, actor=manager)
+        inquirers, panels = workload.workload(s, actor=manager)
     open_by: Counter = Counter()
     oldest: dict[int, date] = {}
     for a, _ in caseload:
@@ -358,9 +358,9 @@ def test_workload_counts_open_cases_and_oldest(db, manager, caseload) -> None:  
 def test_every_outcome_figure_drills_down_to_its_cases(db, manager) -> None:  # noqa: ANN001
     f = DashboardFilter(date_from=date(2024, 1, 1), date_to=date(2025, 6, 30))
     with unit_of_work(db, write=False) as s:
-        mix = dashboard.flows(s, actor=manager, f=f, top_nationalities=3).outcomes_by_nationality
+        mix = figures.flows(s, actor=manager, f=f, top_nationalities=3).outcomes_by_nationality
         for nationality, outcomes in mix.items():
             for outcome, count in outcomes.items():
-                drill = dashboard.drill_down(s, actor=manager, figure="outcome_nationality",
+                drill = drill_down.drill_down(s, actor=manager, figure="outcome_nationality",
                                              value=f"{nationality}:{outcome}", f=f, limit=1)
                 assert drill.total == count, (nationality, outcome)

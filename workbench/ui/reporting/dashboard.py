@@ -19,8 +19,23 @@ import streamlit as st
 from workbench.core.actor import Actor
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t, tn
-from workbench.reporting import dashboard as dash
-from workbench.reporting.dashboard import DashboardFilter
+from workbench.reporting.dashboard import (
+    AGE_BUCKETS,
+    GROUPINGS,
+    REVIEW_AGE_BUCKETS,
+    DashboardFilter,
+    filter_options,
+)
+from workbench.reporting.drill_down import drill_down, export_table
+from workbench.reporting.figures import (
+    Backlog,
+    Flows,
+    ProcessingRow,
+    backlog,
+    flows,
+    processing_times,
+)
+from workbench.reporting.workload import workload
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import (
@@ -61,7 +76,7 @@ def _query(fn: Callable, actor: Actor, **kw: object) -> object:
 def filter_bar(actor: Actor) -> DashboardFilter:
     current: DashboardFilter = st.session_state.get(FILTER_KEY, DashboardFilter())
     options = _cached("options", DashboardFilter(),
-                      lambda: _query(dash.filter_options, actor))
+                      lambda: _query(filter_options, actor))
     with st.form("dash_filters", border=True):
         c1, c2, c3 = st.columns([2, 2, 3])
         start = date_field(t("dashboard.from"), current.date_from, key="dash_from",
@@ -180,7 +195,7 @@ def export_buttons(actor: Actor, name: str, columns: Sequence[str],
         elif col.button(t(f"dashboard.prepare_{fmt}"), key=f"prep_{slot}"):
             with shown_errors(stop=False):
                 with unit_of_work(get_engine()) as session:
-                    data = dash.export_table(session, actor=actor, name=name, columns=columns,
+                    data = export_table(session, actor=actor, name=name, columns=columns,
                                              rows=rows, fmt=fmt, f=f)
                 ready[slot] = (f, data)
                 st.session_state[EXPORT_KEY] = ready
@@ -221,7 +236,7 @@ def show_drill(actor: Actor, f: DashboardFilter) -> None:
             st.rerun()
         drill = None
         with shown_errors(stop=False):
-            drill = _query(dash.drill_down, actor, figure=figure, value=value, f=f, limit=500)
+            drill = _query(drill_down, actor, figure=figure, value=value, f=f, limit=500)
         if drill is None:
             return
         st.caption(tn("dashboard.drill_total", drill.total, total=f"{drill.total:,}",
@@ -257,7 +272,7 @@ def show_drill(actor: Actor, f: DashboardFilter) -> None:
 
 
 def backlog_view(actor: Actor, f: DashboardFilter) -> None:
-    b: dash.Backlog = _cached("backlog", f, lambda: _query(dash.backlog, actor, f=f))
+    b: Backlog = _cached("backlog", f, lambda: _query(backlog, actor, f=f))
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("dashboard.pending_primary"), f"{b.pending_primary:,}")
     m2.metric(t("dashboard.pending_review"), f"{b.pending_review:,}")
@@ -280,7 +295,7 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
         st.markdown(f"**{t('dashboard.ageing')}**")
         age_data = [{"age": age_label(k), "code": k, "cases": v} for k, v in b.ageing.items()]
         clicked = bar(age_data, "age", "cases", t("dashboard.cases"), "ch_age",
-                      sort=[age_label(k) for k in dash.AGE_BUCKETS])
+                      sort=[age_label(k) for k in AGE_BUCKETS])
         if clicked:
             code = next(d["code"] for d in age_data if d["age"] == clicked)
             st.session_state[DRILL_KEY] = ("age", code, clicked)
@@ -299,7 +314,7 @@ def backlog_view(actor: Actor, f: DashboardFilter) -> None:
         review_data = [{"age": age_label(k), "code": k, "reviews": v}
                        for k, v in b.review_by_age.items()]
         clicked = bar(review_data, "age", "reviews", t("dashboard.reviews"), "ch_review",
-                      sort=[age_label(k) for k in dash.REVIEW_AGE_BUCKETS])
+                      sort=[age_label(k) for k in REVIEW_AGE_BUCKETS])
         if clicked:
             code = next(d["code"] for d in review_data if d["age"] == clicked)
             st.session_state[DRILL_KEY] = ("review_age", code, clicked)
@@ -323,11 +338,11 @@ def _fmt(value: float | None) -> str:
 
 
 def processing_view(actor: Actor, f: DashboardFilter) -> None:
-    by = st.segmented_control(t("dashboard.group_by"), list(dash.GROUPINGS),
+    by = st.segmented_control(t("dashboard.group_by"), list(GROUPINGS),
                               format_func=lambda g: t(f"dashboard.by_{g}"), default="month",
                               key="dash_by") or "month"
-    rows: list[dash.ProcessingRow] = _cached(f"processing:{by}", f, lambda: _query(
-        dash.processing_times, actor, by=by, f=f))
+    rows: list[ProcessingRow] = _cached(f"processing:{by}", f, lambda: _query(
+        processing_times, actor, by=by, f=f))
     decided = sum(r.to_decision.count for r in rows)
     kept = sum(r.decided_within_standard for r in rows)
     m1, m2 = st.columns(2)
@@ -373,7 +388,7 @@ def processing_view(actor: Actor, f: DashboardFilter) -> None:
 
 
 def flows_view(actor: Actor, f: DashboardFilter) -> None:
-    fl: dash.Flows = _cached("flows", f, lambda: _query(dash.flows, actor, f=f))
+    fl: Flows = _cached("flows", f, lambda: _query(flows, actor, f=f))
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("dashboard.received"), f"{fl.received:,}")
     m2.metric(t("dashboard.repeat_share"),
@@ -435,7 +450,7 @@ def flows_view(actor: Actor, f: DashboardFilter) -> None:
 
 
 def workload_view(actor: Actor, f: DashboardFilter) -> None:
-    inquirers, panels = _cached("workload", f, lambda: _query(dash.workload, actor, f=f))
+    inquirers, panels = _cached("workload", f, lambda: _query(workload, actor, f=f))
     st.markdown(f"**{t('dashboard.inquirers')}**")
     if inquirers:
         bar([{"inquirer": w.inquirer, "open": w.open_cases} for w in inquirers[:25]],
