@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import fresh_sqlite, machine  # noqa: E402
 from workbench.core.actor import Actor  # noqa: E402
 from workbench.core.settings import Settings  # noqa: E402
-from workbench.library import coi_library  # noqa: E402
+from workbench.library.ingestion import ingest_files  # noqa: E402
 
 DEFAULT_PDFS = Path(__file__).resolve().parents[2] / "shared" / "coi-samples" / "pdf"
 
@@ -73,8 +73,8 @@ def run_ingest(files: list[Path], workers: int, scratch: Path) -> tuple[float, l
     engine, _ = fresh_sqlite(scratch / "db")
     settings = Settings(data_dir=scratch, coi_store_dir=scratch / "store", coi_workers=workers)
     started = time.perf_counter()
-    outcomes = coi_library.ingest_files(engine, actor=Actor.system("bench"), paths=files,
-                                        settings=settings, workers=workers)
+    outcomes = ingest_files(engine, actor=Actor.system("bench"), paths=files,
+                            settings=settings, workers=workers)
     seconds = time.perf_counter() - started
     engine.dispose()
     return seconds, outcomes

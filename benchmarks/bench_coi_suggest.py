@@ -22,7 +22,7 @@ from coi.evaluation import evaluate, load_judged  # noqa: E402
 from workbench.core.db import make_engine, unit_of_work, upgrade  # noqa: E402
 from workbench.core.settings import Settings  # noqa: E402
 from workbench.demo.coi_samples import COI_DATA_DIR, load_coi_samples  # noqa: E402
-from workbench.library import coi_library  # noqa: E402
+from workbench.library import ingestion  # noqa: E402
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
         else:
             engine, _ = fresh_sqlite(Path(tmp))
         settings = Settings(data_dir=Path(tmp), coi_store_dir=Path(tmp) / "store")
-        coi_library.get_settings = lambda: settings
+        ingestion.get_settings = lambda: settings
         outcomes = load_coi_samples(engine)
         print(f"{engine.dialect.name}: {sum(o.status == 'added' for o in outcomes)} documents")
         with unit_of_work(engine, write=False) as session:

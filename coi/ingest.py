@@ -1,6 +1,6 @@
 """Putting an extracted document into the library, in the caller's transaction.
 
-The caller (``workbench.library.coi_library``) checks permissions, runs extraction in the
+The caller (``workbench.library.ingestion``) checks permissions, runs extraction in the
 sandbox, opens the transaction and writes the audit entry; this module decides the
 document's metadata, numbers its editions and writes the rows. Either every row of a document is
 written or, when the transaction rolls back, none is.

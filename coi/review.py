@@ -23,7 +23,7 @@ Flags (each with a suggested correction where one can be made):
     The document has no subject country, so a country filter never finds it. Suggestion:
     the countries its title names, else the country named most in its opening passages.
 
-Plain values in, plain values out: no database here (``workbench.library.coi_library``
+Plain values in, plain values out: no database here (``workbench.library.metadata_review``
 reads the document and applies a correction).
 """
 

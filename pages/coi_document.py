@@ -7,7 +7,7 @@ import streamlit as st
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t
 from workbench.core.permissions import Action, may
-from workbench.library.coi_library import open_document
+from workbench.library.documents import open_document
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.params import id_param
 from workbench.ui.core.session import require_actor

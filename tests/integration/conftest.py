@@ -30,19 +30,21 @@ class Library:
 
 
 _TEMPLATES: dict[str, tuple] = {}
+#: The library's modules that read the settings: each is given the test's own.
+_SETTINGS_READERS = ("ingestion", "search", "documents", "citations", "suggestions")
 
 
 def _build(engine: Engine, store: Path, monkeypatch_target) -> tuple[Staff, list]:  # noqa: ANN001
     from workbench.demo.coi_samples import load_coi_samples
-    from workbench.library import coi_library
+    from workbench.library import ingestion
 
     settings = Settings(data_dir=store.parent, coi_store_dir=store, coi_workers=2)
-    original = coi_library.get_settings
-    coi_library.get_settings = lambda: settings
+    original = ingestion.get_settings
+    ingestion.get_settings = lambda: settings
     try:
         outcomes = load_coi_samples(engine)
     finally:
-        coi_library.get_settings = original
+        ingestion.get_settings = original
     return _make_staff(engine), outcomes
 
 
@@ -70,7 +72,8 @@ def library(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Pat
     source, store, staff, outcomes = _TEMPLATES[backend]
     settings = Settings(data_dir=tmp_path, coi_store_dir=store,
                         coi_extract_timeout_seconds=60, coi_extract_memory_mb=256, coi_workers=2)
-    monkeypatch.setattr("workbench.library.coi_library.get_settings", lambda: settings)
+    for module in _SETTINGS_READERS:
+        monkeypatch.setattr(f"workbench.library.{module}.get_settings", lambda: settings)
     if backend == "sqlite":
         path = tmp_path / "library.db"
         shutil.copy(source, path)

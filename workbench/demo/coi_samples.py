@@ -16,12 +16,9 @@ from sqlalchemy.engine import Engine
 from coi.ingest import DocumentFields
 from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
-from workbench.library.coi_library import (
-    FileOutcome,
-    ingest_files,
-    library_counts,
-    load_sources_file,
-)
+from workbench.library.ingestion import FileOutcome, ingest_files
+from workbench.library.search import library_counts
+from workbench.library.sources import load_sources_file
 
 COI_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "coi"
 

@@ -23,7 +23,7 @@ from workbench.examination import question_bank as qb
 from workbench.examination.interviews import bank_for, record_language_of, record_of
 from workbench.intake import triage_desk, triage_text
 from workbench.intake.cases import load_case
-from workbench.library import coi_library
+from workbench.library.suggestions import suggestions_for_case
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,8 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
     suggestions: list[PassageSuggestion] = []
     passages_note = None
     try:
-        found = coi_library.suggestions_for_case(session, actor=actor, application_id=app.id,
-                                                 limit=passages, settings=settings)
+        found = suggestions_for_case(session, actor=actor, application_id=app.id,
+                                     limit=passages, settings=settings)
         for s in found:
             hit = s.hit
             when = (hit.published_on.isoformat() if hit.published_on

@@ -18,7 +18,7 @@ from workbench.core.db import dispose_engines, make_engine, unit_of_work
 from workbench.core.settings import get_settings
 from workbench.demo.coi_samples import load_coi_samples
 from workbench.intake.cases import assign_cases
-from workbench.library.coi_library import ingest_files
+from workbench.library.ingestion import ingest_files
 
 TODAY = date(2026, 1, 20)
 HAZARA_CLAIM = ("I am a Hazara Shia from Kabul. After returning from Iran I was stopped at "
@@ -391,7 +391,7 @@ def test_a_citation_of_an_older_edition_notes_the_newer_one_and_can_be_removed(
     case_id = insert_case(engine, inquirer=staff.inquirer, nationality="MMR",
                           family_name="Aung", claim_narrative="I fear forced recruitment.")
     pid, _ = passage_id(engine, "Myanmar: Country Focus 2023", "not been brought into force")
-    from workbench.library.coi_library import cite
+    from workbench.library.citations import cite
 
     with unit_of_work(engine) as s:
         cite(s, actor=staff.inquirer, application_id=case_id, passage_id=pid,

@@ -434,7 +434,7 @@ def test_an_id_beyond_the_id_columns_is_not_found_on_each_database(
     for every role (such an id can name no case, so it reveals nothing)."""
     from workbench.core.errors import NotFound
     from workbench.intake.cases import get_application, open_case
-    from workbench.library import coi_library
+    from workbench.library.documents import open_document
     from workbench.review import reviews
 
     calls = [
@@ -442,7 +442,7 @@ def test_an_id_beyond_the_id_columns_is_not_found_on_each_database(
         lambda s, a: get_application(s, actor=a, application_id=oversized),
         lambda s, a: reviews.appeal_file(s, actor=a, appeal_id=oversized),
         lambda s, a: reviews.evidence_file(s, actor=a, document_id=oversized),
-        lambda s, a: coi_library.open_document(s, actor=a, document_id=oversized),
+        lambda s, a: open_document(s, actor=a, document_id=oversized),
     ]
     for actor in (staff.inquirer, staff.manager):
         for call in calls:

@@ -18,20 +18,21 @@ from models.coi import CoiCitation
 from tests.conftest import insert_case
 from workbench.core import audit
 from workbench.core.db import unit_of_work
-from workbench.library import coi_library
+from workbench.library.citations import case_citations, cite, remove_citation
+from workbench.library.search import search
 
 
 def _passage(library) -> int:  # noqa: ANN001
     with unit_of_work(library.engine, write=False) as session:
-        return coi_library.search(session, actor=library.staff.inquirer, request=SearchRequest(
+        return search(session, actor=library.staff.inquirer, request=SearchRequest(
             query="Rohingya", countries=FacetFilter(("MMR",)), current_only=True)
         ).hits[0].passage_id
 
 
 def _cite(library, case_id: int, passage_id: int, finding: str = "Rohingya lack citizenship"):  # noqa: ANN001, ANN202
     with unit_of_work(library.engine) as session:
-        return coi_library.cite(session, actor=library.staff.inquirer, application_id=case_id,
-                                passage_id=passage_id, finding=finding)
+        return cite(session, actor=library.staff.inquirer, application_id=case_id,
+                    passage_id=passage_id, finding=finding)
 
 
 def _rows(engine, case_id: int, *, live: bool = True) -> list[CoiCitation]:  # noqa: ANN001
@@ -59,8 +60,8 @@ def test_citing_a_passage_again_answers_with_the_citation_in_force(library) -> N
     assert [c.id for c in _rows(library.engine, case_id)] == [first.id]
     assert _cite_audits(library.engine) == 1
     with unit_of_work(library.engine, write=False) as session:
-        shown = coi_library.case_citations(session, actor=library.staff.inquirer,
-                                           application_id=case_id)
+        shown = case_citations(session, actor=library.staff.inquirer,
+                               application_id=case_id)
     assert [c.passage_id for c in shown] == [passage_id]
 
 
@@ -90,8 +91,8 @@ def test_a_removed_citation_lets_the_passage_be_cited_again(library) -> None:  #
     passage_id = _passage(library)
     first = _cite(library, case_id, passage_id)
     with unit_of_work(library.engine) as session:
-        coi_library.remove_citation(session, actor=library.staff.inquirer, citation_id=first.id,
-                                    reason="Cited for the wrong finding")
+        remove_citation(session, actor=library.staff.inquirer, citation_id=first.id,
+                        reason="Cited for the wrong finding")
     second = _cite(library, case_id, passage_id, finding="The right finding")
     assert not second.already_cited and second.id != first.id
     assert [c.id for c in _rows(library.engine, case_id)] == [second.id]

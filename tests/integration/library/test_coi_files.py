@@ -18,7 +18,8 @@ from models.coi import CoiDocument, CoiPassage
 from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
 from workbench.core.settings import Settings
-from workbench.library import coi_library
+from workbench.library.documents import document_file, open_document
+from workbench.library.ingestion import ingest_files, iter_files
 
 SYSTEM = Actor.system("test")
 AFG = DocumentFields(countries=("AFG",))
@@ -47,13 +48,13 @@ def test_links_out_of_the_folder_are_refused_and_the_rest_ingested(
     (folder / "sub" / "same.txt").symlink_to(folder / "report.txt")  # inside: allowed
     (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)  # inside, a loop
 
-    files, refused = coi_library.iter_files([folder])
+    files, refused = iter_files([folder])
     assert files == [folder / "report.txt", folder / "sub" / "same.txt"]
     assert sorted(Path(o.path).name for o in refused) == ["elsewhere", "passwd.txt",
                                                           "secret.txt"]
     assert all(o.status == "failed" and "outside the folder" in o.message for o in refused)
-    outcomes = coi_library.ingest_files(engine, actor=SYSTEM, paths=files, fields=AFG,
-                                        settings=settings)
+    outcomes = ingest_files(engine, actor=SYSTEM, paths=files, fields=AFG,
+                            settings=settings)
     assert [o.status for o in outcomes] == ["added", "duplicate"]
     with unit_of_work(engine, write=False) as s:
         texts = " ".join(s.execute(select(CoiPassage.text)).scalars())
@@ -65,8 +66,8 @@ def test_a_file_that_is_one_long_line_becomes_bounded_passages(
     sentence = "Returnees were detained by the police at the border crossing. "
     line = tmp_path / "one-line.txt"
     line.write_text(sentence * (3_000_000 // len(sentence)))
-    [outcome] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[line], fields=AFG,
-                                         settings=settings)
+    [outcome] = ingest_files(engine, actor=SYSTEM, paths=[line], fields=AFG,
+                             settings=settings)
     assert outcome.status == "added", outcome.message
     with unit_of_work(engine, write=False) as s:
         lengths = [len(t) for t in s.execute(select(CoiPassage.text)).scalars()]
@@ -82,16 +83,16 @@ def test_control_characters_in_file_names_are_shown_escaped(
         path = tmp_path / name
         path.write_text(f"Report number {n}.\n\n" + REPORT)
         paths.append(path)
-    outcomes = coi_library.ingest_files(engine, actor=SYSTEM, paths=paths, fields=AFG,
-                                        settings=settings)
+    outcomes = ingest_files(engine, actor=SYSTEM, paths=paths, fields=AFG,
+                            settings=settings)
     shown = ["\\x1b[31mred.txt", "two\\nlines\\r.txt", "evil\\u202etxt.exe"]
     assert [o.path for o in outcomes] == shown
     assert all(o.status == "added" for o in outcomes)
     with unit_of_work(engine, write=False) as s:
         stored = s.execute(select(CoiDocument.file_name, CoiDocument.title)
                            .order_by(CoiDocument.id)).all()
-        view = coi_library.open_document(s, actor=SYSTEM, document_id=outcomes[0].document_id,
-                                         with_passages=False)
+        view = open_document(s, actor=SYSTEM, document_id=outcomes[0].document_id,
+                             with_passages=False)
     assert sorted(f for f, _ in stored) == sorted(shown) and view.file_name == shown[0]
     assert not any(ch in f + t for f, t in stored for ch in "\x1b\n\r\u202e")
     assert sorted(d["file"] for d in _audit(engine, "coi.ingest")) == sorted(shown)
@@ -102,8 +103,8 @@ def test_what_a_killed_ingestion_left_is_settled_at_the_next_one(
     store = FileStore(settings.resolved_coi_store)
     first = tmp_path / "first.txt"
     first.write_text("First report.\n\n" + REPORT)
-    [added] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[first], fields=AFG,
-                                       settings=settings)
+    [added] = ingest_files(engine, actor=SYSTEM, paths=[first], fields=AFG,
+                           settings=settings)
     # killed between the store write and the commit: by earlier versions (a final name) ...
     store.put(_write(tmp_path / "orphan.txt", b"never committed"))
     # ... and now (a pending name whose writer died)
@@ -115,8 +116,8 @@ def test_what_a_killed_ingestion_left_is_settled_at_the_next_one(
 
     heard = []
     second = _write(tmp_path / "second.txt", ("Second report.\n\n" + REPORT).encode())
-    [outcome] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[second], fields=AFG,
-                                         settings=settings, swept=heard.append)
+    [outcome] = ingest_files(engine, actor=SYSTEM, paths=[second], fields=AFG,
+                             settings=settings, swept=heard.append)
     assert outcome.status == "added"
     assert len(heard) == 1
     assert sorted(heard[0].removed) == sorted([sha256_of(tmp_path / "orphan.txt"),
@@ -125,8 +126,8 @@ def test_what_a_killed_ingestion_left_is_settled_at_the_next_one(
     in_store = sorted(p.name for p in settings.resolved_coi_store.rglob("*") if p.is_file())
     assert in_store == sorted([sha, sha256_of(second)])
     with unit_of_work(engine, write=False) as s:
-        data, _, _ = coi_library.document_file(s, actor=SYSTEM, document_id=added.document_id,
-                                               settings=settings)
+        data, _, _ = document_file(s, actor=SYSTEM, document_id=added.document_id,
+                                   settings=settings)
     assert data == first.read_bytes()
     [swept] = _audit(engine, "coi.store.sweep")
     assert swept["kept"] == [sha] and len(swept["removed"]) == 2
@@ -135,7 +136,7 @@ def test_what_a_killed_ingestion_left_is_settled_at_the_next_one(
 def test_a_failed_ingestion_leaves_no_file_behind(engine, tmp_path: Path,
                                                   settings: Settings) -> None:  # noqa: ANN001
     path = _write(tmp_path / "report.txt", REPORT.encode())
-    [outcome] = coi_library.ingest_files(
+    [outcome] = ingest_files(
         engine, actor=SYSTEM, paths=[path], settings=settings,
         fields=DocumentFields(countries=("AFG",), doc_type="not-a-type"))
     assert outcome.status == "failed" and "Unknown document type" in outcome.message

@@ -24,7 +24,12 @@ from workbench.core.db import unit_of_work
 from workbench.core.errors import NotFound, PermissionDenied, StaleEdit, ValidationError
 from workbench.core.settings import Settings
 from workbench.demo.coi_samples import COI_DATA_DIR, manifest_entries
-from workbench.library import coi_library
+from workbench.library.citations import case_citations, cite, remove_citation
+from workbench.library.documents import DocumentChanges, open_document, update_document
+from workbench.library.ingestion import ingest_files
+from workbench.library.metadata_review import needs_review, resolve_flag
+from workbench.library.search import search
+from workbench.library.sources import load_sources_file
 
 SYSTEM = Actor.system("test")
 
@@ -48,7 +53,7 @@ def test_sample_library_ingests_with_metadata_editions_and_copies(library) -> No
             assert doc.title == fields.title
             assert doc.published_on == fields.published
             assert store.path_for(doc.sha256).read_bytes() == path.read_bytes()
-            view = coi_library.open_document(session, actor=SYSTEM, document_id=doc.id)
+            view = open_document(session, actor=SYSTEM, document_id=doc.id)
             assert set(view.countries) == set(fields.countries)
             assert view.passages and all(p.text for p in view.passages)
         # Two editions of the Myanmar country focus: the 2025 one is current.
@@ -70,13 +75,13 @@ def test_sample_library_ingests_with_metadata_editions_and_copies(library) -> No
 def test_search_across_the_sample_library(library) -> None:  # noqa: ANN001
     engine = library.engine
     with unit_of_work(engine, write=False) as session:
-        result = coi_library.search(session, actor=SYSTEM, request=SearchRequest(
+        result = search(session, actor=SYSTEM, request=SearchRequest(
             query="Rohingya OR military", countries=FacetFilter(("MMR",)), limit=200))
         assert result.hits and all("MMR" in h.countries for h in result.hits)
         old_edition = [h for h in result.hits if h.title.endswith("2023")]
         assert old_edition and all(any("newer edition" in w for w in h.warnings)
                                    for h in old_edition)
-        japanese = coi_library.search(session, actor=SYSTEM, request=SearchRequest(query="難民"))
+        japanese = search(session, actor=SYSTEM, request=SearchRequest(query="難民"))
         assert japanese.hits and all(h.language == "ja" for h in japanese.hits)
 
 
@@ -84,7 +89,7 @@ def test_reingesting_the_same_file_is_recognised(library) -> None:  # noqa: ANN0
     engine, settings = library.engine, library.settings
     path, _ = manifest_entries(COI_DATA_DIR)[0]
     before = count(engine, CoiPassage)
-    again = coi_library.ingest_files(engine, actor=SYSTEM, paths=[path], settings=settings)
+    again = ingest_files(engine, actor=SYSTEM, paths=[path], settings=settings)
     assert again[0].status == "duplicate" and "already in the library" in again[0].message
     assert count(engine, CoiPassage) == before
 
@@ -133,7 +138,7 @@ def test_each_bad_file_gets_a_clear_message_and_leaves_nothing_behind(
         "scan.pdf": (_image_only(tmp_path / "scan.pdf"), "no text layer"),
         "bomb.pdf": (bomb_pdf(tmp_path / "bomb.pdf", unpacked_mb=600), "MB"),
     }
-    outcomes = coi_library.ingest_files(
+    outcomes = ingest_files(
         engine, actor=SYSTEM, paths=[p for p, _ in files.values()],
         fields=DocumentFields(countries=("AFG",)), settings=settings)
     by_name = {o.path: o for o in outcomes}
@@ -153,7 +158,7 @@ def test_file_over_the_size_limit_is_refused(engine, tmp_path: Path) -> None:  #
     small = Settings(data_dir=tmp_path, coi_store_dir=tmp_path / "s", coi_max_file_mb=1)
     big = tmp_path / "big.txt"
     big.write_text("Country information. " * 60_000)
-    [outcome] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[big], settings=small)
+    [outcome] = ingest_files(engine, actor=SYSTEM, paths=[big], settings=small)
     assert outcome.status == "failed" and "limit is 1 MB" in outcome.message
 
 
@@ -161,13 +166,13 @@ def test_only_administrators_ingest_and_refusals_are_audited(engine, staff, tmp_
                                                              settings) -> None:  # noqa: ANN001
     path = _pdf(tmp_path / "x.pdf")
     with pytest.raises(PermissionDenied):
-        coi_library.ingest_files(engine, actor=staff.inquirer, paths=[path], settings=settings)
+        ingest_files(engine, actor=staff.inquirer, paths=[path], settings=settings)
     with unit_of_work(engine, write=False) as session:
         refused = session.execute(select(AuditEvent).where(
             AuditEvent.action == "coi.ingest", AuditEvent.outcome == "denied")).scalars().all()
     assert len(refused) == 1 and refused[0].actor_username == staff.inquirer.username
-    [ok] = coi_library.ingest_files(engine, actor=staff.admin, paths=[path], settings=settings,
-                                    fields=DocumentFields(countries=("AFG",)))
+    [ok] = ingest_files(engine, actor=staff.admin, paths=[path], settings=settings,
+                        fields=DocumentFields(countries=("AFG",)))
     assert ok.status == "added"
 
 
@@ -180,17 +185,17 @@ def test_newer_edition_supersedes_and_older_stays_citable(engine, staff, tmp_pat
     second.write_text("Somalia: Security Situation 2024\n\nPublished: 1 March 2024\n\n"
                       "Al-Shabaab still controlled rural districts in 2024.\n")
     fields = DocumentFields(countries=("SOM",))
-    [a] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[first], fields=fields,
-                                   settings=settings)
-    [b] = coi_library.ingest_files(engine, actor=SYSTEM, paths=[second], fields=fields,
-                                   settings=settings)
+    [a] = ingest_files(engine, actor=SYSTEM, paths=[first], fields=fields,
+                       settings=settings)
+    [b] = ingest_files(engine, actor=SYSTEM, paths=[second], fields=fields,
+                       settings=settings)
     assert b.superseded == (a.document_id,) and "supersedes" in b.message
     case_id = insert_case(engine, inquirer=staff.inquirer)
     with unit_of_work(engine) as session:
         old = session.execute(select(CoiPassage).where(
             CoiPassage.document_id == a.document_id)).scalars().all()[-1]
-        cited = coi_library.cite(session, actor=staff.inquirer, application_id=case_id,
-                                 passage_id=old.id, finding="Control of rural areas in 2022")
+        cited = cite(session, actor=staff.inquirer, application_id=case_id,
+                     passage_id=old.id, finding="Control of rural areas in 2022")
     assert cited.newer_edition == b.document_id
     assert "Somalia: Security Situation 2022" in cited.reference
 
@@ -199,12 +204,12 @@ def test_citation_reference_and_permissions(library) -> None:  # noqa: ANN001
     engine, staff = library.engine, library.staff
     case_id = insert_case(engine, inquirer=staff.inquirer)
     with unit_of_work(engine, write=False) as session:
-        hit = coi_library.search(session, actor=staff.inquirer, request=SearchRequest(
+        hit = search(session, actor=staff.inquirer, request=SearchRequest(
             query="Rohingya", countries=FacetFilter(("MMR",)), current_only=True)).hits[0]
     with unit_of_work(engine) as session:
-        cited = coi_library.cite(session, actor=staff.inquirer, application_id=case_id,
-                                 passage_id=hit.passage_id, finding="Rohingya lack citizenship",
-                                 purpose="finding")
+        cited = cite(session, actor=staff.inquirer, application_id=case_id,
+                     passage_id=hit.passage_id, finding="Rohingya lack citizenship",
+                     purpose="finding")
     assert hit.title in cited.reference
     assert f"para. {hit.paragraph}" in cited.reference
     assert "accessed" in cited.reference and hit.url in cited.reference
@@ -212,13 +217,13 @@ def test_citation_reference_and_permissions(library) -> None:  # noqa: ANN001
     # Another inquirer cannot cite into the case, and the refusal is audited.
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as session:
-            coi_library.cite(session, actor=staff.inquirer2, application_id=case_id,
-                             passage_id=hit.passage_id, finding="x")
+            cite(session, actor=staff.inquirer2, application_id=case_id,
+                 passage_id=hit.passage_id, finding="x")
     # A manager may search but not cite.
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as session:
-            coi_library.cite(session, actor=staff.manager, application_id=case_id,
-                             passage_id=hit.passage_id, finding="x")
+            cite(session, actor=staff.manager, application_id=case_id,
+                 passage_id=hit.passage_id, finding="x")
     with unit_of_work(engine, write=False) as session:
         denied = session.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "coi.cite", AuditEvent.outcome == "denied")).scalar_one()
@@ -226,14 +231,14 @@ def test_citation_reference_and_permissions(library) -> None:  # noqa: ANN001
     # Removing keeps the record, with the reason, and needs a reason.
     with pytest.raises(ValidationError):
         with unit_of_work(engine) as session:
-            coi_library.remove_citation(session, actor=staff.inquirer, citation_id=cited.id,
-                                        reason=" ")
+            remove_citation(session, actor=staff.inquirer, citation_id=cited.id,
+                            reason=" ")
     with unit_of_work(engine) as session:
-        coi_library.remove_citation(session, actor=staff.inquirer, citation_id=cited.id,
-                                    reason="Cited the wrong paragraph")
+        remove_citation(session, actor=staff.inquirer, citation_id=cited.id,
+                        reason="Cited the wrong paragraph")
     with unit_of_work(engine, write=False) as session:
-        assert coi_library.case_citations(session, actor=staff.inquirer,
-                                          application_id=case_id) == []
+        assert case_citations(session, actor=staff.inquirer,
+                              application_id=case_id) == []
 
 
 def test_admin_corrects_metadata_and_search_follows(library) -> None:  # noqa: ANN001
@@ -242,28 +247,28 @@ def test_admin_corrects_metadata_and_search_follows(library) -> None:  # noqa: A
         doc = session.execute(select(CoiDocument).where(
             CoiDocument.file_name == "npl-query-intercaste-2022.txt")).scalars().one()
     with unit_of_work(engine) as session:
-        view = coi_library.update_document(
+        view = update_document(
             session, actor=staff.admin, document_id=doc.id, expected_version=doc.version,
-            changes=coi_library.DocumentChanges(countries=("Nepal", "India"),
-                                                published_on=date(2022, 6, 8)))
+            changes=DocumentChanges(countries=("Nepal", "India"),
+                                    published_on=date(2022, 6, 8)))
     assert set(view.countries) == {"NPL", "IND"} and view.notes["countries"].startswith("edited")
     with unit_of_work(engine, write=False) as session:
-        india = coi_library.search(session, actor=staff.admin, request=SearchRequest(
+        india = search(session, actor=staff.admin, request=SearchRequest(
             countries=FacetFilter(("IND",))))
         assert {h.document_id for h in india.hits} == {doc.id}
     with pytest.raises(StaleEdit):
         with unit_of_work(engine) as session:
-            coi_library.update_document(session, actor=staff.admin, document_id=doc.id,
-                                        expected_version=doc.version,
-                                        changes=coi_library.DocumentChanges(title="Other"))
+            update_document(session, actor=staff.admin, document_id=doc.id,
+                            expected_version=doc.version,
+                            changes=DocumentChanges(title="Other"))
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as session:
-            coi_library.update_document(session, actor=staff.inquirer, document_id=doc.id,
-                                        expected_version=view.version,
-                                        changes=coi_library.DocumentChanges(title="Other"))
+            update_document(session, actor=staff.inquirer, document_id=doc.id,
+                            expected_version=view.version,
+                            changes=DocumentChanges(title="Other"))
     with pytest.raises(NotFound):
         with unit_of_work(engine) as session:
-            coi_library.open_document(session, actor=staff.admin, document_id=99_999)
+            open_document(session, actor=staff.admin, document_id=99_999)
 
 
 def test_suspect_details_are_listed_fixed_or_kept(library) -> None:  # noqa: ANN001
@@ -277,25 +282,25 @@ def test_suspect_details_are_listed_fixed_or_kept(library) -> None:  # noqa: ANN
         s.add(doc)
         doc_id = doc.id
     with unit_of_work(engine, write=False) as s:
-        items = {i.document_id: i for i in coi_library.needs_review(s, actor=admin)}
+        items = {i.document_id: i for i in needs_review(s, actor=admin)}
         assert {f.code for f in items[doc_id].flags} == {"published_on_ingestion_day",
                                                          "title_site_name"}
         title_flag = next(f for f in items[doc_id].flags if f.code == "title_site_name")
         assert title_flag.suggestion  # the document's first heading
         with pytest.raises(PermissionDenied):
-            coi_library.needs_review(s, actor=library.staff.inquirer)
+            needs_review(s, actor=library.staff.inquirer)
     with unit_of_work(engine) as s:
-        view = coi_library.resolve_flag(s, actor=admin, document_id=doc_id,
-                                        expected_version=items[doc_id].version,
-                                        code="title_site_name", accept=True)
+        view = resolve_flag(s, actor=admin, document_id=doc_id,
+                            expected_version=items[doc_id].version,
+                            code="title_site_name", accept=True)
         assert view.title == title_flag.suggestion
     with unit_of_work(engine) as s:
-        view = coi_library.resolve_flag(s, actor=admin, document_id=doc_id,
-                                        expected_version=view.version,
-                                        code="published_on_ingestion_day", accept=False)
+        view = resolve_flag(s, actor=admin, document_id=doc_id,
+                            expected_version=view.version,
+                            code="published_on_ingestion_day", accept=False)
         assert view.published_on is not None and "_reviewed" not in view.notes
     with unit_of_work(engine, write=False) as s:
-        assert doc_id not in {i.document_id for i in coi_library.needs_review(s, actor=admin)}
+        assert doc_id not in {i.document_id for i in needs_review(s, actor=admin)}
         actions = [e.action for e in s.execute(select(AuditEvent).where(
             AuditEvent.entity_type == "coi_document",
             AuditEvent.entity_id == str(doc_id))).scalars()]
@@ -307,7 +312,7 @@ def test_the_source_comes_from_the_web_address_when_no_publisher_is_named(
     """Issue 17: a page of www.state.gov that names no publisher is the State Department's;
     a page of a site no source owns gets no source."""
     with unit_of_work(engine) as session:
-        coi_library.load_sources_file(session, actor=SYSTEM, path=COI_DATA_DIR / "sources.toml")
+        load_sources_file(session, actor=SYSTEM, path=COI_DATA_DIR / "sources.toml")
     pages = []
     for name, url in (("dos.html", "https://www.state.gov/reports/2025-report/chad/"),
                       ("other.html", "https://news.example.org/chad")):
@@ -318,11 +323,11 @@ def test_the_source_comes_from_the_web_address_when_no_publisher_is_named(
             "<p>Chad held elections in which opposition parties were restricted by the "
             "authorities in several provinces of Chad.</p></body></html>", encoding="utf-8")
         pages.append(page)
-    outcomes = coi_library.ingest_files(engine, actor=SYSTEM, paths=pages, settings=settings)
+    outcomes = ingest_files(engine, actor=SYSTEM, paths=pages, settings=settings)
     assert [o.status for o in outcomes] == ["added", "added"], [o.message for o in outcomes]
     with unit_of_work(engine, write=False) as session:
-        dos, other = (coi_library.open_document(session, actor=SYSTEM,
-                                                document_id=o.document_id) for o in outcomes)
+        dos, other = (open_document(session, actor=SYSTEM,
+                                    document_id=o.document_id) for o in outcomes)
     assert dos.source is not None and dos.source.key == "usdos"
     assert "web address" in dos.notes["source"]
     assert other.source is None

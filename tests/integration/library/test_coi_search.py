@@ -280,7 +280,7 @@ def test_both_sqlite_ranking_paths_agree(corpus, monkeypatch) -> None:  # noqa: 
 ])
 def test_abusive_queries_get_a_plain_message_on_each_backend(corpus, query: str,
                                                              message: str) -> None:  # noqa: ANN001
-    from workbench.library.coi_library import query_message
+    from workbench.library.search import query_message
 
     session, _ = corpus
     with pytest.raises(QueryError) as refused:

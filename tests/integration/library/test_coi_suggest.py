@@ -10,7 +10,7 @@ from coi.suggest import suggest
 from tests.conftest import insert_case
 from workbench.core.db import unit_of_work
 from workbench.demo.coi_samples import COI_DATA_DIR
-from workbench.library import coi_library
+from workbench.library.suggestions import suggestions_for_case
 
 TODAY = date(2026, 11, 23)
 
@@ -60,8 +60,8 @@ def test_suggestions_for_a_case_respect_case_access(library) -> None:  # noqa: A
 
     case_id = insert_case(engine, inquirer=staff.inquirer)
     with unit_of_work(engine, write=False) as session:
-        coi_library.suggestions_for_case(session, actor=staff.inquirer, application_id=case_id)
+        suggestions_for_case(session, actor=staff.inquirer, application_id=case_id)
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine, write=False) as session:
-            coi_library.suggestions_for_case(session, actor=staff.inquirer2,
-                                             application_id=case_id)
+            suggestions_for_case(session, actor=staff.inquirer2,
+                                 application_id=case_id)

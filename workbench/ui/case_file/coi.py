@@ -14,7 +14,8 @@ from workbench.core.db import get_engine, unit_of_work
 from workbench.core.errors import WorkbenchError
 from workbench.core.i18n import t, tn
 from workbench.intake.cases import CaseFile
-from workbench.library.coi_library import case_citations, remove_citation, suggestions_for_case
+from workbench.library.citations import case_citations, remove_citation
+from workbench.library.suggestions import suggestions_for_case
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.session import fragment, kept

@@ -25,7 +25,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.i18n import catalogue, current_language, t, tn
 from workbench.core.permissions import Action, may
 from workbench.core.settings import get_settings
-from workbench.library.coi_library import cite
+from workbench.library.citations import cite
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import date_cell, date_columns, fmt_date
@@ -460,7 +460,9 @@ def _set_page(page: int) -> None:
 def search_panel(actor: Actor, target: CiteTarget | None) -> None:
     """The search box, the filters (in the sidebar) and the results or, with nothing to
     search for, the documents added most recently."""
-    from workbench.library.coi_library import case_citations, list_sources, search
+    from workbench.library.citations import case_citations
+    from workbench.library.search import search
+    from workbench.library.sources import list_sources
 
     state = SearchState()
     if target is not None:
@@ -528,7 +530,7 @@ def _set_query(state: SearchState, query: str) -> None:
 def _from_case(actor: Actor, target: CiteTarget, state: SearchState) -> None:
     """Opened from a case: the first time, the search is filtered to the applicant's
     nationality; the claim's key terms are offered as the query."""
-    from workbench.library.coi_library import case_search
+    from workbench.library.suggestions import case_search
 
     seeded = st.session_state.setdefault(_SEEDED_KEY, {})
     if target.case_id not in seeded:
@@ -632,7 +634,7 @@ def _results(actor: Actor, target: CiteTarget | None, result, page: int,  # noqa
 
 
 def _recent(actor: Actor, target: CiteTarget | None) -> None:
-    from workbench.library.coi_library import list_documents
+    from workbench.library.documents import list_documents
 
     with shown_errors(stop=False):
         with unit_of_work(get_engine(), write=False) as session:
@@ -673,7 +675,8 @@ def upload_panel(actor: Actor) -> None:
     from pathlib import Path
 
     from coi.ingest import DocumentFields
-    from workbench.library.coi_library import ingest_files, list_sources
+    from workbench.library.ingestion import ingest_files
+    from workbench.library.sources import list_sources
 
     settings = get_settings()
     with shown_errors(stop=False):
@@ -748,7 +751,7 @@ def upload_panel(actor: Actor) -> None:
 
 def _added_documents(actor: Actor, document_ids: Sequence[int]) -> None:
     """A link to each document just added, with what looks wrong in its details."""
-    from workbench.library.coi_library import review_flags
+    from workbench.library.metadata_review import review_flags
 
     items = []
     with shown_errors(stop=False):
@@ -776,7 +779,7 @@ def _fix_label(flag) -> str:  # noqa: ANN001 - Flag
 
 def _resolve(actor: Actor, document_id: int, version: int, code: str, accept: bool) -> None:
     """A flag's button (a callback): apply the suggestion or keep the value."""
-    from workbench.library.coi_library import resolve_flag
+    from workbench.library.metadata_review import resolve_flag
 
     with shown_errors(stop=False):
         with unit_of_work(get_engine()) as session:
@@ -814,7 +817,7 @@ def review_notice() -> None:
 
 def document_flags(actor: Actor, document_id: int) -> None:
     """On a document's page, for administrators: what looks wrong in its details."""
-    from workbench.library.coi_library import review_flags
+    from workbench.library.metadata_review import review_flags
 
     review_notice()
     with shown_errors(stop=False):
@@ -826,7 +829,7 @@ def document_flags(actor: Actor, document_id: int) -> None:
 
 def review_panel(actor: Actor) -> None:
     """The documents whose details need a look (see ``coi.review``)."""
-    from workbench.library.coi_library import needs_review
+    from workbench.library.metadata_review import needs_review
 
     review_notice()
     st.caption(t("coi.review_intro"))
@@ -848,7 +851,7 @@ _SOURCE_VERSION_KEY = "wb_coi_source_version"
 def sources_panel(actor: Actor) -> None:
     """The source registry: who publishes, their mandate and how they work, described
     (never scored), and when the description was last reviewed."""
-    from workbench.library.coi_library import SOURCE_KINDS, list_sources, save_source
+    from workbench.library.sources import SOURCE_KINDS, list_sources, save_source
     from workbench.ui.core.widgets import flash
 
     with shown_errors(stop=False):
@@ -1005,7 +1008,7 @@ def editions(view, *, case_id: int | None) -> None:  # noqa: ANN001
 
 def download(actor: Actor, view) -> None:  # noqa: ANN001
     """The library's own copy (links rot; the copy and its hash stay)."""
-    from workbench.library.coi_library import document_file
+    from workbench.library.documents import document_file
 
     def read() -> bytes:
         with unit_of_work(get_engine(), write=False) as session:
@@ -1092,7 +1095,8 @@ def edit_document(actor: Actor, view) -> None:  # noqa: ANN001
     """An administrator corrects the metadata; the save is checked against the version the
     form was loaded at."""
     from coi.ingest import DOC_TYPES
-    from workbench.library.coi_library import DocumentChanges, list_sources, update_document
+    from workbench.library.documents import DocumentChanges, update_document
+    from workbench.library.sources import list_sources
     from workbench.ui.core.widgets import flash
 
     with shown_errors(stop=False):

@@ -23,7 +23,7 @@ from workbench.core.db import get_engine, unit_of_work
 from workbench.core.errors import InvalidTransition, WorkbenchError
 from workbench.core.i18n import t, tn
 from workbench.core.settings import get_settings
-from workbench.library.coi_library import case_citations
+from workbench.library.citations import case_citations
 from workbench.review import reviews
 from workbench.review.review_notice import ruling_notice
 from workbench.review.reviews import (
