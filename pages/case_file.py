@@ -5,7 +5,7 @@ import streamlit as st
 
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t
-from workbench.intake.cases import find_case, open_case
+from workbench.intake.case_file import find_case, open_case
 from workbench.ui.case_file import header, sections_for
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors

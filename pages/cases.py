@@ -5,7 +5,7 @@ import streamlit as st
 from models import Role
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t, tn
-from workbench.intake.cases import CaseFilter, DraftStage, SortKey, list_cases
+from workbench.intake.case_list import CaseFilter, DraftStage, SortKey, list_cases
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.session import require_actor

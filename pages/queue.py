@@ -5,13 +5,8 @@ import streamlit as st
 
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t, tn
-from workbench.intake.cases import (
-    CaseFilter,
-    SortKey,
-    assign_cases,
-    inquirer_workloads,
-    list_cases,
-)
+from workbench.intake.case_list import CaseFilter, SortKey, list_cases
+from workbench.intake.cases import assign_cases, inquirer_workloads
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.session import require_actor

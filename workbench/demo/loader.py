@@ -90,8 +90,8 @@ def load_demo(
                     if progress is not None:
                         progress(done, total)
             # Name keys for the repeat-applicant search, and the Category A list if empty.
+            from workbench.intake.a_countries import seed_a_countries
             from workbench.intake.identity_links import backfill_name_keys
-            from workbench.intake.triage_desk import seed_a_countries
 
             backfill_name_keys(session, after_id=max_person)
             seed_a_countries(session)

@@ -21,7 +21,7 @@ from workbench.core.permissions import Action, may, require
 from workbench.core.settings import Settings, get_settings
 from workbench.examination import question_bank as qb
 from workbench.examination.interviews import bank_for, record_language_of, record_of
-from workbench.intake import triage_desk, triage_text
+from workbench.intake import triage_desk, triage_novelty, triage_text
 from workbench.intake.cases import load_case
 from workbench.library.suggestions import suggestions_for_case
 
@@ -104,8 +104,8 @@ def preparation(session: Session, *, actor: Actor, application_id: int,
                     cue_types += [c.type for c in e.cues if not c.negated]
             else:
                 triage_note = t("interview.prep_no_triage")
-            novelty = triage_desk.novelty_for_case(session, actor=actor,
-                                                   application_id=app.id, settings=settings)
+            novelty = triage_novelty.novelty_for_case(session, actor=actor,
+                                                      application_id=app.id, settings=settings)
             if novelty is not None:
                 earlier = tuple(novelty.earlier_case_numbers)
                 new_sentences = tuple(s.text for s in novelty.sentences if s.status == "new")

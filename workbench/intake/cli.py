@@ -260,7 +260,7 @@ def countries_command(source: Path | None, deactivate_missing: bool) -> None:
 
     from workbench.core.actor import Actor
     from workbench.core.db import migrated_engine
-    from workbench.intake.triage_desk import list_a_countries, load_a_countries_file
+    from workbench.intake.a_countries import list_a_countries, load_a_countries_file
 
     actor = Actor.system("triage")
     with Session(migrated_engine()) as session:
@@ -288,7 +288,7 @@ def overrides_command(target: Path) -> None:
 
     from workbench.core.actor import Actor
     from workbench.core.db import migrated_engine
-    from workbench.intake.triage_desk import overrides_for_retraining
+    from workbench.intake.triage_overrides import overrides_for_retraining
 
     with Session(migrated_engine()) as session:
         records = overrides_for_retraining(session, actor=Actor.system("triage"))

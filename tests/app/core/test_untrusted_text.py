@@ -26,7 +26,9 @@ from tests.triage_support import POLITICAL_NARRATIVE, tiny_model_path
 from workbench.core import clock
 from workbench.core.db import unit_of_work
 from workbench.core.settings import get_settings
-from workbench.intake.triage_desk import confirm, save_a_country, suggest_unsorted
+from workbench.intake.a_countries import save_a_country
+from workbench.intake.triage_confirm import confirm
+from workbench.intake.triage_desk import suggest_unsorted
 from workbench.review import reviews
 
 #: One value with every construct a Markdown renderer could act on. Each line starts a

@@ -152,7 +152,7 @@ def test_bulk_confirm_refuses_b_suggestions(triage_db) -> None:  # noqa: ANN001
 def test_manager_checks_another_managers_sampled_sorting(triage_db) -> None:  # noqa: ANN001
     engine, staff, ids = triage_db
     _suggested(engine, staff)
-    from workbench.intake.triage_desk import confirm
+    from workbench.intake.triage_confirm import confirm
 
     with unit_of_work(engine) as s:
         confirm(s, actor=staff.manager2, application_id=ids["political"], category="B",

@@ -38,7 +38,7 @@ from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
 from workbench.core.settings import get_settings
 from workbench.examination import assessments, interviews
-from workbench.intake import triage_desk
+from workbench.intake import triage_confirm, triage_desk
 from workbench.intake.cases import register_application
 from workbench.ui.examination.interview import widget_key
 
@@ -75,10 +75,10 @@ def exam_case(e2e_db: E2EDatabase) -> tuple[int, str]:
         suggestion = triage_desk.suggest_for_case(session, actor=inquirer,
                                                   application_id=created.id, settings=settings)
         version = session.get(Application, created.id).version
-        triage_desk.confirm(session, actor=inquirer, application_id=created.id,
-                            category=suggestion.category if not suggestion.abstained else "D2",
-                            reason=None if not suggestion.abstained else "Political claim.",
-                            expected_version=version, settings=settings)
+        triage_confirm.confirm(session, actor=inquirer, application_id=created.id,
+                               category=suggestion.category if not suggestion.abstained else "D2",
+                               reason=None if not suggestion.abstained else "Political claim.",
+                               expected_version=version, settings=settings)
     cite_passage(e2e_db.engine, inquirer, created.id)
     return created.id, created.case_number
 

@@ -24,7 +24,7 @@ from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
 from workbench.core.settings import get_settings
 from workbench.examination import interviews
-from workbench.intake import triage_desk
+from workbench.intake import triage_confirm, triage_desk
 from workbench.intake.cases import register_application
 from workbench.ui.examination.interview import progress_key, section_key, widget_key
 
@@ -62,10 +62,10 @@ def _case(db: E2EDatabase, family_name: str) -> int:
         suggestion = triage_desk.suggest_for_case(session, actor=inquirer,
                                                   application_id=created.id, settings=settings)
         version = session.get(Application, created.id).version
-        triage_desk.confirm(session, actor=inquirer, application_id=created.id,
-                            category=suggestion.category if not suggestion.abstained else "D2",
-                            reason=None if not suggestion.abstained else "Political claim.",
-                            expected_version=version, settings=settings)
+        triage_confirm.confirm(session, actor=inquirer, application_id=created.id,
+                               category=suggestion.category if not suggestion.abstained else "D2",
+                               reason=None if not suggestion.abstained else "Political claim.",
+                               expected_version=version, settings=settings)
     with unit_of_work(db.engine) as session:
         interviews.start_interview(session, actor=inquirer, application_id=created.id,
                                    language="en")

@@ -14,7 +14,7 @@ from tests.conftest import insert_case
 from workbench.core import audit
 from workbench.core.db import unit_of_work
 from workbench.core.workflow import transition
-from workbench.intake.cases import open_case
+from workbench.intake.case_file import open_case
 
 
 def _write_entries(engine, staff, n: int) -> None:  # noqa: ANN001

@@ -19,7 +19,8 @@ from workbench.core import auth, processing, workflow
 from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
 from workbench.core.errors import PermissionDenied
-from workbench.intake import cases
+from workbench.intake import case_list, cases
+from workbench.intake.case_file import export_case, open_case
 
 FAMILY_NAME = "Wickramasinghe"
 NARRATIVE = "I fear that I will be harmed if I return."
@@ -136,16 +137,16 @@ def run(action: str, w: World, actor: Actor) -> Any:
     engine, case_id = w.engine, w.case_id
     with unit_of_work(engine) as session:
         if action == "list":
-            page = cases.list_cases(session, actor=actor, page_size=100)
+            page = case_list.list_cases(session, actor=actor, page_size=100)
             return {item.id for item in page.items}
         if action == "open":
-            return cases.open_case(session, actor=actor, application_id=case_id)
+            return open_case(session, actor=actor, application_id=case_id)
         if action == "edit":
             return cases.update_application(session, actor=actor, application_id=case_id,
                                             expected_version=1,
                                             changes={"claim_narrative": NEW_NARRATIVE})
         if action == "export":
-            return cases.export_case(session, actor=actor, application_id=case_id)
+            return export_case(session, actor=actor, application_id=case_id)
         if action == "transition":
             app = workflow.transition(session, actor=actor, application_id=case_id,
                                       action="start_sorting", expected_version=1)
@@ -281,7 +282,7 @@ def test_inquirer_opening_another_inquirers_case_by_id_is_refused_and_audited(
     case_file = None
     with pytest.raises(PermissionDenied, match="You do not have access to this case"):
         with unit_of_work(engine) as session:
-            case_file = cases.open_case(session, actor=staff.inquirer, application_id=theirs)
+            case_file = open_case(session, actor=staff.inquirer, application_id=theirs)
     assert case_file is None
 
     new = audit_entries(engine)[seq_before:]
@@ -299,7 +300,7 @@ def test_inquirer_opening_another_inquirers_case_by_id_is_refused_and_audited(
 
     # The owner still can open it; the refusal did not disturb anything.
     with unit_of_work(engine) as session:
-        owned = cases.open_case(session, actor=staff.inquirer2, application_id=theirs)
+        owned = open_case(session, actor=staff.inquirer2, application_id=theirs)
     assert owned.person.family_name == FAMILY_NAME
 
 
@@ -309,8 +310,8 @@ def test_inquirer_does_not_see_another_inquirers_case_in_a_search(
     insert_case(engine, inquirer=staff.inquirer2, family_name=FAMILY_NAME)
     mine = insert_case(engine, inquirer=staff.inquirer, family_name=FAMILY_NAME)
     with unit_of_work(engine, write=False) as session:
-        page = cases.list_cases(session, actor=staff.inquirer,
-                                filters=cases.CaseFilter(text=FAMILY_NAME.lower()))
+        page = case_list.list_cases(session, actor=staff.inquirer,
+                                    filters=case_list.CaseFilter(text=FAMILY_NAME.lower()))
     assert [item.id for item in page.items] == [mine]
     assert page.total == 1
 
@@ -417,7 +418,7 @@ def test_inquirer_cannot_register_a_case_into_another_inquirers_queue(
 def test_a_missing_case_id_looks_the_same_as_one_out_of_reach(engine, staff) -> None:  # noqa: ANN001
     """Inquirers cannot probe which case ids exist; managers are told plainly."""
     from workbench.core.errors import NotFound, PermissionDenied
-    from workbench.intake.cases import open_case
+    from workbench.intake.case_file import open_case
 
     with pytest.raises(PermissionDenied, match="You do not have access to this case."):
         with unit_of_work(engine) as session:
@@ -433,7 +434,7 @@ def test_an_id_beyond_the_id_columns_is_not_found_on_each_database(
     """No overflow error reaches the user: ids beyond the 32-bit id columns are not found,
     for every role (such an id can name no case, so it reveals nothing)."""
     from workbench.core.errors import NotFound
-    from workbench.intake.cases import get_application, open_case
+    from workbench.intake.case_file import get_application, open_case
     from workbench.library.documents import open_document
     from workbench.review import reviews
 

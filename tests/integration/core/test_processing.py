@@ -11,7 +11,8 @@ from workbench.core.db import unit_of_work
 from workbench.core.errors import PermissionDenied
 from workbench.core.processing import Stat, latest_lodged_past, processing_summary
 from workbench.core.workflow import TransitionInput, transition
-from workbench.intake.cases import open_case, register_application
+from workbench.intake.case_file import open_case
+from workbench.intake.cases import register_application
 
 AS_OF = date(2024, 12, 31)
 

@@ -21,7 +21,7 @@ from tests.conftest import FrozenClock, Staff, insert_case
 from workbench.core import workflow
 from workbench.core.db import unit_of_work
 from workbench.core.errors import StaleEdit
-from workbench.intake import cases
+from workbench.intake import case_file, cases
 
 ORIGINAL = "I fear that I will be harmed if I return."
 FIRST = "First save: I was arrested at a protest in Colombo in March 2023."
@@ -71,7 +71,7 @@ def status_events(engine, case_id: int) -> list[str]:  # noqa: ANN001
 def load(engine, actor, case_id: int):  # noqa: ANN001, ANN201
     """What a user's form holds after opening the case."""
     with unit_of_work(engine, write=False) as session:
-        return cases.open_case(session, actor=actor, application_id=case_id)
+        return case_file.open_case(session, actor=actor, application_id=case_id)
 
 
 def save_narrative(engine, actor, case_id: int, version: int, text: str):  # noqa: ANN001, ANN201

@@ -11,13 +11,9 @@ from sqlalchemy import select
 from models import Person
 from workbench.core.db import unit_of_work
 from workbench.core.errors import ValidationError
-from workbench.intake.cases import (
-    CaseFilter,
-    list_cases,
-    open_case,
-    register_application,
-    update_person,
-)
+from workbench.intake.case_file import open_case
+from workbench.intake.case_list import CaseFilter, list_cases
+from workbench.intake.cases import register_application, update_person
 from workbench.intake.identity_links import identity_candidates
 
 LODGED = date(2024, 1, 15)

@@ -30,7 +30,13 @@ from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
 from workbench.core.errors import PermissionDenied, StaleEdit, ValidationError
 from workbench.core.settings import Settings
-from workbench.intake import identity_links
+from workbench.intake import (
+    a_countries,
+    identity_links,
+    triage_confirm,
+    triage_overrides,
+    triage_qc,
+)
 from workbench.intake import triage_desk as desk
 from workbench.intake.cases import register_application
 
@@ -118,9 +124,10 @@ def test_confirm_moves_the_case_to_examination_with_the_category(engine, staff, 
     case = _case(engine, staff.inquirer, DEBT_NARRATIVE, nationality="NPL")
     view = _suggest(engine, staff.inquirer, case, settings)
     with unit_of_work(engine) as s:
-        review = desk.confirm(s, actor=staff.inquirer, application_id=case,
-                              category=view.category, expected_version=_version(engine, case),
-                              settings=settings)
+        review = triage_confirm.confirm(s, actor=staff.inquirer, application_id=case,
+                                        category=view.category,
+                                        expected_version=_version(engine, case),
+                                        settings=settings)
     assert review.agreed and review.decided_category == "B" and review.reason is None
     with unit_of_work(engine, write=False) as s:
         app = s.get(Application, case)
@@ -143,8 +150,8 @@ def test_override_without_reason_is_refused_and_changes_nothing(engine, staff, s
     version = _version(engine, case)
     with pytest.raises(ValidationError, match="reason"):
         with unit_of_work(engine) as s:
-            desk.confirm(s, actor=staff.inquirer, application_id=case, category="D2",
-                         reason="   ", expected_version=version, settings=settings)
+            triage_confirm.confirm(s, actor=staff.inquirer, application_id=case, category="D2",
+                                   reason="   ", expected_version=version, settings=settings)
     assert _count(engine, TriageReview) == 0
     with unit_of_work(engine, write=False) as s:
         app = s.get(Application, case)
@@ -155,10 +162,10 @@ def test_override_without_reason_is_refused_and_changes_nothing(engine, staff, s
     assert [e.outcome for e in refused] == ["refused"]
 
     with unit_of_work(engine) as s:
-        review = desk.confirm(s, actor=staff.inquirer, application_id=case, category="D2",
-                              reason="The debt is owed to a militia commander who targets "
-                                     "the family for its politics.",
-                              expected_version=version, settings=settings)
+        review = triage_confirm.confirm(s, actor=staff.inquirer, application_id=case, category="D2",
+                                        reason="The debt is owed to a militia commander who "
+                                               "targets the family for its politics.",
+                                        expected_version=version, settings=settings)
     assert not review.agreed and review.suggested_category == "B"
     assert review.decided_category == "D2" and "militia" in review.reason
     assert len(audit_entries(engine, "triage.override", entity_id=case)) == 1
@@ -171,12 +178,13 @@ def test_confirm_from_a_stale_page_is_refused(engine, staff, settings) -> None: 
     view = _suggest(engine, staff.inquirer, case, settings)
     version = _version(engine, case)
     with unit_of_work(engine) as s:
-        desk.confirm(s, actor=staff.inquirer, application_id=case, category=view.category,
-                     expected_version=version, settings=settings)
+        triage_confirm.confirm(s, actor=staff.inquirer, application_id=case, category=view.category,
+                               expected_version=version, settings=settings)
     with pytest.raises(StaleEdit):
         with unit_of_work(engine) as s:
-            desk.confirm(s, actor=staff.inquirer, application_id=case, category=view.category,
-                         expected_version=version, settings=settings)
+            triage_confirm.confirm(s, actor=staff.inquirer, application_id=case,
+                                   category=view.category, expected_version=version,
+                                   settings=settings)
     assert _count(engine, TriageReview) == 1
 
 
@@ -194,9 +202,9 @@ def test_bulk_confirm_refuses_b_abstentions_and_low_confidence(engine, staff, se
         s.execute(update(TriageSuggestion).where(TriageSuggestion.application_id == good)
                   .values(confidence=0.95))
     with unit_of_work(engine) as s:
-        result = desk.bulk_confirm(s, actor=staff.inquirer,
-                                   application_ids=[b_case, abstain, low, good, others],
-                                   settings=settings)
+        result = triage_confirm.bulk_confirm(s, actor=staff.inquirer,
+                                             application_ids=[b_case, abstain, low, good, others],
+                                             settings=settings)
     outcome = {o.application_id: o for o in result.outcomes}
     assert [o.application_id for o in result.confirmed] == [good]
     assert "B suggestions" in outcome[b_case].why
@@ -222,15 +230,15 @@ def test_b_and_c_sortings_are_sampled_for_a_second_look(engine, staff, settings)
         desk.suggest_unsorted(s, actor=staff.inquirer, settings=settings)
     for case in cases:
         with unit_of_work(engine) as s:
-            desk.confirm(s, actor=staff.manager, application_id=case, category="B",
-                         expected_version=_version(engine, case), settings=settings)
-    expected = [c for c in cases if desk.qc_sampled(c, settings.triage_qc_sample_rate)]
+            triage_confirm.confirm(s, actor=staff.manager, application_id=case, category="B",
+                                   expected_version=_version(engine, case), settings=settings)
+    expected = [c for c in cases if triage_confirm.qc_sampled(c, settings.triage_qc_sample_rate)]
     with unit_of_work(engine, write=False) as s:
-        sampled = [i.review.application_id for i in desk.qc_queue(s, actor=staff.manager)]
+        sampled = [i.review.application_id for i in triage_qc.qc_queue(s, actor=staff.manager)]
     assert sampled == expected
     # The draw is a fixed function of the case: all or none at the extremes.
-    assert all(desk.qc_sampled(c, 1.0) for c in cases)
-    assert not any(desk.qc_sampled(c, 0.0) for c in cases)
+    assert all(triage_confirm.qc_sampled(c, 1.0) for c in cases)
+    assert not any(triage_confirm.qc_sampled(c, 0.0) for c in cases)
 
 
 def test_override_to_b_is_always_checked_by_another_manager(engine, staff, settings) -> None:  # noqa: ANN001
@@ -239,25 +247,25 @@ def test_override_to_b_is_always_checked_by_another_manager(engine, staff, setti
     view = _suggest(engine, staff.inquirer, case, settings)
     assert view.category != "B"
     with unit_of_work(engine) as s:
-        review = desk.confirm(s, actor=staff.manager, application_id=case, category="B",
-                              reason="He says elsewhere the arrest was over a loan.",
-                              expected_version=_version(engine, case), settings=settings)
+        review = triage_confirm.confirm(s, actor=staff.manager, application_id=case, category="B",
+                                        reason="He says elsewhere the arrest was over a loan.",
+                                        expected_version=_version(engine, case), settings=settings)
     assert review.qc_sampled
     with pytest.raises(PermissionDenied, match="another manager"):
         with unit_of_work(engine) as s:
-            desk.qc_record(s, actor=staff.manager, review_id=review.id, verdict="agree")
+            triage_qc.qc_record(s, actor=staff.manager, review_id=review.id, verdict="agree")
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            desk.qc_record(s, actor=staff.inquirer, review_id=review.id, verdict="agree")
+            triage_qc.qc_record(s, actor=staff.inquirer, review_id=review.id, verdict="agree")
     with pytest.raises(ValidationError, match="why"):
         with unit_of_work(engine) as s:
-            desk.qc_record(s, actor=staff.manager2, review_id=review.id, verdict="disagree")
+            triage_qc.qc_record(s, actor=staff.manager2, review_id=review.id, verdict="disagree")
     with unit_of_work(engine) as s:
-        checked = desk.qc_record(s, actor=staff.manager2, review_id=review.id,
-                                 verdict="disagree", note="The arrest was for his politics.")
+        checked = triage_qc.qc_record(s, actor=staff.manager2, review_id=review.id,
+                                      verdict="disagree", note="The arrest was for his politics.")
     assert checked.qc_verdict == "disagree" and checked.qc_checker == "Max Manager"
     with unit_of_work(engine, write=False) as s:
-        assert desk.qc_queue(s, actor=staff.manager) == []
+        assert triage_qc.qc_queue(s, actor=staff.manager) == []
     assert [e.outcome for e in audit_entries(engine, "triage.qc")] == ["denied", "denied", "ok"]
 
 
@@ -271,12 +279,12 @@ def test_an_inquirer_cannot_triage_another_inquirers_case(engine, staff, setting
     _suggest(engine, staff.inquirer, case, settings)
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            desk.confirm(s, actor=staff.inquirer2, application_id=case, category="B",
-                         expected_version=_version(engine, case), settings=settings)
+            triage_confirm.confirm(s, actor=staff.inquirer2, application_id=case, category="B",
+                                   expected_version=_version(engine, case), settings=settings)
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            desk.confirm(s, actor=staff.admin, application_id=case, category="B",
-                         expected_version=_version(engine, case), settings=settings)
+            triage_confirm.confirm(s, actor=staff.admin, application_id=case, category="B",
+                                   expected_version=_version(engine, case), settings=settings)
     with unit_of_work(engine, write=False) as s:
         assert desk.triage_queue(s, actor=staff.inquirer2, settings=settings).items == []
         assert [i.application_id for i in desk.triage_queue(
@@ -364,34 +372,34 @@ def test_name_keys_follow_a_corrected_name(engine, staff) -> None:  # noqa: ANN0
 
 def test_the_a_list_is_seeded_and_edited_by_administrators_only(engine, staff) -> None:  # noqa: ANN001
     with unit_of_work(engine, write=False) as s:
-        seeded = desk.list_a_countries(s, actor=staff.admin)
+        seeded = a_countries.list_a_countries(s, actor=staff.admin)
     assert "AFG" in {c.code for c in seeded}
     assert all(c.reason for c in seeded)
 
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            desk.save_a_country(s, actor=staff.manager, code="SYR", reason="armed conflict")
+            a_countries.save_a_country(s, actor=staff.manager, code="SYR", reason="armed conflict")
     with pytest.raises(ValidationError, match="alpha-3"):
         with unit_of_work(engine) as s:
-            desk.save_a_country(s, actor=staff.admin, code="Syria", reason="armed conflict")
+            a_countries.save_a_country(s, actor=staff.admin, code="Syria", reason="armed conflict")
     with pytest.raises(ValidationError, match="reason"):
         with unit_of_work(engine) as s:
-            desk.save_a_country(s, actor=staff.admin, code="SYR", reason=" ")
+            a_countries.save_a_country(s, actor=staff.admin, code="SYR", reason=" ")
     with unit_of_work(engine) as s:
-        added = desk.save_a_country(s, actor=staff.admin, code="syr", reason="armed conflict",
-                                    since=date(2012, 1, 1))
-        afg = next(c for c in desk.list_a_countries(s, actor=staff.admin) if c.code == "AFG")
-        desk.save_a_country(s, actor=staff.admin, code="AFG", reason=afg.reason,
-                            since=afg.since, active=False, expected_version=afg.version)
+        added = a_countries.save_a_country(s, actor=staff.admin, code="syr",
+                                           reason="armed conflict", since=date(2012, 1, 1))
+        afg = next(c for c in a_countries.list_a_countries(s, actor=staff.admin) if c.code == "AFG")
+        a_countries.save_a_country(s, actor=staff.admin, code="AFG", reason=afg.reason,
+                                   since=afg.since, active=False, expected_version=afg.version)
     assert added.code == "SYR" and added.updated_by == "Ada Admin"
     with unit_of_work(engine, write=False) as s:
-        active = desk.active_a_countries(s)
+        active = a_countries.active_a_countries(s)
         assert s.get(ACountry, "AFG").version == 2
     assert "SYR" in active and "AFG" not in active
     with pytest.raises(StaleEdit):
         with unit_of_work(engine) as s:
-            desk.save_a_country(s, actor=staff.admin, code="AFG", reason="changed",
-                                expected_version=afg.version)
+            a_countries.save_a_country(s, actor=staff.admin, code="AFG", reason="changed",
+                                       expected_version=afg.version)
     saves = audit_entries(engine, "triage.a_country.save")
     assert [(e.actor_id, e.outcome) for e in saves] == [
         (staff.manager.id, "denied"), (staff.admin.id, "ok"), (staff.admin.id, "ok"),
@@ -404,7 +412,7 @@ def test_a_suggestion_names_the_a_list_entry(engine, staff, settings) -> None:  
     if view.category == "A":
         assert view.a_list_reason
     with unit_of_work(engine) as s:
-        desk.save_a_country(s, actor=staff.admin, code="AFG", reason="x", active=False)
+        a_countries.save_a_country(s, actor=staff.admin, code="AFG", reason="x", active=False)
     later = _suggest(engine, staff.inquirer, case, settings)
     assert later.category != "A"
 
@@ -446,18 +454,18 @@ def test_the_a_list_is_loaded_from_a_file_in_one_go(engine, staff, tmp_path) -> 
                    'code = "Yemen"\nreason = "armed conflict"\n', encoding="utf-8")
     with pytest.raises(ValidationError, match="entry 2: 'YEMEN'"):
         with unit_of_work(engine) as s:
-            desk.load_a_countries_file(s, actor=staff.admin, path=bad)
+            a_countries.load_a_countries_file(s, actor=staff.admin, path=bad)
     with unit_of_work(engine, write=False) as s:
         assert s.get(ACountry, "BFA") is None  # nothing of a refused file is written
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            desk.load_a_countries_file(s, actor=staff.manager, path=good)
+            a_countries.load_a_countries_file(s, actor=staff.manager, path=good)
     with unit_of_work(engine) as s:
-        counts = desk.load_a_countries_file(s, actor=staff.admin, path=good,
-                                            deactivate_missing=True)
+        counts = a_countries.load_a_countries_file(s, actor=staff.admin, path=good,
+                                                   deactivate_missing=True)
     assert counts["added"] == 1 and counts["changed"] == 1 and counts["deactivated"] >= 3
     with unit_of_work(engine, write=False) as s:
-        assert set(desk.active_a_countries(s)) == {"AFG", "HTI"}
+        assert set(a_countries.active_a_countries(s)) == {"AFG", "HTI"}
         assert s.get(ACountry, "AFG").reason == "armed conflict and de facto authorities"
     saves = [e for e in audit_entries(engine, "triage.a_country.save") if e.outcome == "ok"]
     assert len(saves) == counts["added"] + counts["changed"] + counts["deactivated"]
@@ -470,14 +478,14 @@ def test_overrides_are_exported_for_retraining_by_administrators(engine, staff, 
                                    (overridden, "D2", "The creditor is a militia commander.")):
         _suggest(engine, staff.inquirer, case, settings)
         with unit_of_work(engine) as s:
-            desk.confirm(s, actor=staff.inquirer, application_id=case, category=category,
-                         reason=reason, expected_version=_version(engine, case),
-                         settings=settings)
+            triage_confirm.confirm(s, actor=staff.inquirer, application_id=case, category=category,
+                                   reason=reason, expected_version=_version(engine, case),
+                                   settings=settings)
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            desk.overrides_for_retraining(s, actor=staff.manager)
+            triage_overrides.overrides_for_retraining(s, actor=staff.manager)
     with unit_of_work(engine) as s:
-        records = desk.overrides_for_retraining(s, actor=staff.admin)
+        records = triage_overrides.overrides_for_retraining(s, actor=staff.admin)
     assert [(r.suggested_category, r.decided_category) for r in records] == [("B", "D2")]
     assert records[0].reason == "The creditor is a militia commander."
     assert records[0].narrative == DEBT_NARRATIVE and records[0].nationality == "NPL"

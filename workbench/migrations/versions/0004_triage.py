@@ -138,7 +138,7 @@ def downgrade() -> None:
 
 def seed_a_countries() -> None:
     """The Category A list as shipped, into the new (empty) table."""
-    from workbench.intake.triage_desk import a_country_seed_rows
+    from workbench.intake.a_countries import a_country_seed_rows
 
     rows = a_country_seed_rows()
     if rows:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from models import Role
 from workbench.core.actor import Actor
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from workbench.core.db import get_engine, unit_of_work
 from workbench.core.errors import WorkbenchError
 from workbench.core.i18n import t
 from workbench.core.workflow import Transition, TransitionInput, available_actions, transition
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.ui.core.format import category_label, enum_label, outcome_label, state_label
 from workbench.ui.core.widgets import date_field, flash, show_flash
 

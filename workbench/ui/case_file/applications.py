@@ -6,7 +6,7 @@ import streamlit as st
 
 from workbench.core.actor import Actor
 from workbench.core.i18n import t
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.ui.core import nav
 from workbench.ui.core.format import application_label, fmt_date, outcome_label, state_label
 from workbench.ui.core.text import md

@@ -8,7 +8,8 @@ from workbench.core.actor import Actor
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t
 from workbench.core.permissions import Action, may
-from workbench.intake.cases import CaseFile, update_person
+from workbench.intake.case_file import CaseFile
+from workbench.intake.cases import update_person
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import enum_label, fmt_date
 from workbench.ui.core.text import md

@@ -12,7 +12,7 @@ from workbench.core.i18n import t, tn
 from workbench.examination.assessments import AssessmentView, assessment
 from workbench.examination.decisions import DecisionDesk, DecisionView, desk
 from workbench.examination.interviews import InterviewView, interview
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import (

@@ -9,7 +9,7 @@ import streamlit as st
 from models import CaseState
 from workbench.core import clock
 from workbench.core.i18n import t
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.ui.core.format import (
     CATEGORY_COLOURS,
     STATE_COLOURS,

@@ -18,7 +18,7 @@ from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t
 from workbench.core.settings import get_settings
 from workbench.core.workflow import outcome_reviewable
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.review import reviews
 from workbench.review.reviews import AppealView
 from workbench.ui.core import nav

@@ -6,7 +6,7 @@ import streamlit as st
 
 from workbench.core.actor import Actor
 from workbench.core.i18n import t
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.ui.core.format import date_columns, datetime_cell, state_label
 
 

@@ -12,16 +12,11 @@ import streamlit as st
 from workbench.core.actor import Actor
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.intake.identity_links import identity_candidates, link_identity
-from workbench.intake.triage_desk import (
-    CaseTriage,
-    NoveltyView,
-    case_triage,
-    may_decide,
-    novelty_for_case,
-    suggest_for_case,
-)
+from workbench.intake.triage_confirm import may_decide
+from workbench.intake.triage_desk import CaseTriage, case_triage, suggest_for_case
+from workbench.intake.triage_novelty import NoveltyView, novelty_for_case
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import fmt_datetime
 from workbench.ui.core.session import fragment

@@ -9,7 +9,7 @@ import streamlit as st
 
 from workbench.core import clock
 from workbench.core.i18n import t
-from workbench.intake.cases import CaseSummary
+from workbench.intake.case_list import CaseSummary
 from workbench.ui.core.format import (
     application_label,
     category_label,

@@ -34,7 +34,7 @@ from workbench.examination.decisions import (
     serve_notice,
     submit_draft,
 )
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.ui.core.confirm import irreversible, not_confirmed
 from workbench.ui.core.documents import document_language, file_name
 from workbench.ui.core.errors import shown_errors

@@ -13,7 +13,7 @@ from models import DecisionStatus
 from workbench.core.actor import Actor
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.i18n import t
-from workbench.intake.cases import CaseFile, open_case
+from workbench.intake.case_file import CaseFile, open_case
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import STATE_COLOURS, state_label

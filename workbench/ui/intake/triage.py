@@ -2,7 +2,8 @@
 evidence with Confirm and Override, the managers' quality check, and the Category A list.
 
 Triage is advice: this page shows what the engine suggests and why; a person sorts the case.
-Every action goes through ``workbench.intake.triage_desk``, which checks permissions and audits.
+Every action goes through the triage desk's services (``workbench.intake.triage_desk``,
+``triage_confirm``, ``triage_qc``, ``a_countries``), which check permissions and audit.
 """
 
 from __future__ import annotations
@@ -18,27 +19,20 @@ from workbench.core.db import get_engine, unit_of_work
 from workbench.core.errors import WorkbenchError
 from workbench.core.i18n import t, tn
 from workbench.core.settings import get_settings
+from workbench.intake.a_countries import list_a_countries, may_admin, save_a_country
+from workbench.intake.triage_confirm import bulk_confirm, confirm, may_decide
 from workbench.intake.triage_desk import (
-    DECIDABLE,
     CaseTriage,
     QueueFilter,
     QueueItem,
-    SuggestionView,
-    bulk_confirm,
     case_triage,
-    confirm,
     count_unsuggested,
-    list_a_countries,
-    may_admin,
-    may_decide,
-    may_qc,
-    qc_queue,
-    qc_record,
-    save_a_country,
     suggest_for_case,
     suggest_unsorted,
     triage_queue,
 )
+from workbench.intake.triage_qc import may_qc, qc_queue, qc_record
+from workbench.intake.triage_views import DECIDABLE, SuggestionView
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import (

@@ -391,7 +391,7 @@ RECENT_COUNT = 15
 
 def cite_target(actor: Actor) -> CiteTarget | None:
     """The case named by ``?case=ID``, when the user may see it (else its error shows)."""
-    from workbench.intake.cases import get_application
+    from workbench.intake.case_file import get_application
     from workbench.ui.core.params import id_param
 
     case_id = id_param("case")
