@@ -1,6 +1,6 @@
-"""The forecast view of the dashboard (workbench/ui/forecast.py) on a small demo caseload: the
-baseline charted with its backtest, a what-if scenario run, saved, compared side by side and
-deleted with confirmation; an inquirer is refused by the service."""
+"""The forecast view of the dashboard (workbench/ui/reporting/forecast.py and its parts) on a
+small demo caseload: the baseline charted with its backtest, a what-if scenario run, saved,
+compared side by side and deleted with confirmation; an inquirer is refused by the service."""
 
 from __future__ import annotations
 

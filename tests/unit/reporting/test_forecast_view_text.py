@@ -1,4 +1,4 @@
-"""How the forecast view words its figures (workbench/ui/forecast.py): signed errors, bands,
+"""How the forecast view words its figures (workbench/ui/reporting/): signed errors, bands,
 "more than N months" for a time the forecast does not reach, the backtest's sentence."""
 
 from __future__ import annotations
@@ -16,14 +16,9 @@ from workbench.reporting.forecast import (
     MonthPoint,
     Scenario,
 )
-from workbench.ui.reporting.forecast import (
-    Shown,
-    backtest_note,
-    band_text,
-    describe,
-    key_figures,
-    signed_percent,
-)
+from workbench.ui.reporting.forecast_compute import Shown
+from workbench.ui.reporting.forecast_tables import backtest_note, key_figures
+from workbench.ui.reporting.forecast_words import band_text, describe, signed_percent
 
 
 def _band(value: float | None, spread: float = 0.1) -> Band:
