@@ -36,14 +36,7 @@ from workbench.demo.narration import _Narration
 from workbench.demo.parameters import allocate, parameters
 from workbench.demo.people import _People
 from workbench.demo.planning import _Planning
-from workbench.demo.records import (
-    _NR,
-    DemoActors,
-    GeneratedData,
-    _Case,
-    _Person,
-    _Weighted,
-)
+from workbench.demo.records import _NR, DemoActors, GeneratedData, _Case, _Person, _Weighted
 from workbench.demo.rows import _Rows
 from workbench.demo.simulation import _Simulation
 from workbench.demo.timeline import _Calendar

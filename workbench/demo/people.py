@@ -7,21 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.enums import (
-    RemovalSuspension,
-    ResidenceStatus,
-    SortingCategory,
-)
+from models.enums import RemovalSuspension, ResidenceStatus, SortingCategory
 from workbench.demo import names as namegen
 from workbench.demo.parameters import by_year
-from workbench.demo.records import (
-    _NO_STATUS,
-    _NR,
-    _REFUGEE,
-    OFFICE_SECONDS,
-    _Case,
-    _Person,
-)
+from workbench.demo.records import _NO_STATUS, _NR, _REFUGEE, OFFICE_SECONDS, _Case, _Person
 
 
 class _People:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import math
 
-from models.enums import (
-    SortingCategory,
-)
+from models.enums import SortingCategory
 from workbench.demo.accounts import MANAGER_REGION, OFFICE_COVER
 from workbench.demo.parameters import apportion, by_year
 from workbench.demo.records import (

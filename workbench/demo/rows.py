@@ -10,11 +10,7 @@ from datetime import UTC, date, datetime
 from triage.readings import search_key
 from workbench.core.milestones import MILESTONE_COLUMNS, milestone_updates
 from workbench.demo import katakana
-from workbench.demo.records import (
-    _EPOCH,
-    _RECEIVED,
-    GeneratedData,
-)
+from workbench.demo.records import _EPOCH, _RECEIVED, GeneratedData
 
 
 class _Rows:

@@ -9,12 +9,7 @@ import math
 from datetime import date
 from typing import Any
 
-from models.enums import (
-    ResidenceMeasure,
-    ReviewBasis,
-    ReviewRuling,
-    SortingCategory,
-)
+from models.enums import ResidenceMeasure, ReviewBasis, ReviewRuling, SortingCategory
 from workbench.core.workflow import DEFAULT_MEASURE
 from workbench.demo import narratives
 from workbench.demo.parameters import by_year

@@ -9,16 +9,11 @@ import bisect
 import random
 from datetime import date
 
-from models.enums import (
-    CaseState,
-)
+from models.enums import CaseState
 from workbench.core import clock
 from workbench.core.settings import Settings
 from workbench.core.workflow import BY_NAME
-from workbench.demo.records import (
-    OFFICE_SECONDS,
-    _Case,
-)
+from workbench.demo.records import OFFICE_SECONDS, _Case
 
 
 class _Calendar:

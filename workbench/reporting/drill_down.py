@@ -15,12 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from models import (
-    Application,
-    CaseState,
-    Person,
-    PrimaryOutcome,
-)
+from models import Application, CaseState, Person, PrimaryOutcome
 from workbench.core import audit, clock
 from workbench.core.actor import Actor
 from workbench.core.errors import ValidationError

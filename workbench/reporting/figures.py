@@ -14,12 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from models import (
-    Application,
-    CaseState,
-    PrimaryOutcome,
-    User,
-)
+from models import Application, CaseState, PrimaryOutcome, User
 from workbench.core import clock
 from workbench.core.actor import Actor
 from workbench.core.errors import ValidationError

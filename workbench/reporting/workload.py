@@ -10,12 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import (
-    Appeal,
-    Application,
-    Panel,
-    User,
-)
+from models import Appeal, Application, Panel, User
 from workbench.core import clock
 from workbench.core.actor import Actor
 from workbench.core.permissions import Action, require
