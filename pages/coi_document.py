@@ -13,14 +13,24 @@ from workbench.ui.core.params import id_param
 from workbench.ui.core.session import require_actor
 from workbench.ui.core.text import md
 from workbench.ui.core.widgets import show_flash
-from workbench.ui.library import coi
+from workbench.ui.library.citing import cite_target, citing_banner
+from workbench.ui.library.document import (
+    document_metadata,
+    document_text,
+    download,
+    edit_document,
+    editions,
+    passage_you_came_from,
+)
+from workbench.ui.library.needs_review import document_flags
+from workbench.ui.library.shared import library_link
 
 actor = require_actor()
 document_id, passage_id = id_param("doc"), id_param("passage")
-target = coi.cite_target(actor)
+target = cite_target(actor)
 case_id = target.case_id if target else None
 
-coi.library_link(case_id=case_id)
+library_link(case_id=case_id)
 if document_id is None:
     st.title(t("coi.nav_document"))
     st.info(t("coi.choose_document"))
@@ -33,15 +43,15 @@ with shown_errors():
 st.title(md(view.title), anchor=False)
 show_flash()
 if target is not None:
-    coi.citing_banner(actor, target)
-coi.editions(view, case_id=case_id)
+    citing_banner(actor, target)
+editions(view, case_id=case_id)
 if passage_id is not None:
-    coi.passage_you_came_from(actor, view, passage_id, target)
+    passage_you_came_from(actor, view, passage_id, target)
 if may(actor, Action.COI_EDIT):
-    coi.document_flags(actor, view.id)
-coi.document_metadata(view)
-coi.download(actor, view)
+    document_flags(actor, view.id)
+document_metadata(view)
+download(actor, view)
 if may(actor, Action.COI_EDIT):
     with st.expander(t("coi.edit_heading"), icon=":material/edit:"):
-        coi.edit_document(actor, view)
-coi.document_text(view, passage_id)
+        edit_document(actor, view)
+document_text(view, passage_id)

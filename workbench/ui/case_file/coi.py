@@ -20,16 +20,8 @@ from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.session import fragment, kept
 from workbench.ui.core.text import html_text, md, tm
-from workbench.ui.library.coi import (
-    CiteTarget,
-    document_link,
-    fmt_day,
-    hit_card,
-    html_block,
-    may_cite,
-    purpose_label,
-    rerun,
-)
+from workbench.ui.library.citing import CiteTarget, hit_card, may_cite, rerun
+from workbench.ui.library.shared import document_link, fmt_day, html_block, purpose_label
 
 SUGGESTIONS = 5
 _NOTICE_KEY = "wb_coi_section_notice"

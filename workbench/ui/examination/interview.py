@@ -62,7 +62,7 @@ from workbench.ui.examination.shared import (
     show_notice,
     text_block,
 )
-from workbench.ui.library.coi import chips_html, html_block
+from workbench.ui.library.shared import chips_html, html_block
 
 log = logging.getLogger("workbench.ui")
 

@@ -19,7 +19,7 @@ from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import STATE_COLOURS, state_label
 from workbench.ui.core.params import id_param
 from workbench.ui.core.text import html_text
-from workbench.ui.library.coi import html_block
+from workbench.ui.library.shared import html_block
 
 #: The case file page keeps the same key: a case opened on any of its pages is audited once
 #: per session, not on every page change.

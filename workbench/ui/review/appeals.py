@@ -53,7 +53,7 @@ from workbench.ui.core.params import id_param
 from workbench.ui.core.tables import case_link, link_column
 from workbench.ui.core.text import html_text, md, tm
 from workbench.ui.core.widgets import date_field, flash, show_flash
-from workbench.ui.library.coi import html_block
+from workbench.ui.library.shared import html_block
 
 #: The appeal file as opened (the opening is audited once; the list page starts a new one).
 FILE_KEY = "wb_appeal_file"
