@@ -149,6 +149,10 @@ def hit_card(hit, *, key: str, actor: Actor, target: CiteTarget | None = None,  
         cite_notice(key)
 
 
+# --- the case cited into ----------------------------------------------------------------------
+
+
+
 def cite_target(actor: Actor) -> CiteTarget | None:
     """The case named by ``?case=ID``, when the user may see it (else its error shows)."""
     from workbench.intake.case_file import get_application

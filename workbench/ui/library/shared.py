@@ -79,6 +79,16 @@ def purpose_label(code: str) -> str:
     return _optional(f"coi.purpose.{code}", code)
 
 
+def kind_label(kind: str) -> str:
+    return _optional(f"coi.kind.{kind}", kind)
+
+
+def tn_count(key: str, count: int) -> str:
+    from workbench.core.i18n import tn
+
+    return tn(key, count, n=f"{count:,}")
+
+
 def fmt_day(moment: datetime | None) -> str:
     """The office's calendar day of a stored UTC time."""
     if moment is None:
@@ -130,13 +140,3 @@ def library_link(*, case_id: int | None = None, label: str | None = None) -> Non
     params = {"case": str(case_id)} if case_id is not None else None
     st.page_link(nav.page("coi"), label=label or t("coi.back_to_library"),
                  query_params=params, icon=":material/travel_explore:")
-
-
-def kind_label(kind: str) -> str:
-    return _optional(f"coi.kind.{kind}", kind)
-
-
-def tn_count(key: str, count: int) -> str:
-    from workbench.core.i18n import tn
-
-    return tn(key, count, n=f"{count:,}")
