@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import fresh_sqlite, machine, summarise  # noqa: E402
 from coi import facets  # noqa: E402
-from coi.search import FacetFilter, SearchRequest, search  # noqa: E402
+from coi.search import search  # noqa: E402
+from coi.search_request import FacetFilter, SearchRequest  # noqa: E402
 
 WORDS = """
 police detention detained arrest arrested prison torture custody returnees returned deported

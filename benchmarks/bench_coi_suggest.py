@@ -64,17 +64,21 @@ def case_query_search(session, *, forms: bool) -> tuple[float, float]:  # noqa: 
     from unittest import mock
 
     import coi.query
-    import coi.search
+    import coi.search_backends
+    import coi.search_spelling
     from coi.evaluation import ndcg, resolve
-    from coi.search import FacetFilter, SearchRequest, search
+    from coi.search import search
+    from coi.search_request import FacetFilter, SearchRequest
     from coi.suggest import claim_terms
 
     queries = load_judged(COI_DATA_DIR / "judged.toml")
     recalls, ndcgs = [], []
     with (mock.patch.object(coi.query, "term_alternatives",
                             coi.query.term_alternatives if forms else (lambda term: [])),
-          mock.patch.object(coi.search, "word_alternatives",
-                            coi.search.word_alternatives if forms else (lambda w: [w]))):
+          mock.patch.object(coi.search_backends, "word_alternatives",
+                            coi.search_backends.word_alternatives if forms else (lambda w: [w])),
+          mock.patch.object(coi.search_spelling, "word_alternatives",
+                            coi.search_spelling.word_alternatives if forms else (lambda w: [w]))):
         for q in queries:
             grades = resolve(session, q)
             request = SearchRequest(query=" OR ".join(claim_terms(q.narrative, limit=6)),

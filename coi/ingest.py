@@ -401,7 +401,7 @@ def settle_editions(session: Session, key: str, *, now: datetime) -> set[int]:
 def refresh_facets(session: Session, document_id: int) -> None:
     """Recompute the facet tokens of every passage of a document (after its metadata, its
     source or its current/superseded state changed)."""
-    from coi.search import document_countries
+    from coi.search_hits import document_countries
 
     doc = session.get(CoiDocument, document_id)
     countries = document_countries(session, [document_id]).get(document_id, [])

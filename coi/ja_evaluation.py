@@ -33,7 +33,8 @@ from coi import cjk
 from coi.evaluation import ndcg
 from coi.extracted import ExtractedDocument, Passage
 from coi.ingest import DocumentFields, add_document
-from coi.search import SearchRequest, search
+from coi.search import search
+from coi.search_request import SearchRequest
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "coi" / "eval"
 PASSAGES = EVAL_DIR / "ja_passages.toml"

@@ -32,7 +32,9 @@ from sqlmodel import Session
 from coi import facets
 from coi.cjk import has_cjk, stem, tokens
 from coi.query import Or, Term
-from coi.search import Plan, SearchHit, backend_for, load_hits
+from coi.search_backends import backend_for
+from coi.search_hits import SearchHit, load_hits
+from coi.search_request import Plan
 
 _STOP = frozenset("""
 a about above after again against all also am an and any are as at be because been before

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from coi import ingest as coi_ingest
-from coi import search as coi_search
+from coi.search_hits import document_countries
 from coi.store import FileStore
 from models.coi import CoiCitation, CoiDocument, CoiDocumentCountry, CoiPassage, CoiSource
 from models.types import utcnow
@@ -99,7 +99,7 @@ def list_documents(session: Session, *, actor: Actor, country: str | None = None
     total = session.execute(count_query).scalar_one()
     rows = session.execute(query.order_by(CoiDocument.ingested_at.desc(), CoiDocument.id.desc())
                            .limit(limit).offset(offset)).all()
-    countries = coi_search.document_countries(session, [doc.id for doc, _ in rows])
+    countries = document_countries(session, [doc.id for doc, _ in rows])
     return [DocumentSummary(d.id, d.title, short, d.published_on, d.ingested_at,
                             tuple(countries.get(d.id, ())), d.passage_count, d.media_type,
                             d.superseded_by_id is None) for d, short in rows], total

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from coi import ingest as coi_ingest
 from coi import review as coi_review
-from coi import search as coi_search
+from coi.search_hits import document_countries
 from models.coi import CoiDocument, CoiPassage, CoiSource
 from models.types import utcnow
 from workbench.core import audit
@@ -79,7 +79,7 @@ def review_flags(session: Session, *, actor: Actor, document_id: int) -> ReviewI
     """What looks wrong in one document's metadata (no flags: nothing to review)."""
     require(actor, Action.COI_EDIT, entity_type="coi_document", entity_id=document_id)
     doc = document_row(session, document_id)
-    countries = coi_search.document_countries(session, [doc.id]).get(doc.id, [])
+    countries = document_countries(session, [doc.id]).get(doc.id, [])
     return _review_item(session, doc, countries, _site_names(session))
 
 
@@ -89,7 +89,7 @@ def needs_review(session: Session, *, actor: Actor, limit: int = 200) -> list[Re
     site_names = _site_names(session)
     docs = session.execute(select(CoiDocument).order_by(
         CoiDocument.ingested_at.desc(), CoiDocument.id.desc())).scalars().all()
-    countries = coi_search.document_countries(session, [d.id for d in docs])
+    countries = document_countries(session, [d.id for d in docs])
     out: list[ReviewItem] = []
     for doc in docs:
         item = _review_item(session, doc, countries.get(doc.id, []), site_names)

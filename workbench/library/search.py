@@ -9,6 +9,7 @@ from sqlmodel import Session
 from coi import ingest as coi_ingest
 from coi import search as coi_search
 from coi.query import QueryError
+from coi.search_request import SearchRequest
 from workbench.core.actor import Actor
 from workbench.core.clock import today
 from workbench.core.errors import ValidationError
@@ -17,7 +18,7 @@ from workbench.core.permissions import Action, require
 from workbench.core.settings import Settings, get_settings
 
 
-def search(session: Session, *, actor: Actor, request: coi_search.SearchRequest,
+def search(session: Session, *, actor: Actor, request: SearchRequest,
            with_facets: bool = True, settings: Settings | None = None
            ) -> coi_search.SearchResult:
     """Search the library. A query the user must correct raises ``ValidationError``."""

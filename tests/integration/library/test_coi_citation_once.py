@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from coi import citations as coi_citations
-from coi.search import FacetFilter, SearchRequest
+from coi.search_request import FacetFilter, SearchRequest
 from models import AuditEvent
 from models.coi import CoiCitation
 from tests.conftest import insert_case

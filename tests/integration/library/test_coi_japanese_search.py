@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from coi import cjk
 from coi.ja_evaluation import evaluate, load_collection, load_into, load_queries, reindex
-from coi.search import SearchRequest, search
+from coi.search import search
+from coi.search_request import SearchRequest
 from coi.snippets import marked
 
 TODAY = date(2026, 12, 1)

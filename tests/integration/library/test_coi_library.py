@@ -12,7 +12,7 @@ from fpdf import FPDF
 from sqlalchemy import func, select
 
 from coi.ingest import DocumentFields
-from coi.search import FacetFilter, SearchRequest
+from coi.search_request import FacetFilter, SearchRequest
 from coi.store import FileStore, sha256_of
 from models import AuditEvent
 from models.coi import CoiDocument, CoiPassage

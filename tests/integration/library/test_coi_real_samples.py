@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from coi.search import FacetFilter, SearchRequest
+from coi.search_request import FacetFilter, SearchRequest
 from models.coi import CoiDocument
 from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from coi.extracted import ExtractedDocument, Passage
 from coi.ingest import DocumentFields, add_document
 from coi.query import QueryError
-from coi.search import FacetFilter, SearchRequest, search
+from coi.search import search
+from coi.search_request import FacetFilter, SearchRequest
 from coi.snippets import marked
 from models.coi import CoiPassage, CoiSource
 
@@ -260,14 +261,14 @@ def test_index_follows_edits_in_the_same_transaction(corpus) -> None:  # noqa: A
 def test_both_sqlite_ranking_paths_agree(corpus, monkeypatch) -> None:  # noqa: ANN001
     """Few matches are ranked over the matched passages with stored document frequencies;
     many are ranked by FTS5 itself. Both give the same passages, the best match first."""
-    import coi.search as coi_search
+    import coi.search_backends as coi_search_backends
 
     session, labels = corpus
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("the two ranking paths are SQLite's")
     request = q("police OR returnees OR deported")
     small = [labels[h.passage_id] for h in search(session, request, today=TODAY).hits]
-    monkeypatch.setattr(coi_search, "RERANK_CAP", 0)
+    monkeypatch.setattr(coi_search_backends, "RERANK_CAP", 0)
     large = [labels[h.passage_id] for h in search(session, request, today=TODAY).hits]
     assert set(small) == set(large)
     assert small[0] == large[0] == "B1"

@@ -161,7 +161,7 @@ RECENT_COUNT = 15
 
 
 def _request(state: SearchState, page: int):  # noqa: ANN202 - SearchRequest
-    from coi.search import FacetFilter, SearchRequest
+    from coi.search_request import FacetFilter, SearchRequest
 
     def tup(field: str) -> tuple[str, ...]:
         return tuple(state[field] or ())
