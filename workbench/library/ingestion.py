@@ -65,7 +65,7 @@ def _describe(result: coi_ingest.IngestResult) -> str:
 def _extract_all(jobs: list[tuple[int, str, Path]], settings: Settings, workers: int):
     """Yield (index, ExtractedDocument | ExtractError) as extractions finish, in parallel
     worker processes with time and memory limits."""
-    from coi.sandbox import SandboxPool
+    from coi.sandbox_pool import SandboxPool
 
     with SandboxPool(workers=workers, timeout=settings.coi_extract_timeout_seconds,
                      memory_mb=settings.coi_extract_memory_mb) as pool, \

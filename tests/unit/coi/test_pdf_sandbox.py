@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from coi import sandbox
+from coi import sandbox, sandbox_pool
 from coi.extracted import ExtractedDocument, ExtractError, Passage
 from coi.pdf_open import PdfExtractError
 from tests.pdfgen import bomb_pdf
@@ -143,7 +143,7 @@ def files(tmp_path: Path) -> list[tuple[str, Path]]:
 
 
 def test_the_pool_reuses_its_workers(files: list[tuple[str, Path]]) -> None:
-    with sandbox.SandboxPool(workers=2, timeout=60, enrich=False) as pool:
+    with sandbox_pool.SandboxPool(workers=2, timeout=60, enrich=False) as pool:
         started = pool.pids()
         assert len(started) == 2
         for marker, path in files:
@@ -154,7 +154,7 @@ def test_the_pool_reuses_its_workers(files: list[tuple[str, Path]]) -> None:
 def test_a_bomb_in_one_job_does_not_affect_the_next(
     bomb: Path, files: list[tuple[str, Path]]
 ) -> None:
-    with sandbox.SandboxPool(workers=1, timeout=60, memory_mb=256, enrich=False) as pool:
+    with sandbox_pool.SandboxPool(workers=1, timeout=60, memory_mb=256, enrich=False) as pool:
         assert "M00X" in pool.extract("pdf", files[0][1]).text
         (before,) = pool.pids()
         with pytest.raises(PdfExtractError, match="more than 256 MB"):
@@ -169,7 +169,7 @@ def test_a_job_past_its_time_limit_is_stopped_and_the_next_one_runs(
     tmp_path: Path, files: list[tuple[str, Path]]
 ) -> None:
     stuck = _blocking_path(tmp_path)
-    with sandbox.SandboxPool(workers=1, timeout=60, enrich=False) as pool:
+    with sandbox_pool.SandboxPool(workers=1, timeout=60, enrich=False) as pool:
         assert "M00X" in pool.extract("pdf", files[0][1]).text
         (before,) = pool.pids()
         with pytest.raises(PdfExtractError, match="took longer than 0.5 seconds"):
@@ -185,7 +185,7 @@ def test_a_worker_that_dies_mid_job_is_replaced(
     tmp_path: Path, files: list[tuple[str, Path]]
 ) -> None:
     stuck = _blocking_path(tmp_path)
-    with sandbox.SandboxPool(workers=1, timeout=60, enrich=False) as pool, \
+    with sandbox_pool.SandboxPool(workers=1, timeout=60, enrich=False) as pool, \
             ThreadPoolExecutor(max_workers=1) as threads:
         assert "M00X" in pool.extract("pdf", files[0][1]).text  # the worker is ready
         (pid,) = pool.pids()
@@ -204,7 +204,7 @@ def test_threads_share_the_pool_and_get_their_own_results(
 ) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"MZ not a pdf")
-    with sandbox.SandboxPool(workers=2, timeout=60, enrich=False) as pool:
+    with sandbox_pool.SandboxPool(workers=2, timeout=60, enrich=False) as pool:
         with ThreadPoolExecutor(max_workers=4) as threads:
             futures = {threads.submit(pool.extract, "pdf", path): marker
                        for marker, path in files * 2}
@@ -222,7 +222,7 @@ def test_threads_share_the_pool_and_get_their_own_results(
 
 def test_close_leaves_no_child_processes(tmp_path: Path, files: list[tuple[str, Path]]) -> None:
     stuck = _blocking_path(tmp_path)
-    pool = sandbox.SandboxPool(workers=2, timeout=60, enrich=False)
+    pool = sandbox_pool.SandboxPool(workers=2, timeout=60, enrich=False)
     assert "M00X" in pool.extract("pdf", files[0][1]).text
     with ThreadPoolExecutor(max_workers=1) as threads:
         busy = threads.submit(pool.extract, "pdf", stuck)  # one worker is busy when we close
@@ -243,5 +243,5 @@ def test_pool_results_are_enriched(files: list[tuple[str, Path]]) -> None:
     from coi.pdf_extract import extract_pdf
 
     path = files[0][1]
-    with sandbox.SandboxPool(workers=1, timeout=120) as pool:
+    with sandbox_pool.SandboxPool(workers=1, timeout=120) as pool:
         assert pool.extract("pdf", path) == enrich(extract_pdf(path))
