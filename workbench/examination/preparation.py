@@ -20,7 +20,7 @@ from workbench.core.i18n import t
 from workbench.core.permissions import Action, may, require
 from workbench.core.settings import Settings, get_settings
 from workbench.examination import question_bank as qb
-from workbench.examination.interviews import bank_for, record_language_of, record_of
+from workbench.examination.interviews.record import bank_for, record_language_of, record_of
 from workbench.intake import triage_desk, triage_novelty, triage_text
 from workbench.intake.cases import load_case
 from workbench.library.suggestions import suggestions_for_case
