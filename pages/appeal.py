@@ -2,7 +2,7 @@
 the oral opinion statement, the counsellors' opinions and the panel's, and the ruling."""
 
 from workbench.ui.core.session import require_actor
-from workbench.ui.review.appeals import render_appeal_page
+from workbench.ui.review.appeal import render_appeal_page
 
 actor = require_actor()
 render_appeal_page(actor)

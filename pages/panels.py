@@ -2,7 +2,7 @@
 who presides, how many appeals each holds; forming and changing a panel."""
 
 from workbench.ui.core.session import require_actor
-from workbench.ui.review.appeals import render_panels_page
+from workbench.ui.review.panels import render_panels_page
 
 actor = require_actor()
 render_panels_page(actor)

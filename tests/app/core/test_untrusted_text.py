@@ -29,7 +29,7 @@ from workbench.core.settings import get_settings
 from workbench.intake.a_countries import save_a_country
 from workbench.intake.triage_confirm import confirm
 from workbench.intake.triage_desk import suggest_unsorted
-from workbench.review import reviews
+from workbench.review import allocation, filing, hearings, opinions, panels
 
 #: One value with every construct a Markdown renderer could act on. Each line starts a
 #: block of its own if the text is pasted into Markdown as it is.
@@ -154,24 +154,24 @@ def _appealed_case(engine, staff) -> dict[str, int]:  # noqa: ANN001
     today = clock.today()
     case_id = decided_case(engine, staff, notice=today - timedelta(days=2))
     with unit_of_work(engine) as s:
-        panel = reviews.save_panel(s, actor=staff.manager, name="Panel A",
-                                   member_ids=[p.id for p in people],
-                                   presiding_id=people[0].id)
-        appeal = reviews.file_appeal(s, actor=staff.manager, application_id=case_id,
-                                     filed_date=today, grounds="placeholder",
-                                     evidence=[reviews.Evidence("t", "e.txt", b"evidence")])
+        panel = panels.save_panel(s, actor=staff.manager, name="Panel A",
+                                  member_ids=[p.id for p in people],
+                                  presiding_id=people[0].id)
+        appeal = filing.file_appeal(s, actor=staff.manager, application_id=case_id,
+                                    filed_date=today, grounds="placeholder",
+                                    evidence=[filing.Evidence("t", "e.txt", b"evidence")])
     with unit_of_work(engine) as s:
-        reviews.allocate(s, actor=staff.manager, appeal_id=appeal.id, panel_id=panel.id)
+        allocation.allocate(s, actor=staff.manager, appeal_id=appeal.id, panel_id=panel.id)
     with unit_of_work(engine) as s:
-        reviews.skip_hearing(s, actor=staff.manager, appeal_id=appeal.id, reason="placeholder")
+        hearings.skip_hearing(s, actor=staff.manager, appeal_id=appeal.id, reason="placeholder")
     for counsellor in people:
         with unit_of_work(engine) as s:
-            reviews.save_opinion(s, actor=counsellor, appeal_id=appeal.id, well_founded=False,
-                                 reasons="placeholder")
-            reviews.submit_opinion(s, actor=counsellor, appeal_id=appeal.id)
+            opinions.save_opinion(s, actor=counsellor, appeal_id=appeal.id, well_founded=False,
+                                  reasons="placeholder")
+            opinions.submit_opinion(s, actor=counsellor, appeal_id=appeal.id)
     with unit_of_work(engine) as s:
-        reviews.record_panel_opinion(s, actor=people[0], appeal_id=appeal.id,
-                                     summary="placeholder")
+        opinions.record_panel_opinion(s, actor=people[0], appeal_id=appeal.id,
+                                      summary="placeholder")
     return {"appealed": case_id, "appeal": appeal.id}
 
 

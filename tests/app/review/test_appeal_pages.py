@@ -47,7 +47,7 @@ from workbench.core import clock
 from workbench.core.actor import Actor
 from workbench.core.dates import format_date
 from workbench.core.db import unit_of_work
-from workbench.review import reviews
+from workbench.review import allocation, filing, hearings, opinions, panels, rulings
 
 REASONS = "The account of the second arrest was vague and undated."
 QUOTE = "Opposition activists detained at rallies report beatings."
@@ -86,35 +86,35 @@ def review(app_db) -> Review:  # noqa: ANN001
     people = [_counsellor(engine, f"cns.p{i}", f"Counsellor P{i}", f)
               for i, f in enumerate(fields, 1)]
     with unit_of_work(engine) as s:
-        a = reviews.save_panel(s, actor=staff.manager, name="Panel A",
-                               member_ids=[p.id for p in people[:3]], presiding_id=people[0].id)
-        b = reviews.save_panel(s, actor=staff.manager, name="Panel B",
-                               member_ids=[p.id for p in people[3:]], presiding_id=people[3].id)
+        a = panels.save_panel(s, actor=staff.manager, name="Panel A",
+                              member_ids=[p.id for p in people[:3]], presiding_id=people[0].id)
+        b = panels.save_panel(s, actor=staff.manager, name="Panel B",
+                              member_ids=[p.id for p in people[3:]], presiding_id=people[3].id)
     today = clock.today()
     case_id = decided_case(engine, staff, notice=today - timedelta(days=2))
     with unit_of_work(engine) as s:
-        view = reviews.file_appeal(s, actor=staff.manager, application_id=case_id,
-                                   filed_date=today, grounds="The COI was misread.")
+        view = filing.file_appeal(s, actor=staff.manager, application_id=case_id,
+                                  filed_date=today, grounds="The COI was misread.")
     return Review(engine, staff, people, a.id, b.id, case_id, view.case_number, view.id)
 
 
 def _allocate(r: Review, panel_id: int | None = None) -> None:
     with unit_of_work(r.engine) as s:
-        reviews.allocate(s, actor=r.staff.manager, appeal_id=r.appeal_id,
-                         panel_id=panel_id or r.panel_a)
+        allocation.allocate(s, actor=r.staff.manager, appeal_id=r.appeal_id,
+                            panel_id=panel_id or r.panel_a)
 
 
 def _skip_hearing(r: Review) -> None:
     with unit_of_work(r.engine) as s:
-        reviews.skip_hearing(s, actor=r.staff.manager, appeal_id=r.appeal_id,
-                             reason="The request repeats the claims already examined.")
+        hearings.skip_hearing(s, actor=r.staff.manager, appeal_id=r.appeal_id,
+                              reason="The request repeats the claims already examined.")
 
 
 def _opinion(r: Review, counsellor: Actor, well_founded: bool) -> None:
     with unit_of_work(r.engine) as s:
-        reviews.save_opinion(s, actor=counsellor, appeal_id=r.appeal_id,
-                             well_founded=well_founded, reasons=f"Reasons of {counsellor.id}.")
-        reviews.submit_opinion(s, actor=counsellor, appeal_id=r.appeal_id)
+        opinions.save_opinion(s, actor=counsellor, appeal_id=r.appeal_id,
+                              well_founded=well_founded, reasons=f"Reasons of {counsellor.id}.")
+        opinions.submit_opinion(s, actor=counsellor, appeal_id=r.appeal_id)
 
 
 def _appeal_page(at: AppTest, appeal_id: int) -> AppTest:
@@ -326,8 +326,8 @@ def test_the_manager_records_the_ruling(review: Review) -> None:
     for counsellor in r.counsellors[:3]:
         _opinion(r, counsellor, False)
     with unit_of_work(r.engine) as s:
-        reviews.record_panel_opinion(s, actor=r.counsellors[0], appeal_id=r.appeal_id,
-                                     summary="No well-founded fear: relocation is available.")
+        opinions.record_panel_opinion(s, actor=r.counsellors[0], appeal_id=r.appeal_id,
+                                      summary="No well-founded fear: relocation is available.")
     at = _appeal_page(signed_in("mgr.one"), r.appeal_id)
     gist = by_label(at.text_area, "Gist of the panel's opinion")
     assert gist.value == "No well-founded fear: relocation is available."
@@ -429,7 +429,7 @@ def test_panels_page_shows_validation_errors_plainly(review: Review) -> None:
 
 def _panels(r: Review) -> list:
     with unit_of_work(r.engine, write=False) as s:
-        return reviews.list_panels(s, actor=r.staff.manager, include_inactive=True)
+        return panels.list_panels(s, actor=r.staff.manager, include_inactive=True)
 
 
 def test_a_counsellor_lands_on_the_pending_appeals_of_their_panels(review: Review) -> None:
@@ -438,10 +438,10 @@ def test_a_counsellor_lands_on_the_pending_appeals_of_their_panels(review: Revie
     _allocate(r)
     ruled = decided_case(r.engine, r.staff, notice=clock.today() - timedelta(days=3))
     with unit_of_work(r.engine) as s:
-        other = reviews.file_appeal(s, actor=r.staff.manager, application_id=ruled,
-                                    filed_date=clock.today(), grounds="Late evidence.")
-        reviews.allocate(s, actor=r.staff.manager, appeal_id=other.id, panel_id=r.panel_a)
-        reviews.withdraw_appeal(s, actor=r.staff.manager, appeal_id=other.id,
+        other = filing.file_appeal(s, actor=r.staff.manager, application_id=ruled,
+                                   filed_date=clock.today(), grounds="Late evidence.")
+        allocation.allocate(s, actor=r.staff.manager, appeal_id=other.id, panel_id=r.panel_a)
+        rulings.withdraw_appeal(s, actor=r.staff.manager, appeal_id=other.id,
                                 reason="Withdrawn by the requester.")
     at = signed_in("cns.p2")
     assert not at.exception
@@ -457,11 +457,11 @@ def test_a_counsellor_lands_on_the_pending_appeals_of_their_panels(review: Revie
 def test_the_panels_page_lists_and_forms_panels_by_office(review: Review) -> None:
     r = review
     with unit_of_work(r.engine) as s:
-        for panel in reviews.list_panels(s, actor=r.staff.manager):
-            reviews.save_panel(s, actor=r.staff.manager, name=panel.name,
-                               member_ids=[m.user_id for m in panel.members],
-                               presiding_id=panel.presiding.user_id, panel_id=panel.id,
-                               office="TOKYO" if panel.id == r.panel_a else "OSAKA")
+        for panel in panels.list_panels(s, actor=r.staff.manager):
+            panels.save_panel(s, actor=r.staff.manager, name=panel.name,
+                              member_ids=[m.user_id for m in panel.members],
+                              presiding_id=panel.presiding.user_id, panel_id=panel.id,
+                              office="TOKYO" if panel.id == r.panel_a else "OSAKA")
     at = signed_in("mgr.one").switch_page("../pages/panels.py").run()
     assert not at.exception
     assert [h.value for h in at.subheader][:2] == ["OSAKA · 1 panel", "TOKYO · 1 panel"]
@@ -492,8 +492,8 @@ def test_the_ruling_in_japanese_says_what_cannot_be_undone(review: Review,  # no
     for counsellor in r.counsellors[:3]:
         _opinion(r, counsellor, False)
     with unit_of_work(r.engine) as s:
-        reviews.record_panel_opinion(s, actor=r.counsellors[0], appeal_id=r.appeal_id,
-                                     summary="国内の他の地域への移転が可能である。")
+        opinions.record_panel_opinion(s, actor=r.counsellors[0], appeal_id=r.appeal_id,
+                                      summary="国内の他の地域への移転が可能である。")
     monkeypatch.setenv("WORKBENCH_LANGUAGE", "ja")
     get_settings.cache_clear()
     ja = catalogue("ja")
@@ -517,11 +517,11 @@ def test_the_ruling_in_japanese_says_what_cannot_be_undone(review: Review,  # no
 def test_allocation_to_another_offices_panel_is_said(review: Review) -> None:
     r = review
     with unit_of_work(r.engine) as s:  # both panels sit in Osaka; the case is a Tokyo case
-        for panel in reviews.list_panels(s, actor=r.staff.manager):
-            reviews.save_panel(s, actor=r.staff.manager, name=panel.name,
-                               member_ids=[m.user_id for m in panel.members],
-                               presiding_id=panel.presiding.user_id, panel_id=panel.id,
-                               office="OSAKA")
+        for panel in panels.list_panels(s, actor=r.staff.manager):
+            panels.save_panel(s, actor=r.staff.manager, name=panel.name,
+                              member_ids=[m.user_id for m in panel.members],
+                              presiding_id=panel.presiding.user_id, panel_id=panel.id,
+                              office="OSAKA")
     at = _appeal_page(signed_in("mgr.one"), r.appeal_id)
     assert ("No panel of the case's office (TOKYO) can take this appeal: it goes to a panel "
             "of another office.") in messages(at)

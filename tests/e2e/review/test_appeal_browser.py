@@ -46,7 +46,7 @@ from workbench.core import clock
 from workbench.core.actor import Actor
 from workbench.core.auth import hash_password
 from workbench.core.db import unit_of_work
-from workbench.review import reviews
+from workbench.review import filing, panels
 
 UNDERSTOOD = "I understand this cannot be undone."
 REASONS = "The account of the second arrest was vague and undated."
@@ -85,12 +85,12 @@ def appeal_case(e2e_db: E2EDatabase) -> AppealCase:
             people.append(user.id)
     with unit_of_work(engine) as session:
         # Tokyo panels, as the case is a Tokyo case (allocation prefers the case's office).
-        north = reviews.save_panel(session, actor=manager, name="E2E Panel North",
-                                   member_ids=people[:3], presiding_id=people[0],
-                                   office="TOKYO")
-        south = reviews.save_panel(session, actor=manager, name="E2E Panel South",
-                                   member_ids=people[3:], presiding_id=people[3],
-                                   office="TOKYO")
+        north = panels.save_panel(session, actor=manager, name="E2E Panel North",
+                                  member_ids=people[:3], presiding_id=people[0],
+                                  office="TOKYO")
+        south = panels.save_panel(session, actor=manager, name="E2E Panel South",
+                                  member_ids=people[3:], presiding_id=people[3],
+                                  office="TOKYO")
     today = clock.today()
     notice = today - timedelta(days=2)
     case_id = insert_case(engine, state=CaseState.DECIDED, inquirer=inquirer,
@@ -103,10 +103,10 @@ def appeal_case(e2e_db: E2EDatabase) -> AppealCase:
                              notice_date=notice, updated_by_id=inquirer.id))
     cite_passage(engine, inquirer, case_id)
     with unit_of_work(engine) as session:
-        view = reviews.file_appeal(session, actor=manager, application_id=case_id,
-                                   filed_date=today,
-                                   grounds="The decision misread the country information on "
-                                           "detained opposition activists.")
+        view = filing.file_appeal(session, actor=manager, application_id=case_id,
+                                  filed_date=today,
+                                  grounds="The decision misread the country information on "
+                                          "detained opposition activists.")
     return AppealCase(case_id, view.case_number, view.id, (north.id, south.id))
 
 
@@ -163,7 +163,7 @@ def _panel_members(db: E2EDatabase, appeal_id: int) -> list[str]:
     """User names of the allocated panel's members, the presiding counsellor last."""
     with unit_of_work(db.engine, write=False) as session:
         panel_id = session.get(Appeal, appeal_id).panel_id
-        view = reviews.list_panels(session, actor=_actor(db, "manager1"))
+        view = panels.list_panels(session, actor=_actor(db, "manager1"))
         panel = next(p for p in view if p.id == panel_id)
         names = {m.user_id: m for m in panel.members}
         users = dict(session.execute(select(User.id, User.username)

@@ -436,13 +436,13 @@ def test_an_id_beyond_the_id_columns_is_not_found_on_each_database(
     from workbench.core.errors import NotFound
     from workbench.intake.case_file import get_application, open_case
     from workbench.library.documents import open_document
-    from workbench.review import reviews
+    from workbench.review import appeals, filing
 
     calls = [
         lambda s, a: open_case(s, actor=a, application_id=oversized),
         lambda s, a: get_application(s, actor=a, application_id=oversized),
-        lambda s, a: reviews.appeal_file(s, actor=a, appeal_id=oversized),
-        lambda s, a: reviews.evidence_file(s, actor=a, document_id=oversized),
+        lambda s, a: appeals.appeal_file(s, actor=a, appeal_id=oversized),
+        lambda s, a: filing.evidence_file(s, actor=a, document_id=oversized),
         lambda s, a: open_document(s, actor=a, document_id=oversized),
     ]
     for actor in (staff.inquirer, staff.manager):

@@ -162,7 +162,7 @@ def test_demo_appeals_sit_with_the_demo_panels(engine):
     from models import Appeal, Panel
     from workbench.core.actor import Actor
     from workbench.demo.reviews import panel_office
-    from workbench.review import reviews
+    from workbench.review import queues
 
     load_demo(engine, cases=1500, seed=5, as_of=AS_OF)
     with db.unit_of_work(engine, write=False) as session:
@@ -181,7 +181,7 @@ def test_demo_appeals_sit_with_the_demo_panels(engine):
                                      ).scalar_one()
         actor = Actor(id=counsellor.id, username=counsellor.username,
                       display_name=counsellor.display_name, role=Role.COUNSELLOR)
-        mine = reviews.my_appeals(session, actor=actor)
+        mine = queues.my_appeals(session, actor=actor)
         assert mine and all(item.panel == "Tokyo Panel 1" for item in mine)
         # Panels in two offices; each appeal sits with a panel of the region covering its case.
         assert sorted(session.execute(select(Panel.office)).scalars()) == ["OSAKA", "TOKYO"]

@@ -20,7 +20,7 @@ from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
 from workbench.examination import decisions
 from workbench.reporting import tasks
-from workbench.review import reviews
+from workbench.review import panels
 
 TODAY = date(2025, 3, 3)
 
@@ -151,12 +151,12 @@ def test_counsellors_see_their_opinions_and_the_presiding_one_the_panel_opinion(
     people = [_counsellor(engine, n, f) for n, f in
               enumerate(["law", "international affairs", "regional studies"] * 2, 1)]
     with unit_of_work(engine) as s:
-        panel = reviews.save_panel(s, actor=staff.manager, name="Panel T",
-                                   member_ids=[p.id for p in people[:3]],
-                                   presiding_id=people[0].id).id
-        other_panel = reviews.save_panel(s, actor=staff.manager, name="Panel U",
-                                         member_ids=[p.id for p in people[3:]],
-                                         presiding_id=people[3].id).id
+        panel = panels.save_panel(s, actor=staff.manager, name="Panel T",
+                                  member_ids=[p.id for p in people[:3]],
+                                  presiding_id=people[0].id).id
+        other_panel = panels.save_panel(s, actor=staff.manager, name="Panel U",
+                                        member_ids=[p.id for p in people[3:]],
+                                        presiding_id=people[3].id).id
     presiding, member = people[0], people[1]
     before_hearing, _ = _appeal(engine, panel, CaseState.PANEL_ASSIGNED, staff.inquirer)
     mine_done, done_appeal = _appeal(engine, panel, CaseState.HEARING_HELD, staff.inquirer)

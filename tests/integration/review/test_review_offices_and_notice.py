@@ -24,19 +24,19 @@ from tests.integration.review.test_reviews import (  # noqa: F401 (fixtures)
 )
 from workbench.core.db import unit_of_work
 from workbench.core.errors import ValidationError
-from workbench.review import reviews
+from workbench.review import allocation, opinions, panels, rulings
 from workbench.review.review_notice import ruling_notice
 
 
 def _office(engine, staff, bench, panel_a: str, panel_b: str) -> None:  # noqa: ANN001, F811
     """Put panel A in ``panel_a``'s office and panel B in ``panel_b``'s."""
     with unit_of_work(engine) as s:
-        for panel in reviews.list_panels(s, actor=staff.manager):
+        for panel in panels.list_panels(s, actor=staff.manager):
             office = panel_a if panel.id == bench.panel_a else panel_b
-            reviews.save_panel(s, actor=staff.manager, name=panel.name,
-                               member_ids=[m.user_id for m in panel.members],
-                               presiding_id=panel.presiding.user_id, office=office,
-                               panel_id=panel.id)
+            panels.save_panel(s, actor=staff.manager, name=panel.name,
+                              member_ids=[m.user_id for m in panel.members],
+                              presiding_id=panel.presiding.user_id, office=office,
+                              panel_id=panel.id)
 
 
 def _osaka_case(engine, staff) -> int:  # noqa: ANN001
@@ -52,16 +52,16 @@ def test_allocation_prefers_a_panel_of_the_cases_office(
         engine, staff, bench, settings) -> None:  # noqa: ANN001, F811
     _office(engine, staff, bench, "TOKYO", "osaka ")  # typed loosely: kept as OSAKA
     with unit_of_work(engine, write=False) as s:
-        offices = {p.id: p.office for p in reviews.list_panels(s, actor=staff.manager)}
+        offices = {p.id: p.office for p in panels.list_panels(s, actor=staff.manager)}
     assert offices == {bench.panel_a: "TOKYO", bench.panel_b: "OSAKA"}
     # Panel B (Osaka) gets every Osaka appeal even as its load grows past Tokyo's …
     for _ in range(2):
         view = _file(engine, staff, _osaka_case(engine, staff), date(2025, 1, 27), settings)
         with unit_of_work(engine, write=False) as s:
-            first = reviews.panel_choices(s, actor=staff.manager, appeal_id=view.id)[0]
+            first = allocation.panel_choices(s, actor=staff.manager, appeal_id=view.id)[0]
         assert (first.panel.id, first.same_office) == (bench.panel_b, True)
         with unit_of_work(engine) as s:
-            done = reviews.allocate(s, actor=staff.manager, appeal_id=view.id)
+            done = allocation.allocate(s, actor=staff.manager, appeal_id=view.id)
         assert done.panel.id == bench.panel_b and done.office == "OSAKA"
         entry = audit_entries(engine, "appeal.allocate", entity_id=view.application_id)[-1]
         assert json.loads(entry.details)["other_office"] is False
@@ -69,19 +69,19 @@ def test_allocation_prefers_a_panel_of_the_cases_office(
     tokyo = _file(engine, staff, _refused_case(engine, staff, date(2025, 1, 24)),
                   date(2025, 1, 27), settings)
     with unit_of_work(engine) as s:
-        assert reviews.allocate(s, actor=staff.manager,
-                                appeal_id=tokyo.id).panel.id == bench.panel_a
+        assert allocation.allocate(s, actor=staff.manager,
+                                   appeal_id=tokyo.id).panel.id == bench.panel_a
 
     # When no panel of the office can take it (a member of Osaka's declared a conflict),
     # the appeal goes to another office's panel, and the audit says so.
     view = _file(engine, staff, _osaka_case(engine, staff), date(2025, 1, 27), settings)
     with unit_of_work(engine) as s:
-        reviews.allocate(s, actor=staff.manager, appeal_id=view.id)
+        allocation.allocate(s, actor=staff.manager, appeal_id=view.id)
     with unit_of_work(engine) as s:
-        reviews.declare_conflict(s, actor=bench.counsellors[4], appeal_id=view.id,
-                                 reason="I advised the applicant's lawyer in 2023.")
+        allocation.declare_conflict(s, actor=bench.counsellors[4], appeal_id=view.id,
+                                    reason="I advised the applicant's lawyer in 2023.")
     with unit_of_work(engine) as s:
-        moved = reviews.allocate(s, actor=staff.manager, appeal_id=view.id)
+        moved = allocation.allocate(s, actor=staff.manager, appeal_id=view.id)
     assert moved.panel.id == bench.panel_a and moved.panel.office == "TOKYO"
     entry = audit_entries(engine, "appeal.allocate", entity_id=view.application_id)[-1]
     assert json.loads(entry.details)["other_office"] is True
@@ -96,17 +96,17 @@ def _ruled(engine, staff, bench, settings, ruling: str):  # noqa: ANN001, ANN202
     view = _to_opinions(engine, staff, bench, settings, skip=True)
     for counsellor in bench.counsellors[:3]:
         with unit_of_work(engine) as s:
-            reviews.save_opinion(s, actor=counsellor, appeal_id=view.id, well_founded=False,
-                                 reasons="Internal relocation is available.")
-            reviews.submit_opinion(s, actor=counsellor, appeal_id=view.id)
+            opinions.save_opinion(s, actor=counsellor, appeal_id=view.id, well_founded=False,
+                                  reasons="Internal relocation is available.")
+            opinions.submit_opinion(s, actor=counsellor, appeal_id=view.id)
     with unit_of_work(engine) as s:
-        reviews.record_panel_opinion(s, actor=bench.counsellors[0], appeal_id=view.id,
-                                     summary="Relocation to Colombo is reasonable.")
+        opinions.record_panel_opinion(s, actor=bench.counsellors[0], appeal_id=view.id,
+                                      summary="Relocation to Colombo is reasonable.")
     with pytest.raises(ValidationError, match="No ruling has been recorded"):
         with unit_of_work(engine) as s:
             ruling_notice(s, actor=staff.manager, appeal_id=view.id)
     with unit_of_work(engine) as s:
-        reviews.record_ruling(s, actor=staff.manager, appeal_id=view.id, ruling=ruling,
+        rulings.record_ruling(s, actor=staff.manager, appeal_id=view.id, ruling=ruling,
                               gist="Relocation to Colombo is reasonable.")
     return view
 
@@ -137,7 +137,7 @@ def test_a_withdrawn_request_has_no_notice_of_a_ruling(
         engine, staff, bench, settings) -> None:  # noqa: ANN001, F811
     view = _to_opinions(engine, staff, bench, settings, skip=True)
     with unit_of_work(engine) as s:
-        reviews.withdraw_appeal(s, actor=staff.manager, appeal_id=view.id,
+        rulings.withdraw_appeal(s, actor=staff.manager, appeal_id=view.id,
                                 reason="The applicant withdrew the request.")
     with pytest.raises(ValidationError, match="No ruling has been recorded"):
         with unit_of_work(engine) as s:

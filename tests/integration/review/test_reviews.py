@@ -18,7 +18,16 @@ from workbench.core.actor import Actor
 from workbench.core.db import unit_of_work
 from workbench.core.errors import InvalidTransition, PermissionDenied, ValidationError
 from workbench.core.settings import Settings
-from workbench.review import reviews
+from workbench.review import (
+    allocation,
+    appeals,
+    filing,
+    hearings,
+    opinions,
+    panels,
+    queues,
+    rulings,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -45,12 +54,12 @@ def bench(engine, staff) -> Bench:  # noqa: ANN001
     people = [_counsellor(engine, f"cns.{i}", f"Counsellor {i}", f)
               for i, f in enumerate(fields, 1)]
     with unit_of_work(engine) as s:
-        a = reviews.save_panel(s, actor=staff.manager, name="Panel A",
-                               member_ids=[p.id for p in people[:3]],
-                               presiding_id=people[0].id)
-        b = reviews.save_panel(s, actor=staff.manager, name="Panel B",
-                               member_ids=[p.id for p in people[3:]],
-                               presiding_id=people[3].id)
+        a = panels.save_panel(s, actor=staff.manager, name="Panel A",
+                              member_ids=[p.id for p in people[:3]],
+                              presiding_id=people[0].id)
+        b = panels.save_panel(s, actor=staff.manager, name="Panel B",
+                              member_ids=[p.id for p in people[3:]],
+                              presiding_id=people[3].id)
     return Bench(people, a.id, b.id)
 
 
@@ -67,9 +76,9 @@ def _refused_case(engine, staff, notice: date) -> int:  # noqa: ANN001, ANN202
 
 def _file(engine, staff, case: int, filed: date, settings, **kw):  # noqa: ANN001, ANN003, ANN202
     with unit_of_work(engine) as s:
-        return reviews.file_appeal(s, actor=staff.manager, application_id=case,
-                                   filed_date=filed, grounds="The COI was misread.",
-                                   settings=settings, **kw)
+        return filing.file_appeal(s, actor=staff.manager, application_id=case,
+                                  filed_date=filed, grounds="The COI was misread.",
+                                  settings=settings, **kw)
 
 
 def _state(engine, case: int) -> CaseState:  # noqa: ANN001
@@ -109,22 +118,22 @@ def test_a_request_against_inaction_has_no_deadline(engine, staff, settings) -> 
 
 def test_new_evidence_is_checked_by_content_and_size(engine, staff, settings) -> None:  # noqa: ANN001
     case = _refused_case(engine, staff, date(2025, 1, 24))
-    bad = [reviews.Evidence("Arrest warrant", "warrant.pdf", b"MZ\x90\x00\x03 not a pdf")]
+    bad = [filing.Evidence("Arrest warrant", "warrant.pdf", b"MZ\x90\x00\x03 not a pdf")]
     with pytest.raises(ValidationError, match="not a PDF"):
         _file(engine, staff, case, date(2025, 1, 27), settings, evidence=bad)
-    big = [reviews.Evidence("Scan", "scan.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))]
+    big = [filing.Evidence("Scan", "scan.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))]
     with pytest.raises(ValidationError, match="larger than 1 MB"):
         _file(engine, staff, case, date(2025, 1, 27), settings, evidence=big)
     assert _state(engine, case) == CaseState.DECIDED  # nothing half-filed
-    good = [reviews.Evidence("Arrest warrant of May 2024", "../../etc/warrant.pdf", PDF),
-            reviews.Evidence("Statement", "statement.txt", "私は逮捕された。".encode())]
+    good = [filing.Evidence("Arrest warrant of May 2024", "../../etc/warrant.pdf", PDF),
+            filing.Evidence("Statement", "statement.txt", "私は逮捕された。".encode())]
     view = _file(engine, staff, case, date(2025, 1, 27), settings, evidence=good)
     assert [(d.media_type, d.file_name) for d in view.documents] == [("pdf", "warrant.pdf"),
                                                                      ("text", "statement.txt")]
     with unit_of_work(engine) as s:
-        doc, content = reviews.evidence_file(s, actor=staff.manager,
-                                             document_id=view.documents[0].id,
-                                             settings=settings)
+        doc, content = filing.evidence_file(s, actor=staff.manager,
+                                            document_id=view.documents[0].id,
+                                            settings=settings)
     assert content == PDF
     assert audit_entries(engine, "appeal.evidence.open", entity_id=case)
 
@@ -138,11 +147,11 @@ def test_evidence_of_a_filing_that_rolls_back_leaves_no_file(engine, staff, sett
     import hashlib
 
     case = _refused_case(engine, staff, date(2025, 1, 24))
-    evidence = [reviews.Evidence("Statement", "statement.txt", b"I was arrested.")]
+    evidence = [filing.Evidence("Statement", "statement.txt", b"I was arrested.")]
     with pytest.raises(RuntimeError), unit_of_work(engine) as s:
-        reviews.file_appeal(s, actor=staff.manager, application_id=case,
-                            filed_date=date(2025, 1, 27), grounds="The COI was misread.",
-                            settings=settings, evidence=evidence)
+        filing.file_appeal(s, actor=staff.manager, application_id=case,
+                           filed_date=date(2025, 1, 27), grounds="The COI was misread.",
+                           settings=settings, evidence=evidence)
         assert len(_stored(settings)) == 1  # staged under a pending name, not yet in place
         raise RuntimeError("the transaction fails after the evidence was attached")
     assert _stored(settings) == [] and _state(engine, case) == CaseState.DECIDED
@@ -155,11 +164,11 @@ def test_a_killed_filing_leaves_nothing_after_the_next_one_and_names_are_escaped
     import hashlib
     import os
 
-    store = reviews.evidence_store(settings)
+    store = filing.evidence_store(settings)
     os.close(store.stage(b"filed by a process that was killed").fd)
     case = _refused_case(engine, staff, date(2025, 1, 24))
-    evidence = [reviews.Evidence("Statement", "\x1b[31mstatement\u202etxt.exe",
-                                 b"I was arrested.")]
+    evidence = [filing.Evidence("Statement", "\x1b[31mstatement\u202etxt.exe",
+                                b"I was arrested.")]
     view = _file(engine, staff, case, date(2025, 1, 27), settings, evidence=evidence)
     assert _stored(settings) == [hashlib.sha256(b"I was arrested.").hexdigest()]
     assert view.documents[0].file_name == "\\x1b[31mstatement\\u202etxt.exe"
@@ -184,23 +193,23 @@ def test_a_panel_is_three_counsellors_of_mixed_fields(engine, staff, bench) -> N
     for members, presiding, message in cases:
         with pytest.raises(ValidationError, match=message):
             with unit_of_work(engine) as s:
-                reviews.save_panel(s, actor=staff.manager, name="Panel C", member_ids=members,
-                                   presiding_id=presiding)
+                panels.save_panel(s, actor=staff.manager, name="Panel C", member_ids=members,
+                                  presiding_id=presiding)
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            reviews.save_panel(s, actor=staff.inquirer, name="Panel C",
-                               member_ids=[x.id for x in c[:3]], presiding_id=c[0].id)
+            panels.save_panel(s, actor=staff.inquirer, name="Panel C",
+                              member_ids=[x.id for x in c[:3]], presiding_id=c[0].id)
 
 
 def test_allocation_balances_load_and_avoids_conflicts(engine, staff, bench, settings) -> None:  # noqa: ANN001
     first = _file(engine, staff, _refused_case(engine, staff, date(2025, 1, 24)),
                   date(2025, 1, 27), settings)
     with unit_of_work(engine) as s:
-        allocated = reviews.allocate(s, actor=staff.manager, appeal_id=first.id)
+        allocated = allocation.allocate(s, actor=staff.manager, appeal_id=first.id)
     second = _file(engine, staff, _refused_case(engine, staff, date(2025, 1, 24)),
                    date(2025, 1, 27), settings)
     with unit_of_work(engine) as s:
-        other = reviews.allocate(s, actor=staff.manager, appeal_id=second.id)
+        other = allocation.allocate(s, actor=staff.manager, appeal_id=second.id)
     assert {allocated.panel.id, other.panel.id} == {bench.panel_a, bench.panel_b}
     assert _state(engine, first.application_id) == CaseState.PANEL_ASSIGNED
     assert len({m.user_id for m in allocated.panel.members}) == 3
@@ -214,25 +223,25 @@ def test_allocation_balances_load_and_avoids_conflicts(engine, staff, bench, set
                           occurred_at=datetime(2024, 5, 1, tzinfo=UTC)))
     third = _file(engine, staff, case, date(2025, 1, 27), settings)
     with unit_of_work(engine, write=False) as s:
-        choices = {c.panel.id: c for c in reviews.panel_choices(s, actor=staff.manager,
-                                                                appeal_id=third.id)}
+        choices = {c.panel.id: c for c in allocation.panel_choices(s, actor=staff.manager,
+                                                                   appeal_id=third.id)}
     assert not choices[bench.panel_a].eligible
     assert "first instance" in choices[bench.panel_a].why_not[0]
     with pytest.raises(ValidationError, match="cannot take this appeal"):
         with unit_of_work(engine) as s:
-            reviews.allocate(s, actor=staff.manager, appeal_id=third.id,
-                             panel_id=bench.panel_a)
+            allocation.allocate(s, actor=staff.manager, appeal_id=third.id,
+                                panel_id=bench.panel_a)
     with unit_of_work(engine) as s:
-        assert reviews.allocate(s, actor=staff.manager,
-                                appeal_id=third.id).panel.id == bench.panel_b
+        assert allocation.allocate(s, actor=staff.manager,
+                                   appeal_id=third.id).panel.id == bench.panel_b
     # … nor one who declares a conflict: the appeal moves to another panel.
     member_b = bench.counsellors[4]
     with unit_of_work(engine) as s:
-        reviews.declare_conflict(s, actor=member_b, appeal_id=third.id,
-                                 reason="I advised the applicant's lawyer in 2023.")
+        allocation.declare_conflict(s, actor=member_b, appeal_id=third.id,
+                                    reason="I advised the applicant's lawyer in 2023.")
     with pytest.raises(ValidationError, match="No active panel"):
         with unit_of_work(engine) as s:
-            reviews.allocate(s, actor=staff.manager, appeal_id=third.id)
+            allocation.allocate(s, actor=staff.manager, appeal_id=third.id)
 
 
 def test_counsellors_reach_only_their_panels_appeals(engine, staff, bench, settings) -> None:  # noqa: ANN001
@@ -241,20 +250,20 @@ def test_counsellors_reach_only_their_panels_appeals(engine, staff, bench, setti
     theirs = _file(engine, staff, _refused_case(engine, staff, date(2025, 1, 24)),
                    date(2025, 1, 27), settings)
     with unit_of_work(engine) as s:
-        reviews.allocate(s, actor=staff.manager, appeal_id=ours.id, panel_id=bench.panel_a)
-        reviews.allocate(s, actor=staff.manager, appeal_id=theirs.id, panel_id=bench.panel_b)
+        allocation.allocate(s, actor=staff.manager, appeal_id=ours.id, panel_id=bench.panel_a)
+        allocation.allocate(s, actor=staff.manager, appeal_id=theirs.id, panel_id=bench.panel_b)
     counsellor = bench.counsellors[1]  # panel A
     with unit_of_work(engine) as s:
-        listed = reviews.my_appeals(s, actor=counsellor)
-        file = reviews.appeal_file(s, actor=counsellor, appeal_id=ours.id)
+        listed = queues.my_appeals(s, actor=counsellor)
+        file = appeals.appeal_file(s, actor=counsellor, appeal_id=ours.id)
     assert [i.appeal_id for i in listed] == [ours.id]
     assert file.appeal.grounds == "The COI was misread."
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine, write=False) as s:
-            reviews.appeal_view(s, actor=counsellor, appeal_id=theirs.id)
+            appeals.appeal_view(s, actor=counsellor, appeal_id=theirs.id)
     with pytest.raises(PermissionDenied):  # an id that does not exist is refused the same way
         with unit_of_work(engine, write=False) as s:
-            reviews.appeal_view(s, actor=counsellor, appeal_id=theirs.id + 1000)
+            appeals.appeal_view(s, actor=counsellor, appeal_id=theirs.id + 1000)
     denied = [e for e in audit_entries(engine, actor_id=counsellor.id)
               if e.outcome == "denied"]
     assert len(denied) == 2 and {e.entity_id for e in denied} >= {str(theirs.application_id)}
@@ -268,23 +277,23 @@ def _to_opinions(engine, staff, bench, settings, *, skip: bool = False):  # noqa
                  date(2025, 1, 27), settings)
     presiding = bench.counsellors[0]
     with unit_of_work(engine) as s:
-        reviews.allocate(s, actor=staff.manager, appeal_id=view.id, panel_id=bench.panel_a)
+        allocation.allocate(s, actor=staff.manager, appeal_id=view.id, panel_id=bench.panel_a)
     with unit_of_work(engine) as s:
         if skip:
-            reviews.skip_hearing(s, actor=presiding, appeal_id=view.id,
-                                 reason="The request repeats the earlier claim.")
+            hearings.skip_hearing(s, actor=presiding, appeal_id=view.id,
+                                  reason="The request repeats the earlier claim.")
         else:
-            reviews.schedule_hearing(s, actor=presiding, appeal_id=view.id,
-                                     when=datetime(2025, 2, 10, 1, 0, tzinfo=UTC),
-                                     place="Tokyo hearing room 2", language="Tamil",
-                                     interpreter="R. Kumar")
-            reviews.add_hearing_entry(s, actor=bench.counsellors[1], appeal_id=view.id,
-                                      question="When did you leave Jaffna?",
-                                      answer="In June 2023, after the second arrest.")
-            reviews.hold_hearing(s, actor=presiding, appeal_id=view.id,
-                                 held_on=date(2025, 2, 10),
-                                 attendance="requester, interpreter, three counsellors",
-                                 requester_attended=True)
+            hearings.schedule_hearing(s, actor=presiding, appeal_id=view.id,
+                                      when=datetime(2025, 2, 10, 1, 0, tzinfo=UTC),
+                                      place="Tokyo hearing room 2", language="Tamil",
+                                      interpreter="R. Kumar")
+            hearings.add_hearing_entry(s, actor=bench.counsellors[1], appeal_id=view.id,
+                                       question="When did you leave Jaffna?",
+                                       answer="In June 2023, after the second arrest.")
+            hearings.hold_hearing(s, actor=presiding, appeal_id=view.id,
+                                  held_on=date(2025, 2, 10),
+                                  attendance="requester, interpreter, three counsellors",
+                                  requester_attended=True)
     return view
 
 
@@ -292,45 +301,45 @@ def test_opinions_are_the_authors_until_submitted(engine, staff, bench, settings
     view = _to_opinions(engine, staff, bench, settings)
     one, two, three = bench.counsellors[:3]
     with unit_of_work(engine) as s:
-        draft = reviews.save_opinion(s, actor=one, appeal_id=view.id, well_founded=True,
-                                     reasons="Credible and consistent with COI.")
-        reviews.save_opinion(s, actor=two, appeal_id=view.id, well_founded=False,
-                             reasons="Internal relocation to Colombo is available.")
-        others = reviews.appeal_view(s, actor=two, appeal_id=view.id).opinions
+        draft = opinions.save_opinion(s, actor=one, appeal_id=view.id, well_founded=True,
+                                      reasons="Credible and consistent with COI.")
+        opinions.save_opinion(s, actor=two, appeal_id=view.id, well_founded=False,
+                              reasons="Internal relocation to Colombo is available.")
+        others = appeals.appeal_view(s, actor=two, appeal_id=view.id).opinions
     assert [o.counsellor_id for o in others] == [two.id]  # another's draft is not shown
     with pytest.raises(PermissionDenied):  # a counsellor of another panel
         with unit_of_work(engine) as s:
-            reviews.save_opinion(s, actor=bench.counsellors[3], appeal_id=view.id,
-                                 well_founded=True, reasons="x")
+            opinions.save_opinion(s, actor=bench.counsellors[3], appeal_id=view.id,
+                                  well_founded=True, reasons="x")
     with pytest.raises(PermissionDenied):  # a manager writes no counsellor's opinion
         with unit_of_work(engine) as s:
-            reviews.save_opinion(s, actor=staff.manager, appeal_id=view.id, well_founded=True,
-                                 reasons="x")
+            opinions.save_opinion(s, actor=staff.manager, appeal_id=view.id, well_founded=True,
+                                  reasons="x")
     with unit_of_work(engine) as s:
-        reviews.submit_opinion(s, actor=one, appeal_id=view.id, expected_version=draft.version)
+        opinions.submit_opinion(s, actor=one, appeal_id=view.id, expected_version=draft.version)
     with pytest.raises(ValidationError, match="can no longer be changed"):
         with unit_of_work(engine) as s:
-            reviews.save_opinion(s, actor=one, appeal_id=view.id, well_founded=False,
-                                 reasons="Changed my mind.")
+            opinions.save_opinion(s, actor=one, appeal_id=view.id, well_founded=False,
+                                  reasons="Changed my mind.")
     refused = audit_entries(engine, "opinion.save", actor_id=one.id)
     assert [e.outcome for e in refused] == ["ok", "refused"]
     with pytest.raises(ValidationError, match="1 of 3"):
         with unit_of_work(engine) as s:
-            reviews.record_panel_opinion(s, actor=one, appeal_id=view.id, summary="x")
+            opinions.record_panel_opinion(s, actor=one, appeal_id=view.id, summary="x")
     with unit_of_work(engine) as s:
-        reviews.submit_opinion(s, actor=two, appeal_id=view.id)
-        reviews.save_opinion(s, actor=three, appeal_id=view.id, well_founded=True,
-                             reasons="The arrests are well documented.")
-        reviews.submit_opinion(s, actor=three, appeal_id=view.id)
+        opinions.submit_opinion(s, actor=two, appeal_id=view.id)
+        opinions.save_opinion(s, actor=three, appeal_id=view.id, well_founded=True,
+                              reasons="The arrests are well documented.")
+        opinions.submit_opinion(s, actor=three, appeal_id=view.id)
     with pytest.raises(PermissionDenied, match="presiding"):
         with unit_of_work(engine) as s:
-            reviews.record_panel_opinion(s, actor=two, appeal_id=view.id, summary="x")
+            opinions.record_panel_opinion(s, actor=two, appeal_id=view.id, summary="x")
     with pytest.raises(ValidationError, match="dissenting view"):
         with unit_of_work(engine) as s:
-            reviews.record_panel_opinion(s, actor=one, appeal_id=view.id,
-                                         summary="Well founded by majority.")
+            opinions.record_panel_opinion(s, actor=one, appeal_id=view.id,
+                                          summary="Well founded by majority.")
     with unit_of_work(engine) as s:
-        panel_op = reviews.record_panel_opinion(
+        panel_op = opinions.record_panel_opinion(
             s, actor=one, appeal_id=view.id, summary="Well founded: the arrests are credible.",
             dissent="Relocation to Colombo would be reasonable.")
     assert panel_op.well_founded and not panel_op.unanimous
@@ -344,22 +353,22 @@ def test_the_ruling_moves_the_case(engine, staff, bench, settings, ruling: str, 
     view = _to_opinions(engine, staff, bench, settings, skip=True)
     for counsellor in bench.counsellors[:3]:
         with unit_of_work(engine) as s:
-            reviews.save_opinion(s, actor=counsellor, appeal_id=view.id,
-                                 well_founded=ruling == "GRANTED", reasons="Reasons.")
-            reviews.submit_opinion(s, actor=counsellor, appeal_id=view.id)
+            opinions.save_opinion(s, actor=counsellor, appeal_id=view.id,
+                                  well_founded=ruling == "GRANTED", reasons="Reasons.")
+            opinions.submit_opinion(s, actor=counsellor, appeal_id=view.id)
     with unit_of_work(engine) as s:
-        reviews.record_panel_opinion(s, actor=bench.counsellors[0], appeal_id=view.id,
-                                     summary="The panel's view.")
+        opinions.record_panel_opinion(s, actor=bench.counsellors[0], appeal_id=view.id,
+                                      summary="The panel's view.")
     with pytest.raises(ValidationError, match="gist"):
         with unit_of_work(engine) as s:
-            reviews.record_ruling(s, actor=staff.manager, appeal_id=view.id, ruling=ruling,
+            rulings.record_ruling(s, actor=staff.manager, appeal_id=view.id, ruling=ruling,
                                   gist=" ")
     with pytest.raises(PermissionDenied):
         with unit_of_work(engine) as s:
-            reviews.record_ruling(s, actor=bench.counsellors[0], appeal_id=view.id,
+            rulings.record_ruling(s, actor=bench.counsellors[0], appeal_id=view.id,
                                   ruling=ruling, gist="x")
     with unit_of_work(engine) as s:
-        ruled = reviews.record_ruling(s, actor=staff.manager, appeal_id=view.id, ruling=ruling,
+        ruled = rulings.record_ruling(s, actor=staff.manager, appeal_id=view.id, ruling=ruling,
                                       gist="The panel found the account credible.")
     assert ruled.ruling == ruling and ruled.ruling_gist
     with unit_of_work(engine, write=False) as s:
@@ -370,7 +379,7 @@ def test_the_ruling_moves_the_case(engine, staff, bench, settings, ruling: str, 
     assert events == ["register", "file_review", "assign_panel", "skip_hearing",
                       "submit_panel_opinion", "record_ruling"]
     with unit_of_work(engine, write=False) as s:
-        stats = reviews.review_stats(s, actor=staff.manager)
+        stats = queues.review_stats(s, actor=staff.manager)
     assert stats.hearings_skipped == 1 and stats.pending == 0
     entries = audit_entries(engine, "appeal.ruling", entity_id=view.application_id)
     assert [e.outcome for e in entries] == ["denied", "ok"]

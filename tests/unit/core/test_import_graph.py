@@ -151,5 +151,5 @@ def test_imports_point_from_later_stages_to_earlier_ones_and_never_into_the_ui()
 def test_the_check_sees_a_cycle_and_a_wrong_direction() -> None:
     """The helpers above find what they are meant to find."""
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
-    assert _layer("workbench.review.reviews")[0] > _layer("workbench.examination.decisions")[0]
+    assert _layer("workbench.review.rulings")[0] > _layer("workbench.examination.decisions")[0]
     assert _layer("workbench.ui.core.nav")[0] > _layer("workbench.reporting.tasks")[0]

@@ -19,15 +19,15 @@ from workbench.core.i18n import t
 from workbench.core.settings import get_settings
 from workbench.core.workflow import outcome_reviewable
 from workbench.intake.case_file import CaseFile
-from workbench.review import reviews
-from workbench.review.reviews import AppealView
+from workbench.review import appeals, filing
+from workbench.review.appeals import AppealView
 from workbench.ui.core import nav
 from workbench.ui.core.errors import shown_errors
 from workbench.ui.core.format import fmt_date, fmt_datetime, state_label
 from workbench.ui.core.session import fragment
 from workbench.ui.core.text import md
 from workbench.ui.core.widgets import date_field
-from workbench.ui.review.appeals import (
+from workbench.ui.review.shared import (
     action_errors,
     basis_label,
     hearing_text,
@@ -51,7 +51,7 @@ def render(case: CaseFile, actor: Actor) -> None:
     appeal: AppealView | None = None
     with shown_errors(stop=False):
         with unit_of_work(get_engine(), write=False) as session:
-            appeal = reviews.appeal_for_case(session, actor=actor, application_id=app.id)
+            appeal = appeals.appeal_for_case(session, actor=actor, application_id=app.id)
     if appeal is not None:
         _summary(appeal)
     kind = _request_kind(case, actor)
@@ -156,16 +156,16 @@ def _request_form(case: CaseFile, actor: Actor, kind: str) -> None:
     if filed is None:
         st.error(t("appeal.date_missing"))
         return
-    evidence = [reviews.Evidence(title, f.name, f.getvalue())
+    evidence = [filing.Evidence(title, f.name, f.getvalue())
                 for f, title in zip(files or [], titles, strict=True)]
     with action_errors():
         with unit_of_work(get_engine()) as session:
-            view = reviews.file_appeal(session, actor=actor, application_id=app.id,
-                                       filed_date=filed, grounds=grounds,
-                                       hearing_requested=hearing,
-                                       late_reason=late_reason or None,
-                                       against_inaction=against_inaction, evidence=evidence,
-                                       expected_case_version=app.version)
+            view = filing.file_appeal(session, actor=actor, application_id=app.id,
+                                      filed_date=filed, grounds=grounds,
+                                      hearing_requested=hearing,
+                                      late_reason=late_reason or None,
+                                      against_inaction=against_inaction, evidence=evidence,
+                                      expected_case_version=app.version)
         st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
         st.session_state[_NOTICE_KEY] = t("appeal.request_recorded",
                                           date=fmt_date(view.filed_date),
