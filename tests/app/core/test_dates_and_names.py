@@ -268,7 +268,7 @@ def interview_case(app_db, today):  # noqa: ANN001, ANN201
 
 
 def _interview(case_id: int):  # noqa: ANN202
-    from workbench.ui.examination.interview import tabs_key
+    from workbench.ui.examination.interview_common import tabs_key
 
     at = signed_in("inq.one")
     at.query_params["case"] = str(case_id)

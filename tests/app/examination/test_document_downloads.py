@@ -18,7 +18,7 @@ from tests.conftest import insert_case
 from tests.integration.examination.test_examination import NARRATIVE, assess, hold_interview
 from workbench.core.db import unit_of_work
 from workbench.examination import decisions, interviews
-from workbench.ui.examination.interview import tabs_key
+from workbench.ui.examination.interview_common import tabs_key
 
 
 @pytest.fixture

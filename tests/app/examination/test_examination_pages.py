@@ -30,7 +30,7 @@ from tests.integration.examination.test_examination import (
 from workbench.core import clock
 from workbench.core.db import unit_of_work
 from workbench.examination import assessments, decisions, interviews
-from workbench.ui.examination.interview import section_key, tabs_key, widget_key
+from workbench.ui.examination.interview_common import section_key, tabs_key, widget_key
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from workbench.core.db import unit_of_work
 from workbench.core.i18n import catalogue
 from workbench.core.settings import get_settings
 from workbench.examination import interviews
-from workbench.ui.examination.interview import section_key, widget_key
+from workbench.ui.examination.interview_common import section_key, widget_key
 
 from .test_examination_pages import _record_tab, _stored, exam_case  # noqa: F401
 

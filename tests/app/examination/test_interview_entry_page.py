@@ -15,7 +15,7 @@ from tests.integration.examination.test_interview_entry import GROUNDS
 from workbench.core.db import unit_of_work
 from workbench.examination import decisions, interviews
 from workbench.examination import question_bank as qb
-from workbench.ui.examination.interview import section_key, widget_key
+from workbench.ui.examination.interview_common import section_key, widget_key
 
 from .test_examination_pages import _page, _record_tab, _stored, exam_case  # noqa: F401
 

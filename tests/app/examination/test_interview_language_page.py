@@ -14,7 +14,7 @@ from tests.integration.examination.test_examination import NARRATIVE
 from workbench.core.db import unit_of_work
 from workbench.examination import interviews
 from workbench.examination import question_bank as qb
-from workbench.ui.examination.interview import (
+from workbench.ui.examination.interview_common import (
     record_language_key,
     section_key,
     tabs_key,

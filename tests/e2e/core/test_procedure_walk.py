@@ -61,7 +61,7 @@ from tests.integration.examination.test_examination import answer_required
 from workbench.core import clock
 from workbench.core.db import unit_of_work
 from workbench.examination import assessments
-from workbench.ui.examination.interview import widget_key
+from workbench.ui.examination.interview_common import widget_key
 
 FAMILY, GIVEN = "Testwalk", "Tharshan"
 KANA = "タルシャン・テストウォーク"

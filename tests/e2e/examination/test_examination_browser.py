@@ -40,7 +40,7 @@ from workbench.core.settings import get_settings
 from workbench.examination import assessments, interviews
 from workbench.intake import triage_confirm, triage_desk
 from workbench.intake.cases import register_application
-from workbench.ui.examination.interview import widget_key
+from workbench.ui.examination.interview_common import widget_key
 
 UNDERSTOOD = "I understand this cannot be undone."
 NARRATIVE = ("I was a member of the opposition party in Colombo. In March 2022 the police "

@@ -26,7 +26,7 @@ from workbench.core.settings import get_settings
 from workbench.examination import interviews
 from workbench.intake import triage_confirm, triage_desk
 from workbench.intake.cases import register_application
-from workbench.ui.examination.interview import progress_key, section_key, widget_key
+from workbench.ui.examination.interview_common import progress_key, section_key, widget_key
 
 NARRATIVE = ("I was a member of the opposition party in Colombo. In March 2022 the police "
              "arrested me at a rally because of my political opinion. I fear that I will be "
