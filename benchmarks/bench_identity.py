@@ -21,14 +21,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import machine, summarise, timed  # noqa: E402
-from triage.identity import (  # noqa: E402
+from triage.identity import IdentityRecord  # noqa: E402
+from triage.identity_eval import (  # noqa: E402
     PAIRS_FILE,
-    IdentityIndex,
-    IdentityRecord,
     evaluate_pairs,
     format_report,
     load_pairs,
 )
+from triage.identity_index import IdentityIndex  # noqa: E402
 
 # (nationalities, family names, male given names, female given names, given names per person)
 TRADITIONS = {

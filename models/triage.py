@@ -108,7 +108,7 @@ class IdentityLink(SQLModel, table=True):
 
 
 class PersonNameKey(SQLModel, table=True):
-    """One blocking key of a person's names (``triage.identity.blocking_keys``)."""
+    """One blocking key of a person's names (``triage.identity_index.blocking_keys``)."""
 
     __tablename__ = "person_name_key"
     __table_args__ = (Index("ix_person_name_key_lookup", "key", "birth_year"),)

@@ -371,7 +371,7 @@ def train_command(target: Path | None, c: float) -> None:
 def evaluate_command(model_path: Path | None, report_path: Path | None, rounds: int,
                      baseline_path: Path | None) -> None:
     """Evaluate on the held-out split and the name-pair test split; print and save the report."""
-    from triage import corpus, evaluation, identity
+    from triage import corpus, evaluation, identity_eval
     from triage import model as model_mod
     from triage import split as sp
 
@@ -384,8 +384,8 @@ def evaluate_command(model_path: Path | None, report_path: Path | None, rounds: 
         raise click.ClickException("The model was trained on test records; retrain it.")
     outcome = evaluation.run(triager, test)
     data = evaluation.report(outcome, rounds=rounds)
-    pairs = identity.load_pairs(split="test")
-    id_report = identity.evaluate_pairs(pairs)
+    pairs = identity_eval.load_pairs(split="test")
+    id_report = identity_eval.evaluate_pairs(pairs)
     data["identity"] = {k: v for k, v in id_report.items() if k != "errors"}
     data["identity"]["errors"] = {k: [e[0] for e in v] for k, v in
                                   id_report.get("errors", {}).items()}

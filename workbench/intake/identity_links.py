@@ -82,7 +82,8 @@ def _identity_record(row: Any):  # noqa: ANN202
 
 def name_key_rows(person: Any) -> list[dict]:
     """The ``person_name_key`` rows of one person (an ORM row or a mapping of its columns)."""
-    from triage.identity import birth_year_of, blocking_keys
+    from triage.identity import birth_year_of
+    from triage.identity_index import blocking_keys
 
     record = _identity_record(person)
     year = birth_year_of(record)
@@ -131,7 +132,9 @@ def identity_candidates(session: Session, *, actor: Actor, person_id: int, limit
     """Other person records that may be the same applicant: found through shared name keys
     and a birth year within a year (those sharing the most keys first, up to
     :data:`IDENTITY_CANDIDATES`), then scored; best first."""
-    from triage.identity import YEAR_WINDOW, birth_year_of, blocking_keys, score
+    from triage.identity import YEAR_WINDOW, birth_year_of
+    from triage.identity_index import blocking_keys
+    from triage.identity_score import score
 
     person = person_reachable(session, actor, Action.TRIAGE_VIEW, person_id)
     record = _identity_record(person)
@@ -201,7 +204,7 @@ def link_identity(session: Session, *, actor: Actor, person_id: int, other_perso
                   confirm: bool) -> LinkView:
     """Record a person's verdict that two person records are (or are not) the same
     applicant. A confirmed link makes the other's applications earlier claims for triage."""
-    from triage.identity import score
+    from triage.identity_score import score
 
     person = person_reachable(session, actor, Action.TRIAGE_DECIDE, person_id,
                                attempted="identity.link")

@@ -95,7 +95,7 @@ def coi_reason(text: str) -> str:
 
 
 def identity_reason(text: str) -> str:
-    """Why two person records may be one person (``triage.identity``), in the reader's
+    """Why two person records may be one person (``triage.identity_score``), in the reader's
     language."""
     return _translate(text, "triage.identity_reason")
 

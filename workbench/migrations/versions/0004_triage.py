@@ -5,7 +5,7 @@ Revises: 0003
 Create Date: 2026-11-23
 
 Seeds the Category A list from data/triage/a_countries.toml when the table is empty, and
-fills the name keys of every existing person (triage.identity.blocking_keys) so that repeat
+fills the name keys of every existing person (triage.identity_index.blocking_keys) so that repeat
 applicants registered before this revision are found too.
 """
 
