@@ -13,7 +13,7 @@ from workbench.core.actor import Actor
 from workbench.core.db import get_engine, unit_of_work
 from workbench.core.errors import WorkbenchError
 from workbench.core.i18n import t, tn
-from workbench.intake.cases import CaseFile
+from workbench.intake.case_file import CaseFile
 from workbench.library.citations import case_citations, remove_citation
 from workbench.library.suggestions import suggestions_for_case
 from workbench.ui.core import nav
