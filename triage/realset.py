@@ -18,7 +18,12 @@ The recipe, for each decision:
    to a Convention ground, or "not a Convention refugee but a person in need of protection",
    is ``b`` (outside the Convention); a claimant found to be a Convention refugee, or a
    finding that a nexus is established, is ``convention``; both at once (several claimants,
-   or the panel quoting an argument) or neither is left unlabelled.
+   or the panel quoting an argument) or neither is left unlabelled. A sentence reporting the
+   claim or stating the question ("they allege that they are Convention refugees", "whether
+   …") is not a finding. Without such findings: a claimant found a person in need of
+   protection (section 97) and not a Convention refugee is ``b``; the older decisions' subject
+   headings (``KEYWORDS - … - POLITICAL OPINION - …``) naming a Convention ground make it
+   ``convention``, naming no nexus, crime, vendetta or a positive section 97 finding ``b``.
 3. **Scrub** (:func:`scrub`): every sentence with legal-test or findings language (Convention
    refugee, nexus, sections 96/97, credibility, state protection, internal flight, "I find",
    "the panel finds", case law, …) is removed, so the label cannot be read off the text.
@@ -48,7 +53,7 @@ ATTRIBUTION = ('Sean Rehaag, "Refugee Protection Division (Legacy) Bulk Decision
 TEST_YEARS = frozenset({2004, 2019, 2020})
 #: Shortest allegations cut kept (characters).
 MIN_CHARS = 300
-RECIPE_VERSION = "2026.12.1"
+RECIPE_VERSION = "2026.12.2"
 
 _START = re.compile(
     r"^(?:summary of (?:the )?|the |claimants?'?s? |principal claimant'?s? )?"
@@ -100,9 +105,14 @@ _B_FINDING = re.compile("|".join((
     r"(?:five |enumerated )?Convention grounds?",
     r"\bnot (?:a |are )?Convention refugees?,? but (?:is|are) (?:a )?persons? in need of "
     r"protection",
+    r"\b(?:has|have|had) not (?:established|demonstrated|shown) (?:a |any )?nexus",
+    r"\bthere (?:is|was) not (?:a |any )?nexus", r"\black(?:s|ed|ing)? (?:a |any )?nexus",
+    r"\bnot related to (?:a |any )?Convention (?:refugee )?(?:reason|ground)",
+    r"\bnot persecution within the meaning",
 )), re.I)
 _CONVENTION_FINDING = re.compile("|".join((
-    r"(?<!not )(?<!neither )\b(?:is|are) (?:a |both )?Convention refugees?\b(?! ?or)",
+    r"(?<!not )(?<!neither )\b(?:is|are) (?:a |both )?[\"“”']{0,2}Convention refugees?\b"
+    r"[\"“”',.]{0,3}\d{0,2}(?! ?or\b)",
     r"\b(?:has|have) (?:established|demonstrated) (?:a |the )?nexus",
     r"\bthere is a nexus\b", r"\ba nexus (?:exists|has been established|is established)",
     r"\bnexus (?:to|with) (?:the )?Convention ground of\b",
@@ -131,6 +141,28 @@ _CONVENTION_RULE = re.compile(
     r"imputed|perceived|actual) ){0,3}" + _GROUND + r"|(?:by reason of|because of|on account "
     r"of|for reasons of|on the (?:basis|grounds?) of) (?:(?:his|her|their|the claimants?'?s?|"
     r"an?|imputed|perceived|actual) ){0,3}" + _GROUND, re.I)
+#: The panel's conclusion that the claimant is a person in need of protection (section 97),
+#: read without a Convention refugee finding: protected, but not on a Convention ground.
+_PROTECTED_97 = re.compile(
+    r"\b(?:find|finds|found|determine|determines|determined|conclude|concludes|concluded|"
+    r"CONCLUSION|DETERMINATION|DECISION)\b.{0,160}\b(?:is|are|to be) (?:a )?[\"“”']{0,2}"
+    r"persons? in need of (?:Canada's )?protection", re.I)
+_NOT_FINAL = re.compile(r"\bwhether\b|\bif\b|\bclaims? (?:that|to)\b|\bclaiming\b|\balleg|"
+                        r"\bmaintains?\b|\bburden\b|\bestablish|\bdemonstrat", re.I)
+#: A sentence that reports the claim or states the question, not the panel's finding.
+_REPORTED = re.compile(r"\balleg\w* (?:that|he|she|they|to)\b|\bclaim(?:s|ed)?\b.{0,100}\bthat\b|"
+                       r"\bclaim(?:s|ed)? to\b|\bclaiming\b|\bwhether\b|\bregarding\b|"
+                       r"\bmust determine\b|\bto (?:prove|establish)\b", re.I)
+#: The subject headings of the older decisions (``KEYWORDS - … - POSITIVE - COUNTRY``).
+_KEYWORDS = re.compile(r"KEYWORDS((?: ?- ?[A-Z][A-Z0-9 ,()'/-]{1,60})+)")
+_KW_GROUND = re.compile(r"\b(?:POLITICAL OPINION|PARTICULAR SOCIAL GROUP|SOCIAL GROUP|RELIGION|"
+                        r"RACE|ETHNIC PERSECUTION|SEXUAL ORIENTATION|HOMOSEXUALS|LESBIANS|"
+                        r"GENDER-RELATED PERSECUTION)\b")
+_KW_PROTECTED = re.compile(r"\b(?:PERSON IN NEED OF PROTECTION|RISK TO LIFE|TORTURE|RISK OF "
+                           r"CRUEL)")
+_KW_B = re.compile(r"\b(?:NEXUS|GENERALI[SZ]ED RISK|CRIMINALITY|CRIME VICTIMS?|VENDETTA|"
+                   r"EXTORTION)\b")
+_KW_POSITIVE = re.compile(r"\b(?:POSITIVE|FAVOURABLE|ALLOWED)\b")
 _DENIAL = re.compile(r"\bnot\b|\bno\b|n't\b|\bneither\b|\bnor\b|\bmerely\b|\bsimply\b",
                      re.I)
 
@@ -237,7 +269,8 @@ def scrub(text: str) -> str:
 def label(text: str) -> tuple[str | None, str]:
     """(label, rule) from the decision's findings: ``b``, ``convention`` or None."""
     b = _B_FINDING.search(text)
-    convention = _asserted(_CONVENTION_FINDING, text)
+    convention = any(not _REPORTED.search(s) for s in _SENTENCE.split(text.replace("\n", " "))
+                     if _CONVENTION_FINDING.search(s) and not _DENIAL.search(s))
     if b and convention:
         return None, "both a no-nexus and a Convention finding"
     if b:
@@ -250,7 +283,28 @@ def label(text: str) -> tuple[str | None, str]:
         return "b", "assessed under section 97 only, or the harm called crime"
     if convention_rule and not b_rule:
         return "convention", "the panel names the Convention ground the claim rests on"
+    if b_rule or convention_rule:
+        return None, "no finding on the ground, or conflicting ones"
+    protected = _asserted_final(_PROTECTED_97, text)
+    keywords = _KEYWORDS.search(text)
+    heads = keywords.group(1) if keywords else ""
+    kw_ground = bool(_KW_GROUND.search(heads))
+    kw_b = bool(_KW_B.search(heads)) or bool(
+        _KW_POSITIVE.search(heads) and _KW_PROTECTED.search(heads))
+    if protected and not kw_ground:
+        return "b", "found a person in need of protection (section 97), not a Convention refugee"
+    if kw_b and not kw_ground:
+        return "b", "subject headings: protected under section 97, or no nexus or crime"
+    if kw_ground and not kw_b and not protected:
+        return "convention", "subject headings name a Convention ground"
     return None, "no finding on the ground, or conflicting ones"
+
+
+def _asserted_final(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a sentence of ``text`` concludes ``pattern`` (no denial, no question, not the
+    claimant's own allegation or a statement of the test)."""
+    return any(not _DENIAL.search(s) and not _NOT_FINAL.search(s)
+               for s in _SENTENCE.split(text.replace("\n", " ")) if pattern.search(s))
 
 
 def voice_of(text: str) -> str:

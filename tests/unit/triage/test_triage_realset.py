@@ -61,6 +61,14 @@ def test_scrub_removes_findings_and_legal_tests_only() -> None:
     ("A grant elsewhere is not a determination that the person is a Convention refugee.", None),
     ("There is no nexus for the father. The daughter is a Convention refugee.", None),
     ("The claimant was not credible.", None),
+    ('I find that the claimant is a "Convention refugee"4 under section 96.', "convention"),
+    ('The claimants allege that they are "Convention refugees" and fear the army.', None),
+    ("The claimant has not established a nexus to any ground of the definition.", "b"),
+    ("CONCLUSION I find the claimant to be a person in need of protection under the Act.",
+     "b"),
+    ("The claimant claims that she is a person in need of protection.", None),
+    ("KEYWORDS - REFUGEE PROTECTION DIVISION - POLITICAL OPINION - CREDIBILITY - MALE - "
+     "NEGATIVE", "convention"),
 ])
 def test_label_comes_from_explicit_findings(text: str, expected: str | None) -> None:
     assert realset.label(text)[0] == expected
