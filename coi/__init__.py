@@ -1,1 +1,4 @@
-"""Country-of-origin information: ingestion, passages, search and citations."""
+"""Country-of-origin information: ingestion, passages, search and citations.
+
+Imports ``models`` only; never ``workbench`` or ``streamlit``.
+"""

@@ -1,4 +1,7 @@
-"""The shared vocabulary: SQLModel tables, enums and the create/update/read schemas."""
+"""The shared vocabulary: SQLModel tables, enums and the create/update/read schemas.
+
+Imports ``triage``'s reading of names only; nothing of ``coi`` or ``workbench``.
+"""
 
 from models.application import (
     Application,

@@ -3,6 +3,8 @@
 ``ensure_demo_accounts(engine)`` creates the demo users; ``load_demo(engine, cases=..., seed=...)``
 generates a caseload following the published figures (DOMAIN.md §6, §8.3) and bulk-inserts it;
 ``generate(cases, seed, as_of)`` is the pure generator behind it.
+
+Imports the core and every stage; nothing but the command line imports it.
 """
 
 from workbench.demo.accounts import DEMO_ACCOUNTS, DemoAccount, ensure_demo_accounts

@@ -11,6 +11,8 @@ the questions it was taken with. Audit entries name the question, never the answ
 The read models are in ``views``, the record (access, opening, closing) in ``record``, what is
 written into it in ``entries``, and its wording and PDF in ``printing``; this package's public
 face is the names below.
+
+Imports the core, the library and intake.
 """
 
 from workbench.examination.interviews.entries import (

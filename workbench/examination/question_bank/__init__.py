@@ -11,6 +11,8 @@ disk and loading one (``versions``), parsing and validating a bank, each problem
 a :class:`BankError` naming the file and line (``parser``, with ``source`` finding the lines),
 and suggesting the specific profiles a written claim raises (``profiles``). This package's
 public face is the names below.
+
+Imports the core only.
 """
 
 from workbench.examination.question_bank.bank import QuestionBank

@@ -3,6 +3,8 @@ office's own history (``history``), run many times (``simulation``), tested agai
 happened (``backtest``), under saved what-if scenarios (``scenarios``).
 
 Uses the core (settings, database, audit, permissions, clock) and the models; no UI code.
+
+Imports the core and the models; no UI code.
 """
 
 from workbench.reporting.forecast.result import (

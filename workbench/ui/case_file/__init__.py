@@ -3,6 +3,8 @@
 A section is a function that renders one part of the file from the ``CaseFile`` read model.
 Later capabilities (COI, triage, interviews, decisions) add their section to ``SECTIONS``
 instead of growing the page script.
+
+Imports ``ui.core`` and every stage's UI (the case file shows them all).
 """
 
 from __future__ import annotations

@@ -5,4 +5,6 @@ The services decide who may do what; these pages offer only what the actor's rol
 appeal's state allow, and show a refusal as a plain message. Transitions carry the case
 version the page was showing, so that a page gone out of date is refused with who changed
 the case and when.
+
+Imports ``ui.core``, the earlier stages' UIs and the stages up to the review.
 """
