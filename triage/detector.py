@@ -105,6 +105,10 @@ class BDetector:
     style_word: TfidfVectorizer | None = None
     style: LogisticRegression | None = None
     stack: LogisticRegression | None = None
+    #: character n-grams (3 to 5, within words) of the text as written, weighted by
+    #: ``char_scale`` against the word block; None in models made before them.
+    char: TfidfVectorizer | None = None
+    char_scale: float = 1.0
 
     def p_style(self, docs: Sequence[Doc]) -> np.ndarray:
         """p(the text is written like a real decision's allegations)."""
@@ -134,9 +138,12 @@ class BDetector:
         return out
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
-        texts = [neutral_text(words_text(d)) for d in docs]
-        return sparse.hstack([self.word.transform(texts),
-                              sparse.csr_matrix(numeric(docs) * NUMERIC_SCALE)], format="csr")
+        written = [words_text(d) for d in docs]
+        blocks = [self.word.transform([neutral_text(t) for t in written])]
+        if self.char is not None:
+            blocks.append(self.char.transform(written) * self.char_scale)
+        blocks.append(sparse.csr_matrix(numeric(docs) * NUMERIC_SCALE))
+        return sparse.hstack(blocks, format="csr")
 
     def p_b(self, docs: Sequence[Doc]) -> np.ndarray:
         if not docs:
@@ -146,14 +153,23 @@ class BDetector:
 
 
 def fit(docs: Sequence[Doc], is_b: Sequence[bool], weights: Sequence[float] | None = None,
-        *, c: float = 2.0) -> BDetector:
-    """Fit on ``docs`` (1 = outside the Convention grounds), each row weighted."""
+        *, c: float = 2.0, char_scale: float | None = None) -> BDetector:
+    """Fit on ``docs`` (1 = outside the Convention grounds), each row weighted; with
+    ``char_scale``, character n-grams of the text as written join the neutralised words."""
+    written = [words_text(d) for d in docs]
     word = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
                            min_df=3, max_features=30_000, sublinear_tf=True,
                            stop_words="english")
-    word.fit([neutral_text(words_text(d)) for d in docs])
+    word.fit([neutral_text(t) for t in written])
+    char = None
+    if char_scale:
+        char = TfidfVectorizer(lowercase=True, strip_accents="unicode", analyzer="char_wb",
+                               ngram_range=(3, 5), min_df=3, max_features=60_000,
+                               sublinear_tf=True)
+        char.fit(written)
     classifier = LogisticRegression(C=c, max_iter=4000, class_weight="balanced")
-    detector = BDetector(word=word, classifier=classifier)
+    detector = BDetector(word=word, classifier=classifier, char=char,
+                         char_scale=float(char_scale or 1.0))
     y = np.asarray([1 if b else 0 for b in is_b])
     classifier.fit(detector.design(docs), y,
                    sample_weight=None if weights is None else np.asarray(weights, dtype=float))

@@ -254,6 +254,9 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
                            else _pack(model.b_detector.style_word)),
             "style": model.b_detector.style,
             "stack": model.b_detector.stack,
+            **({} if model.b_detector.char is None else {
+                "char": _pack(model.b_detector.char),
+                "char_scale": float(model.b_detector.char_scale)}),
         },
     }
     tmp = path.with_suffix(".tmp")
@@ -331,7 +334,10 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
                              trained_on=dict(packed["trained_on"]),
                              style_word=(_unpack(packed["style_word"])
                                          if packed.get("style_word") is not None else None),
-                             style=packed.get("style"), stack=packed.get("stack"))
+                             style=packed.get("style"), stack=packed.get("stack"),
+                             char=(_unpack(packed["char"]) if packed.get("char") is not None
+                                   else None),
+                             char_scale=float(packed.get("char_scale", 1.0)))
     return BasisModel(
         word=_unpack(bundle["word"]), char=_unpack(bundle["char"]),
         classifier=bundle["classifier"],

@@ -41,6 +41,13 @@ REAL_WEIGHT = 8.0
 MIX_B_SHARE = 0.25
 #: Regularisation of the B detector.
 DETECTOR_C = 4.0
+#: Weight of the B detector's character n-grams (of the text as written) against its words;
+#: 0 leaves them out. Grouped cross-validation on the real set's training part favours them
+#: (average precision 0.703 → 0.743 over three seeds, 0.591 → 0.622 holding out whole years),
+#: but the model trained with them (`triage train --detector-char 1`) made one wrong B on the
+#: real test part where the shipped model made none, so `triage evaluate --baseline` did not
+#: let it ship; they stay off by default (benchmarks/RESULTS.md, "Real decisions").
+DETECTOR_CHAR = 0.0
 
 
 def basis_label(record: Record) -> str:
@@ -126,7 +133,8 @@ class DetectorResult:
 
 def train_detector(records: Sequence[Record], docs: Sequence, group_ids: Sequence[str],
                    real: Sequence[RealClaim], *, folds: int = 5,
-                   progress: Callable[[str], None] = lambda _: None) -> DetectorResult:
+                   progress: Callable[[str], None] = lambda _: None,
+                   char: float = DETECTOR_CHAR) -> DetectorResult:
     """Fit the B detector on the narratives and the real decisions (each real decision a
     group of its own, all its cuts on one side of every fold); out-of-fold p(B) for tuning."""
     cuts = real_cuts(real)
@@ -147,17 +155,20 @@ def train_detector(records: Sequence[Record], docs: Sequence, group_ids: Sequenc
     for fold, (fit_idx, held_idx) in enumerate(splitter.split(all_docs, y, groups), start=1):
         progress(f"B detector fold {fold}/{folds}")
         fold_model = detector_mod.fit([all_docs[i] for i in fit_idx], y[fit_idx].tolist(),
-                                      weights[fit_idx].tolist(), c=DETECTOR_C)
+                                      weights[fit_idx].tolist(), c=DETECTOR_C,
+                                      char_scale=char)
         oof[held_idx] = fold_model.p_b([all_docs[i] for i in held_idx])
         word, style = detector_mod.fit_style([texts[i] for i in fit_idx], is_real[fit_idx])
         style_oof[held_idx] = style.predict_proba(
             word.transform([texts[i] for i in held_idx]))[:, 1]
     progress("Fitting the B detector on everything")
-    final = detector_mod.fit(all_docs, y.tolist(), weights.tolist(), c=DETECTOR_C)
+    final = detector_mod.fit(all_docs, y.tolist(), weights.tolist(), c=DETECTOR_C,
+                             char_scale=char)
     final.style_word, final.style = detector_mod.fit_style(texts, is_real)
     final.trained_on = {"narratives": len(records), "real_decisions": len(real),
                         "real_cuts": len(cuts), "real_b": int(sum(c.is_b for c in real)),
                         "real_weight": REAL_WEIGHT, "c": DETECTOR_C,
+                        "char": char,
                         "real_ids": sorted(c.id for c in real)}
     real_rows = [len(records) + clean_row[i] for i in range(len(real))]
     style_n, style_r = style_oof[:len(records)], style_oof[real_rows]
@@ -256,7 +267,8 @@ def fit_repeat(records: Sequence[Record], novelty: dict[str, float]):
 def train(records: Sequence[Record], groups: dict[str, str], *,
           progress: Callable[[str], None] = lambda _: None, folds: int = 5,
           c: float = 4.0, estimator: str = "logistic",
-          real: Sequence[RealClaim] = ()) -> TrainingResult:
+          real: Sequence[RealClaim] = (), detector_char: float = DETECTOR_CHAR
+          ) -> TrainingResult:
     """Train on ``records`` (the narratives' training split) and, when given, the labelled
     real decisions of the real set's training part."""
     labels = [basis_label(r) for r in records]
@@ -290,7 +302,7 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
         at = np.flatnonzero(english)
         detected = train_detector([records[i] for i in at], [docs[i] for i in at],
                                   [group_ids[i] for i in at], real, folds=folds,
-                                  progress=progress)
+                                  progress=progress, char=detector_char)
         p_b = p_b.copy()
         p_b[at], real_p = _combined_oof(detected, p_b[at], real_classifier, is_b[at],
                                         [group_ids[i] for i in at], folds)
@@ -329,7 +341,7 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     final.version = "triage-{}-{}".format(stamp, model_mod.fingerprint(
         sorted(r.id for r in records), labels, c, estimator, default_lexicon().version,
         nlp.PIPELINE_VERSION, novelty, sorted(c.id for c in real), REAL_WEIGHT, MIX_B_SHARE,
-        "style-stack"))
+        "style-stack", *([detector_char] if detector_char else [])))
     final.trained_on = {
         "records": len(records),
         "record_ids": sorted(r.id for r in records),

@@ -330,7 +330,9 @@ def split_command(force: bool) -> None:
               help="Where to write the model (default: the shipped model file).")
 @click.option("--c", "c", default=0.5, show_default=True, type=float,
               help="Regularisation of the linear classifier.")
-def train_command(target: Path | None, c: float) -> None:
+@click.option("--detector-char", "detector_char", default=None, type=click.FloatRange(0, 10),
+              help="Weight of character n-grams in the B detector (default: off).")
+def train_command(target: Path | None, c: float, detector_char: float | None) -> None:
     """Train on the training split (never the test split) and save the model with skops."""
     from triage import corpus, model, training
     from triage import split as sp
@@ -350,7 +352,9 @@ def train_command(target: Path | None, c: float) -> None:
     else:
         console.print(f"No real decisions at {realset.REAL_DIR}: training on the narratives only")
     result = training.train(training_records, sp.groups(records), c=c, estimator="svm",
-                            progress=lambda m: console.print(m), real=real)
+                            progress=lambda m: console.print(m), real=real,
+                            detector_char=(training.DETECTOR_CHAR if detector_char is None
+                                           else detector_char))
     path = model.save(result.model, target or model.MODEL_FILE)
     for note in result.notes:
         console.print(note)

@@ -84,3 +84,23 @@ def test_the_b_threshold_is_tuned_for_a_quarter_of_b_claims() -> None:
                                         none).b_accept > 0.62
     finally:
         training.MIX_B_SHARE = strict
+
+
+def test_character_ngrams_join_the_words_and_survive_saving(tmp_path) -> None:  # noqa: ANN001
+    from triage import model as model_mod
+
+    texts = _REAL_STYLE * 4 + _NARRATIVE_STYLE * 4
+    docs = list(nlp.analyse_many(texts))
+    is_b = [i % 2 == 0 for i in range(len(docs))]
+    plain = detector.fit(docs, is_b)
+    with_char = detector.fit(docs, is_b, char_scale=1.5)
+    assert plain.char is None and with_char.char is not None
+    assert with_char.design(docs[:2]).shape[1] > plain.design(docs[:2]).shape[1]
+    basis = model_mod.fit(docs * 3, ["convention", "conflict", "b_debt_property",
+                                     "b_hardship_work", "b_private_trouble",
+                                     "b_general_insecurity"] * 12)
+    basis.b_detector = with_char
+    path = model_mod.save(basis, tmp_path / "m.skops")
+    loaded = model_mod.load(path).b_detector
+    assert loaded.char is not None and loaded.char_scale == 1.5
+    assert loaded.p_b(docs) == pytest.approx(with_char.p_b(docs))
