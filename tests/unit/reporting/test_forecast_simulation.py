@@ -87,6 +87,17 @@ def test_a_backlog_served_faster_than_it_grows_shrinks_by_the_difference() -> No
     assert points[5].months_of_work.median < points[0].months_of_work.median
 
 
+def test_decisions_a_month_do_not_follow_how_many_week_ends_fall_in_it() -> None:
+    """A steady office decides as many cases every month, whether four or five of the
+    simulation's weeks end in that month."""
+    h = _history(arrivals=[12, 0, 0, 0], capacity=[12], inquirers=[3], waiting=[600, 0, 0, 0])
+    points, _ = simulate(h, Scenario(), runs=60, months=12, tail_months=0)
+    decisions = [p.decisions.median for p in points[1:]]
+    assert max(decisions) / min(decisions) < 1.08
+    work = [p.months_of_work.median for p in points[1:]]
+    assert max(work) / min(work) < 1.08
+
+
 def test_scenarios_move_the_forecast_the_way_a_manager_expects() -> None:
     h = _history(arrivals=[6, 1, 2, 1], capacity=[9], inquirers=[3],
                  waiting=[300, 40, 100, 20], months_back=12, oldest_first=0.5)

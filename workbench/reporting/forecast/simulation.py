@@ -315,7 +315,10 @@ def _month_points(h: History, months: int, totals: dict[str, np.ndarray],
         w = min(_week_of(as_of, end), weeks - 1)
         backlog = {stage: _band(totals[stage][w]) for stage in STAGES}
         first = sum(totals[stage][w] for stage in FIRST_INSTANCE)
-        in_month = decided_total[previous + 1:w + 1].sum(axis=0)
+        # A month spans four or five whole weeks here: count its decisions at the month's
+        # average length, so that the months compare (no saw-tooth of week counts).
+        in_month = (decided_total[previous + 1:w + 1].sum(axis=0)
+                    * WEEKS_PER_MONTH / max(w - previous, 1))
         with np.errstate(divide="ignore", invalid="ignore"):
             work = np.where(in_month > 0, first / in_month, np.inf)
         by_cohort = decided[previous + 1:w + 1].sum(axis=0, dtype=np.float64)  # [R, C]
