@@ -45,9 +45,11 @@ def filter_bar(prefix: str, *, last_label: str, last_chars: int | None = None
     text = c1.text_input(t("cases.search"), key=f"{prefix}_search",
                          help=t("cases.search_help"))
     states = c2.multiselect(t("cases.states"), list(CaseState), format_func=state_label,
-                            key=f"{prefix}_states")
+                            key=f"{prefix}_states",
+                            placeholder=t("widgets.choose_options"))
     categories = c3.multiselect(t("cases.categories"), list(SortingCategory),
-                                format_func=category_label, key=f"{prefix}_categories")
+                                format_func=category_label, key=f"{prefix}_categories",
+                                placeholder=t("widgets.choose_options"))
     code = c4.text_input(last_label, max_chars=last_chars, key=f"{prefix}_code")
     return text, states, categories, code
 

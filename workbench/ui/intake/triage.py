@@ -230,7 +230,8 @@ def queue_panel(actor: Actor) -> None:
                                 [*DECIDABLE, "ABSTAIN", "NONE"],
                                 format_func=lambda c: t("triage.no_suggestion_short")
                                 if c == "NONE" else category_text(c),
-                                key="triage_categories")
+                                key="triage_categories",
+                                placeholder=t("widgets.choose_options"))
     with shown_errors():
         with unit_of_work(get_engine(), write=False) as session:
             queue = triage_queue(session, actor=actor, filters=QueueFilter(

@@ -226,7 +226,8 @@ def edit_document(actor: Actor, view) -> None:  # noqa: ANN001
             key=f"{prefix}_source")
         countries = st.multiselect(t("coi.meta_countries"), country_codes(),
                                    default=[c for c in view.countries if c in country_names()],
-                                   format_func=country_name, key=f"{prefix}_countries")
+                                   format_func=country_name, key=f"{prefix}_countries",
+                                   placeholder=t("widgets.choose_options"))
         primary = st.selectbox(t("coi.edit_primary"), [None, *country_codes()],
                                index=(country_codes().index(view.primary_country) + 1
                                       if view.primary_country in country_names() else 0),

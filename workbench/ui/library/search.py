@@ -104,7 +104,8 @@ def facet_multiselect(state: SearchState, field: str, label: str, *,
     labels = "|".join(fmt(v) for v in options)
     key = f"coi_{field}_{zlib.crc32(labels.encode()):08x}"
     state.bind(field, key)
-    return st.multiselect(label, options, format_func=fmt, key=key, help=help)
+    return st.multiselect(label, options, format_func=fmt, key=key, help=help,
+                          placeholder=t("widgets.choose_options"))
 
 
 def plain_multiselect(state: SearchState, field: str, label: str, options: Sequence[str], *,
@@ -112,7 +113,8 @@ def plain_multiselect(state: SearchState, field: str, label: str, options: Seque
     chosen = [v for v in state[field] or []]
     opts = list(options) + [v for v in chosen if v not in options]
     key = state.bind(field, f"coi_{field}")
-    return st.multiselect(label, opts, format_func=name, key=key, help=help)
+    return st.multiselect(label, opts, format_func=name, key=key, help=help,
+                          placeholder=t("widgets.choose_options"))
 
 
 def date_or_none(value: object) -> date | None:

@@ -50,7 +50,8 @@ def upload_panel(actor: Actor) -> None:
                                         if s.key == k))
         countries = st.multiselect(t("coi.upload_countries"), country_codes(),
                                    format_func=country_name,
-                                   help=t("coi.upload_countries_help"))
+                                   help=t("coi.upload_countries_help"),
+                                   placeholder=t("widgets.choose_options"))
         published = date_field(t("coi.upload_published"), key="coi_upload_published",
                                max_value=clock.today(), required=False,
                                help=t("coi.upload_published_help"))

@@ -85,15 +85,19 @@ def filter_bar(actor: Actor) -> DashboardFilter:
                          container=c2)
         stages = c3.multiselect(t("dashboard.stages"), options["stages"],
                                 default=list(current.stages),
-                                format_func=lambda s: state_label(s))
+                                format_func=lambda s: state_label(s),
+                                placeholder=t("widgets.choose_options"))
         c4, c5, c6 = st.columns([2, 2, 3])
         offices = c4.multiselect(t("dashboard.offices"), options["offices"],
-                                 default=list(current.offices))
+                                 default=list(current.offices),
+                                 placeholder=t("widgets.choose_options"))
         categories = c5.multiselect(t("dashboard.categories"), options["categories"],
                                     default=list(current.categories),
-                                    format_func=category_label)
+                                    format_func=category_label,
+                                    placeholder=t("widgets.choose_options"))
         nationalities = c6.multiselect(t("dashboard.nationalities"), options["nationalities"],
-                                       default=list(current.nationalities))
+                                       default=list(current.nationalities),
+                                       placeholder=t("widgets.choose_options"))
         a, b = st.columns([1, 6])
         applied = a.form_submit_button(t("dashboard.apply"), type="primary")
         cleared = b.form_submit_button(t("dashboard.clear"))

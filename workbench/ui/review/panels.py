@@ -76,7 +76,8 @@ def render_panels_page(actor: Actor) -> None:
                                max_chars=32, help=t("appeal.panel_office_help"))
         members = st.multiselect(t("appeal.panel_members"), list(names), default=current,
                                  format_func=names.get, max_selections=3,
-                                 help=t("appeal.panel_members_help"))
+                                 help=t("appeal.panel_members_help"),
+                                 placeholder=t("widgets.choose_options"))
         chair = st.selectbox(t("appeal.panel_presiding"), list(names),
                              index=list(names).index(presiding) if presiding in names else None,
                              format_func=names.get, help=t("appeal.panel_presiding_help"))
