@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -71,6 +72,27 @@ def _drop_pg(name: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def module_database(request: pytest.FixtureRequest, sqlite_template: Path,
+                    tmp_path_factory: pytest.TempPathFactory, prefix: str) -> Iterator:
+    """A freshly migrated database on the backend ``request.param`` names ("sqlite" or
+    "postgres"), for a module-scoped fixture; skipped without a PostgreSQL server."""
+    if request.param == "sqlite":
+        engine = _sqlite_engine(sqlite_template, tmp_path_factory.mktemp(prefix))
+        name = None
+    else:
+        template = request.getfixturevalue("pg_template")
+        if template is None:
+            pytest.skip("PostgreSQL not available (set WORKBENCH_TEST_POSTGRES_URL)")
+        engine, name = _pg_engine(template)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if name:
+            _drop_pg(name)
 
 
 @pytest.fixture

@@ -16,7 +16,11 @@ from sqlalchemy import select
 
 from models import Appeal, Application, CaseState, Panel, Person, User
 from tests.app.helpers import audit_entries
-from tests.conftest import _drop_pg, _make_staff, _pg_engine, _sqlite_engine, insert_case
+from tests.conftest import (
+    _make_staff,
+    insert_case,
+    module_database,
+)
 from workbench.core import clock
 from workbench.core.db import unit_of_work
 from workbench.core.errors import PermissionDenied, ValidationError
@@ -33,16 +37,9 @@ PENDING = set(dashboard.PRIMARY_PENDING) | set(dashboard.REVIEW_OPEN)
                 params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def loaded(request, sqlite_template, tmp_path_factory):  # noqa: ANN001, ANN201
     """One generated caseload per backend for the whole module (read-only tests)."""
-    with pytest.MonkeyPatch.context() as patch:
+    with (pytest.MonkeyPatch.context() as patch,
+          module_database(request, sqlite_template, tmp_path_factory, "dash") as engine):
         patch.setattr(clock, "today", lambda settings=None: AS_OF)
-        if request.param == "sqlite":
-            engine = _sqlite_engine(sqlite_template, tmp_path_factory.mktemp("dash"))
-            name = None
-        else:
-            template = request.getfixturevalue("pg_template")
-            if template is None:
-                pytest.skip("PostgreSQL not available (set WORKBENCH_TEST_POSTGRES_URL)")
-            engine, name = _pg_engine(template)
         staff = _make_staff(engine)
         _load(engine, staff)
         with unit_of_work(engine, write=False) as s:
@@ -53,9 +50,6 @@ def loaded(request, sqlite_template, tmp_path_factory):  # noqa: ANN001, ANN201
                 s.expunge(app)
                 cases.append((app, nationality))
         yield engine, staff, cases
-        engine.dispose()
-        if name:
-            _drop_pg(name)
 
 
 def _load(engine, staff) -> None:  # noqa: ANN001

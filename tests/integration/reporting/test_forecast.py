@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from models import Application, AuditEvent, CaseState
-from tests.conftest import _drop_pg, _make_staff, _pg_engine, _sqlite_engine
+from tests.conftest import _make_staff, module_database
 from workbench.core import clock
 from workbench.core.db import dispose_engines, unit_of_work
 from workbench.core.errors import NotFound, PermissionDenied, ValidationError
@@ -46,22 +46,12 @@ STAGE_OF = {CaseState.RECEIVED: "sorting", CaseState.SORTING: "sorting",
 @pytest.fixture(scope="module",
                 params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def loaded(request, sqlite_template, tmp_path_factory):  # noqa: ANN001, ANN201
-    with pytest.MonkeyPatch.context() as patch:
+    with (pytest.MonkeyPatch.context() as patch,
+          module_database(request, sqlite_template, tmp_path_factory, "forecast") as engine):
         patch.setattr(clock, "today", lambda settings=None: AS_OF)
-        if request.param == "sqlite":
-            engine = _sqlite_engine(sqlite_template, tmp_path_factory.mktemp("forecast"))
-            name = None
-        else:
-            template = request.getfixturevalue("pg_template")
-            if template is None:
-                pytest.skip("PostgreSQL not available (set WORKBENCH_TEST_POSTGRES_URL)")
-            engine, name = _pg_engine(template)
         staff = _make_staff(engine)
         load_demo(engine, cases=2500, seed=11, as_of=AS_OF)
         yield engine, staff
-        engine.dispose()
-        if name:
-            _drop_pg(name)
 
 
 @pytest.fixture
