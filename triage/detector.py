@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
+from triage import fast_tfidf
 from triage.cues import default_lexicon
 from triage.features import READING_FEATURES, reading_vector
 from triage.nlp import sentences_of, words_text
@@ -114,7 +115,7 @@ class BDetector:
         """p(the text is written like a real decision's allegations)."""
         if self.style is None or self.style_word is None or not docs:
             return np.ones(len(docs))
-        x = self.style_word.transform([words_text(d) for d in docs])
+        x = fast_tfidf.transform(self.style_word, [words_text(d) for d in docs])
         return self.style.predict_proba(x)[:, list(self.style.classes_).index(1)]
 
     def combine(self, docs: Sequence[Doc], p_classifier: np.ndarray) -> np.ndarray:
@@ -139,9 +140,9 @@ class BDetector:
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
         written = [words_text(d) for d in docs]
-        blocks = [self.word.transform([neutral_text(t) for t in written])]
+        blocks = [fast_tfidf.transform(self.word, [neutral_text(t) for t in written])]
         if self.char is not None:
-            blocks.append(self.char.transform(written) * self.char_scale)
+            blocks.append(fast_tfidf.transform(self.char, written) * self.char_scale)
         blocks.append(sparse.csr_matrix(numeric(docs) * NUMERIC_SCALE))
         return sparse.hstack(blocks, format="csr")
 

@@ -30,7 +30,7 @@ from sklearn.svm import LinearSVC
 from spacy.attrs import IDX, IS_SPACE, NORM, ORTH
 from spacy.tokens import Doc
 
-from triage import features
+from triage import fast_tfidf, features
 from triage.corpus import DATA_DIR
 from triage.detector import BDetector
 from triage.detector import feature_names as detector_features
@@ -114,7 +114,8 @@ class BasisModel:
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
         texts = [marked_text(doc) for doc in docs]
         cues = sparse.csr_matrix(features.matrix(list(docs)))
-        return sparse.hstack([self.word.transform(texts), self.char.transform(texts), cues],
+        return sparse.hstack([fast_tfidf.transform(self.word, texts),
+                              fast_tfidf.transform(self.char, texts), cues],
                              format="csr")
 
     def predict_proba(self, docs: Sequence[Doc]) -> np.ndarray:

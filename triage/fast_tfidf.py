@@ -1,0 +1,265 @@
+"""TF-IDF transforms of long texts without a Python look-up per n-gram.
+
+scikit-learn's ``TfidfVectorizer.transform`` builds every word or character n-gram of a text as
+a Python string and looks each up in a dictionary: on a real claim of 2,000 characters that is
+some 6,000 strings for the character block alone, and it was the largest single cost of a
+suggestion. Here a fitted vectoriser's vocabulary is compiled once into sorted integer keys:
+
+- character n-grams inside word boundaries (``analyzer="char_wb"``): each character becomes its
+  index in the vocabulary's alphabet, an n-gram the number those indices spell, and all of a
+  text's n-grams are keyed at once with numpy;
+- words (``analyzer="word"``): each token becomes its index among the vocabulary's words (one
+  dictionary look-up per token, not per n-gram) and word n-grams are keyed the same way.
+
+The keys are exact (no hashing), and the counts are handed to the vectoriser's own TF-IDF
+transformer, so the matrix is the one scikit-learn builds, value for value. Settings this does
+not cover (a custom analyser, tokenizer or preprocessor, ``analyzer="char"``, binary counts, an
+alphabet too large for 63-bit keys) fall back to ``vectoriser.transform``.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+try:  # scikit-learn ≥ 1.8 returns sparse matrices or arrays as configured
+    from sklearn.utils._sparse import _align_api_if_sparse
+except ImportError:  # pragma: no cover - older scikit-learn: always matrices
+    def _align_api_if_sparse(x):  # noqa: ANN001, ANN202
+        return x
+
+_WHITE_RUNS = re.compile(r"\s+")
+_KEY_LIMIT = 2 ** 62
+
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads consecutive keys
+
+
+class _Table:
+    """One n-gram length's vocabulary: an open-addressing hash table of exact integer keys
+    (linear probing, at most a quarter full), looked up for a whole array of keys at once."""
+
+    def __init__(self, pairs: list[tuple[int, int]]):
+        bits = max(4, (4 * max(len(pairs), 1) - 1).bit_length())
+        self.shift = np.uint64(64 - bits)
+        self.mask = (1 << bits) - 1
+        keys, columns = [-1] * (1 << bits), [0] * (1 << bits)
+        first = self._slots(np.array([k for k, _ in pairs], dtype=np.int64)).tolist()
+        for slot, (key, column) in zip(first, pairs, strict=True):
+            while keys[slot] != -1:
+                slot = (slot + 1) & self.mask
+            keys[slot], columns[slot] = key, column
+        self.keys = np.array(keys, dtype=np.int64)
+        self.columns = np.array(columns, dtype=np.int64)
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.astype(np.uint64) * _MULTIPLIER) >> self.shift).astype(np.int64)
+
+    def look_up(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of the keys are in the vocabulary (their positions, in order), and their
+        columns."""
+        slots = self._slots(keys)
+        pending = np.arange(len(keys))
+        found_at, found_columns = [], []
+        while len(pending):
+            held = self.keys[slots]
+            hit = held == keys[pending]
+            found_at.append(pending[hit])
+            found_columns.append(self.columns[slots[hit]])
+            going_on = ~hit & (held != -1)  # another key sits there: probe the next slot
+            pending = pending[going_on]
+            slots = (slots[going_on] + 1) & self.mask
+        if not found_at:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        at, columns = np.concatenate(found_at), np.concatenate(found_columns)
+        order = np.argsort(at, kind="stable")
+        return at[order], columns[order]
+
+
+def _window_keys(symbols: np.ndarray, n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every start ``i`` with ``i + n <= len(symbols)``: the key of ``symbols[i:i+n]`` and
+    whether none of them is unknown (0)."""
+    count = len(symbols) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    keys = np.zeros(count, dtype=np.int64)
+    known = np.ones(count, dtype=bool)
+    for j in range(n):
+        part = symbols[j:j + count]
+        keys = keys * base + part
+        known &= part > 0
+    return keys, known
+
+
+class _CharWb:
+    """Character n-grams inside word boundaries, padded with a space (``char_wb``)."""
+
+    def __init__(self, vocabulary: dict[str, int], ngram_range: tuple[int, int]):
+        self.min_n, self.max_n = ngram_range
+        alphabet = sorted({ch for term in vocabulary for ch in term})
+        self.base = len(alphabet) + 1
+        if self.base ** self.max_n >= _KEY_LIMIT:
+            raise ValueError("alphabet too large for exact keys")
+        codes = np.array([ord(ch) for ch in alphabet], dtype=np.int64)
+        self.symbol_of = np.zeros(int(codes.max(initial=0)) + 2, dtype=np.int64)
+        self.symbol_of[codes] = np.arange(1, len(alphabet) + 1)
+        by_length: dict[int, list[tuple[int, int]]] = {}
+        self.short: dict[str, int] = {}  # padded words shorter than min_n, kept whole
+        for term, column in vocabulary.items():
+            if len(term) < self.min_n:
+                self.short[term] = column
+                continue
+            key = 0
+            for ch in term:
+                key = key * self.base + int(self.symbol_of[ord(ch)])
+            by_length.setdefault(len(term), []).append((key, column))
+        self.tables = {n: _Table(by_length.get(n, [])) for n in range(self.min_n, self.max_n + 1)}
+
+    def columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For all texts at once: the text and the column of every n-gram in the vocabulary."""
+        # " w1  w2 … " for each text: the words as str.split() finds them, each padded with a
+        # space, so every padded word is delimited by two spaces (or an end).
+        padded = [f" {_WHITE_RUNS.sub('  ', text.strip())} " if text.strip() else ""
+                  for text in texts]
+        joined = "".join(padded)
+        if not joined:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        inside = codes < len(self.symbol_of)
+        symbols = np.where(inside, self.symbol_of[np.where(inside, codes, 0)], 0)
+        space = codes == 32
+        ends = np.append(np.flatnonzero(space[:-1] & space[1:]) + 1, len(codes))
+        lengths = np.diff(ends, prepend=0)
+        end_of = np.repeat(ends, lengths)  # where each position's padded word ends
+        text_of = np.repeat(np.arange(len(texts)), [len(t) for t in padded])
+        found_texts, found_columns = [], []
+        starts = np.arange(len(symbols))
+        for n in range(self.min_n, self.max_n + 1):
+            keys, known = _window_keys(symbols, n, self.base)
+            if not len(keys):
+                continue
+            keep = np.flatnonzero(known & (starts[:len(keys)] + n <= end_of[:len(keys)]))
+            at, columns = self.tables[n].look_up(keys[keep])
+            found_texts.append(text_of[keep[at]])
+            found_columns.append(columns)
+        if self.short:
+            for end, length in zip(ends.tolist(), lengths.tolist(), strict=True):
+                if length < self.min_n:
+                    column = self.short.get(joined[end - length:end])
+                    if column is not None:
+                        found_texts.append(text_of[end - 1:end])
+                        found_columns.append(np.array([column], dtype=np.int64))
+        return np.concatenate(found_texts), np.concatenate(found_columns)
+
+
+class _Words:
+    """Word n-grams after stop words, as scikit-learn's ``word`` analyser builds them."""
+
+    def __init__(self, vocabulary: dict[str, int], ngram_range: tuple[int, int],
+                 tokenize: Callable[[str], list[str]], stop_words: frozenset[str] | None):
+        self.min_n, self.max_n = ngram_range
+        self.tokenize = tokenize
+        self.stop_words = stop_words
+        split = {term: term.split(" ") for term in vocabulary}
+        self.token_of: dict[str, int] = {}
+        for parts in split.values():
+            for part in parts:
+                self.token_of.setdefault(part, len(self.token_of) + 1)
+        self.base = len(self.token_of) + 1
+        if self.base ** self.max_n >= _KEY_LIMIT:
+            raise ValueError("vocabulary too large for exact keys")
+        by_length: dict[int, list[tuple[int, int]]] = {}
+        for term, parts in split.items():
+            if " ".join(parts) != term or not self.min_n <= len(parts) <= self.max_n \
+                    or not all(parts):
+                raise ValueError(f"term {term!r} is not a word n-gram of the range")
+            key = 0
+            for part in parts:
+                key = key * self.base + self.token_of[part]
+            by_length.setdefault(len(parts), []).append((key, vocabulary[term]))
+        self.tables = {n: _Table(by_length.get(n, [])) for n in range(self.min_n, self.max_n + 1)}
+
+    def columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For all texts at once: the text and the column of every n-gram in the vocabulary."""
+        get, stop, tokenize = self.token_of.get, self.stop_words, self.tokenize
+        symbols: list[int] = []
+        counts = []
+        for text in texts:
+            tokens = tokenize(text)
+            if stop is not None:
+                tokens = [t for t in tokens if t not in stop]
+            symbols.extend([get(t, 0) for t in tokens])
+            symbols.append(0)  # no n-gram runs from one text into the next
+            counts.append(len(tokens) + 1)
+        array = np.asarray(symbols, dtype=np.int64)
+        text_of = np.repeat(np.arange(len(texts)), counts)
+        found_texts, found_columns = [], []
+        for n in range(self.min_n, self.max_n + 1):
+            keys, known = _window_keys(array, n, self.base)
+            if not len(keys):
+                continue
+            keep = np.flatnonzero(known)
+            at, columns = self.tables[n].look_up(keys[keep])
+            found_texts.append(text_of[keep[at]])
+            found_columns.append(columns)
+        return np.concatenate(found_texts), np.concatenate(found_columns)
+
+
+class FastTfidf:
+    """``transform`` of one fitted ``TfidfVectorizer``, value for value."""
+
+    def __init__(self, vectoriser: TfidfVectorizer):
+        self.vectoriser = vectoriser
+        self.reader = _reader(vectoriser)
+        self.preprocess = vectoriser.build_preprocessor()
+        self.width = len(vectoriser.vocabulary_)
+
+    def transform(self, texts: Sequence[str]) -> sp.spmatrix:
+        if self.reader is None or not all(isinstance(t, str) for t in texts):
+            return self.vectoriser.transform(texts)
+        rows, columns = self.reader.columns([self.preprocess(t) for t in texts])
+        cells, counts = np.unique(rows * self.width + columns, return_counts=True)
+        rows, columns = np.divmod(cells, self.width)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
+        dtype = np.int64 if len(cells) > np.iinfo(np.int32).max else np.int32
+        matrix = sp.csr_array((counts.astype(np.intc), columns.astype(dtype),
+                               indptr.astype(dtype)),
+                              shape=(len(texts), self.width), dtype=self.vectoriser.dtype)
+        return self.vectoriser._tfidf.transform(_align_api_if_sparse(matrix), copy=False)
+
+
+def _reader(vectoriser: TfidfVectorizer) -> _CharWb | _Words | None:
+    """The compiled vocabulary, or None where the settings are not covered."""
+    v = vectoriser
+    if (v.input != "content" or v.preprocessor is not None or v.tokenizer is not None
+            or v.binary or callable(v.analyzer) or not hasattr(v, "_tfidf")):
+        return None
+    if not hasattr(v, "vocabulary_"):
+        v._validate_vocabulary()  # a vocabulary given as a setting is read on first use
+    try:
+        if v.analyzer == "char_wb":
+            return _CharWb(v.vocabulary_, tuple(v.ngram_range))
+        if v.analyzer == "word":
+            stop = v.get_stop_words()
+            return _Words(v.vocabulary_, tuple(v.ngram_range), v.build_tokenizer(),
+                          frozenset(stop) if stop is not None else None)
+    except ValueError:
+        return None
+    return None
+
+
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def transform(vectoriser: TfidfVectorizer, texts: Sequence[str]) -> sp.spmatrix:
+    """``vectoriser.transform(texts)``, compiled on first use and kept for the vectoriser's
+    lifetime."""
+    fast = _COMPILED.get(vectoriser)
+    if fast is None:
+        fast = _COMPILED[vectoriser] = FastTfidf(vectoriser)
+    return fast.transform(texts)
