@@ -44,18 +44,24 @@ class _Table:
     """One n-gram length's vocabulary: an open-addressing hash table of exact integer keys
     (linear probing, at most a quarter full), looked up for a whole array of keys at once."""
 
-    def __init__(self, pairs: list[tuple[int, int]]):
-        bits = max(4, (4 * max(len(pairs), 1) - 1).bit_length())
+    def __init__(self, keys: np.ndarray, columns: np.ndarray):
+        bits = max(4, (4 * max(len(keys), 1) - 1).bit_length())
         self.shift = np.uint64(64 - bits)
         self.mask = (1 << bits) - 1
-        keys, columns = [-1] * (1 << bits), [0] * (1 << bits)
-        first = self._slots(np.array([k for k, _ in pairs], dtype=np.int64)).tolist()
-        for slot, (key, column) in zip(first, pairs, strict=True):
-            while keys[slot] != -1:
-                slot = (slot + 1) & self.mask
-            keys[slot], columns[slot] = key, column
-        self.keys = np.array(keys, dtype=np.int64)
-        self.columns = np.array(columns, dtype=np.int64)
+        self.keys = np.full(1 << bits, -1, dtype=np.int64)
+        self.columns = np.zeros(1 << bits, dtype=np.int64)
+        keys = np.asarray(keys, dtype=np.int64)
+        columns = np.asarray(columns, dtype=np.int64)
+        slots = self._slots(keys)
+        while len(keys):  # each round, the first key wanting a free slot takes it
+            free = self.keys[slots] == -1
+            wanted, first = np.unique(slots[free], return_index=True)
+            placed = np.flatnonzero(free)[first]
+            self.keys[wanted], self.columns[wanted] = keys[placed], columns[placed]
+            waiting = np.ones(len(keys), dtype=bool)
+            waiting[placed] = False
+            keys, columns = keys[waiting], columns[waiting]
+            slots = (slots[waiting] + 1) & self.mask
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         return ((keys.astype(np.uint64) * _MULTIPLIER) >> self.shift).astype(np.int64)
@@ -108,17 +114,18 @@ class _CharWb:
         codes = np.array([ord(ch) for ch in alphabet], dtype=np.int64)
         self.symbol_of = np.zeros(int(codes.max(initial=0)) + 2, dtype=np.int64)
         self.symbol_of[codes] = np.arange(1, len(alphabet) + 1)
-        by_length: dict[int, list[tuple[int, int]]] = {}
-        self.short: dict[str, int] = {}  # padded words shorter than min_n, kept whole
-        for term, column in vocabulary.items():
-            if len(term) < self.min_n:
-                self.short[term] = column
-                continue
-            key = 0
-            for ch in term:
-                key = key * self.base + int(self.symbol_of[ord(ch)])
-            by_length.setdefault(len(term), []).append((key, column))
-        self.tables = {n: _Table(by_length.get(n, [])) for n in range(self.min_n, self.max_n + 1)}
+        self.short = {term: column for term, column in vocabulary.items()
+                      if len(term) < self.min_n}  # padded words shorter than min_n, kept whole
+        self.tables = {}
+        for n in range(self.min_n, self.max_n + 1):
+            terms = [term for term in vocabulary if len(term) == n]
+            codes = np.frombuffer("".join(terms).encode("utf-32-le"), dtype=np.uint32)
+            symbols = self.symbol_of[codes.astype(np.int64)].reshape(len(terms), n)
+            keys = np.zeros(len(terms), dtype=np.int64)
+            for j in range(n):
+                keys = keys * self.base + symbols[:, j]
+            self.tables[n] = _Table(keys, np.array([vocabulary[t] for t in terms],
+                                                   dtype=np.int64))
 
     def columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """For all texts at once: the text and the column of every n-gram in the vocabulary."""
@@ -173,16 +180,21 @@ class _Words:
         self.base = len(self.token_of) + 1
         if self.base ** self.max_n >= _KEY_LIMIT:
             raise ValueError("vocabulary too large for exact keys")
-        by_length: dict[int, list[tuple[int, int]]] = {}
+        by_length: dict[int, tuple[list[list[int]], list[int]]] = {
+            n: ([], []) for n in range(self.min_n, self.max_n + 1)}
         for term, parts in split.items():
-            if " ".join(parts) != term or not self.min_n <= len(parts) <= self.max_n \
-                    or not all(parts):
+            if " ".join(parts) != term or len(parts) not in by_length or not all(parts):
                 raise ValueError(f"term {term!r} is not a word n-gram of the range")
-            key = 0
-            for part in parts:
-                key = key * self.base + self.token_of[part]
-            by_length.setdefault(len(parts), []).append((key, vocabulary[term]))
-        self.tables = {n: _Table(by_length.get(n, [])) for n in range(self.min_n, self.max_n + 1)}
+            ids, columns = by_length[len(parts)]
+            ids.append([self.token_of[part] for part in parts])
+            columns.append(vocabulary[term])
+        self.tables = {}
+        for n, (ids, columns) in by_length.items():
+            symbols = np.array(ids, dtype=np.int64).reshape(len(ids), n)
+            keys = np.zeros(len(ids), dtype=np.int64)
+            for j in range(n):
+                keys = keys * self.base + symbols[:, j]
+            self.tables[n] = _Table(keys, np.array(columns, dtype=np.int64))
 
     def columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """For all texts at once: the text and the column of every n-gram in the vocabulary."""
