@@ -23,7 +23,9 @@ import click
 from rich.console import Console
 
 console = Console(stderr=True)
-BATCH_CHUNK = 256
+# Claims handed to a worker at a time: small enough that a few hundred claims still keep every
+# worker busy to the end, large enough that the hand-over costs nothing next to the triage.
+BATCH_CHUNK = 32
 MAX_LINE_BYTES = 2 * 1024 * 1024
 _SKIP_CHUNK = 1 << 20
 
