@@ -35,9 +35,10 @@ from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LOWER, NORM, ORTH, SENT_START, TAG
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, NORM, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -63,34 +64,61 @@ _LIST_GLUE = frozenset({",", "or", "and", "nor", "/", "his", "her", "their", "it
                         "ground", "either"})
 
 
+def _ids(words: Iterable[str]) -> frozenset[int]:
+    """The string-store ids of ``words``, as the token arrays hold them."""
+    return frozenset(get_string_id(w) for w in words)
+
+
+_QUESTION_ENDS = _ids(("?", "？"))
+_QUESTION_LABEL_ENDS = _ids((":", "."))
+_QUESTION_CLAUSE_ENDS = _ids((",", ";", ":"))
+_ASKED = np.asarray(sorted(_ids(("asked", "asking", "questioned"))), dtype=np.uint64)
+_OPENERS = _ids(_QUESTION_OPENERS)
+_Q = get_string_id("q")
+
+
 def _question_tokens(doc: Doc, sentences: list) -> set[int]:
     """Tokens inside questions put to the applicant: a sentence ending in "?", a "Q:" line,
     or the clause after "asked whether / if / about" (up to the next comma or semicolon).
     Read from the token arrays (no Token objects: they cost more than the rest)."""
     inside: set[int] = set()
-    if not len(doc):
+    if not len(doc) or not sentences:
         return inside
-    strings = doc.vocab.strings
     arrays = doc.to_array([ORTH, LOWER, IS_SPACE])
-    orth = [strings[int(o)] for o in arrays[:, 0]]
-    lower = [strings[int(o)] for o in arrays[:, 1]]
-    space = arrays[:, 2].astype(bool).tolist()
-    for sent in sentences:
-        words = [i for i in range(sent.start, sent.end) if not space[i]]
-        if not words:
+    orth = arrays[:, 0].tolist()
+    lower = arrays[:, 1].tolist()
+    space = arrays[:, 2].astype(bool)
+    words = np.flatnonzero(~space)
+    bounds = np.asarray([(sent.start, sent.end) for sent in sentences], dtype=np.int64)
+    first = np.searchsorted(words, bounds[:, 0]).tolist()
+    stop = np.searchsorted(words, bounds[:, 1]).tolist()
+    word_list = words.tolist()
+    for index, sent in enumerate(sentences):
+        lo, hi = first[index], stop[index]
+        if lo == hi:
             continue
-        if orth[words[-1]] in ("?", "？") or (lower[words[0]] == "q" and len(words) > 1
-                                      and orth[words[1]] in (":", ".")):
+        if orth[word_list[hi - 1]] in _QUESTION_ENDS or (
+                lower[word_list[lo]] == _Q and hi - lo > 1
+                and orth[word_list[lo + 1]] in _QUESTION_LABEL_ENDS):
             inside.update(range(sent.start, sent.end))
+    # "asked whether …": a word (not the last of its sentence) followed by an opener.
+    for t in words[np.isin(arrays[words, 1], _ASKED)].tolist():
+        if t + 1 >= len(lower) or lower[t + 1] not in _OPENERS:
             continue
-        for t in words[:-1]:
-            if lower[t] in ("asked", "asking", "questioned") and lower[t + 1] in \
-                    _QUESTION_OPENERS:
-                i = t + 1
-                while i < sent.end and orth[i] not in (",", ";", ":"):
-                    inside.add(i)
-                    i += 1
+        index = _sentence_at(bounds, t)
+        if stop[index] == 0 or t >= word_list[stop[index] - 1]:
+            continue  # the sentence's last word
+        end = int(bounds[index, 1])
+        i = t + 1
+        while i < end and orth[i] not in _QUESTION_CLAUSE_ENDS:
+            inside.add(i)
+            i += 1
     return inside
+
+
+def _sentence_at(bounds: np.ndarray, token: int) -> int:
+    """Index of the sentence (``bounds``: start and end token of each) holding ``token``."""
+    return int(np.searchsorted(bounds[:, 0], token, side="right")) - 1
 
 
 def _spread_negation(doc: Doc, hits: list[CueHit], spans: list[tuple[int, int, int]]
@@ -147,6 +175,8 @@ class CueHit:
 _NORMED: set[int] = set()
 _NEW_SUBJECT = frozenset("the they he she i we you my his her their our police soldiers army "
                          "someone somebody men people officers".split())
+_NEW_SUBJECT_IDS = _ids(_NEW_SUBJECT)
+_AND_COMMA = _ids(("and", ","))
 _JA_CLAUSE_END = re.compile(r"[、。，,！？!?]|が、|けど|けれど")
 
 
@@ -271,38 +301,44 @@ class CueComponent:
         self.ja = [(cue.name, cue.family, term) for cue in lexicon.cue_types
                    for term in cue.ja_terms]
         self.ja_rules = JapaneseMarkers(lexicon.japanese)
+        self.terminators = _ids(lexicon.negation.terminators)
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = sentences_of(doc)
-        sentence_of = [0] * len(doc)
-        for index, sent in enumerate(sentences):
-            for i in range(sent.start, sent.end):
-                sentence_of[i] = index
+        lengths = [sent.end - sent.start for sent in sentences]
+        sentence_of = np.repeat(np.arange(len(sentences)), lengths).tolist()
         neg_before, neg_after, neg_clause = self.negation.find(doc)
         hyp_before, _, _ = self.hypothetical.find(doc)
-        terminators = self.lexicon.negation.terminators
         spans = [(match_id, start, end) for match_id, start, end in self.matcher(doc)]
         questions = _question_tokens(doc, sentences)
+        # The words as ids, read once: no Token objects in the loops below.
+        arrays = doc.to_array([NORM, LOWER, IDX, LENGTH])
+        norms = arrays[:, 0].tolist()
+        lowers = arrays[:, 1].tolist()
+        starts = arrays[:, 2].tolist()
+        ends = (arrays[:, 2] + arrays[:, 3]).tolist()
+        text = text_of(doc) if spans else ""
+        words = (norms, lowers, self.terminators)
         # Overlapping terms of different types all count: "police arrested the" is both a
         # state agent, a harm and (as a phrase) state protection.
         hits: list[CueHit] = []
         for match_id, start, end in spans:
             name, family, weak, subject = self.labels[match_id]
             sent = sentence_of[start]
-            negated = self._reaches(doc, start, neg_before, sent, sentence_of, terminators,
+            negated = self._reaches(words, start, neg_before, sent, sentence_of,
                                     self.lexicon.negation.window)
             if not negated and neg_clause:
-                negated = self._reaches(doc, start, neg_clause, sent, sentence_of, terminators,
+                negated = self._reaches(words, start, neg_clause, sent, sentence_of,
                                         self.lexicon.negation.clause_window)
             if not negated:
                 negated = any(a_start >= end and a_start - end <= 6
                               and sentence_of[a_start] == sent for a_start, _ in neg_after)
-            hypothetical = self._reaches(doc, start, hyp_before, sent, sentence_of,
-                                         terminators, self.lexicon.hypothetical.window)
-            span = doc[start:end]
+            hypothetical = self._reaches(words, start, hyp_before, sent, sentence_of,
+                                         self.lexicon.hypothetical.window)
+            start_char, end_char = starts[start], ends[end - 1]
             question = start in questions
-            hits.append(CueHit(name, family, span.text, span.start_char, span.end_char, sent,
-                               negated, hypothetical or question, weak, question,
+            hits.append(CueHit(name, family, text[start_char:end_char], start_char, end_char,
+                               sent, negated, hypothetical or question, weak, question,
                                subject=subject))
         hits = _spread_negation(doc, hits, spans)
         if doc.user_data.get("triage_lang") == "ja":
@@ -314,18 +350,21 @@ class CueComponent:
         return doc
 
     @staticmethod
-    def _reaches(doc: Doc, start: int, triggers: dict[int, int], sent: int,
-                 sentence_of: list[int], terminators: frozenset[str], window: int) -> bool:
-        """Whether a trigger ending before ``start`` reaches it within the clause."""
+    def _reaches(words: tuple[list[int], list[int], frozenset[int]], start: int,
+                 triggers: dict[int, int], sent: int, sentence_of: list[int],
+                 window: int) -> bool:
+        """Whether a trigger ending before ``start`` reaches it within the clause
+        (``words``: each token's NORM and LOWER id, and the terminators' ids)."""
+        norms, lowers, terminators = words
         position = start - 1
         lowest = max(start - window, 0)
         while position >= lowest and sentence_of[position] == sent:
             if position in triggers:
                 return True
-            norm = doc[position].norm_
+            norm = norms[position]
             if norm in terminators:
                 return False
-            if norm in ("and", ",") and doc[position + 1].lower_ in _NEW_SUBJECT:
+            if norm in _AND_COMMA and lowers[position + 1] in _NEW_SUBJECT_IDS:
                 return False  # "… and the police tortured me" starts a new clause
             position -= 1
         return False
