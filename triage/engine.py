@@ -153,6 +153,8 @@ def load_a_countries(path: Path = A_COUNTRIES_FILE) -> dict[str, str]:
 
 
 def language_of(text: str) -> str:
+    if not _CJK.search(text):  # no Japanese: no need to count the Latin letters
+        return "en" if _LATIN.search(text) else "other"
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
     if cjk == 0 and latin == 0:
