@@ -77,14 +77,14 @@ _OPENERS = _ids(_QUESTION_OPENERS)
 _Q = get_string_id("q")
 
 
-def _question_tokens(doc: Doc, sentences: list) -> set[int]:
+def _question_tokens(arrays: np.ndarray, sentences: list) -> set[int]:
     """Tokens inside questions put to the applicant: a sentence ending in "?", a "Q:" line,
     or the clause after "asked whether / if / about" (up to the next comma or semicolon).
-    Read from the token arrays (no Token objects: they cost more than the rest)."""
+    Read from the token arrays (``arrays``: columns ORTH, LOWER and IS_SPACE; no Token
+    objects: they cost more than the rest)."""
     inside: set[int] = set()
-    if not len(doc) or not sentences:
+    if not len(arrays) or not sentences:
         return inside
-    arrays = doc.to_array([ORTH, LOWER, IS_SPACE])
     orth = arrays[:, 0].tolist()
     lower = arrays[:, 1].tolist()
     space = arrays[:, 2].astype(bool)
@@ -102,7 +102,8 @@ def _question_tokens(doc: Doc, sentences: list) -> set[int]:
                 and orth[word_list[lo + 1]] in _QUESTION_LABEL_ENDS):
             inside.update(range(sent.start, sent.end))
     # "asked whether …": a word (not the last of its sentence) followed by an opener.
-    for t in words[np.isin(arrays[words, 1], _ASKED)].tolist():
+    asked = arrays[words, 1]
+    for t in words[(asked == _ASKED[0]) | (asked == _ASKED[1]) | (asked == _ASKED[2])].tolist():
         if t + 1 >= len(lower) or lower[t + 1] not in _OPENERS:
             continue
         index = _sentence_at(bounds, t)
@@ -206,11 +207,15 @@ class _Sentences:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        orth = doc.to_array(ORTH).astype(np.uint64)
-        space = doc.to_array(IS_SPACE).astype(bool)
-        end = np.isin(orth, self.ends)
+        arrays = doc.to_array([ORTH, IS_SPACE])
+        orth = arrays[:, 0]
+        space = arrays[:, 1].astype(bool)
+        end = orth == self.ends[0]
+        for mark in self.ends[1:]:  # a few comparisons cost less than np.isin's set-up
+            end |= orth == mark
         if space.any():
-            newline = np.array(["\n" in doc[int(i)].text for i in np.flatnonzero(space)])
+            strings = doc.vocab.strings
+            newline = np.array(["\n" in strings[int(orth[i])] for i in np.flatnonzero(space)])
             end[np.flatnonzero(space)[newline]] = True
         start = np.zeros(len(doc), dtype=np.int64) - 1
         start[0] = 1
@@ -310,13 +315,13 @@ class CueComponent:
         neg_before, neg_after, neg_clause = self.negation.find(doc)
         hyp_before, _, _ = self.hypothetical.find(doc)
         spans = [(match_id, start, end) for match_id, start, end in self.matcher(doc)]
-        questions = _question_tokens(doc, sentences)
         # The words as ids, read once: no Token objects in the loops below.
-        arrays = doc.to_array([NORM, LOWER, IDX, LENGTH])
-        norms = arrays[:, 0].tolist()
+        arrays = doc.to_array([ORTH, LOWER, IS_SPACE, NORM, IDX, LENGTH])
+        questions = _question_tokens(arrays[:, :3], sentences)
+        norms = arrays[:, 3].tolist()
         lowers = arrays[:, 1].tolist()
-        starts = arrays[:, 2].tolist()
-        ends = (arrays[:, 2] + arrays[:, 3]).tolist()
+        starts = arrays[:, 4].tolist()
+        ends = (arrays[:, 4] + arrays[:, 5]).tolist()
         text = text_of(doc) if spans else ""
         words = (norms, lowers, self.terminators)
         # Overlapping terms of different types all count: "police arrested the" is both a
