@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from triage import features, nlp
@@ -168,7 +167,7 @@ def _word_count(text: str, doc: Doc) -> int:
     """Words in the narrative; for Japanese, which has no spaces, two characters a word."""
     if _CJK.search(text):
         return len(_CJK.findall(text)) // 2 + len(_LATIN.findall(text)) // 5
-    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    flags = nlp.token_arrays(doc)[:, [nlp.COL_PUNCT, nlp.COL_SPACE]]
     return int(len(doc) - (flags.sum(axis=1) > 0).sum()) if len(doc) else 0
 
 

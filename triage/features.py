@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, TAG
+from spacy.attrs import IDX, ORTH, TAG
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from triage.cues import JapaneseRules, Lexicon, default_lexicon
-from triage.nlp import CueHit, sentences_of, text_of
+from triage.nlp import COL_IDX, COL_LOWER, COL_SPACE, CueHit, sentences_of, text_of, token_arrays
 
 _STATES = ("asserted", "weak", "negated", "hypothetical")
 
@@ -160,10 +160,10 @@ class _Tokens:
     (Token objects cost more than the reading itself)."""
 
     def __init__(self, doc: Doc):
-        arrays = doc.to_array([IDX, LOWER, IS_SPACE])
-        self.starts = arrays[:, 0].astype(np.int64)
-        self.lower = arrays[:, 1].tolist()
-        self.space = arrays[:, 2].tolist()
+        arrays = token_arrays(doc)
+        self.starts = arrays[:, COL_IDX].astype(np.int64)
+        self.lower = arrays[:, COL_LOWER].tolist()
+        self.space = arrays[:, COL_SPACE].tolist()
         self.strings = doc.vocab.strings
 
     def words(self, start: int, end: int) -> list[str]:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, NORM, ORTH, SENT_START, TAG
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -80,14 +80,14 @@ _Q = get_string_id("q")
 def _question_tokens(arrays: np.ndarray, sentences: list) -> set[int]:
     """Tokens inside questions put to the applicant: a sentence ending in "?", a "Q:" line,
     or the clause after "asked whether / if / about" (up to the next comma or semicolon).
-    Read from the token arrays (``arrays``: columns ORTH, LOWER and IS_SPACE; no Token
+    Read from the token arrays (``arrays``: as :func:`token_arrays` gives them; no Token
     objects: they cost more than the rest)."""
     inside: set[int] = set()
     if not len(arrays) or not sentences:
         return inside
-    orth = arrays[:, 0].tolist()
-    lower = arrays[:, 1].tolist()
-    space = arrays[:, 2].astype(bool)
+    orth = arrays[:, COL_ORTH].tolist()
+    lower = arrays[:, COL_LOWER].tolist()
+    space = arrays[:, COL_SPACE].astype(bool)
     words = np.flatnonzero(~space)
     bounds = np.asarray([(sent.start, sent.end) for sent in sentences], dtype=np.int64)
     first = np.searchsorted(words, bounds[:, 0]).tolist()
@@ -102,7 +102,7 @@ def _question_tokens(arrays: np.ndarray, sentences: list) -> set[int]:
                 and orth[word_list[lo + 1]] in _QUESTION_LABEL_ENDS):
             inside.update(range(sent.start, sent.end))
     # "asked whether …": a word (not the last of its sentence) followed by an opener.
-    asked = arrays[words, 1]
+    asked = arrays[words, COL_LOWER]
     for t in words[(asked == _ASKED[0]) | (asked == _ASKED[1]) | (asked == _ASKED[2])].tolist():
         if t + 1 >= len(lower) or lower[t + 1] not in _OPENERS:
             continue
@@ -207,9 +207,9 @@ class _Sentences:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        arrays = doc.to_array([ORTH, IS_SPACE])
-        orth = arrays[:, 0]
-        space = arrays[:, 1].astype(bool)
+        arrays = token_arrays(doc)
+        orth = arrays[:, COL_ORTH]
+        space = arrays[:, COL_SPACE].astype(bool)
         end = orth == self.ends[0]
         for mark in self.ends[1:]:  # a few comparisons cost less than np.isin's set-up
             end |= orth == mark
@@ -316,12 +316,12 @@ class CueComponent:
         hyp_before, _, _ = self.hypothetical.find(doc)
         spans = [(match_id, start, end) for match_id, start, end in self.matcher(doc)]
         # The words as ids, read once: no Token objects in the loops below.
-        arrays = doc.to_array([ORTH, LOWER, IS_SPACE, NORM, IDX, LENGTH])
-        questions = _question_tokens(arrays[:, :3], sentences)
-        norms = arrays[:, 3].tolist()
-        lowers = arrays[:, 1].tolist()
-        starts = arrays[:, 4].tolist()
-        ends = (arrays[:, 4] + arrays[:, 5]).tolist()
+        arrays = token_arrays(doc)
+        questions = _question_tokens(arrays, sentences)
+        norms = arrays[:, COL_NORM].tolist()
+        lowers = arrays[:, COL_LOWER].tolist()
+        starts = arrays[:, COL_IDX].tolist()
+        ends = (arrays[:, COL_IDX] + arrays[:, COL_LENGTH]).tolist()
         text = text_of(doc) if spans else ""
         words = (norms, lowers, self.terminators)
         # Overlapping terms of different types all count: "police arrested the" is both a
@@ -484,6 +484,22 @@ def text_of(doc: Doc) -> str:
         text = doc.text
         doc.user_data["triage_text"] = text
     return text
+
+
+#: Columns of :func:`token_arrays`.
+TOKEN_ATTRS = (ORTH, LOWER, IS_SPACE, NORM, IDX, LENGTH, IS_PUNCT)
+COL_ORTH, COL_LOWER, COL_SPACE, COL_NORM, COL_IDX, COL_LENGTH, COL_PUNCT = range(7)
+
+
+def token_arrays(doc: Doc) -> np.ndarray:
+    """The doc's tokens as one array (columns :data:`TOKEN_ATTRS`), read once per doc: the
+    pipeline's components and the readings after it share it. Read after ``triage_norm``,
+    the last step that changes a token's NORM."""
+    arrays = doc.user_data.get("triage_arrays")
+    if arrays is None:
+        arrays = doc.to_array(list(TOKEN_ATTRS))
+        doc.user_data["triage_arrays"] = arrays
+    return arrays
 
 
 def words_text(doc: Doc) -> str:
