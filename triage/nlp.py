@@ -49,6 +49,8 @@ from triage.nlp_japanese import JapaneseMarkers
 
 #: Changes whenever the components change what they produce; part of the model version.
 PIPELINE_VERSION = "2026.12.3"
+#: Chunks the English tokenizer keeps the split of (about 60 bytes each).
+TOKENIZER_CACHE = 200_000
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _JA_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -461,6 +463,11 @@ def build(cues_path: Path | None = None) -> Language:
     # sentence is one sentence to the pipeline (and to the repeat-claim comparison).
     infixes = [*nlp.Defaults.infixes, r"[。！？]"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # spaCy caches how each whitespace-separated chunk splits, but only its first 10,000
+    # chunks: a batch of long allegations (tens of thousands of distinct chunks: names,
+    # dates, places) fills that early and then splits every later new chunk again and again.
+    # The cache only ever returns what the rules give, so a larger one changes no token.
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
     # A mostly Japanese text is cut into Sudachi's morphemes instead (triage.japanese).
     nlp.tokenizer = japanese.Tokenizer(nlp.tokenizer, nlp.vocab)
     nlp.add_pipe("triage_norm")
