@@ -30,16 +30,20 @@ from triage.cues import default_lexicon
 from triage.features import READING_FEATURES, reading_vector
 from triage.nlp import sentences_of, words_text
 
-_ANON = re.compile(r"\bX{2,}\w*|\b[A-Z]{2,3}\d-\d{5}\b")
+# Each pattern opens with a look-ahead for the first letters its words can start with: it
+# matches exactly what it would without, and skips most positions of a text at once (about
+# twice as fast as trying every word at every position).
+_ANON = re.compile(r"(?=[A-Z])\b(?:X{2,}\w*|[A-Z]{2,3}\d-\d{5}\b)")
 _PERSON = re.compile(
-    r"\b(?:the )?(?:principal |male |female |minor |associate |adult |female |main )?"
-    r"claimants?(?:'s|')?\b|\bapplicants?(?:'s|')?\b|\byou\b|\bi\b|\bhe\b|\bshe\b|\bwe\b|"
-    r"\bthey\b|\bme\b|\bhim\b|\bus\b|\bthem\b", re.I)
-_POSSESSIVE = re.compile(r"\b(?:his|her|your|my|their|our)\b", re.I)
+    r"(?=[acfhimpstuwy])\b(?:"
+    r"(?:the )?(?:principal |male |female |minor |associate |adult |female |main )?"
+    r"claimants?(?:'s|')?|applicants?(?:'s|')?|you|i|he|she|we|they|me|him|us|them)\b", re.I)
+_POSSESSIVE = re.compile(r"(?=[hmoty])\b(?:his|her|your|my|their|our)\b", re.I)
 _REPORTING = re.compile(
-    r"\b(?:alleges?|alleged(?:ly)?|allegations?|states?|stated|testified|testimony|claims?|"
-    r"claimed|says|said|submits|submitted|indicates?|indicated|explains?|explained|recounts?|"
-    r"recounted|describes?|described|according to|asserts?|asserted|narrative|boc|pif)\b",
+    r"(?=[abcdeinprst])\b(?:alleges?|alleged(?:ly)?|allegations?|states?|stated|testified|"
+    r"testimony|claims?|claimed|says|said|submits|submitted|indicates?|indicated|explains?|"
+    r"explained|recounts?|recounted|describes?|described|according to|asserts?|asserted|"
+    r"narrative|boc|pif)\b",
     re.I)
 _DIGITS = re.compile(r"\d+")
 

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from triage import features, nlp
@@ -153,6 +152,8 @@ def load_a_countries(path: Path = A_COUNTRIES_FILE) -> dict[str, str]:
 
 
 def language_of(text: str) -> str:
+    if not _CJK.search(text):  # no Japanese: no need to count the Latin letters
+        return "en" if _LATIN.search(text) else "other"
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
     if cjk == 0 and latin == 0:
@@ -166,7 +167,7 @@ def _word_count(text: str, doc: Doc) -> int:
     """Words in the narrative; for Japanese, which has no spaces, two characters a word."""
     if _CJK.search(text):
         return len(_CJK.findall(text)) // 2 + len(_LATIN.findall(text)) // 5
-    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    flags = nlp.token_arrays(doc)[:, [nlp.COL_PUNCT, nlp.COL_SPACE]]
     return int(len(doc) - (flags.sum(axis=1) > 0).sum()) if len(doc) else 0
 
 

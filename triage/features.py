@@ -18,10 +18,11 @@ from functools import lru_cache
 
 import numpy as np
 from spacy.attrs import IDX, ORTH, TAG
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from triage.cues import JapaneseRules, Lexicon, default_lexicon
-from triage.nlp import CueHit, sentences_of, text_of
+from triage.nlp import COL_IDX, COL_LOWER, COL_SPACE, CueHit, sentences_of, text_of, token_arrays
 
 _STATES = ("asserted", "weak", "negated", "hypothetical")
 
@@ -117,14 +118,18 @@ _MENTION = ("connection", "connections", "connected", "patron", "ties", "tie", "
             "outside", "attended", "attend", "visit", "visited")
 _CLAUSE_BREAK = frozenset({",", ";", ":", "but", "when", "while", "although", "though",
                            "whereas", "after", "before", "because", "so", "then", "until"})
+_CLAUSE_BREAK_IDS = frozenset(get_string_id(w) for w in _CLAUSE_BREAK)
 _CRIME_TYPES = frozenset({"b_general_insecurity", "b_private_trouble", "b_debt_property"})
 #: Non-state agents of crime: their presence in a sentence makes a state agent and a political
 #: cue there read as connections, not as political persecution.
 _CRIMINAL_AGENTS = ("gang", "cartel", "mafia", "maras", "mara", "criminal", "criminals",
                     "extortion", "extort", "extorted", "extortionist", "extortionists",
                     "smugglers", "traffickers", "kidnappers", "loan shark")
-_CRIMINAL = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _CRIMINAL_AGENTS) + r")\b",
-                       re.I)
+# The look-ahead for the words' first letters changes no match: it only skips, at once, the
+# positions where none of the words can start.
+_CRIMINAL = re.compile(
+    "(?=[" + "".join(sorted({w[0] for w in _CRIMINAL_AGENTS})) + r"])\b(?:"
+    + "|".join(re.escape(w) for w in _CRIMINAL_AGENTS) + r")\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -150,13 +155,38 @@ class Reading:
     about: tuple[tuple[int, str], ...] = ()
 
 
-def _words(doc: Doc, start: int, end: int) -> list[str]:
-    return [t.lower_ for t in doc[start:end] if not t.is_space]
+class _Tokens:
+    """The lower-case form and the space flag of each token of a doc, read once as arrays
+    (Token objects cost more than the reading itself)."""
+
+    def __init__(self, doc: Doc):
+        arrays = token_arrays(doc)
+        self.starts = arrays[:, COL_IDX].astype(np.int64)
+        self.lower = arrays[:, COL_LOWER].tolist()
+        self.space = arrays[:, COL_SPACE].tolist()
+        self.strings = doc.vocab.strings
+
+    def words(self, start: int, end: int) -> list[str]:
+        """The lower-case words (no whitespace tokens) of tokens ``start`` to ``end``."""
+        return [self.strings[self.lower[i]] for i in range(start, end) if not self.space[i]]
 
 
-def _preceded_by(words: list[str], phrases: Sequence[str]) -> bool:
+def _phrases(phrases: Sequence[str]) -> tuple[re.Pattern, tuple[str, ...]]:
+    """Phrases as :func:`_preceded_by` looks for them: any of them between spaces, and the
+    endings a text may have."""
+    return (re.compile("|".join(re.escape(f" {p} ") for p in phrases)),
+            tuple(" " + p for p in phrases))
+
+
+def _preceded_by(words: list[str], phrases: tuple[re.Pattern, tuple[str, ...]]) -> bool:
+    """Whether ``words`` hold one of ``phrases`` (as made by :func:`_phrases`) or end in it."""
     joined = " " + " ".join(words) + " "
-    return any(f" {p} " in joined or joined.rstrip().endswith(" " + p) for p in phrases)
+    inside, ends = phrases
+    return inside.search(joined) is not None or joined.rstrip().endswith(ends)
+
+
+_MOTIVE_PHRASES = _phrases(_MOTIVE)
+_MENTION_PHRASES = _phrases(_MENTION)
 
 
 def read(doc: Doc) -> Reading:
@@ -177,7 +207,8 @@ def _read(doc: Doc) -> Reading:
         return Reading((), (), (), len(sentences_of(doc)))
     if doc.user_data.get("triage_lang") == "ja":
         return _read_japanese(doc, hits, default_lexicon().japanese)
-    starts = doc.to_array(IDX).astype(np.int64)
+    tokens = _Tokens(doc)
+    starts = tokens.starts
 
     def token_of(char: int) -> int | None:
         at = int(np.searchsorted(starts, char))
@@ -210,12 +241,12 @@ def _read(doc: Doc) -> Reading:
             at = token_of(hit.start)
             if at is None:
                 return None
-            before = _words(doc, max(sent.start, at - _MOTIVE_WINDOW), at)  # noqa: B023
-            if _preceded_by(before[-4:], _MENTION):
+            before = tokens.words(max(sent.start, at - _MOTIVE_WINDOW), at)  # noqa: B023
+            if _preceded_by(before[-4:], _MENTION_PHRASES):
                 return None
-            if _preceded_by(before, _MOTIVE):
+            if _preceded_by(before, _MOTIVE_PHRASES):
                 return "motive"
-            clause = _clause(doc, sent, at)  # noqa: B023
+            clause = _clause(tokens, sent, at)  # noqa: B023
             if any(clause[0] <= h < clause[1] for h in harms):  # noqa: B023
                 return "clause"
             if state and political and not criminal:  # noqa: B023
@@ -242,7 +273,7 @@ def _read(doc: Doc) -> Reading:
 
 
 #: Terrorism named in an English sentence: where it struck is not what the claim is about.
-_TERROR = re.compile(r"\bsuicide (?:attack|bomb)|\bterror", re.I)
+_TERROR = re.compile(r"(?=[st])\b(?:suicide (?:attack|bomb)|terror)", re.I)
 
 
 def _insecure(group: list[CueHit]) -> bool:
@@ -363,13 +394,14 @@ def _japanese_pattern(items: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(i) for i in items)) if items else None
 
 
-def _clause(doc: Doc, sent, at: int) -> tuple[int, int]:  # noqa: ANN001
+def _clause(tokens: _Tokens, sent, at: int) -> tuple[int, int]:  # noqa: ANN001
     """Token range of the clause around token ``at`` within its sentence."""
+    lower = tokens.lower
     start = at
-    while start > sent.start and doc[start - 1].lower_ not in _CLAUSE_BREAK:
+    while start > sent.start and lower[start - 1] not in _CLAUSE_BREAK_IDS:
         start -= 1
     end = at + 1
-    while end < sent.end and doc[end].lower_ not in _CLAUSE_BREAK:
+    while end < sent.end and lower[end] not in _CLAUSE_BREAK_IDS:
         end += 1
     return start, end
 

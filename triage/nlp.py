@@ -35,9 +35,10 @@ from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LOWER, NORM, ORTH, SENT_START, TAG
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -48,6 +49,8 @@ from triage.nlp_japanese import JapaneseMarkers
 
 #: Changes whenever the components change what they produce; part of the model version.
 PIPELINE_VERSION = "2026.12.3"
+#: Chunks the English tokenizer keeps the split of (about 60 bytes each).
+TOKENIZER_CACHE = 200_000
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _JA_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -63,34 +66,62 @@ _LIST_GLUE = frozenset({",", "or", "and", "nor", "/", "his", "her", "their", "it
                         "ground", "either"})
 
 
-def _question_tokens(doc: Doc, sentences: list) -> set[int]:
+def _ids(words: Iterable[str]) -> frozenset[int]:
+    """The string-store ids of ``words``, as the token arrays hold them."""
+    return frozenset(get_string_id(w) for w in words)
+
+
+_QUESTION_ENDS = _ids(("?", "？"))
+_QUESTION_LABEL_ENDS = _ids((":", "."))
+_QUESTION_CLAUSE_ENDS = _ids((",", ";", ":"))
+_ASKED = np.asarray(sorted(_ids(("asked", "asking", "questioned"))), dtype=np.uint64)
+_OPENERS = _ids(_QUESTION_OPENERS)
+_Q = get_string_id("q")
+
+
+def _question_tokens(arrays: np.ndarray, sentences: list) -> set[int]:
     """Tokens inside questions put to the applicant: a sentence ending in "?", a "Q:" line,
     or the clause after "asked whether / if / about" (up to the next comma or semicolon).
-    Read from the token arrays (no Token objects: they cost more than the rest)."""
+    Read from the token arrays (``arrays``: as :func:`token_arrays` gives them; no Token
+    objects: they cost more than the rest)."""
     inside: set[int] = set()
-    if not len(doc):
+    if not len(arrays) or not sentences:
         return inside
-    strings = doc.vocab.strings
-    arrays = doc.to_array([ORTH, LOWER, IS_SPACE])
-    orth = [strings[int(o)] for o in arrays[:, 0]]
-    lower = [strings[int(o)] for o in arrays[:, 1]]
-    space = arrays[:, 2].astype(bool).tolist()
-    for sent in sentences:
-        words = [i for i in range(sent.start, sent.end) if not space[i]]
-        if not words:
+    orth = arrays[:, COL_ORTH].tolist()
+    lower = arrays[:, COL_LOWER].tolist()
+    space = arrays[:, COL_SPACE].astype(bool)
+    words = np.flatnonzero(~space)
+    bounds = np.asarray([(sent.start, sent.end) for sent in sentences], dtype=np.int64)
+    first = np.searchsorted(words, bounds[:, 0]).tolist()
+    stop = np.searchsorted(words, bounds[:, 1]).tolist()
+    word_list = words.tolist()
+    for index, sent in enumerate(sentences):
+        lo, hi = first[index], stop[index]
+        if lo == hi:
             continue
-        if orth[words[-1]] in ("?", "？") or (lower[words[0]] == "q" and len(words) > 1
-                                      and orth[words[1]] in (":", ".")):
+        if orth[word_list[hi - 1]] in _QUESTION_ENDS or (
+                lower[word_list[lo]] == _Q and hi - lo > 1
+                and orth[word_list[lo + 1]] in _QUESTION_LABEL_ENDS):
             inside.update(range(sent.start, sent.end))
+    # "asked whether …": a word (not the last of its sentence) followed by an opener.
+    asked = arrays[words, COL_LOWER]
+    for t in words[(asked == _ASKED[0]) | (asked == _ASKED[1]) | (asked == _ASKED[2])].tolist():
+        if t + 1 >= len(lower) or lower[t + 1] not in _OPENERS:
             continue
-        for t in words[:-1]:
-            if lower[t] in ("asked", "asking", "questioned") and lower[t + 1] in \
-                    _QUESTION_OPENERS:
-                i = t + 1
-                while i < sent.end and orth[i] not in (",", ";", ":"):
-                    inside.add(i)
-                    i += 1
+        index = _sentence_at(bounds, t)
+        if stop[index] == 0 or t >= word_list[stop[index] - 1]:
+            continue  # the sentence's last word
+        end = int(bounds[index, 1])
+        i = t + 1
+        while i < end and orth[i] not in _QUESTION_CLAUSE_ENDS:
+            inside.add(i)
+            i += 1
     return inside
+
+
+def _sentence_at(bounds: np.ndarray, token: int) -> int:
+    """Index of the sentence (``bounds``: start and end token of each) holding ``token``."""
+    return int(np.searchsorted(bounds[:, 0], token, side="right")) - 1
 
 
 def _spread_negation(doc: Doc, hits: list[CueHit], spans: list[tuple[int, int, int]]
@@ -147,6 +178,8 @@ class CueHit:
 _NORMED: set[int] = set()
 _NEW_SUBJECT = frozenset("the they he she i we you my his her their our police soldiers army "
                          "someone somebody men people officers".split())
+_NEW_SUBJECT_IDS = _ids(_NEW_SUBJECT)
+_AND_COMMA = _ids(("and", ","))
 _JA_CLAUSE_END = re.compile(r"[、。，,！？!?]|が、|けど|けれど")
 
 
@@ -176,11 +209,15 @@ class _Sentences:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        orth = doc.to_array(ORTH).astype(np.uint64)
-        space = doc.to_array(IS_SPACE).astype(bool)
-        end = np.isin(orth, self.ends)
+        arrays = token_arrays(doc)
+        orth = arrays[:, COL_ORTH]
+        space = arrays[:, COL_SPACE].astype(bool)
+        end = orth == self.ends[0]
+        for mark in self.ends[1:]:  # a few comparisons cost less than np.isin's set-up
+            end |= orth == mark
         if space.any():
-            newline = np.array(["\n" in doc[int(i)].text for i in np.flatnonzero(space)])
+            strings = doc.vocab.strings
+            newline = np.array(["\n" in strings[int(orth[i])] for i in np.flatnonzero(space)])
             end[np.flatnonzero(space)[newline]] = True
         start = np.zeros(len(doc), dtype=np.int64) - 1
         start[0] = 1
@@ -271,38 +308,44 @@ class CueComponent:
         self.ja = [(cue.name, cue.family, term) for cue in lexicon.cue_types
                    for term in cue.ja_terms]
         self.ja_rules = JapaneseMarkers(lexicon.japanese)
+        self.terminators = _ids(lexicon.negation.terminators)
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = sentences_of(doc)
-        sentence_of = [0] * len(doc)
-        for index, sent in enumerate(sentences):
-            for i in range(sent.start, sent.end):
-                sentence_of[i] = index
+        lengths = [sent.end - sent.start for sent in sentences]
+        sentence_of = np.repeat(np.arange(len(sentences)), lengths).tolist()
         neg_before, neg_after, neg_clause = self.negation.find(doc)
         hyp_before, _, _ = self.hypothetical.find(doc)
-        terminators = self.lexicon.negation.terminators
         spans = [(match_id, start, end) for match_id, start, end in self.matcher(doc)]
-        questions = _question_tokens(doc, sentences)
+        # The words as ids, read once: no Token objects in the loops below.
+        arrays = token_arrays(doc)
+        questions = _question_tokens(arrays, sentences)
+        norms = arrays[:, COL_NORM].tolist()
+        lowers = arrays[:, COL_LOWER].tolist()
+        starts = arrays[:, COL_IDX].tolist()
+        ends = (arrays[:, COL_IDX] + arrays[:, COL_LENGTH]).tolist()
+        text = text_of(doc) if spans else ""
+        words = (norms, lowers, self.terminators)
         # Overlapping terms of different types all count: "police arrested the" is both a
         # state agent, a harm and (as a phrase) state protection.
         hits: list[CueHit] = []
         for match_id, start, end in spans:
             name, family, weak, subject = self.labels[match_id]
             sent = sentence_of[start]
-            negated = self._reaches(doc, start, neg_before, sent, sentence_of, terminators,
+            negated = self._reaches(words, start, neg_before, sent, sentence_of,
                                     self.lexicon.negation.window)
             if not negated and neg_clause:
-                negated = self._reaches(doc, start, neg_clause, sent, sentence_of, terminators,
+                negated = self._reaches(words, start, neg_clause, sent, sentence_of,
                                         self.lexicon.negation.clause_window)
             if not negated:
                 negated = any(a_start >= end and a_start - end <= 6
                               and sentence_of[a_start] == sent for a_start, _ in neg_after)
-            hypothetical = self._reaches(doc, start, hyp_before, sent, sentence_of,
-                                         terminators, self.lexicon.hypothetical.window)
-            span = doc[start:end]
+            hypothetical = self._reaches(words, start, hyp_before, sent, sentence_of,
+                                         self.lexicon.hypothetical.window)
+            start_char, end_char = starts[start], ends[end - 1]
             question = start in questions
-            hits.append(CueHit(name, family, span.text, span.start_char, span.end_char, sent,
-                               negated, hypothetical or question, weak, question,
+            hits.append(CueHit(name, family, text[start_char:end_char], start_char, end_char,
+                               sent, negated, hypothetical or question, weak, question,
                                subject=subject))
         hits = _spread_negation(doc, hits, spans)
         if doc.user_data.get("triage_lang") == "ja":
@@ -314,18 +357,21 @@ class CueComponent:
         return doc
 
     @staticmethod
-    def _reaches(doc: Doc, start: int, triggers: dict[int, int], sent: int,
-                 sentence_of: list[int], terminators: frozenset[str], window: int) -> bool:
-        """Whether a trigger ending before ``start`` reaches it within the clause."""
+    def _reaches(words: tuple[list[int], list[int], frozenset[int]], start: int,
+                 triggers: dict[int, int], sent: int, sentence_of: list[int],
+                 window: int) -> bool:
+        """Whether a trigger ending before ``start`` reaches it within the clause
+        (``words``: each token's NORM and LOWER id, and the terminators' ids)."""
+        norms, lowers, terminators = words
         position = start - 1
         lowest = max(start - window, 0)
         while position >= lowest and sentence_of[position] == sent:
             if position in triggers:
                 return True
-            norm = doc[position].norm_
+            norm = norms[position]
             if norm in terminators:
                 return False
-            if norm in ("and", ",") and doc[position + 1].lower_ in _NEW_SUBJECT:
+            if norm in _AND_COMMA and lowers[position + 1] in _NEW_SUBJECT_IDS:
                 return False  # "… and the police tortured me" starts a new clause
             position -= 1
         return False
@@ -417,6 +463,11 @@ def build(cues_path: Path | None = None) -> Language:
     # sentence is one sentence to the pipeline (and to the repeat-claim comparison).
     infixes = [*nlp.Defaults.infixes, r"[。！？]"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # spaCy caches how each whitespace-separated chunk splits, but only its first 10,000
+    # chunks: a batch of long allegations (tens of thousands of distinct chunks: names,
+    # dates, places) fills that early and then splits every later new chunk again and again.
+    # The cache only ever returns what the rules give, so a larger one changes no token.
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
     # A mostly Japanese text is cut into Sudachi's morphemes instead (triage.japanese).
     nlp.tokenizer = japanese.Tokenizer(nlp.tokenizer, nlp.vocab)
     nlp.add_pipe("triage_norm")
@@ -440,6 +491,22 @@ def text_of(doc: Doc) -> str:
         text = doc.text
         doc.user_data["triage_text"] = text
     return text
+
+
+#: Columns of :func:`token_arrays`.
+TOKEN_ATTRS = (ORTH, LOWER, IS_SPACE, NORM, IDX, LENGTH, IS_PUNCT)
+COL_ORTH, COL_LOWER, COL_SPACE, COL_NORM, COL_IDX, COL_LENGTH, COL_PUNCT = range(7)
+
+
+def token_arrays(doc: Doc) -> np.ndarray:
+    """The doc's tokens as one array (columns :data:`TOKEN_ATTRS`), read once per doc: the
+    pipeline's components and the readings after it share it. Read after ``triage_norm``,
+    the last step that changes a token's NORM."""
+    arrays = doc.user_data.get("triage_arrays")
+    if arrays is None:
+        arrays = doc.to_array(list(TOKEN_ATTRS))
+        doc.user_data["triage_arrays"] = arrays
+    return arrays
 
 
 def words_text(doc: Doc) -> str:
