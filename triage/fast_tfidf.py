@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - older scikit-learn: always matrices
 
 _WHITE_RUNS = re.compile(r"\s+")
 _KEY_LIMIT = 2 ** 62
+SLICE = 512  # texts keyed together
 
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads consecutive keys
@@ -232,13 +233,22 @@ class FastTfidf:
         self.width = len(vectoriser.vocabulary_)
 
     def transform(self, texts: Sequence[str]) -> sp.spmatrix:
+        texts = list(texts)
         if self.reader is None or not all(isinstance(t, str) for t in texts):
             return self.vectoriser.transform(texts)
-        rows, columns = self.reader.columns([self.preprocess(t) for t in texts])
-        cells, counts = np.unique(rows * self.width + columns, return_counts=True)
-        rows, columns = np.divmod(cells, self.width)
+        # A slice of texts at a time, so that training on thousands of texts does not hold
+        # every character of them as numpy integers at once.
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for first in range(0, len(texts), SLICE):
+            rows, columns = self.reader.columns(
+                [self.preprocess(t) for t in texts[first:first + SLICE]])
+            cells, counts = np.unique(rows * self.width + columns, return_counts=True)
+            rows, columns = np.divmod(cells, self.width)
+            parts.append((rows + first, columns, counts))
+        rows, columns, counts = (np.concatenate([p[k] for p in parts]) if parts
+                                 else np.zeros(0, dtype=np.int64) for k in range(3))
         indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
-        dtype = np.int64 if len(cells) > np.iinfo(np.int32).max else np.int32
+        dtype = np.int64 if len(rows) > np.iinfo(np.int32).max else np.int32
         matrix = sp.csr_array((counts.astype(np.intc), columns.astype(dtype),
                                indptr.astype(dtype)),
                               shape=(len(texts), self.width), dtype=self.vectoriser.dtype)

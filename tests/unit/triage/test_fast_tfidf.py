@@ -73,6 +73,15 @@ def test_one_text_at_a_time_and_in_a_batch_agree():
         assert np.array_equal(fast_tfidf.transform(vectoriser, [text]).toarray()[0], batch[i])
 
 
+def test_long_inputs_are_read_in_slices_with_the_same_result(monkeypatch):
+    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit(TRAINING)
+    whole = fast_tfidf.transform(vectoriser, UNSEEN)
+    monkeypatch.setattr(fast_tfidf, "SLICE", 3)
+    sliced = fast_tfidf.transform(vectoriser, UNSEEN)
+    assert (whole != sliced).nnz == 0
+    _same(vectoriser, UNSEEN)
+
+
 def test_a_vocabulary_given_as_a_setting_is_compiled():
     fitted = TfidfVectorizer(ngram_range=(1, 2)).fit(TRAINING)
     terms = sorted(fitted.vocabulary_, key=fitted.vocabulary_.get)
