@@ -108,7 +108,7 @@ def test_character_ngrams_join_the_words_and_survive_saving(tmp_path) -> None:  
 
 def test_the_neutral_text_drops_the_voice_and_the_reporting() -> None:
     text = ("The principal claimant's BOC states that XXXX beat him; She said THEY took "
-            "my money, according to TA1-12345. I fled in 2016; his uncle, hearing them, "
+            "my money, according to QRS1-00000. I fled in 2016; his uncle, hearing them, "
             "claimed it. Theirs is a claimants' story: Ｉ and İ stay.")
     assert detector.neutral_text(text) == (
         " person      that   beat  person ;  person     person  took  person_s  money,    . "
