@@ -88,6 +88,10 @@ class _Table:
         return at[order], columns[order]
 
 
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+
+
 def _window_keys(symbols: np.ndarray, n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
     """For every start ``i`` with ``i + n <= len(symbols)``: the key of ``symbols[i:i+n]`` and
     whether none of them is unknown (0)."""
@@ -162,7 +166,7 @@ class _CharWb:
                     if column is not None:
                         found_texts.append(text_of[end - 1:end])
                         found_columns.append(np.array([column], dtype=np.int64))
-        return np.concatenate(found_texts), np.concatenate(found_columns)
+        return _joined(found_texts), _joined(found_columns)
 
 
 class _Words:
@@ -220,7 +224,7 @@ class _Words:
             at, columns = self.tables[n].look_up(keys[keep])
             found_texts.append(text_of[keep[at]])
             found_columns.append(columns)
-        return np.concatenate(found_texts), np.concatenate(found_columns)
+        return _joined(found_texts), _joined(found_columns)
 
 
 class FastTfidf:

@@ -63,6 +63,8 @@ def _same(vectoriser: TfidfVectorizer, texts: list[str]) -> None:
 def test_matches_scikit_learn(settings):
     vectoriser = TfidfVectorizer(**settings).fit(TRAINING)
     _same(vectoriser, UNSEEN)
+    for text in UNSEEN:  # alone, too: a text with no n-gram of some length
+        _same(vectoriser, [text])
     assert fast_tfidf._COMPILED[vectoriser].reader is not None  # the fast path was taken
 
 
