@@ -103,7 +103,8 @@ class BDetector:
     narratives); in between, mixed in proportion. Nothing about a text's source is needed at
     inference."""
 
-    word: TfidfVectorizer
+    #: word n-grams of the neutralised text; None in a character-only detector.
+    word: TfidfVectorizer | None
     classifier: LogisticRegression
     features: tuple[str, ...] = field(default_factory=lambda: tuple(feature_names()))
     trained_on: dict = field(default_factory=dict)
@@ -144,7 +145,9 @@ class BDetector:
 
     def design(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
         written = [words_text(d) for d in docs]
-        blocks = [fast_tfidf.transform(self.word, [neutral_text(t) for t in written])]
+        blocks = []
+        if self.word is not None:
+            blocks.append(fast_tfidf.transform(self.word, [neutral_text(t) for t in written]))
         if self.char is not None:
             blocks.append(fast_tfidf.transform(self.char, written) * self.char_scale)
         blocks.append(sparse.csr_matrix(numeric(docs) * NUMERIC_SCALE))
@@ -158,14 +161,20 @@ class BDetector:
 
 
 def fit(docs: Sequence[Doc], is_b: Sequence[bool], weights: Sequence[float] | None = None,
-        *, c: float = 2.0, char_scale: float | None = None) -> BDetector:
+        *, c: float = 2.0, char_scale: float | None = None, words: bool = True
+        ) -> BDetector:
     """Fit on ``docs`` (1 = outside the Convention grounds), each row weighted; with
-    ``char_scale``, character n-grams of the text as written join the neutralised words."""
+    ``char_scale``, character n-grams of the text as written join the neutralised words;
+    without ``words`` (character n-grams required), they replace them."""
+    if not words and not char_scale:
+        raise ValueError("a detector without words needs its character n-grams")
     written = [words_text(d) for d in docs]
-    word = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
-                           min_df=3, max_features=30_000, sublinear_tf=True,
-                           stop_words="english")
-    word.fit([neutral_text(t) for t in written])
+    word = None
+    if words:
+        word = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
+                               min_df=3, max_features=30_000, sublinear_tf=True,
+                               stop_words="english")
+        word.fit([neutral_text(t) for t in written])
     char = None
     if char_scale:
         char = TfidfVectorizer(lowercase=True, strip_accents="unicode", analyzer="char_wb",

@@ -247,7 +247,8 @@ def save(model: BasisModel, path: Path = MODEL_FILE) -> Path:
         "repeat": model.repeat,
         "repeat_ja": model.repeat_ja,
         "b_detector": None if model.b_detector is None else {
-            "word": _pack(model.b_detector.word),
+            "word": (None if model.b_detector.word is None
+                     else _pack(model.b_detector.word)),
             "classifier": model.b_detector.classifier,
             "features": list(model.b_detector.features),
             "trained_on": dict(model.b_detector.trained_on),
@@ -330,7 +331,8 @@ def load(path: Path = MODEL_FILE) -> BasisModel:
         if tuple(packed["features"]) != tuple(detector_features()):
             raise ModelFileError(
                 f"{path.name} was trained with a different cue lexicon; retrain the model.")
-        detector = BDetector(word=_unpack(packed["word"]), classifier=packed["classifier"],
+        detector = BDetector(word=(_unpack(packed["word"]) if packed.get("word") is not None
+                                   else None), classifier=packed["classifier"],
                              features=tuple(packed["features"]),
                              trained_on=dict(packed["trained_on"]),
                              style_word=(_unpack(packed["style_word"])

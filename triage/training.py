@@ -48,6 +48,9 @@ DETECTOR_C = 4.0
 #: real test part where the shipped model made none, so `triage evaluate --baseline` did not
 #: let it ship; they stay off by default (benchmarks/RESULTS.md, "Real decisions").
 DETECTOR_CHAR = 0.0
+#: Whether the B detector reads word n-grams of the neutralised text; without them (and with
+#: :data:`DETECTOR_CHAR`) it reads character n-grams and the cue columns only.
+DETECTOR_WORDS = True
 
 
 def basis_label(record: Record) -> str:
@@ -134,7 +137,8 @@ class DetectorResult:
 def train_detector(records: Sequence[Record], docs: Sequence, group_ids: Sequence[str],
                    real: Sequence[RealClaim], *, folds: int = 5,
                    progress: Callable[[str], None] = lambda _: None,
-                   char: float = DETECTOR_CHAR) -> DetectorResult:
+                   char: float = DETECTOR_CHAR, words: bool = DETECTOR_WORDS
+                   ) -> DetectorResult:
     """Fit the B detector on the narratives and the real decisions (each real decision a
     group of its own, all its cuts on one side of every fold); out-of-fold p(B) for tuning."""
     cuts = real_cuts(real)
@@ -156,19 +160,19 @@ def train_detector(records: Sequence[Record], docs: Sequence, group_ids: Sequenc
         progress(f"B detector fold {fold}/{folds}")
         fold_model = detector_mod.fit([all_docs[i] for i in fit_idx], y[fit_idx].tolist(),
                                       weights[fit_idx].tolist(), c=DETECTOR_C,
-                                      char_scale=char)
+                                      char_scale=char, words=words)
         oof[held_idx] = fold_model.p_b([all_docs[i] for i in held_idx])
         word, style = detector_mod.fit_style([texts[i] for i in fit_idx], is_real[fit_idx])
         style_oof[held_idx] = style.predict_proba(
             word.transform([texts[i] for i in held_idx]))[:, 1]
     progress("Fitting the B detector on everything")
     final = detector_mod.fit(all_docs, y.tolist(), weights.tolist(), c=DETECTOR_C,
-                             char_scale=char)
+                             char_scale=char, words=words)
     final.style_word, final.style = detector_mod.fit_style(texts, is_real)
     final.trained_on = {"narratives": len(records), "real_decisions": len(real),
                         "real_cuts": len(cuts), "real_b": int(sum(c.is_b for c in real)),
                         "real_weight": REAL_WEIGHT, "c": DETECTOR_C,
-                        "char": char,
+                        "char": char, "words": words,
                         "real_ids": sorted(c.id for c in real)}
     real_rows = [len(records) + clean_row[i] for i in range(len(real))]
     style_n, style_r = style_oof[:len(records)], style_oof[real_rows]
@@ -267,8 +271,8 @@ def fit_repeat(records: Sequence[Record], novelty: dict[str, float]):
 def train(records: Sequence[Record], groups: dict[str, str], *,
           progress: Callable[[str], None] = lambda _: None, folds: int = 5,
           c: float = 4.0, estimator: str = "logistic",
-          real: Sequence[RealClaim] = (), detector_char: float = DETECTOR_CHAR
-          ) -> TrainingResult:
+          real: Sequence[RealClaim] = (), detector_char: float = DETECTOR_CHAR,
+          detector_words: bool = DETECTOR_WORDS) -> TrainingResult:
     """Train on ``records`` (the narratives' training split) and, when given, the labelled
     real decisions of the real set's training part."""
     labels = [basis_label(r) for r in records]
@@ -302,7 +306,8 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
         at = np.flatnonzero(english)
         detected = train_detector([records[i] for i in at], [docs[i] for i in at],
                                   [group_ids[i] for i in at], real, folds=folds,
-                                  progress=progress, char=detector_char)
+                                  progress=progress, char=detector_char,
+                                  words=detector_words)
         p_b = p_b.copy()
         p_b[at], real_p = _combined_oof(detected, p_b[at], real_classifier, is_b[at],
                                         [group_ids[i] for i in at], folds)
@@ -341,7 +346,8 @@ def train(records: Sequence[Record], groups: dict[str, str], *,
     final.version = "triage-{}-{}".format(stamp, model_mod.fingerprint(
         sorted(r.id for r in records), labels, c, estimator, default_lexicon().version,
         nlp.PIPELINE_VERSION, novelty, sorted(c.id for c in real), REAL_WEIGHT, MIX_B_SHARE,
-        "style-stack", *([detector_char] if detector_char else [])))
+        "style-stack", *([detector_char] if detector_char else []),
+        *([] if detector_words else ["no-words"])))
     final.trained_on = {
         "records": len(records),
         "record_ids": sorted(r.id for r in records),

@@ -341,7 +341,11 @@ def split_command(force: bool) -> None:
               help="Regularisation of the linear classifier.")
 @click.option("--detector-char", "detector_char", default=None, type=click.FloatRange(0, 10),
               help="Weight of character n-grams in the B detector (default: off).")
-def train_command(target: Path | None, c: float, detector_char: float | None) -> None:
+@click.option("--detector-words/--no-detector-words", "detector_words", default=None,
+              help="Whether the B detector reads word n-grams (default: yes); without them it "
+                   "reads character n-grams (weight 1 unless --detector-char says otherwise).")
+def train_command(target: Path | None, c: float, detector_char: float | None,
+                  detector_words: bool | None) -> None:
     """Train on the training split (never the test split) and save the model with skops."""
     from triage import corpus, model, training
     from triage import split as sp
@@ -360,10 +364,13 @@ def train_command(target: Path | None, c: float, detector_char: float | None) ->
                       f"training part ({realset.ATTRIBUTION})")
     else:
         console.print(f"No real decisions at {realset.REAL_DIR}: training on the narratives only")
+    words = training.DETECTOR_WORDS if detector_words is None else detector_words
+    char = training.DETECTOR_CHAR if detector_char is None else detector_char
+    if not words and not char:
+        char = 1.0
     result = training.train(training_records, sp.groups(records), c=c, estimator="svm",
                             progress=lambda m: console.print(m), real=real,
-                            detector_char=(training.DETECTOR_CHAR if detector_char is None
-                                           else detector_char))
+                            detector_char=char, detector_words=words)
     path = model.save(result.model, target or model.MODEL_FILE)
     for note in result.notes:
         console.print(note)

@@ -106,6 +106,28 @@ def test_character_ngrams_join_the_words_and_survive_saving(tmp_path) -> None:  
     assert loaded.p_b(docs) == pytest.approx(with_char.p_b(docs))
 
 
+def test_a_character_only_detector_reads_no_words_and_survives_saving(tmp_path) -> None:  # noqa: ANN001
+    from triage import model as model_mod
+
+    texts = _REAL_STYLE * 4 + _NARRATIVE_STYLE * 4
+    docs = list(nlp.analyse_many(texts))
+    is_b = [i % 2 == 0 for i in range(len(docs))]
+    with pytest.raises(ValueError, match="character n-grams"):
+        detector.fit(docs, is_b, words=False)
+    both = detector.fit(docs, is_b, char_scale=1.0)
+    chars = detector.fit(docs, is_b, char_scale=1.0, words=False)
+    assert chars.word is None and chars.char is not None
+    assert chars.design(docs[:2]).shape[1] == (
+        both.design(docs[:2]).shape[1] - len(both.word.vocabulary_))
+    basis = model_mod.fit(docs * 3, ["convention", "conflict", "b_debt_property",
+                                     "b_hardship_work", "b_private_trouble",
+                                     "b_general_insecurity"] * 12)
+    basis.b_detector = chars
+    loaded = model_mod.load(model_mod.save(basis, tmp_path / "m.skops")).b_detector
+    assert loaded.word is None
+    assert loaded.p_b(docs) == pytest.approx(chars.p_b(docs))
+
+
 def test_the_neutral_text_drops_the_voice_and_the_reporting() -> None:
     text = ("The principal claimant's BOC states that XXXX beat him; She said THEY took "
             "my money, according to QRS1-00000. I fled in 2016; his uncle, hearing them, "
