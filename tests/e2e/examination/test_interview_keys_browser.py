@@ -109,13 +109,13 @@ def _open_record(page: Page, base_url: str, case_id: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def keys_cases(e2e_db: E2EDatabase) -> tuple[int, int]:
-    return _case(e2e_db, "Testkeys"), _case(e2e_db, "Testpause")
+def keys_cases(e2e_db: E2EDatabase) -> tuple[int, int, int]:
+    return _case(e2e_db, "Testkeys"), _case(e2e_db, "Testpause"), _case(e2e_db, "Testquick")
 
 
 def test_tab_and_ctrl_enter_go_from_question_to_question(page: Page, base_url: str,
                                                          e2e_db: E2EDatabase,
-                                                         keys_cases: tuple[int, int]) -> None:
+                                                         keys_cases: tuple[int, int, int]) -> None:
     case_id = keys_cases[0]
     left = len(_answers(e2e_db, case_id).missing_required)
     _open_record(page, base_url, case_id)
@@ -167,6 +167,31 @@ def test_tab_and_ctrl_enter_go_from_question_to_question(page: Page, base_url: s
     _focused(page, case_id, "agents_protection.protection_outcome")
 
 
+def test_a_quick_second_ctrl_enter_keeps_the_focus_where_it_sent_it(
+        page: Page, base_url: str, e2e_db: E2EDatabase,
+        keys_cases: tuple[int, int, int]) -> None:
+    """An inquirer who answers one question, clicks a later one and presses Ctrl+Enter again
+    within a second or two stays on the question after the second one: the first key press's
+    late check for a follow-up question does not pull the focus back to where it pointed."""
+    case_id = keys_cases[2]
+    _open_record(page, base_url, case_id)
+    _click_summary(page, case_id, "fear_on_return")
+    body = main(page)
+    body.locator(f".st-key-{widget_key(case_id, 'fear_on_return.what_feared')} textarea").click()
+    page.keyboard.type("Arrest.")
+    page.keyboard.press("Control+Enter")
+    _focused(page, case_id, "fear_on_return.from_whom")
+    body.locator(f".st-key-{widget_key(case_id, 'fear_on_return.how_would_know')} textarea"
+                 ).click()
+    page.keyboard.type("Informers.")
+    page.keyboard.press("Control+Enter")
+    _focused(page, case_id, "fear_on_return.why_now")
+    page.wait_for_timeout(3000)  # past the last follow-up check of both key presses
+    _focused(page, case_id, "fear_on_return.why_now")
+    _saved(e2e_db, case_id, "fear_on_return.what_feared", "Arrest.")
+    _saved(e2e_db, case_id, "fear_on_return.how_would_know", "Informers.")
+
+
 def _click_summary(page: Page, case_id: int, section: str) -> None:
     main(page).locator(f".st-key-{section_key(case_id, section)} summary").click()
     wait_for_app(page)
@@ -174,7 +199,7 @@ def _click_summary(page: Page, case_id: int, section: str) -> None:
 
 def test_an_answer_is_saved_after_a_pause_and_before_another_page(page: Page, base_url: str,
                                                                  e2e_db: E2EDatabase,
-                                                                 keys_cases: tuple[int, int]
+                                                                 keys_cases: tuple[int, int, int]
                                                                  ) -> None:
     case_id = keys_cases[1]
     _open_record(page, base_url, case_id)
@@ -212,7 +237,7 @@ def test_an_answer_is_saved_after_a_pause_and_before_another_page(page: Page, ba
 
 def test_japanese_input_is_saved_once_the_word_is_converted(page: Page, base_url: str,
                                                             e2e_db: E2EDatabase,
-                                                            keys_cases: tuple[int, int]
+                                                            keys_cases: tuple[int, int, int]
                                                             ) -> None:
     """While an input method composes (かな before conversion), the pause saves nothing;
     the converted text is saved after the pause that follows."""

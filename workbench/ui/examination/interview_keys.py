@@ -6,7 +6,9 @@ A small script, put on the page once, adds what an inquirer typing an interview 
 
 - **Ctrl+Enter** (⌘+Enter) in an answer saves it and moves to the next question, in question
   order. A follow-up question that the answer opens is the next one; at the end of a section
-  the next section opens and its first question takes the focus.
+  the next section opens and its first question takes the focus. A later Ctrl+Enter or a
+  click cancels what an earlier key press still had to do (waiting for a follow-up question
+  or for the next section to be drawn), so a quick typist is never pulled back.
 - **Saved as typed**: after ``delay_ms`` without typing in a text answer (one line or
   several; not the search field of a list of choices, where Enter picks an option), the
   answer is sent exactly as Ctrl+Enter would send it (a key event on the field), so it is
@@ -42,6 +44,8 @@ _SCRIPT = """
   const FIELD = 'textarea, input:not([type="hidden"]):not([disabled]):not([type="radio"]), '
     + 'input[type="radio"]:checked, input[type="radio"]';
   let timer = null, pending = null, composing = false;
+  // Each Ctrl+Enter's number: a later one cancels what an earlier one still had to do.
+  let presses = 0;
 
   const matches = (el, re) => !!el && !!el.classList && [...el.classList].some(c => re.test(c));
   const holderOf = (el) => {
@@ -94,7 +98,8 @@ _SCRIPT = """
   };
   // The question after `from` as the page now stands; at the end of a section, the first
   // question of the next one (opened if it is closed: the server then builds it).
-  const moveOn = (fromKey, tries) => {
+  const moveOn = (fromKey, tries, press) => {
+    if (press !== presses) return;
     const list = holders();
     const at = list.findIndex(h => h.classList.contains(fromKey));
     if (at < 0) return;
@@ -111,7 +116,7 @@ _SCRIPT = """
     if (!details.open && tries === 0) {
       following.querySelector('summary')?.click();
     }
-    if (tries < 50) setTimeout(() => moveOn(fromKey, tries + 1), 100);
+    if (tries < 50) setTimeout(() => moveOn(fromKey, tries + 1, press), 100);
   };
   const nextSection = (section) => {
     const all = [...document.querySelectorAll('[class*="st-key-iv_sec_"]')]
@@ -130,9 +135,11 @@ _SCRIPT = """
     if (timer) { clearTimeout(timer); timer = null; }
     pending = null;  // Streamlit's own handler sends the value with this very key press
     const key = keyOf(h);
+    const press = ++presses;
     // After Streamlit has handled the key (and the run it starts has drawn any follow-up).
-    setTimeout(() => moveOn(key, 0), 0);
+    setTimeout(() => moveOn(key, 0, press), 0);
     const followUp = () => {
+      if (press !== presses) return;
       // A follow-up question the answer opened comes first: if the focus is still where
       // Ctrl+Enter put it and a question has appeared in between, it goes there.
       const now = holders();
@@ -156,6 +163,7 @@ _SCRIPT = """
     if (isText(ev.target)) schedule(ev.target);
   }, true);
   document.addEventListener('pointerdown', (ev) => {
+    presses++;  // the user has chosen where to go: no earlier key press moves the focus now
     if (pending && ev.target !== pending && !pending.contains?.(ev.target)) flush();
   }, true);
   document.addEventListener('visibilitychange', () => {
