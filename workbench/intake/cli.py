@@ -11,7 +11,6 @@ in memory whole) or nested too deeply for the JSON parser.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -109,15 +108,13 @@ _WORKER = None
 
 def _worker_init(model_path: str | None) -> None:
     global _WORKER
-    from triage import nlp
-    from triage.engine import Triager
+    from triage.engine import Triager, keep_out_of_collection
 
     _WORKER = Triager.from_files(Path(model_path) if model_path else None)
-    nlp.pipeline()
     # The model and the pipeline live as long as the process: frozen, they are left out of
     # the garbage collector's full passes, which would otherwise walk them again and again
     # (about a twentieth of the time per claim).
-    gc.freeze()
+    keep_out_of_collection()
 
 
 def _worker_run(chunk: list[tuple[str, object]]) -> list[dict]:

@@ -48,9 +48,12 @@ class TriageUnavailable(WorkbenchError):
 
 @lru_cache(maxsize=2)
 def _load_model(path: str, mtime_ns: int):  # noqa: ANN202
+    from triage.engine import keep_out_of_collection
     from triage.model import load
 
-    return load(Path(path))
+    model = load(Path(path))
+    keep_out_of_collection()  # no full garbage-collector pass over the model mid-suggestion
+    return model
 
 
 def model_path(settings: Settings | None = None) -> Path:

@@ -681,3 +681,26 @@ def test_a_missing_model_file_says_how_to_train_one(tmp_path: Path) -> None:
         load(tmp_path / "absent.skops")
     with pytest.raises(ModelFileError, match="`workbench triage train`"):
         Triager.from_files(tmp_path / "absent.skops")
+
+
+def test_a_loaded_model_is_kept_out_of_the_collectors_passes_and_freed_once_replaced() -> None:
+    import gc
+    import weakref
+
+    from triage.engine import keep_out_of_collection
+
+    class Held:
+        pass
+
+    try:
+        old = Held()
+        old.me = old  # a cycle: only the collector's passes could free it
+        gone = weakref.ref(old)
+        keep_out_of_collection()
+        assert gc.get_freeze_count() > 0
+        assert not any(o is old for o in gc.get_objects())  # frozen: no pass walks it
+        del old
+        keep_out_of_collection()  # the next model's load
+        assert gone() is None
+    finally:
+        gc.unfreeze()
