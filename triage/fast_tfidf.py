@@ -68,8 +68,8 @@ class _Table:
         return ((keys.astype(np.uint64) * _MULTIPLIER) >> self.shift).astype(np.int64)
 
     def look_up(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which of the keys are in the vocabulary (their positions, in order), and their
-        columns."""
+        """Which of the keys are in the vocabulary (their positions, in no set order: the
+        counts are made from the pairs later), and their columns."""
         slots = self._slots(keys)
         pending = np.arange(len(keys))
         found_at, found_columns = [], []
@@ -83,9 +83,7 @@ class _Table:
             slots = (slots[going_on] + 1) & self.mask
         if not found_at:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        at, columns = np.concatenate(found_at), np.concatenate(found_columns)
-        order = np.argsort(at, kind="stable")
-        return at[order], columns[order]
+        return np.concatenate(found_at), np.concatenate(found_columns)
 
 
 def _joined(arrays: list[np.ndarray]) -> np.ndarray:
@@ -136,8 +134,8 @@ class _CharWb:
         """For all texts at once: the text and the column of every n-gram in the vocabulary."""
         # " w1  w2 … " for each text: the words as str.split() finds them, each padded with a
         # space, so every padded word is delimited by two spaces (or an end).
-        padded = [f" {_WHITE_RUNS.sub('  ', text.strip())} " if text.strip() else ""
-                  for text in texts]
+        stripped = [text.strip() for text in texts]
+        padded = [f" {_WHITE_RUNS.sub('  ', text)} " if text else "" for text in stripped]
         joined = "".join(padded)
         if not joined:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
