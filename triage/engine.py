@@ -105,6 +105,11 @@ class Suggestion:
     def abstained(self) -> bool:
         return self.category == "ABSTAIN"
 
+    @property
+    def p_b(self) -> float:
+        """p(the claim is outside the Convention grounds): the B classes' probabilities."""
+        return float(sum(v for k, v in self.probabilities.items() if k.startswith("b_")))
+
     def to_record(self) -> dict:
         """A JSON-ready summary (the batch output line, and what is stored)."""
         return {

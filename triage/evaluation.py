@@ -91,8 +91,7 @@ def run(triager: Triager, records: Sequence[Record]) -> Outcome:
 
 
 def _b_scores(outcome: Outcome) -> np.ndarray:
-    return np.array([sum(v for k, v in s.probabilities.items() if k.startswith("b_"))
-                     for s in outcome.suggestions])
+    return np.array([s.p_b for s in outcome.suggestions])
 
 
 def b_figures(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
@@ -365,8 +364,7 @@ def real_report(triager: Triager, claims: Sequence, *, rounds: int = 1000,
                                                     nationality=c.nationality)
                                         for c in claims])
     y = np.array([c.is_b for c in claims])
-    score = np.array([sum(v for k, v in s.probabilities.items() if k.startswith("b_"))
-                      for s in suggestions])
+    score = np.array([s.p_b for s in suggestions])
     chosen = np.array([s.category == "B" for s in suggestions])
     figures = _real_figures(y, score, chosen)
     rng = np.random.default_rng(seed)

@@ -89,6 +89,8 @@ def output_line(rid: str, suggestion) -> dict:  # noqa: ANN001
         "id": rid,
         "category": record["category"],
         "confidence": record["confidence"],
+        # p(the claim is outside the Convention grounds): what to rank or sort a batch by.
+        "p_b": round(suggestion.p_b, 4),
         "b_reason": record["b_reason"],
         "third_or_later_exception": record["third_or_later_exception"],
         "evidence": [{"sentence": e["sentence"],

@@ -89,6 +89,7 @@ def test_batch_writes_the_valid_lines_and_names_the_malformed_ones(batch_input: 
                 "evidence"} <= set(row)
         assert row["category"] in CATEGORIES
         assert 0.0 <= row["confidence"] <= 1.0
+        assert 0.0 <= row["p_b"] <= 1.0
         assert isinstance(row["evidence"], list) and row["evidence"]
         for evidence in row["evidence"]:
             assert isinstance(evidence["sentence"], str) and evidence["sentence"]
@@ -98,6 +99,8 @@ def test_batch_writes_the_valid_lines_and_names_the_malformed_ones(batch_input: 
     assert (by_id["debt-1"]["category"], by_id["debt-1"]["b_reason"]) == ("B", "debt_property")
     assert any(c["type"] == "b_debt_property"
                for e in by_id["debt-1"]["evidence"] for c in e["cues"])
+    # Ranked by p(B), the debt claim comes before the political one.
+    assert by_id["debt-1"]["p_b"] > by_id["third-3"]["p_b"]
     assert by_id["repeat-2"]["category"] == "C"
     assert by_id["repeat-2"]["repeats"] == 0
     assert by_id["third-3"]["third_or_later_exception"] is True
