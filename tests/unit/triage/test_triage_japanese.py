@@ -373,7 +373,7 @@ def _case(language: str, author: str, gold: str, pred: str):  # noqa: ANN202
         probabilities={"convention": 1 - p_b, "conflict": 0.0, "b_debt_property": p_b,
                        "b_hardship_work": 0.0, "b_private_trouble": 0.0,
                        "b_general_insecurity": 0.0},
-        third_or_later=False, third_or_later_exception=None)
+        p_b=p_b, third_or_later=False, third_or_later_exception=None)
     return record, suggestion
 
 
