@@ -180,8 +180,8 @@ def _word_count(text: str, doc: Doc) -> int:
 def keep_out_of_collection() -> None:
     """Build the spaCy pipeline and leave everything the process now holds (a loaded model,
     the pipeline) out of the garbage collector's full passes. Those objects live as long as
-    the process; walking them again every few hundred suggestions made the slowest single
-    suggestion about ten times the median. Call it after loading a model: it first lets
+    the process; a full pass now and then walked them all again, and made the slowest single
+    suggestion more than ten times the median. Call it after loading a model: it first lets
     anything an earlier call kept (a model since replaced) be collected again."""
     nlp.pipeline()
     gc.unfreeze()
