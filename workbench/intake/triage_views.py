@@ -77,6 +77,8 @@ class SuggestionView:
     created_by: str | None
     #: The engine's why-not-B notes among the reasons (shown first, apart from the others).
     why_not_b: tuple[str, ...] = ()
+    #: p(the claim is outside the Convention grounds), None where the suggestion kept none.
+    p_b: float | None = None
 
     @property
     def abstained(self) -> bool:
@@ -144,6 +146,7 @@ def _suggestion_view(row: TriageSuggestion, case_numbers: Mapping[int, str],
                        for c in e.get("cues", [])))
         for e in d.get("evidence", []))
     b_reason = row.b_reason if row.category == "B" else None
+    probabilities = d.get("probabilities") or {}
     return SuggestionView(
         id=row.id, application_id=row.application_id, category=row.category,
         confidence=float(row.confidence), basis=row.basis, b_reason=b_reason,
@@ -161,6 +164,8 @@ def _suggestion_view(row: TriageSuggestion, case_numbers: Mapping[int, str],
         a_list_reason=d.get("a_list_reason"), model_version=row.model_version,
         rules_version=row.rules_version, cues_version=row.cues_version,
         created_at=row.created_at, created_by=names.get(row.created_by_id),
+        p_b=(sum(float(v) for k, v in probabilities.items() if k.startswith("b_"))
+             if probabilities else None),
     )
 
 

@@ -96,6 +96,20 @@ def test_a_case_shows_its_grounds_and_evidence(triage_db) -> None:  # noqa: ANN0
     narrative = next(str(m.value) for m in at.markdown if "wb-triage-narrative" in str(m.value))
     assert "<mark>I <b>borrowed</b> money" in narrative   # an evidence sentence, its cues bold
     assert "model tiny-test-model" in text
+    # A B suggestion shows its confidence, not a separate probability of B.
+    assert "Estimated probability that the claim is outside" not in text
+
+
+def test_a_case_not_suggested_b_shows_how_near_to_b_it_came(triage_db) -> None:  # noqa: ANN001
+    engine, staff, ids = triage_db
+    _suggested(engine, staff)
+    at = _open(_triage_page(), ids["political"])
+    assert not at.exception
+    shown = [str(c.value) for c in at.caption
+             if "Estimated probability that the claim is outside" in str(c.value)]
+    assert len(shown) == 1
+    share = int(shown[0].rsplit(": ", 1)[1].rstrip("%."))
+    assert 0 <= share < 50
 
 
 def test_confirming_the_suggestion_sorts_the_case(triage_db) -> None:  # noqa: ANN001

@@ -155,6 +155,9 @@ def show_suggestion(s: SuggestionView | None, *, with_versions: bool = True) -> 
     why_not_b = list(s.why_not_b)
     for note in why_not_b:
         st.info(md(note))
+    if s.p_b is not None and s.category != "B":
+        # How near to B a claim that is not suggested B came, in the model's own estimate.
+        st.caption(t("triage.p_b", share=f"{s.p_b:.0%}"))
     others = [r for r in s.reasons if r not in why_not_b]
     if others:
         st.markdown(f"**{t('triage.grounds')}**\n\n" + "\n".join(f"- {md(r)}" for r in others))
