@@ -392,7 +392,19 @@ def real_report(triager: Triager, claims: Sequence, *, rounds: int = 1000,
                     "abstained": int(sum(suggestions[i].category == "ABSTAIN" for i in ix))}
                 for k, ix in sorted(groups.items())}
 
+    # The same decisions read in a wider cut (procedure, identity and travel beside the
+    # story): how much the figures depend on what the text holds besides the allegations.
+    wide_texts = [getattr(c, "wide", None) or c.narrative for c in claims]
+    wide_cut = None
+    if any(w != c.narrative for w, c in zip(wide_texts, claims, strict=True)):
+        wide = triager.suggest_many([TriageInput(narrative=w, nationality=c.nationality)
+                                     for w, c in zip(wide_texts, claims, strict=True)])
+        wide_cut = _real_figures(y, np.array([s.p_b for s in wide]),
+                                 np.array([s.category == "B" for s in wide]))
+        wide_cut["median_chars"] = int(np.median([len(w) for w in wide_texts]))
     return {"n": len(claims), "b_count": int(y.sum()), "b": figures, "bootstrap_95": intervals,
+            "wide_cut": wide_cut,
+            "median_chars": int(np.median([len(c.narrative) for c in claims])),
             "by_voice": slices(lambda c: c.voice),
             "by_length": slices(lambda c: length_bin(c.narrative)),
             "categories": dict(Counter(s.category for s in suggestions)),
@@ -443,6 +455,14 @@ def format_real(data: dict, baseline: dict | None = None) -> str:
                    "WORSE than the model it replaces on the real set: do not ship it")
         lines += ["", f"Against the replaced model ({baseline.get('model_version', '?')}): "
                   f"**{verdict}**."]
+    wide = data.get("wide_cut")
+    if wide:
+        lines += ["", f"Read in a wider cut (everything before the analysis: identity, travel "
+                  f"and procedure beside the allegations; median {wide['median_chars']:,} "
+                  f"characters against {data.get('median_chars', 0):,}): average precision "
+                  f"{wide.get('average_precision', 0.0):.3f}, B suggested {wide['tp']} right "
+                  f"/ {wide['fp']} wrong. The triage reads a claim's story; a text that holds "
+                  f"much else scores lower."]
     for title, key in (("Errors by voice", "by_voice"), ("Errors by length", "by_length")):
         lines += ["", f"{title}:", "", "| | n | B | wrong B | missed B | abstained |",
                   "|---|---|---|---|---|---|"]
