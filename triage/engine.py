@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from triage import features, nlp
 from triage.corpus import A_COUNTRIES_FILE, a_country_entries
 from triage.cues import default_lexicon
-from triage.model import BasisModel
+from triage.model import BasisModel, b_probability
 from triage.model import load as load_model
 from triage.novelty import Novelty, compare, pair_features, thresholds
 from triage.rules import Decision, Facts, JapanSorting, Reading, third_application_exception
@@ -108,7 +108,7 @@ class Suggestion:
     @property
     def p_b(self) -> float:
         """p(the claim is outside the Convention grounds): the B classes' probabilities."""
-        return float(sum(v for k, v in self.probabilities.items() if k.startswith("b_")))
+        return b_probability(self.probabilities)
 
     def to_record(self) -> dict:
         """A JSON-ready summary (the batch output line, and what is stored)."""
@@ -294,7 +294,7 @@ class Triager:
                             f"(\u201c{link.text}\u201d) to the harm: it {how}.",
                             text, start, end))
         if not out:
-            p_b = sum(v for k, v in p.items() if k.startswith("b_"))
+            p_b = b_probability(p)
             out.append(NotB("score", f"Crime, extortion, debt or private-dispute cues are "
                             f"present, but the claim as a whole does not read as outside the "
                             f"Convention (probability of B {p_b:.0%})."))

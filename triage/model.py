@@ -16,7 +16,7 @@ import hashlib
 import json
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,11 @@ REPORT_FILE = MODEL_DIR / "report.json"
 BASIS_CLASSES = ("convention", "conflict", "b_debt_property", "b_hardship_work",
                  "b_private_trouble", "b_general_insecurity")
 B_CLASSES = tuple(c for c in BASIS_CLASSES if c.startswith("b_"))
+
+
+def b_probability(probabilities: Mapping[str, float]) -> float:
+    """p(the claim is outside the Convention grounds): the B classes' probabilities summed."""
+    return float(sum(v for k, v in probabilities.items() if k.startswith("b_")))
 
 #: Types a model file may contain; anything else is refused at load.
 TRUSTED_TYPES = (

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from triage.model import Thresholds
+from triage.model import Thresholds, b_probability
 from triage.novelty import Novelty
 
 RULES_VERSION = "jp-2018-sorting/2026.12.2"
@@ -103,7 +103,7 @@ class JapanSorting:
     def decide(self, facts: Facts, reading: Reading, a_countries: Mapping[str, str]
                ) -> Decision:
         p = reading.probabilities
-        p_b = sum(v for k, v in p.items() if k.startswith("b_"))
+        p_b = b_probability(p)
         b_reason = None
         if p_b > 0:
             b_reason = max((k for k in p if k.startswith("b_")), key=lambda k: p[k])[2:]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Application, CaseState, TriageReview, TriageSuggestion
+from triage.model import b_probability
 from workbench.core.actor import Actor
 from workbench.core.permissions import Action, require_case_id
 from workbench.intake import triage_text
@@ -164,8 +165,7 @@ def _suggestion_view(row: TriageSuggestion, case_numbers: Mapping[int, str],
         a_list_reason=d.get("a_list_reason"), model_version=row.model_version,
         rules_version=row.rules_version, cues_version=row.cues_version,
         created_at=row.created_at, created_by=names.get(row.created_by_id),
-        p_b=(sum(float(v) for k, v in probabilities.items() if k.startswith("b_"))
-             if probabilities else None),
+        p_b=b_probability(probabilities) if probabilities else None,
     )
 
 
