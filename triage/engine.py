@@ -20,13 +20,24 @@ from spacy.tokens import Doc
 from triage import features, nlp
 from triage.corpus import A_COUNTRIES_FILE, a_country_entries
 from triage.cues import default_lexicon
+from triage.language import language_of
 from triage.model import BasisModel, b_probability
 from triage.model import load as load_model
 from triage.novelty import Novelty, compare, pair_features, thresholds
-from triage.rules import Decision, Facts, JapanSorting, Reading, third_application_exception
+from triage.rules import (
+    READ_LANGUAGES,
+    Decision,
+    Facts,
+    JapanSorting,
+    Reading,
+    third_application_exception,
+)
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+# Code points no text should carry: lone surrogates (left by a broken UTF-16 conversion; they
+# cannot even be written out as UTF-8) and NUL.
+_UNWRITABLE = re.compile("[\ud800-\udfff\x00]")
 MAX_EVIDENCE = 6
 
 
@@ -42,6 +53,21 @@ class TriageInput:
     reasonable_grounds_materials: bool = False
     removal_procedure: bool = False
     lodged: date | None = None
+
+    def __post_init__(self) -> None:
+        # An export may carry code points no text should (see _UNWRITABLE): they become the
+        # replacement character, so that one damaged narrative neither stops a batch nor is
+        # read differently from the rest of its text.
+        if _UNWRITABLE.search(self.narrative or ""):
+            object.__setattr__(self, "narrative", clean_text(self.narrative))
+        if any(_UNWRITABLE.search(t) for t in self.previous_narratives):
+            object.__setattr__(self, "previous_narratives",
+                               tuple(clean_text(t) for t in self.previous_narratives))
+
+
+def clean_text(text: str) -> str:
+    """``text`` with lone surrogates and NUL characters replaced by U+FFFD."""
+    return _UNWRITABLE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -106,9 +132,11 @@ class Suggestion:
         return self.category == "ABSTAIN"
 
     @property
-    def p_b(self) -> float:
-        """p(the claim is outside the Convention grounds): the B classes' probabilities."""
-        return b_probability(self.probabilities)
+    def p_b(self) -> float | None:
+        """p(the claim is outside the Convention grounds): the B classes' probabilities; None
+        when the model did not read the text (empty, too short, or in a language it does not
+        read)."""
+        return b_probability(self.probabilities) if self.probabilities else None
 
     def to_record(self) -> dict:
         """A JSON-ready summary (the batch output line, and what is stored)."""
@@ -155,18 +183,6 @@ def _quoted(note: NotB, limit: int = 240) -> str:
 def load_a_countries(path: Path = A_COUNTRIES_FILE) -> dict[str, str]:
     """Code → reason of the shipped Category A list."""
     return {entry["code"]: entry["reason"] for entry in a_country_entries(path)}
-
-
-def language_of(text: str) -> str:
-    if not _CJK.search(text):  # no Japanese: no need to count the Latin letters
-        return "en" if _LATIN.search(text) else "other"
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    if cjk == 0 and latin == 0:
-        return "other"
-    if cjk > latin / 3:
-        return "ja"
-    return "en"
 
 
 def _word_count(text: str, doc: Doc) -> int:
@@ -223,11 +239,11 @@ class Triager:
              ) -> Suggestion:
         novelty = None
         p_no_news = None
+        language = language_of(item.narrative or "")
         if item.application_number >= 2 and earlier:
-            repeated, reworded = thresholds(self.model.novelty, language_of(item.narrative or ""))
+            repeated, reworded = thresholds(self.model.novelty, language)
             novelty = compare(doc, earlier, repeated=repeated, reworded=reworded)
-            p_no_news = self.model.p_no_news(pair_features(doc, earlier, novelty),
-                                             language_of(item.narrative or ""))
+            p_no_news = self.model.p_no_news(pair_features(doc, earlier, novelty), language)
         facts = Facts(
             nationality=(item.nationality or "").upper() or None,
             application_number=item.application_number,
@@ -236,7 +252,7 @@ class Triager:
             activities_ceased=item.activities_ceased,
             reasonable_grounds_materials=item.reasonable_grounds_materials,
             lodged=item.lodged,
-            language=language_of(item.narrative or ""),
+            language=language,
             tokens=_word_count(item.narrative or "", doc),
         )
         clauses = features.read(doc)
@@ -245,6 +261,10 @@ class Triager:
         reading = Reading(probabilities=p, nexus=bool(nexus), novelty=novelty,
                           p_no_news=p_no_news, about=about)
         decision = self.rules.decide(facts, reading, self.a_countries)
+        if facts.tokens < 4 or facts.language not in READ_LANGUAGES:
+            # The model did not read this text (empty, too short, or a language it does not
+            # read): it gives no probabilities, so no p(B) is shown or ranked on.
+            p = {}
         not_b = self._why_not_b(doc, decision, clauses, p)
         third = item.application_number >= 3
         repeats = novelty.closest_earlier if (novelty and decision.category == "C") else None

@@ -90,8 +90,13 @@ def run(triager: Triager, records: Sequence[Record]) -> Outcome:
     return Outcome(list(records), triager.suggest_many([to_input(r) for r in records]))
 
 
+def ranked_p_b(suggestion: Suggestion) -> float:
+    """p(B) to rank by: a text the model did not read ranks as not B."""
+    return 0.0 if suggestion.p_b is None else suggestion.p_b
+
+
 def _b_scores(outcome: Outcome) -> np.ndarray:
-    return np.array([s.p_b for s in outcome.suggestions])
+    return np.array([ranked_p_b(s) for s in outcome.suggestions])
 
 
 def b_figures(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
@@ -191,6 +196,8 @@ def report(outcome: Outcome, *, rounds: int = 1000) -> dict:
     top_conf, top_correct = [], []
     for i in first:
         s, r = outcome.suggestions[i], outcome.records[i]
+        if not s.probabilities:  # a text the model did not read
+            continue
         best = max(s.probabilities, key=s.probabilities.get)
         truth = f"b_{r.b_reason}" if r.basis == "b" else r.basis
         top_conf.append(s.probabilities[best])
@@ -364,7 +371,7 @@ def real_report(triager: Triager, claims: Sequence, *, rounds: int = 1000,
                                                     nationality=c.nationality)
                                         for c in claims])
     y = np.array([c.is_b for c in claims])
-    score = np.array([s.p_b for s in suggestions])
+    score = np.array([ranked_p_b(s) for s in suggestions])
     chosen = np.array([s.category == "B" for s in suggestions])
     figures = _real_figures(y, score, chosen)
     rng = np.random.default_rng(seed)
@@ -399,7 +406,7 @@ def real_report(triager: Triager, claims: Sequence, *, rounds: int = 1000,
     if any(w != c.narrative for w, c in zip(wide_texts, claims, strict=True)):
         wide = triager.suggest_many([TriageInput(narrative=w, nationality=c.nationality)
                                      for w, c in zip(wide_texts, claims, strict=True)])
-        wide_cut = _real_figures(y, np.array([s.p_b for s in wide]),
+        wide_cut = _real_figures(y, np.array([ranked_p_b(s) for s in wide]),
                                  np.array([s.category == "B" for s in wide]))
         wide_cut["median_chars"] = int(np.median([len(w) for w in wide_texts]))
     return {"n": len(claims), "b_count": int(y.sum()), "b": figures, "bootstrap_95": intervals,

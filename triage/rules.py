@@ -15,7 +15,7 @@ from datetime import date
 from triage.model import Thresholds, b_probability
 from triage.novelty import Novelty
 
-RULES_VERSION = "jp-2018-sorting/2026.12.2"
+RULES_VERSION = "jp-2018-sorting/2026.12.3"
 
 #: The 2023 amendment's exception to the suspensive effect (DOMAIN.md §3.2) applies to
 #: applications lodged from this date.
@@ -168,7 +168,9 @@ class JapanSorting:
         notes = (repeat_note,) if repeat_note else ()
 
         if facts.language not in READ_LANGUAGES:
-            return Decision("ABSTAIN", 0.0, basis, b_reason if basis == "b" else None, None,
+            # No basis either: the model's reading of a language it does not read means
+            # nothing.
+            return Decision("ABSTAIN", 0.0, None, None, None,
                             notes, ("The narrative is in neither English nor Japanese, which "
                                     "the model reads; a person must sort it.",),
                             a_list_reason=a_reason)

@@ -89,8 +89,9 @@ def output_line(rid: str, suggestion) -> dict:  # noqa: ANN001
         "id": rid,
         "category": record["category"],
         "confidence": record["confidence"],
-        # p(the claim is outside the Convention grounds): what to rank or sort a batch by.
-        "p_b": round(suggestion.p_b, 4),
+        # p(the claim is outside the Convention grounds): what to rank or sort a batch by;
+        # null for a text the model did not read (empty, too short, another language).
+        "p_b": None if suggestion.p_b is None else round(suggestion.p_b, 4),
         "b_reason": record["b_reason"],
         "third_or_later_exception": record["third_or_later_exception"],
         "evidence": [{"sentence": e["sentence"],
@@ -119,9 +120,29 @@ def _worker_init(model_path: str | None) -> None:
     keep_out_of_collection()
 
 
-def _worker_run(chunk: list[tuple[str, object]]) -> list[dict]:
-    suggestions = _WORKER.suggest_many([item for _, item in chunk])
-    return [output_line(rid, s) for (rid, _), s in zip(chunk, suggestions, strict=True)]
+def _worker_run(chunk: list[tuple[int, str, object]]
+                ) -> tuple[list[dict], list[tuple[int, str]]]:
+    """(output lines, errors) for a chunk of (line number, id, input). Should the chunk fail,
+    its claims are triaged one at a time, so that one claim the triage cannot handle costs
+    only its own line (reported with its number and id, never its text)."""
+    try:
+        suggestions = _WORKER.suggest_many([item for _, _, item in chunk])
+        return [output_line(rid, s) for (_, rid, _), s in zip(chunk, suggestions, strict=True)], []
+    except Exception:  # noqa: BLE001 - isolated below, claim by claim
+        if len(chunk) == 1:
+            number, rid, item = chunk[0]
+            try:
+                return [output_line(rid, _WORKER.suggest(item))], []
+            except Exception as exc:  # noqa: BLE001 - reported, the batch goes on
+                return [], [(number, f"id {rid}: the triage failed on this claim "
+                                     f"({type(exc).__name__}); it was skipped")]
+    rows: list[dict] = []
+    errors: list[tuple[int, str]] = []
+    for entry in chunk:
+        one_rows, one_errors = _worker_run([entry])
+        rows += one_rows
+        errors += one_errors
+    return rows, errors
 
 
 def read_lines(fh: BinaryIO, max_bytes: int = MAX_LINE_BYTES
@@ -140,8 +161,8 @@ def read_lines(fh: BinaryIO, max_bytes: int = MAX_LINE_BYTES
 
 
 def _chunks(lines: Iterator[tuple[int, str | None]], errors: list[tuple[int, str]]
-            ) -> Iterator[list[tuple[str, object]]]:
-    chunk: list[tuple[str, object]] = []
+            ) -> Iterator[list[tuple[int, str, object]]]:
+    chunk: list[tuple[int, str, object]] = []
     for number, text in lines:
         if text is None:
             errors.append((number, f"the line is longer than {MAX_LINE_BYTES // 1048576} MB; "
@@ -150,7 +171,7 @@ def _chunks(lines: Iterator[tuple[int, str | None]], errors: list[tuple[int, str
         if not text.strip():
             continue
         try:
-            chunk.append(parse_line(text))
+            chunk.append((number, *parse_line(text)))
         except ValueError as exc:
             errors.append((number, str(exc)))
             continue
@@ -172,22 +193,27 @@ def run_batch(source: Path, target: Path, *, model_path: Path | None = None,
         if workers > 1:
             with ProcessPoolExecutor(workers, initializer=_worker_init,
                                      initargs=(str(model_path) if model_path else None,)) as pool:
-                for rows in pool.map(_worker_run, chunks):
-                    for row in rows:
-                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    written += len(rows)
-                    if progress:
-                        progress(written)
+                results = pool.map(_worker_run, chunks)
+                written = _write(results, out, errors, progress)
         else:
             _worker_init(str(model_path) if model_path else None)
-            for chunk in chunks:
-                for row in _worker_run(chunk):
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    written += 1
-                if progress:
-                    progress(written)
+            written = _write(map(_worker_run, chunks), out, errors, progress)
     tmp.replace(target)
+    errors.sort()
     return written, errors
+
+
+def _write(results: Iterator[tuple[list[dict], list[tuple[int, str]]]], out,  # noqa: ANN001
+           errors: list[tuple[int, str]], progress) -> int:  # noqa: ANN001
+    written = 0
+    for rows, failed in results:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        written += len(rows)
+        errors += failed
+        if progress:
+            progress(written)
+    return written
 
 
 @click.group("triage")

@@ -247,3 +247,55 @@ def test_read_lines_skips_an_over_long_line_without_losing_the_next() -> None:
     exact = io.BytesIO(b"0123456789\nnext\n")
     assert list(cli_triage.read_lines(exact, max_bytes=10)) == [
         (1, "0123456789\n"), (2, "next\n")]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_triages_a_damaged_narrative_and_leaves_other_languages_unscored(
+        tmp_path: Path, workers: int) -> None:
+    # A lone surrogate (a broken UTF-16 conversion) is valid JSON; it once stopped the whole
+    # batch with nothing written. A French claim was read as English and scored.
+    damaged = {"id": "damaged", "nationality": "BGD",
+               "narrative": POLITICAL.replace("rally", "rally \udcff") + "\x00"}
+    french = {"id": "french", "nationality": "COD",
+              "narrative": "Le demandeur allègue que la police l'a arrêté et torturé parce "
+                           "qu'il était membre d'un parti d'opposition."}
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(o) for o in (damaged, french, VALID[0])) + "\n",
+                      encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    result = run_batch(source, target, workers=workers)
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in read_jsonl(target)}
+    assert set(rows) == {"damaged", "french", "debt-1"}
+    assert rows["damaged"]["category"] in {"D1", "D2"}
+    assert rows["damaged"]["p_b"] < 0.5
+    assert rows["french"]["category"] == "ABSTAIN"
+    assert rows["french"]["p_b"] is None
+    assert any("neither English nor Japanese" in r for r in rows["french"]["reasons"])
+    assert rows["debt-1"]["p_b"] > 0.5
+
+
+def test_a_claim_the_triage_fails_on_costs_only_its_own_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from triage.engine import Triager
+
+    real_many = Triager.suggest_many
+
+    def failing(self, items, batch_size=64):  # noqa: ANN001, ANN202
+        if any("BOOM" in i.narrative for i in items):
+            raise RuntimeError("a fault inside the pipeline")
+        return real_many(self, items, batch_size)
+
+    monkeypatch.setattr(Triager, "suggest_many", failing)
+    poisoned = {"id": "poisoned", "narrative": DEBT + " BOOM"}
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([json.dumps(VALID[0]), json.dumps(poisoned),
+                                 json.dumps(VALID[3])]) + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    result = run_batch(source, target, workers=1)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert reported_lines(result.output) == {2}
+    assert "id poisoned" in result.output and "RuntimeError" in result.output
+    assert DEBT[:30] not in result.output  # the claim's text is never echoed
+    assert [r["id"] for r in read_jsonl(target)] == ["debt-1", "4"]

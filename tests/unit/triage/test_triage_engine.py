@@ -208,6 +208,30 @@ def test_a_narrative_in_another_script_abstains(triager: Triager) -> None:
     assert any("neither English nor Japanese" in r for r in s.abstain_reasons)
 
 
+def test_a_claim_in_german_is_left_to_a_person_with_no_probability(triager: Triager) -> None:
+    # Read as English, this arrest by the police was suggested B ("hardship or work").
+    s = triager.suggest(visitor("Ich wurde von der Polizei verhaftet und geschlagen, weil ich "
+                                "in der Opposition war."))
+    assert s.category == "ABSTAIN"
+    assert s.language == "de"
+    assert any("neither English nor Japanese" in r for r in s.abstain_reasons)
+    assert s.p_b is None and s.basis is None and s.b_reason is None
+    assert s.to_record()["probabilities"] == {}
+
+
+def test_an_empty_narrative_has_no_probability_of_b(triager: Triager) -> None:
+    s = triager.suggest(visitor("   "))
+    assert s.category == "ABSTAIN"
+    assert s.p_b is None
+
+
+def test_a_narrative_with_a_lone_surrogate_is_read(triager: Triager) -> None:
+    s = triager.suggest(visitor(POLITICAL.replace("rally", "rally \udcff\x00")))
+    assert s.category in {"D1", "D2"}, (s.reasons, s.abstain_reasons)
+    assert s.p_b is not None and s.p_b < 0.5
+    assert "\ufffd" in TriageInput(narrative="a\udcffb\x00").narrative
+
+
 # --- repeat applications ----------------------------------------------------------------------
 
 
