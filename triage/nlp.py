@@ -45,10 +45,11 @@ from spacy.util import compile_infix_regex
 from triage import japanese
 from triage.cues import Lexicon, Triggers, default_lexicon, stem
 from triage.cues import load as load_lexicon
+from triage.layout import regular
 from triage.nlp_japanese import JapaneseMarkers
 
 #: Changes whenever the components change what they produce; part of the model version.
-PIPELINE_VERSION = "2026.12.3"
+PIPELINE_VERSION = "2026.12.4"
 #: Chunks the English tokenizer keeps the split of (about 60 bytes each).
 TOKENIZER_CACHE = 200_000
 
@@ -536,6 +537,8 @@ def sentences_of(doc: Doc) -> list:
 def _made(texts: Iterable[str]) -> Iterator[Doc]:
     nlp = pipeline()
     for text in texts:
+        # Hard wraps and odd spaces made plain (layout.regular keeps every offset).
+        text = regular(text)
         doc = nlp.make_doc(text)
         doc.user_data["triage_text"] = text
         yield doc
