@@ -127,6 +127,65 @@ def term_variants(term: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(v for v in variants if v))
 
 
+#: A Japanese line shorter than this is a heading or a list item, never a wrap.
+MIN_WRAPPED_LINE = 15
+_BREAK = re.compile(r"\r?\n")
+#: Characters a Japanese sentence or heading ends with: a line ending in one is not wrapped.
+_JA_ENDS = frozenset("。！？!?」』）)】〕>＞：:")
+#: Marks a wrap can carry to the start of the next line (the rest of a clause or sentence).
+_JA_CARRIED = frozenset("、。，．！？」』）々ー")
+#: A line starting like this begins a list item or a numbered paragraph.
+_JA_LIST_START = re.compile(r"[・●○■□◆◇※＊*•\-－―‐]"
+                            r"|[（(]?[0-9０-９一二三四五六七八九十]{1,3}[）).．、]")
+
+
+def wrap_breaks(text: str) -> list[tuple[int, int]]:
+    """Spans of the line breaks of a Japanese text that only wrap a line (text copied from a
+    PDF or a word processor breaks every 20 to 40 characters, even inside a word): the line
+    before is at least :data:`MIN_WRAPPED_LINE` characters and does not end a sentence, a
+    quotation or a heading, and the next line goes straight on in Japanese (no indent, no
+    list mark)."""
+    out = []
+    line_start = 0
+    for match in _BREAK.finditer(text):
+        line = text[line_start:match.start()]
+        line_start = match.end()
+        after = text[match.end():match.end() + 4]
+        if (len(line.strip()) >= MIN_WRAPPED_LINE and line[-1] not in _JA_ENDS
+                and (_CJK.match(line[-1]) or line[-1] in "、，,")
+                and after and (_CJK.match(after[0]) or after[0] in _JA_CARRIED)
+                and not _JA_LIST_START.match(after)):
+            out.append((match.start(), match.end()))
+    return out
+
+
+def _surfaces(text: str) -> list[tuple[str, str, str]]:
+    """:func:`morphemes` of ``text`` read with its wrapping line breaks taken out, so a word
+    or a sentence carried over a line is analysed whole; each surface is then the original
+    stretch of text again (a break inside or after a morpheme stays in that morpheme), so the
+    surfaces still give the text back exactly."""
+    breaks = wrap_breaks(text) if "\n" in text else []
+    if not breaks:
+        return morphemes(text)
+    kept: list[str] = []
+    origin: list[int] = []  # for each character of the joined text, its place in ``text``
+    position = 0
+    for start, end in breaks + [(len(text), len(text))]:
+        kept.append(text[position:start])
+        origin.extend(range(position, start))
+        position = end
+    analysed = morphemes("".join(kept))
+    out = []
+    at = 0
+    for index, (surface, normalised, pos) in enumerate(analysed):
+        begin = origin[at] if at < len(origin) else len(text)
+        at += len(surface)
+        finish = (origin[at] if at < len(origin) else len(text)) \
+            if index + 1 < len(analysed) else len(text)
+        out.append((text[begin:finish], normalised, pos))
+    return out
+
+
 def make_doc(vocab: Vocab, text: str) -> Doc:
     """A spaCy doc of Sudachi morphemes: text exactly as given, NORM the normalised form of
     Japanese words, TAG the part of speech, ``user_data['triage_lang'] = 'ja'``."""
@@ -134,7 +193,7 @@ def make_doc(vocab: Vocab, text: str) -> Doc:
     spaces: list[bool] = []
     tags: list[str] = []
     norms: list[str] = []
-    for surface, normalised, pos in morphemes(text):
+    for surface, normalised, pos in _surfaces(text):
         if not surface:  # Sudachi gives some joined forms an empty morpheme
             continue
         if surface == " " and words and not spaces[-1] and not words[-1].isspace():

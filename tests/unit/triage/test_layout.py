@@ -72,3 +72,46 @@ def test_a_name_carried_to_the_next_line_is_joined() -> None:
     text = ("He consequently came to the Canadian border on\nMarch 7, 2002 and claimed "
             "refugee status.")
     assert "\n" not in regular(text)
+
+
+JA_CLAIM = ("私は二〇一九年三月、野党の集会に参加していたところを警察に逮捕され、"
+            "政治的な意見を理由に三日間拘束されて殴られました。"
+            "釈放された後も、兵士が夜に家に来て、党の会合に出続けるなら"
+            "私を殺すと母に言いました。私は二〇一九年六月、叔父の助けを借りて出国しました。")
+
+
+def ja_wrapped(text: str, width: int) -> str:
+    # Japanese is wrapped anywhere, even inside a word.
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+@pytest.mark.parametrize("width", [20, 33])
+def test_a_hard_wrapped_japanese_claim_reads_as_the_same_sentences(width: int) -> None:
+    flowing = [s.replace("\n", "") for s in sentences(JA_CLAIM)]
+    assert len(flowing) == 3
+    text = ja_wrapped(JA_CLAIM, width)
+    doc = nlp.analyse(text)
+    assert doc.text == text  # the words still give the text back exactly
+    assert [s.text.replace("\n", "") for s in nlp.sentences_of(doc)] == flowing
+
+
+def test_the_wrapped_japanese_claim_gets_the_same_suggestion() -> None:
+    from triage.engine import TriageInput, Triager
+
+    triager = Triager.from_files()
+    plain, wrap = triager.suggest_many([TriageInput(JA_CLAIM, nationality="MMR"),
+                                        TriageInput(ja_wrapped(JA_CLAIM, 20),
+                                                    nationality="MMR")])
+    assert wrap.category == plain.category
+    assert wrap.p_b == pytest.approx(plain.p_b, abs=0.02)
+    assert {c.label for e in wrap.evidence for c in e.cues} == {
+        c.label for e in plain.evidence for c in e.cues}
+
+
+def test_japanese_headings_and_list_items_keep_their_breaks() -> None:
+    from triage.japanese import wrap_breaks
+
+    text = ("申立ての概要\n私は野党の党員として活動してきましたが、警察に逮捕されました。\n"
+            "家族の状況について申し上げますと、次のとおりです\n・兄も逮捕された\n"
+            "（１）父は行方不明である")
+    assert wrap_breaks(text) == []
