@@ -11,6 +11,8 @@ in memory whole) or nested too deeply for the JSON parser.
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import os
 import sys
@@ -148,7 +150,17 @@ def _worker_run(chunk: list[tuple[int, str, object]]
 def read_lines(fh: BinaryIO, max_bytes: int = MAX_LINE_BYTES
                ) -> Iterator[tuple[int, str | None]]:
     """(line number, text) for each line of ``fh``; the text is None for a line longer than
-    ``max_bytes``, whose rest is read past in bounded pieces, never held whole."""
+    ``max_bytes``, whose rest is read past in bounded pieces, never held whole.
+
+    UTF-8, with or without the byte-order mark Windows tools put first; a file that starts
+    with a UTF-16 byte-order mark ("Unicode text" from a spreadsheet) is read as UTF-16."""
+    start = fh.read(3)
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        fh.seek(0)
+        yield from _read_utf16_lines(fh, max_bytes)
+        return
+    if start != codecs.BOM_UTF8:
+        fh.seek(0)
     number = 0
     while raw := fh.readline(max_bytes + 1):
         number += 1
@@ -158,6 +170,23 @@ def read_lines(fh: BinaryIO, max_bytes: int = MAX_LINE_BYTES
             yield number, None
             continue
         yield number, raw.decode("utf-8", errors="replace")
+
+
+def _read_utf16_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | None]]:
+    """:func:`read_lines` for a UTF-16 file (its byte-order mark first): the same bound, in
+    characters of at most two bytes each."""
+    text = io.TextIOWrapper(fh, encoding="utf-16", errors="replace", newline="")
+    limit = max_bytes // 2
+    number = 0
+    while line := text.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith("\n"):
+            while (rest := text.readline(_SKIP_CHUNK)) and not rest.endswith("\n"):
+                pass
+            yield number, None
+            continue
+        yield number, line
+    text.detach()
 
 
 def _chunks(lines: Iterator[tuple[int, str | None]], errors: list[tuple[int, str]]

@@ -3,6 +3,7 @@ CliRunner on ``workbench.cli.main``), and the fixed train/test split of the ship
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
@@ -299,3 +300,29 @@ def test_a_claim_the_triage_fails_on_costs_only_its_own_line(
     assert "id poisoned" in result.output and "RuntimeError" in result.output
     assert DEBT[:30] not in result.output  # the claim's text is never echoed
     assert [r["id"] for r in read_jsonl(target)] == ["debt-1", "4"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be"])
+def test_batch_reads_exports_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    # What Windows tools and spreadsheets write: UTF-8 with a byte-order mark, or "Unicode
+    # text" (UTF-16), with Windows line ends. The first line was lost to "not JSON".
+    rows = [dict(VALID[0], nationality="ネパール"), VALID[3]]
+    source = tmp_path / "export.jsonl"
+    text = "\r\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n"
+    if encoding == "utf-16-be":
+        source.write_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    else:
+        source.write_text(text, encoding=encoding)
+    target = tmp_path / "out.jsonl"
+    result = run_batch(source, target, workers=1)
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in read_jsonl(target)] == ["debt-1", "4"]
+    assert read_jsonl(target)[0]["category"] == "B"
+
+
+def test_an_over_long_utf16_line_is_skipped_and_the_next_read() -> None:
+    import io
+
+    data = io.BytesIO(codecs.BOM_UTF16_LE + "short\nyyyyyyyyyyyyyyyyyyyy\nlast".encode("utf-16-le"))
+    assert list(cli_triage.read_lines(data, max_bytes=20)) == [
+        (1, "short\n"), (2, None), (3, "last")]
