@@ -16,6 +16,7 @@ import io
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -212,10 +213,14 @@ def _chunks(lines: Iterator[tuple[int, str | None]], errors: list[tuple[int, str
 
 
 def run_batch(source: Path, target: Path, *, model_path: Path | None = None,
-              workers: int = 1, progress=None) -> tuple[int, list[tuple[int, str]]]:  # noqa: ANN001
-    """Triage every line of ``source`` into ``target``; returns (lines written, errors)."""
+              workers: int = 1, progress=None,  # noqa: ANN001
+              tally: Counter | None = None) -> tuple[int, list[tuple[int, str]]]:
+    """Triage every line of ``source`` into ``target``; returns (lines written, errors).
+    ``tally``, if given, counts the suggestions written by category, and under ``unread``
+    those whose text the model did not read (empty, too short or another language)."""
     errors: list[tuple[int, str]] = []
     written = 0
+    tally = Counter() if tally is None else tally
     tmp = target.with_name(target.name + ".part")
     with source.open("rb") as fh, tmp.open("w", encoding="utf-8") as out:
         chunks = _chunks(read_lines(fh), errors)
@@ -223,21 +228,24 @@ def run_batch(source: Path, target: Path, *, model_path: Path | None = None,
             with ProcessPoolExecutor(workers, initializer=_worker_init,
                                      initargs=(str(model_path) if model_path else None,)) as pool:
                 results = pool.map(_worker_run, chunks)
-                written = _write(results, out, errors, progress)
+                written = _write(results, out, errors, progress, tally)
         else:
             _worker_init(str(model_path) if model_path else None)
-            written = _write(map(_worker_run, chunks), out, errors, progress)
+            written = _write(map(_worker_run, chunks), out, errors, progress, tally)
     tmp.replace(target)
     errors.sort()
     return written, errors
 
 
 def _write(results: Iterator[tuple[list[dict], list[tuple[int, str]]]], out,  # noqa: ANN001
-           errors: list[tuple[int, str]], progress) -> int:  # noqa: ANN001
+           errors: list[tuple[int, str]], progress, tally: Counter) -> int:  # noqa: ANN001
     written = 0
     for rows, failed in results:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            tally[row["category"]] += 1
+            if row["p_b"] is None and row["category"] == "ABSTAIN":
+                tally["unread"] += 1
         written += len(rows)
         errors += failed
         if progress:
@@ -261,10 +269,18 @@ def triage_group() -> None:
               type=click.IntRange(1, 64))
 def batch(source: Path, target: Path, model_path: Path | None, workers: int) -> None:
     """Triage a JSONL export without a database."""
+    tally: Counter = Counter()
     written, errors = run_batch(
         source, target, model_path=model_path, workers=workers,
-        progress=lambda n: console.print(f"{n:,} triaged", end="\r"))
+        progress=lambda n: console.print(f"{n:,} triaged", end="\r"), tally=tally)
     console.print(f"{written:,} suggestion(s) written to {target}")
+    if written:
+        order = ("A", "B", "C", "D1", "D2", "NA", "ABSTAIN")
+        console.print("by category: " + ", ".join(
+            f"{c} {tally[c]:,}" for c in order if tally[c]))
+    if tally["unread"]:
+        console.print(f"{tally['unread']:,} left to a person unread: empty, too short, or "
+                      "in a language the triage does not read (English and Japanese)")
     for number, message in errors:
         console.print(f"[red]line {number}:[/red] {message}")
     if errors:

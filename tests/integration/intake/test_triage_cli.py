@@ -274,6 +274,9 @@ def test_batch_triages_a_damaged_narrative_and_leaves_other_languages_unscored(
     assert rows["french"]["p_b"] is None
     assert any("neither English nor Japanese" in r for r in rows["french"]["reasons"])
     assert rows["debt-1"]["p_b"] > 0.5
+    summary = " ".join(result.output.split())
+    assert "ABSTAIN 1" in summary and "B 1" in summary
+    assert "1 left to a person unread" in summary
 
 
 def test_a_claim_the_triage_fails_on_costs_only_its_own_line(
