@@ -309,7 +309,8 @@ class Triager:
                    p: Mapping[str, float]) -> tuple[NotB, ...]:
         """Where crime, extortion, debt or private-dispute cues are present but the suggestion
         is not B: the sentence that stopped it, and any ground present but not linked."""
-        if decision.category == "B" or not clauses.crime or decision.category in ("C", "NA"):
+        if (decision.category == "B" or not clauses.crime or decision.category in ("C", "NA")
+                or not p):  # nothing to explain about a text the model did not read
             return ()
         sentences = nlp.sentences_of(doc)
         full = nlp.text_of(doc)

@@ -131,14 +131,11 @@ def _worker_run(chunk: list[tuple[int, str, object]]
     try:
         suggestions = _WORKER.suggest_many([item for _, _, item in chunk])
         return [output_line(rid, s) for (_, rid, _), s in zip(chunk, suggestions, strict=True)], []
-    except Exception:  # noqa: BLE001 - isolated below, claim by claim
+    except Exception as exc:  # noqa: BLE001 - reported, or isolated below claim by claim
         if len(chunk) == 1:
-            number, rid, item = chunk[0]
-            try:
-                return [output_line(rid, _WORKER.suggest(item))], []
-            except Exception as exc:  # noqa: BLE001 - reported, the batch goes on
-                return [], [(number, f"id {rid}: the triage failed on this claim "
-                                     f"({type(exc).__name__}); it was skipped")]
+            number, rid, _ = chunk[0]
+            return [], [(number, f"id {rid}: the triage failed on this claim "
+                                 f"({type(exc).__name__}); it was skipped")]
     rows: list[dict] = []
     errors: list[tuple[int, str]] = []
     for entry in chunk:

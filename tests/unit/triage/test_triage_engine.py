@@ -241,6 +241,12 @@ def test_an_empty_narrative_has_no_probability_of_b(triager: Triager) -> None:
     assert s.p_b is None
 
 
+def test_a_too_short_crime_claim_gets_no_note_on_why_it_is_not_b(triager: Triager) -> None:
+    s = triager.suggest(visitor("Gangs extorted me."))
+    assert s.category == "ABSTAIN" and s.p_b is None
+    assert s.not_b == () and s.reasons == ()
+
+
 def test_a_narrative_with_a_lone_surrogate_is_read(triager: Triager) -> None:
     s = triager.suggest(visitor(POLITICAL.replace("rally", "rally \udcff\x00")))
     assert s.category in {"D1", "D2"}, (s.reasons, s.abstain_reasons)
