@@ -180,21 +180,6 @@ def _quoted(note: NotB, limit: int = 240) -> str:
     return f"{note.message} \u201c{text}\u201d"
 
 
-def nationality_code(value: str | None) -> str | None:
-    """The ISO alpha-3 code of a nationality given as a code (alpha-3, alpha-2 or numeric), a
-    country's name or nationality word, in English or Japanese ("MMR", "mm", "Myanmar",
-    "Burmese", "ミャンマー"); an unknown value is kept as given, in capitals, and an empty one
-    is None. An export from another system need not use the workbench's codes for the
-    Category A list to apply."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    from coi.gazetteer import lookup  # the one list of countries and their names
-
-    country = lookup(value)
-    return country.code if country is not None else value.upper()
-
-
 def load_a_countries(path: Path = A_COUNTRIES_FILE) -> dict[str, str]:
     """Code → reason of the shipped Category A list."""
     return {entry["code"]: entry["reason"] for entry in a_country_entries(path)}
@@ -260,7 +245,7 @@ class Triager:
             novelty = compare(doc, earlier, repeated=repeated, reworded=reworded)
             p_no_news = self.model.p_no_news(pair_features(doc, earlier, novelty), language)
         facts = Facts(
-            nationality=nationality_code(item.nationality),
+            nationality=(item.nationality or "").upper() or None,
             application_number=item.application_number,
             has_previous_text=bool(earlier),
             status_of_residence=item.status_of_residence,

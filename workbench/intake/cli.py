@@ -79,11 +79,27 @@ def parse_line(text: str) -> tuple[str, object]:
     if status is not None and not isinstance(status, str):
         raise ValueError("'status_of_residence' must be a string")
     return str(rid), TriageInput(
-        narrative=narrative, nationality=nationality, application_number=number,
+        narrative=narrative, nationality=nationality_code(nationality),
+        application_number=number,
         previous_narratives=tuple(previous), status_of_residence=status,
         activities_ceased=bool(obj.get("activities_ceased")),
         reasonable_grounds_materials=bool(obj.get("reasonable_grounds_materials")),
     )
+
+
+def nationality_code(value: str | None) -> str | None:
+    """The ISO alpha-3 code of a nationality given as a code (alpha-3, alpha-2 or numeric), a
+    country's name or nationality word, in English or Japanese ("MMR", "mm", "Myanmar",
+    "Burmese", "ミャンマー"); an unknown value is kept as given, in capitals, and an empty one
+    is None. An export from another system need not use the workbench's codes for the
+    Category A list to apply."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    from coi.gazetteer import lookup  # the one list of countries and their names
+
+    country = lookup(value)
+    return country.code if country is not None else value.upper()
 
 
 def output_line(rid: str, suggestion) -> dict:  # noqa: ANN001

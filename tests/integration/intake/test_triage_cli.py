@@ -329,3 +329,24 @@ def test_an_over_long_utf16_line_is_skipped_and_the_next_read() -> None:
     data = io.BytesIO(codecs.BOM_UTF16_LE + "short\nyyyyyyyyyyyyyyyyyyyy\nlast".encode("utf-16-le"))
     assert list(cli_triage.read_lines(data, max_bytes=20)) == [
         (1, "short\n"), (2, None), (3, "last")]
+
+
+@pytest.mark.parametrize("given", ["Afghanistan", "afg", "AF", "004", "Afghan", "アフガニスタン",
+                                   " AFG "])
+def test_the_a_list_applies_whatever_form_the_nationality_takes(tmp_path: Path,
+                                                                given: str) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "p", "narrative": POLITICAL, "nationality": given},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    result = run_batch(source, target, workers=1)
+    assert result.exit_code == 0, result.output
+    row = read_jsonl(target)[0]
+    assert row["category"] == "A", row
+    assert any(r.startswith("AFG is on the Category A list") for r in row["reasons"])
+
+
+def test_an_unknown_nationality_is_kept_as_given() -> None:
+    assert cli_triage.nationality_code("Atlantis") == "ATLANTIS"
+    assert cli_triage.nationality_code("  ") is None
+    assert cli_triage.nationality_code(None) is None

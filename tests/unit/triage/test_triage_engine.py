@@ -137,22 +137,6 @@ def test_the_same_claim_from_an_a_list_country_is_a(triager: Triager) -> None:
     assert any("Category A list" in r for r in s.reasons)
 
 
-@pytest.mark.parametrize("given", ["Afghanistan", "afg", "AF", "004", "Afghan", "アフガニスタン",
-                                   " AFG "])
-def test_the_a_list_applies_whatever_form_the_nationality_takes(triager: Triager,
-                                                                given: str) -> None:
-    s = triager.suggest(visitor(POLITICAL, nationality=given))
-    assert s.category == "A", rounded(s)
-    assert any(r.startswith("AFG is on the Category A list") for r in s.reasons), s.reasons
-
-
-def test_an_unknown_nationality_is_kept_as_given() -> None:
-    from triage.engine import nationality_code
-
-    assert nationality_code("Atlantis") == "ATLANTIS"
-    assert nationality_code("  ") is None and nationality_code(None) is None
-
-
 def test_a_debt_claim_with_torture_for_religion_is_never_b(triager: Triager) -> None:
     text = DEBT + " When I went to the church the police tortured me because of my religion."
     s = triager.suggest(TriageInput(text, nationality="NPL",
