@@ -25,14 +25,16 @@ from spacy.vocab import Vocab
 #: Sudachi refuses inputs over 49,149 bytes; texts are cut at sentence ends below this.
 _MAX_CHARS = 12_000
 _CUT = re.compile(r"[。！？!?\n]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-_LATIN = re.compile(r"[A-Za-z]")
+#: A Japanese character (kana, kanji, half-width katakana) and a Latin letter: what tells a
+#: Japanese text from the rest, here and in :mod:`triage.language` and :mod:`triage.layout`.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+LATIN = re.compile(r"[A-Za-z]")
 
 
 def is_japanese(text: str) -> bool:
-    """Whether the text is mostly Japanese (the rule of ``triage.engine.language_of``)."""
-    cjk = len(_CJK.findall(text))
-    return cjk > 0 and cjk > len(_LATIN.findall(text)) / 3
+    """Whether the text is mostly Japanese (the rule of ``triage.language.language_of``)."""
+    cjk = len(CJK.findall(text))
+    return cjk > 0 and cjk > len(LATIN.findall(text)) / 3
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +93,7 @@ def morphemes(text: str) -> list[tuple[str, str, str]]:
 def norm_of(surface: str, normalised: str) -> str:
     """The matching form of one morpheme: Sudachi's normalised form for Japanese, the
     lower-cased word for Latin script (the English stems come from ``triage_norm``)."""
-    return normalised if _CJK.search(surface) else surface.lower()
+    return normalised if CJK.search(surface) else surface.lower()
 
 
 @lru_cache(maxsize=4096)
@@ -152,8 +154,8 @@ def wrap_breaks(text: str) -> list[tuple[int, int]]:
         line_start = match.end()
         after = text[match.end():match.end() + 4]
         if (len(line.strip()) >= MIN_WRAPPED_LINE and line[-1] not in _JA_ENDS
-                and (_CJK.match(line[-1]) or line[-1] in "、，,")
-                and after and (_CJK.match(after[0]) or after[0] in _JA_CARRIED)
+                and (CJK.match(line[-1]) or line[-1] in "、，,")
+                and after and (CJK.match(after[0]) or after[0] in _JA_CARRIED)
                 and not _JA_LIST_START.match(after)):
             out.append((match.start(), match.end()))
     return out
@@ -206,7 +208,7 @@ def make_doc(vocab: Vocab, text: str) -> Doc:
     doc = Doc(vocab, words=words, spaces=spaces, tags=tags or None)
     doc.user_data["triage_lang"] = "ja"
     japanese = [i for i, (w, n) in enumerate(zip(words, norms, strict=True))
-                if n != w.lower() and _CJK.search(w)]
+                if n != w.lower() and CJK.search(w)]
     if japanese:
         strings = vocab.strings
         # 0 leaves a token to its word's norm (the English stem that triage_norm sets).

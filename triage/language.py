@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
+from triage.japanese import CJK, LATIN, is_japanese
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 #: Function words of each language told apart (lower case). Words shared by several
@@ -86,10 +86,6 @@ def latin_language(text: str) -> str:
 def language_of(text: str) -> str:
     """``ja``, ``en``, another Latin-script language's code, or ``other`` (no Latin or
     Japanese text at all)."""
-    if not _CJK.search(text):  # no Japanese: no need to count the Latin letters
-        return latin_language(text) if _LATIN.search(text) else "other"
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    if cjk > latin / 3:
-        return "ja"
-    return latin_language(text)
+    if not CJK.search(text):  # no Japanese: no need to count the Latin letters
+        return latin_language(text) if LATIN.search(text) else "other"
+    return "ja" if is_japanese(text) else latin_language(text)

@@ -18,19 +18,22 @@ full stop, colon, bracket or quote), and the next line continues it: it starts w
 lower-case letter or a digit that does not number a list; with an opening bracket or quote
 after a lower-case word or a comma; or with a capital after a comma or a word no sentence
 ends with ("on", "the", "his": a name or "I" carried over). A blank line, a line that starts
-a list ("-", "•", "1.", "(a)") and Japanese text are left as they are.
+a list ("-", "•", "1.", "(a)") and Japanese text are left as they are: Japanese wraps, which
+can fall inside a word, are taken out where SudachiPy reads the text
+(:func:`triage.japanese.wrap_breaks`).
 """
 
 from __future__ import annotations
 
 import re
 
+from triage.japanese import CJK
+
 #: Spaces a word processor or PDF puts in running text (not the ideographic space, which is
 #: part of Japanese layout).
 _ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 _BREAK = re.compile(r"\r?\n")
 _LIST_START = re.compile(r"[ \t]*(?:[-–—•*·]\s|\(?[0-9a-zA-Z]{1,3}[.)]\s)")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _OPENERS = frozenset("(\"'“‘[")
 
 #: English words after which a sentence never ends: a line ending in one goes on below.
@@ -49,7 +52,7 @@ def _continues(before: str, after: str) -> bool:
     if len(line) < MIN_WRAPPED_LINE or not after or after[0] in " \t\r\n":
         return False
     last, first = line[-1], after[0]
-    if not (last.isalnum() or last in ",-") or _CJK.match(last) or _CJK.match(first):
+    if not (last.isalnum() or last in ",-") or CJK.match(last) or CJK.match(first):
         return False  # a line ending in a full stop, a colon, a bracket or a quote stays
     if _LIST_START.match(after):
         return False
