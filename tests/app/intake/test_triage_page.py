@@ -210,3 +210,26 @@ def test_case_file_shows_the_suggestion_and_the_sorting(triage_db) -> None:  # n
     at = open_case_file(signed_in("inq.one"), ids["debt"])
     section = next(e for e in at.expander if e.label == "Triage suggestion")
     assert "Sorted **B** by Ines Inquirer" in "\n".join(str(m.value) for m in section.markdown)
+
+
+def test_a_claim_in_another_language_is_left_to_a_person_in_the_readers_language(
+        triage_db, monkeypatch) -> None:  # noqa: ANN001
+    from workbench.core.i18n import catalogue
+
+    engine, staff, _ = triage_db
+    french = insert_case(engine, inquirer=staff.inquirer, family_name="Francophone",
+                         nationality="COD",
+                         claim_narrative="Le demandeur allègue que la police l'a arrêté et "
+                                         "torturé parce qu'il était membre d'un parti "
+                                         "d'opposition.")
+    _suggested(engine, staff)
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "ja")
+    get_settings.cache_clear()
+    at = _open(_triage_page(), french)
+    assert not at.exception
+    ja = catalogue("ja")
+    text = messages(at)
+    assert ja["triage.reason.unread_language"] in text
+    # No probability of B for a text the model did not read.
+    prefix = ja["triage.p_b"].split("{share}")[0]
+    assert not [c for c in at.caption if prefix in str(c.value)]
